@@ -1,0 +1,9 @@
+"""qimap: configure the page and route. No logic lives here."""
+
+import streamlit as st
+
+st.set_page_config(page_title="qimap · End qualified immunity", page_icon="⚖️", layout="wide")
+navigation = st.navigation(
+    [st.Page("pages/explore.py", title="Map explorer", icon="🗺️", default=True)]
+)
+navigation.run()

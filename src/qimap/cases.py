@@ -1,0 +1,93 @@
+"""Case filters, facets and display helpers: pure functions over :class:`Case` records."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from qimap.schema import CATEGORY_LABELS, OUTCOME_LABELS, Case, Outcome
+
+MONTHS = (
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+)  # fmt: skip
+
+# Most cited decisions come at motion-to-dismiss or summary-judgment stages, where the court
+# takes the plaintiff's account as true.
+ALLEGATIONS_NOTE = (
+    "Many of these decisions came early in a lawsuit, when courts take the plaintiff's account "
+    "as true: the facts described are allegations, not findings."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFilter:
+    """Empty collections mean "any"."""
+
+    states: frozenset[str] = frozenset()
+    outcomes: frozenset[Outcome] = frozenset()
+    categories: frozenset[str] = frozenset()
+    years: tuple[int, int] | None = None  # decision years, inclusive
+
+    def matches(self, case: Case) -> bool:
+        return (
+            (not self.states or case.state in self.states)
+            and (not self.outcomes or case.outcome in self.outcomes)
+            and (not self.categories or not self.categories.isdisjoint(case.categories))
+            and (self.years is None or self.years[0] <= case.decision_year <= self.years[1])
+        )
+
+
+def filter_cases(cases: Iterable[Case], case_filter: CaseFilter) -> list[Case]:
+    return [case for case in cases if case_filter.matches(case)]
+
+
+def year_bounds(cases: Sequence[Case]) -> tuple[int, int]:
+    years = [case.decision_year for case in cases]
+    return (min(years), max(years)) if years else (2000, 2000)
+
+
+def format_incident_date(value: str | None) -> str:
+    """ "2007-10-01" -> "1 Oct 2007"; "1971-07" -> "Jul 1971"; "1970" -> "1970"; None -> "Date unknown"."""
+    if not value:
+        return "Date unknown"
+    parts = value.split("-")
+    if len(parts) == 1:
+        return parts[0]
+    month = MONTHS[int(parts[1]) - 1]
+    if len(parts) == 2:
+        return f"{month} {parts[0]}"
+    return f"{int(parts[2])} {month} {parts[0]}"
+
+
+def outcome_label(outcome: Outcome) -> str:
+    return OUTCOME_LABELS[outcome]
+
+
+def category_labels(case: Case) -> list[str]:
+    return [CATEGORY_LABELS[category] for category in case.categories]
+
+
+EARTH_RADIUS_MILES = 3958.8
+
+
+def distance_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle (haversine) distance."""
+    phi1, phi2 = math.radians(lat1), math.radians(lat2)
+    dphi, dlmb = phi2 - phi1, math.radians(lon2 - lon1)
+    a = math.sin(dphi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(dlmb / 2) ** 2
+    return 2 * EARTH_RADIUS_MILES * math.asin(math.sqrt(a))
+
+
+def nearest_cases(
+    cases: Iterable[Case], latitude: float, longitude: float, limit: int = 5
+) -> list[tuple[Case, float]]:
+    """The ``limit`` closest cases with their distance in miles, closest first."""
+    ranked = sorted(
+        (
+            (case, distance_miles(latitude, longitude, case.latitude, case.longitude))
+            for case in cases
+        ),
+        key=lambda pair: (pair[1], pair[0].case_id),
+    )
+    return ranked[:limit]

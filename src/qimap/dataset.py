@@ -1,0 +1,263 @@
+"""The whole bundled dataset: read, validate (each table, then across tables), and index.
+
+A broken bundled file fails loudly: :func:`load_dataset` raises :class:`DataError` listing every
+problem with its file, row and column, and :func:`check_dataset` returns the same list for the
+``qimap validate`` command.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from qimap.schema import (
+    BILLS,
+    CASES,
+    RUBRIC,
+    SCORES,
+    Bill,
+    Case,
+    Criterion,
+    Group,
+    Score,
+    TableSpec,
+)
+from qimap.scoring import Scorecard, build_scorecard, sort_newest_first
+from qimap.sources import DataError, Issue, Source, read_csv
+from qimap.states import StateLayer, read_states
+from qimap.validate import ROW, validate_table
+
+STATES_FILE = "us_states.geojson"
+# A case's point may sit a little outside its state's box (coastal city centres, rounding).
+BOUNDS_MARGIN_DEG = 0.5
+
+
+@dataclass(frozen=True)
+class Dataset:
+    rubric: tuple[Criterion, ...]
+    bills: tuple[Bill, ...]
+    scores: tuple[Score, ...]
+    cases: tuple[Case, ...]
+    states: StateLayer
+
+    @cached_property
+    def state_names(self) -> dict[str, str]:
+        return {shape.usps: shape.name for shape in self.states.shapes}
+
+    @cached_property
+    def cases_by_id(self) -> dict[str, Case]:
+        return {case.case_id: case for case in self.cases}
+
+    @cached_property
+    def scorecards_by_state(self) -> dict[str, list[Scorecard]]:
+        scores_by_bill: dict[str, list[Score]] = defaultdict(list)
+        for score in self.scores:
+            scores_by_bill[score.bill_key].append(score)
+        cards: dict[str, list[Scorecard]] = defaultdict(list)
+        for bill in self.bills:
+            cards[bill.state].append(
+                build_scorecard(bill, self.rubric, scores_by_bill[bill.bill_key])
+            )
+        return {state: sort_newest_first(state_cards) for state, state_cards in cards.items()}
+
+    def scorecards(self, state: str) -> list[Scorecard]:
+        return self.scorecards_by_state.get(state, [])
+
+
+def load_dataset(data_dir: Path, geo_dir: Path) -> Dataset:
+    dataset, issues = _read_dataset(data_dir, geo_dir)
+    if issues or dataset is None:
+        raise DataError(issues)
+    return dataset
+
+
+def check_dataset(data_dir: Path, geo_dir: Path) -> list[Issue]:
+    return _read_dataset(data_dir, geo_dir)[1]
+
+
+def read_table(
+    source: Source, spec: TableSpec, name: str | None = None
+) -> tuple[list[dict[str, Any]], list[Issue]]:
+    try:
+        table = read_csv(source, name)
+    except DataError as error:
+        return [], error.issues
+    return validate_table(table, spec)
+
+
+def _read_dataset(data_dir: Path, geo_dir: Path) -> tuple[Dataset | None, list[Issue]]:
+    issues: list[Issue] = []
+    tables: dict[str, list[dict[str, Any]]] = {}
+    for spec in (RUBRIC, BILLS, SCORES, CASES):
+        rows, table_issues = read_table(data_dir / spec.filename, spec)
+        tables[spec.name] = rows
+        issues += table_issues
+    try:
+        states, state_issues = read_states(geo_dir / STATES_FILE)
+    except DataError as error:
+        states, state_issues = None, error.issues
+    issues += state_issues
+    if states is None:
+        return None, issues
+
+    rubric = tuple(
+        sorted(
+            (_criterion(r) for r in tables["rubric"]),
+            key=lambda c: (c.group != Group.END, c.position),
+        )
+    )
+    issues += _check_rubric(data_dir / RUBRIC.filename, tables["rubric"])
+    issues += _check_bills(data_dir / BILLS.filename, tables["bills"], states)
+    issues += _check_scores(data_dir / SCORES.filename, tables["scores"], tables["bills"], rubric)
+    issues += _check_cases(data_dir / CASES.filename, tables["cases"], states)
+    if issues:
+        return None, issues
+    dataset = Dataset(
+        rubric=rubric,
+        bills=tuple(_bill(r) for r in tables["bills"]),
+        scores=tuple(_score(r) for r in tables["scores"]),
+        cases=tuple(case_from_record(r) for r in tables["cases"]),
+        states=states,
+    )
+    return dataset, []
+
+
+# --- cross-table checks ---------------------------------------------------------------------
+
+
+def _check_rubric(path: Path, rows: Sequence[dict[str, Any]]) -> list[Issue]:
+    issues = []
+    for group, size in ((Group.END, 4), (Group.START, 5)):
+        positions = sorted(r["position"] for r in rows if r["group"] == group)
+        if positions != list(range(1, size + 1)):
+            message = f"the '{group}' group must have positions 1–{size}, found {positions}"
+            issues.append(Issue(str(path), None, "position", message))
+    return issues
+
+
+def _check_bills(path: Path, rows: Sequence[dict[str, Any]], states: StateLayer) -> list[Issue]:
+    known_states = states.by_usps()
+    keys = {r["bill_key"] for r in rows}
+    issues = []
+    for r in rows:
+        if r["state"] not in known_states:
+            issues.append(
+                Issue(str(path), r[ROW], "state", f"{r['state']} is not in {STATES_FILE}")
+            )
+        if not r["bill_key"].startswith(f"{r['state']}-"):
+            message = f"'{r['bill_key']}' should start with its state, '{r['state']}-'"
+            issues.append(Issue(str(path), r[ROW], "bill_key", message))
+        predecessor = r["predecessor_key"]
+        if predecessor and (predecessor not in keys or predecessor == r["bill_key"]):
+            message = f"'{predecessor}' is not another bill in this file"
+            issues.append(Issue(str(path), r[ROW], "predecessor_key", message))
+    return issues
+
+
+def _check_scores(
+    path: Path,
+    rows: Sequence[dict[str, Any]],
+    bills: Sequence[dict[str, Any]],
+    rubric: Sequence[Criterion],
+) -> list[Issue]:
+    bill_keys = {b["bill_key"] for b in bills}
+    criteria = {c.criterion_id for c in rubric}
+    issues = []
+    seen: dict[str, set[str]] = defaultdict(set)
+    for r in rows:
+        if r["bill_key"] not in bill_keys:
+            message = f"bill '{r['bill_key']}' is not in {BILLS.filename}; add the bill first"
+            issues.append(Issue(str(path), r[ROW], "bill_key", message))
+        if r["criterion_id"] not in criteria:
+            message = (
+                f"'{r['criterion_id']}' is not a rubric criterion ({', '.join(sorted(criteria))})"
+            )
+            issues.append(Issue(str(path), r[ROW], "criterion_id", message))
+        seen[r["bill_key"]].add(r["criterion_id"])
+    for key in sorted(bill_keys):
+        missing = sorted(criteria - seen[key])
+        if missing:
+            message = f"bill '{key}' has no row for: {', '.join(missing)} (use mark 'unknown' when the source is silent)"
+            issues.append(Issue(str(path), None, "criterion_id", message))
+    return issues
+
+
+def _check_cases(path: Path, rows: Sequence[dict[str, Any]], states: StateLayer) -> list[Issue]:
+    return [issue for r in rows for issue in case_location_issues(str(path), r, states)]
+
+
+def case_location_issues(file: str, record: dict[str, Any], states: StateLayer) -> list[Issue]:
+    shape = states.by_usps().get(record["state"])
+    if shape is None:
+        return [Issue(file, record[ROW], "state", f"{record['state']} is not in {STATES_FILE}")]
+    west, south, east, north = shape.bounds
+    lat, lon = record["latitude"], record["longitude"]
+    inside = (
+        south - BOUNDS_MARGIN_DEG <= lat <= north + BOUNDS_MARGIN_DEG
+        and west - BOUNDS_MARGIN_DEG <= lon <= east + BOUNDS_MARGIN_DEG
+    )
+    if inside:
+        return []
+    message = (
+        f"({lat}, {lon}) lies outside {shape.name}; check the state, the order of latitude "
+        "and longitude, and the minus sign of western longitudes"
+    )
+    return [Issue(file, record[ROW], "latitude", message)]
+
+
+# --- records --------------------------------------------------------------------------------
+
+
+def _criterion(r: dict[str, Any]) -> Criterion:
+    return Criterion(r["criterion_id"], r["group"], r["position"], r["label"])
+
+
+def _bill(r: dict[str, Any]) -> Bill:
+    return Bill(
+        bill_key=r["bill_key"],
+        state=r["state"],
+        bill_id=r["bill_id"],
+        year_introduced=r["year_introduced"],
+        status=r["status"],
+        summary=r["summary"],
+        predecessor_key=r["predecessor_key"],
+        printed_end_tally=r["printed_end_tally"],
+        printed_start_tally=r["printed_start_tally"],
+        source_url=r["source_url"],
+        source_note=r["source_note"] or "",
+    )
+
+
+def _score(r: dict[str, Any]) -> Score:
+    return Score(
+        bill_key=r["bill_key"],
+        criterion_id=r["criterion_id"],
+        mark=r["mark"],
+        verdict=r["verdict"],
+        basis=r["basis"],
+        evidence_quote=r["evidence_quote"] or "",
+        evidence_note=r["evidence_note"] or "",
+    )
+
+
+def case_from_record(r: dict[str, Any]) -> Case:
+    return Case(
+        case_id=r["id"],
+        title=r["title"],
+        incident_date=r["incident_date"],
+        city=r["city"],
+        state=r["state"],
+        latitude=r["latitude"],
+        longitude=r["longitude"],
+        court=r["court"],
+        citation=r["citation"],
+        decision_year=r["decision_year"],
+        outcome=r["qi_outcome"],
+        categories=r["categories"],
+        summary=r["summary"],
+        source_url=r["source_url"],
+    )

@@ -1,0 +1,386 @@
+"""The columns, types and allowed values of qimap's tables, and the records they become.
+
+Every bundled or uploaded table is described here once; validation, loading, the CLI and the
+data dictionary (docs/data.md) all read these specs, so a column cannot be added in one place
+and forgotten in another.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import us
+
+from qimap.safe import safe_url
+
+
+class Group(StrEnum):
+    END = "end"
+    START = "start"
+
+
+class Mark(StrEnum):
+    YES = "yes"
+    PARTIAL = "partial"
+    NO = "no"
+    UNKNOWN = "unknown"
+
+
+# A "partially" answer counts half, as on endqi.org ("2.5/4").
+MARK_VALUE: dict[Mark, float] = {Mark.YES: 1.0, Mark.PARTIAL: 0.5, Mark.NO: 0.0}
+
+
+class Basis(StrEnum):
+    BILL = "bill"
+    CURRENT_LAW = "current_law"
+
+
+class Status(StrEnum):
+    PENDING = "pending"
+    PASSED = "passed"
+    FAILED = "failed"
+    SIGNIFICANTLY_AMENDED = "significantly_amended"
+    UNKNOWN = "unknown"
+
+
+class Outcome(StrEnum):
+    GRANTED = "granted"
+    DENIED = "denied"
+    REVERSED_DENIAL = "reversed_denial"
+    VACATED = "vacated"
+    PENDING = "pending"
+    OTHER = "other"
+
+
+OUTCOME_LABELS: dict[Outcome, str] = {
+    Outcome.GRANTED: "Immunity granted",
+    Outcome.DENIED: "Immunity denied",
+    Outcome.REVERSED_DENIAL: "Denial reversed (officials immune)",
+    Outcome.VACATED: "Vacated and sent back",
+    Outcome.PENDING: "Pending",
+    Outcome.OTHER: "Mixed or other result",
+}
+
+STATUS_LABELS: dict[Status, str] = {
+    Status.PENDING: "Pending",
+    Status.PASSED: "Passed",
+    Status.FAILED: "Failed",
+    Status.SIGNIFICANTLY_AMENDED: "Significantly amended",
+    Status.UNKNOWN: "Status unknown",
+}
+
+CATEGORY_LABELS: dict[str, str] = {
+    "excessive_force": "Excessive force",
+    "unlawful_search": "Unlawful search",
+    "wrongful_arrest": "Wrongful arrest",
+    "theft_of_property": "Theft of property",
+    "retaliation_first_amendment": "Retaliation (First Amendment)",
+    "deadly_force": "Deadly force",
+    "prison_conditions": "Prison conditions",
+    "failure_to_intervene": "Failure to intervene",
+    "malicious_prosecution": "Malicious prosecution",
+    "other": "Other",
+}
+
+
+# --- records -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Criterion:
+    criterion_id: str
+    group: Group
+    position: int
+    label: str
+
+
+@dataclass(frozen=True, slots=True)
+class PrintedTally:
+    """A tally as the source page prints it, e.g. "3.5/5"."""
+
+    score: float
+    total: int
+
+    def __str__(self) -> str:
+        return f"{format_number(self.score)}/{self.total}"
+
+
+@dataclass(frozen=True, slots=True)
+class Bill:
+    bill_key: str
+    state: str
+    bill_id: str | None
+    year_introduced: int | None
+    status: Status
+    summary: str
+    predecessor_key: str | None
+    printed_end_tally: PrintedTally | None
+    printed_start_tally: PrintedTally | None
+    source_url: str
+    source_note: str
+
+    @property
+    def display_name(self) -> str:
+        if self.bill_id:
+            return self.bill_id
+        year = f" ({self.year_introduced})" if self.year_introduced else ""
+        return f"Unnamed bill{year}"
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    bill_key: str
+    criterion_id: str
+    mark: Mark
+    verdict: Mark | None
+    basis: Basis | None
+    evidence_quote: str
+    evidence_note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    case_id: str
+    title: str
+    incident_date: str | None
+    city: str
+    state: str
+    latitude: float
+    longitude: float
+    court: str
+    citation: str
+    decision_year: int
+    outcome: Outcome
+    categories: tuple[str, ...]
+    summary: str
+    source_url: str
+
+    @property
+    def place(self) -> str:
+        return f"{self.city}, {self.state}"
+
+
+# --- field parsers: each takes the cell text and raises ValueError saying what to do --------
+
+
+def format_number(value: float) -> str:
+    """2.0 -> "2", 3.5 -> "3.5"."""
+    return f"{value:g}"
+
+
+def parse_text(value: str) -> str:
+    return value.strip()
+
+
+def parse_int(lo: int, hi: int) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        try:
+            number = int(value.strip())
+        except ValueError:
+            raise ValueError(
+                f"'{value}' is not a whole number; write a year such as 2021"
+            ) from None
+        if not lo <= number <= hi:
+            raise ValueError(f"{number} is outside {lo}–{hi}")
+        return number
+
+    return parse
+
+
+def parse_float(lo: float, hi: float, example: str) -> Callable[[str], float]:
+    def parse(value: str) -> float:
+        try:
+            number = float(value.strip())
+        except ValueError:
+            raise ValueError(
+                f"'{value}' is not a number; use decimal degrees such as {example}"
+            ) from None
+        if not lo <= number <= hi:
+            raise ValueError(f"{number} is outside {lo}–{hi}; are latitude and longitude swapped?")
+        return number
+
+    return parse
+
+
+def parse_enum(enum: type[StrEnum]) -> Callable[[str], Any]:
+    allowed = ", ".join(member.value for member in enum)
+
+    def parse(value: str) -> StrEnum:
+        try:
+            return enum(value.strip().lower())
+        except ValueError:
+            raise ValueError(f"'{value}' is not one of: {allowed}") from None
+
+    return parse
+
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_BILL_KEY = re.compile(r"^[A-Z]{2}-[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*$")
+_PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
+_TALLY = re.compile(r"^(\d+(?:\.5)?)/(\d+)$")
+
+
+def parse_slug(value: str) -> str:
+    value = value.strip()
+    if not _SLUG.match(value):
+        raise ValueError(
+            f"'{value}' is not a valid id; use lower-case letters, digits and hyphens, "
+            "e.g. glik-v-cunniffe"
+        )
+    return value
+
+
+_IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def parse_identifier(value: str) -> str:
+    value = value.strip()
+    if not _IDENTIFIER.match(value):
+        raise ValueError(f"'{value}' is not a valid id; use lower-case letters, digits and _")
+    return value
+
+
+def parse_bill_key(value: str) -> str:
+    value = value.strip()
+    if not _BILL_KEY.match(value):
+        raise ValueError(f"'{value}' is not a valid bill key; write state + bill, e.g. MA-SB1004")
+    return value
+
+
+def parse_state(value: str) -> str:
+    code = value.strip().upper()
+    found = us.states.lookup(code) if len(code) == 2 else None
+    if found is None or found.abbr != code:
+        raise ValueError(f"'{value}' is not a US state code; use two letters such as MA or DC")
+    return code
+
+
+def parse_partial_date(value: str) -> str:
+    value = value.strip()
+    if not _PARTIAL_DATE.match(value):
+        raise ValueError(f"'{value}' is not a date; write YYYY-MM-DD, YYYY-MM or YYYY")
+    return value
+
+
+def parse_url(value: str) -> str:
+    url = safe_url(value)
+    if url is None:
+        raise ValueError(f"'{value}' is not an http(s) link; write the full https://… address")
+    return url
+
+
+def parse_tally(total: int) -> Callable[[str], PrintedTally]:
+    def parse(value: str) -> PrintedTally:
+        found = _TALLY.match(value.strip())
+        if not found or int(found.group(2)) != total or float(found.group(1)) > total:
+            raise ValueError(f"'{value}' is not a tally out of {total}; write e.g. 2/{total}")
+        return PrintedTally(float(found.group(1)), total)
+
+    return parse
+
+
+def parse_categories(value: str) -> tuple[str, ...]:
+    parts = tuple(part.strip() for part in value.split(";") if part.strip())
+    unknown = [part for part in parts if part not in CATEGORY_LABELS]
+    if not parts or unknown:
+        bad = f"'{unknown[0]}' is not a category" if unknown else "no category given"
+        raise ValueError(f"{bad}; use ;-separated values from: {', '.join(CATEGORY_LABELS)}")
+    return parts
+
+
+# --- table specs ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    parse: Callable[[str], Any]
+    description: str
+    required: bool = True  # when False, a blank cell becomes None
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    name: str
+    filename: str
+    key: tuple[str, ...]
+    columns: tuple[Column, ...]
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(column.name for column in self.columns)
+
+
+RUBRIC = TableSpec(
+    name="rubric",
+    filename="rubric.csv",
+    key=("criterion_id",),
+    columns=(
+        Column("criterion_id", parse_identifier, "Stable id, e.g. end_law_enforcement."),
+        Column("group", parse_enum(Group), "end or start."),
+        Column("position", parse_int(1, 9), "Order within the group, as on the page."),
+        Column("label", parse_text, "The criterion exactly as endqi.org words it."),
+    ),
+)
+
+BILLS = TableSpec(
+    name="bills",
+    filename="bills.csv",
+    key=("bill_key",),
+    columns=(
+        Column("bill_key", parse_bill_key, "Unique key: state + bill id, e.g. MA-SB1004."),
+        Column("state", parse_state, "USPS code of the state."),
+        Column("bill_id", parse_text, "Bill id as the legislature prints it.", required=False),
+        Column("year_introduced", parse_int(1900, 2100), "Year introduced.", required=False),
+        Column("status", parse_enum(Status), "pending, passed, failed, ..."),
+        Column("summary", parse_text, "What the bill does, in qimap's own words."),
+        Column("predecessor_key", parse_bill_key, "bill_key of an earlier version.", False),
+        Column("printed_end_tally", parse_tally(4), "End tally as the page prints it.", False),
+        Column("printed_start_tally", parse_tally(5), "Start tally as printed.", False),
+        Column("source_url", parse_url, "Where the scorecard comes from."),
+        Column("source_note", parse_text, "Which copy was used and what is missing.", False),
+    ),
+)
+
+SCORES = TableSpec(
+    name="scores",
+    filename="scores.csv",
+    key=("bill_key", "criterion_id"),
+    columns=(
+        Column("bill_key", parse_bill_key, "The bill scored."),
+        Column("criterion_id", parse_identifier, "The rubric criterion."),
+        Column("mark", parse_enum(Mark), "yes, partial, no or unknown, as the page marks it."),
+        Column("verdict", parse_enum(Mark), "What the justification itself says.", False),
+        Column("basis", parse_enum(Basis), "bill or current_law.", False),
+        Column("evidence_quote", parse_text, "Legal text quoted verbatim.", False),
+        Column("evidence_note", parse_text, "Where the evidence comes from, own words.", False),
+    ),
+)
+
+CASES = TableSpec(
+    name="cases",
+    filename="cases.csv",
+    key=("id",),
+    columns=(
+        Column("id", parse_slug, "Unique id, e.g. glik-v-cunniffe."),
+        Column("title", parse_text, "Case name."),
+        Column("incident_date", parse_partial_date, "YYYY-MM-DD, YYYY-MM or YYYY.", False),
+        Column("city", parse_text, "City of the incident (or nearest)."),
+        Column("state", parse_state, "USPS code."),
+        Column("latitude", parse_float(-90, 90, "42.36"), "Decimal degrees."),
+        Column("longitude", parse_float(-180, 180, "-71.06"), "Decimal degrees."),
+        Column("court", parse_text, "Court of the cited decision."),
+        Column("citation", parse_text, "Reporter citation or docket number."),
+        Column("decision_year", parse_int(1900, 2100), "Year of the cited decision."),
+        Column("qi_outcome", parse_enum(Outcome), "QI outcome of the cited decision."),
+        Column("categories", parse_categories, "';'-separated categories."),
+        Column("summary", parse_text, "What happened, in qimap's own words."),
+        Column("source_url", parse_url, "A public source for the facts."),
+    ),
+)
+
+TABLES: tuple[TableSpec, ...] = (RUBRIC, BILLS, SCORES, CASES)

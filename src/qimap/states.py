@@ -1,0 +1,119 @@
+"""US state shapes: reading and checking geo/us_states.geojson, and map views that fit a state."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import shapely
+from shapely.geometry import shape
+
+from qimap.sources import Issue, Source, read_json, source_name
+
+REQUIRED_PROPERTIES = ("fips", "usps", "name")
+
+# The view that frames the contiguous states. Never fit to all states: Alaska's Aleutians
+# cross 180°, so "all states" spans the globe.
+NATIONAL_CENTER = (39.5, -96.5)
+NATIONAL_ZOOM = 4
+
+
+@dataclass(frozen=True, slots=True)
+class StateShape:
+    usps: str
+    name: str
+    fips: str
+    # (west, south, east, north) in degrees; west < east even for Alaska (see _bounds)
+    bounds: tuple[float, float, float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class StateLayer:
+    geojson: dict[str, Any]
+    shapes: tuple[StateShape, ...]
+
+    def by_usps(self) -> dict[str, StateShape]:
+        return {state.usps: state for state in self.shapes}
+
+
+def read_states(source: Source, name: str | None = None) -> tuple[StateLayer | None, list[Issue]]:
+    label = source_name(source, name)
+    collection = read_json(source, label)
+    features = collection.get("features") if isinstance(collection, dict) else None
+    if not isinstance(features, list) or not features:
+        return None, [Issue(label, None, None, "is not a GeoJSON FeatureCollection with features")]
+    issues: list[Issue] = []
+    shapes: list[StateShape] = []
+    seen: set[str] = set()
+    for index, feature in enumerate(features, start=1):
+        where = f"feature {index}"
+        properties = feature.get("properties") or {}
+        missing = [key for key in REQUIRED_PROPERTIES if not properties.get(key)]
+        if missing:
+            issues.append(Issue(label, None, ", ".join(missing), f"{where} lacks properties"))
+            continue
+        try:
+            geometry = shape(feature["geometry"])
+        except (KeyError, TypeError, ValueError, AttributeError, shapely.errors.GEOSException):
+            issues.append(
+                Issue(
+                    label,
+                    None,
+                    "geometry",
+                    f"{where} ({properties['usps']}) is not a valid geometry",
+                )
+            )
+            continue
+        if geometry.geom_type not in {"Polygon", "MultiPolygon"} or not geometry.is_valid:
+            reason = shapely.is_valid_reason(geometry)
+            issues.append(
+                Issue(
+                    label,
+                    None,
+                    "geometry",
+                    f"{where} ({properties['usps']}) is invalid: {reason}; rebuild with scripts/build_states_geojson.py",
+                )
+            )
+            continue
+        if properties["usps"] in seen:
+            issues.append(
+                Issue(label, None, "usps", f"{where}: {properties['usps']} appears twice")
+            )
+            continue
+        seen.add(properties["usps"])
+        shapes.append(
+            StateShape(
+                properties["usps"], properties["name"], properties["fips"], _bounds(geometry)
+            )
+        )
+    if issues:
+        return None, issues
+    return StateLayer(collection, tuple(shapes)), []
+
+
+def _bounds(geometry: shapely.Geometry) -> tuple[float, float, float, float]:
+    """Bounds that stay in one hemisphere when a state straddles 180° (Alaska)."""
+    west, south, east, north = geometry.bounds
+    if east - west <= 180:
+        return west, south, east, north
+    parts = getattr(geometry, "geoms", [geometry])
+    shifted = [shapely.affinity.translate(p, xoff=-360) if p.bounds[0] > 0 else p for p in parts]
+    return shapely.MultiPolygon(shifted).bounds
+
+
+def view_for_bounds(
+    bounds: tuple[float, float, float, float], width_px: int = 900, height_px: int = 560
+) -> tuple[tuple[float, float], int]:
+    """Centre and zoom that frame ``bounds`` in a map of the given size (Web Mercator)."""
+    west, south, east, north = bounds
+    center = ((south + north) / 2, (west + east) / 2)
+    lon_zoom = math.log2(width_px / 256 * 360 / max(east - west, 1e-6))
+    y_span = abs(_mercator_y(north) - _mercator_y(south)) or 1e-6
+    lat_zoom = math.log2(height_px / 256 * 2 * math.pi / y_span)
+    return center, max(3, min(10, math.floor(min(lon_zoom, lat_zoom))))
+
+
+def _mercator_y(latitude: float) -> float:
+    clamped = max(min(latitude, 85.0), -85.0)
+    return math.log(math.tan(math.pi / 4 + math.radians(clamped) / 2))

@@ -1,0 +1,1 @@
+"""Small Streamlit pieces the pages compose. The only package here that imports Streamlit."""

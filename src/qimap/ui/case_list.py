@@ -1,0 +1,43 @@
+"""The visible cases as a plain, paged list: for screen readers and people who prefer reading."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import streamlit as st
+
+from qimap.cases import format_incident_date, outcome_label
+from qimap.dataset import Dataset
+from qimap.schema import Case
+from qimap.ui import session
+from qimap.ui.markdown import escape_markdown, markdown_link
+
+PAGE_SIZE = 20
+
+
+def show_case_list(data: Dataset, visible: Sequence[Case]) -> None:
+    st.subheader("Case studies in this view")
+    if not visible:
+        st.info("No case studies match these filters. Remove a filter to see more.")
+        return
+    ordered = sorted(visible, key=lambda c: (c.state, c.city, -c.decision_year, c.title))
+    pages = math.ceil(len(ordered) / PAGE_SIZE)
+    page = 1
+    if pages > 1:
+        page = int(st.number_input(f"Page (of {pages})", 1, pages, 1, key="case_page"))
+    for case in ordered[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]:
+        text_col, button_col = st.columns([5, 1], vertical_alignment="center")
+        text_col.markdown(
+            f"**{escape_markdown(case.title)}** — {escape_markdown(case.place)}, "
+            f"{escape_markdown(format_incident_date(case.incident_date))}. "
+            f"{escape_markdown(outcome_label(case.outcome))} ({case.decision_year}). "
+            f"{markdown_link('Source', case.source_url)}"
+        )
+        button_col.button(
+            "Details",
+            key=f"open_{case.case_id}",
+            on_click=session.select_case,
+            args=(data, case.case_id),
+            help=f"Show {case.title} and {case.state}'s bills in the sidebar",
+        )

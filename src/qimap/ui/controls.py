@@ -1,0 +1,104 @@
+"""The page's controls: finding a place, filtering cases, choosing a state."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from qimap.cases import nearest_cases, year_bounds
+from qimap.dataset import Dataset
+from qimap.geocode import NotFound, Place, geocode
+from qimap.schema import CATEGORY_LABELS, OUTCOME_LABELS, Case, Outcome
+from qimap.ui import loaders, session
+from qimap.ui.markdown import escape_markdown
+
+NEAREST_COUNT = 5
+
+
+def near_search() -> Place | NotFound | None:
+    """The "find stories near you" box; returns where it points, if anything was typed."""
+    st.text_input(
+        "Find stories near you",
+        key=session.NEAR,
+        placeholder="ZIP code or city, e.g. 02108 or Boston, MA",
+        on_change=_focus_near,
+        help="Looked up offline; nothing you type leaves this computer.",
+    )
+    query = st.session_state[session.NEAR].strip()
+    return geocode(query, loaders.geocode_index()) if query else None
+
+
+def _focus_near() -> None:
+    query = st.session_state[session.NEAR].strip()
+    place = geocode(query, loaders.geocode_index()) if query else None
+    if isinstance(place, Place):
+        session.focus_place(place)
+
+
+def show_nearest(place: Place | NotFound | None, visible: Sequence[Case]) -> None:
+    if place is None:
+        return
+    if isinstance(place, NotFound):
+        st.info(escape_markdown(place.message), icon="🔎")
+        return
+    nearest = nearest_cases(visible, place.latitude, place.longitude, NEAREST_COUNT)
+    if not nearest:
+        st.info("No case studies match the filters; clear some filters to see the nearest ones.")
+        return
+    lines = [
+        f"{i}. **{escape_markdown(case.title)}**, {escape_markdown(case.place)}: "
+        f"{distance:,.0f} miles"
+        for i, (case, distance) in enumerate(nearest, start=1)
+    ]
+    st.markdown(f"**Nearest to {escape_markdown(place.label)}**\n\n" + "\n".join(lines))
+
+
+def filters(data: Dataset) -> None:
+    low, high = year_bounds(data.cases)
+    with st.expander("Filter case studies", expanded=False):
+        left, middle, right = st.columns(3)
+        left.multiselect(
+            "States",
+            sorted({case.state for case in data.cases}),
+            key=session.FILTER_STATES,
+            format_func=lambda usps: data.state_names.get(usps, usps),
+            placeholder="All states",
+        )
+        middle.multiselect(
+            "Court outcome on immunity",
+            [outcome.value for outcome in Outcome],
+            key=session.FILTER_OUTCOMES,
+            format_func=lambda value: OUTCOME_LABELS[Outcome(value)],
+            placeholder="Any outcome",
+        )
+        right.multiselect(
+            "Category",
+            list(CATEGORY_LABELS),
+            key=session.FILTER_CATEGORIES,
+            format_func=CATEGORY_LABELS.__getitem__,
+            placeholder="Any category",
+        )
+        if low < high:
+            st.slider("Year decided", low, high, key=session.FILTER_YEARS)
+
+
+def state_select(data: Dataset) -> None:
+    with_bills = set(data.scorecards_by_state)
+    options = ["", *sorted(data.state_names, key=lambda usps: data.state_names[usps])]
+
+    def label(usps: str) -> str:
+        if not usps:
+            return "Choose a state…"
+        count = len(data.scorecards(usps))
+        suffix = f" ({count} bill{'s' if count != 1 else ''})" if usps in with_bills else ""
+        return f"{data.state_names[usps]}{suffix}"
+
+    st.selectbox(
+        "State scorecards",
+        options,
+        key=session.STATE,
+        format_func=label,
+        on_change=session.select_state,
+        args=(data,),
+    )

@@ -1,0 +1,41 @@
+"""The map: render it with st_folium and turn a click into a selection."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+import streamlit_folium  # called as streamlit_folium.st_folium so tests can replace it
+
+from qimap.dataset import Dataset
+from qimap.mapview import build_base_map, build_case_group, local_assets
+from qimap.schema import Case
+from qimap.selection import RETURNED_OBJECTS, pick_from_map
+from qimap.settings import Settings
+from qimap.ui import loaders, session
+
+MAP_HEIGHT = 560
+
+
+def show_map(data: Dataset, visible: Sequence[Case], settings: Settings) -> None:
+    geojson, styles, _ = loaders.map_layers(data, settings)
+    base = build_base_map(geojson, styles, local_assets(settings.static_url), settings.tiles)
+    focus: session.MapFocus | None = st.session_state.get(session.FOCUS)
+    value = streamlit_folium.st_folium(
+        base,
+        key="qimap_map",
+        height=MAP_HEIGHT,
+        use_container_width=True,
+        returned_objects=RETURNED_OBJECTS,
+        feature_group_to_add=build_case_group(visible),
+        center=focus.nudged_center if focus else None,
+        zoom=focus.zoom if focus else None,
+    )
+    case_states = {case.case_id: case.state for case in data.cases}
+    pick = pick_from_map(
+        st.session_state.get(session.MAP_PREVIOUS), value, data.state_names, case_states
+    )
+    st.session_state[session.MAP_PREVIOUS] = value
+    if pick is not None:
+        st.session_state[session.STATE] = pick.state
+        st.session_state[session.CASE] = pick.case_id

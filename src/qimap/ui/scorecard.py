@@ -1,0 +1,73 @@
+"""A bill's scorecard in the sidebar: status, tallies, every mark with its evidence, flags."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from qimap.schema import STATUS_LABELS, Basis, Bill, Mark
+from qimap.scoring import Row, Scorecard, Tally
+from qimap.ui.markdown import escape_markdown, markdown_link, quote_block
+
+# Symbol and word together: a mark is never told by colour (or symbol) alone.
+MARK_TEXT: dict[Mark, str] = {
+    Mark.YES: "✓ Yes",
+    Mark.PARTIAL: "◐ Partly",
+    Mark.NO: "✗ No",
+    Mark.UNKNOWN: "? Unknown",
+}
+
+BASIS_TEXT: dict[Basis, str] = {
+    Basis.BILL: "Based on the bill's text.",
+    Basis.CURRENT_LAW: "Based on current state law, not the bill.",
+}
+
+
+def show_scorecard(card: Scorecard, predecessor: Bill | None = None) -> None:
+    bill = card.bill
+    year = f" · {bill.year_introduced}" if bill.year_introduced else " · year unknown"
+    st.markdown(f"#### {escape_markdown(bill.display_name)}{year} · {STATUS_LABELS[bill.status]}")
+    st.markdown(escape_markdown(bill.summary))
+    if predecessor is not None:
+        st.caption(
+            f"Earlier version: {escape_markdown(predecessor.display_name)} ({predecessor.year_introduced or 'year unknown'})"
+        )
+    end_col, start_col = st.columns(2)
+    end_col.metric(
+        "End QI", _tally_text(card.end), help="Four criteria that end qualified immunity"
+    )
+    start_col.metric(
+        "Start", _tally_text(card.start), help="Five criteria that start accountability"
+    )
+    for flag in card.flags:
+        st.warning(escape_markdown(flag.message), icon="⚠️")
+    for title, rows in (
+        ("End qualified immunity", card.end_rows),
+        ("Start accountability", card.start_rows),
+    ):
+        st.markdown(f"**{title}**")
+        for row in rows:
+            _show_row(row)
+    st.caption(
+        f"Source: {markdown_link('endqi.org', bill.source_url)}. "
+        f"{escape_markdown(bill.source_note)}"
+    )
+
+
+def _tally_text(tally: Tally) -> str:
+    return tally.label()
+
+
+def _show_row(row: Row) -> None:
+    marker = " ⚠" if row.contradicted else ""
+    label = f"{MARK_TEXT[row.mark]}{marker} — {escape_markdown(row.criterion.label)}"
+    with st.expander(label):
+        score = row.score
+        if score is None or (not score.evidence_quote and not score.evidence_note):
+            st.caption("No evidence recorded.")
+            return
+        if score.evidence_quote:
+            st.markdown(quote_block(score.evidence_quote))
+        if score.evidence_note:
+            st.caption(escape_markdown(score.evidence_note))
+        if score.basis is not None:
+            st.caption(BASIS_TEXT[score.basis])

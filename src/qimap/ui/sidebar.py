@@ -1,0 +1,44 @@
+"""The sidebar: the chosen state's scorecards, and the chosen case above them."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from qimap.cases import ALLEGATIONS_NOTE
+from qimap.dataset import Dataset
+from qimap.ui import session
+from qimap.ui.case_card import show_case
+from qimap.ui.controls import state_select
+from qimap.ui.markdown import escape_markdown
+from qimap.ui.scorecard import show_scorecard
+
+
+def show_sidebar(data: Dataset) -> None:
+    with st.sidebar:
+        state_select(data)
+        case = data.cases_by_id.get(st.session_state[session.CASE] or "")
+        if case is not None:
+            with st.container(border=True):
+                show_case(case)
+                st.button("Close case", on_click=session.clear_case, key="close_case")
+        usps = st.session_state[session.STATE]
+        if not usps:
+            st.markdown(
+                "Click a state on the map, or choose one above, to see its bills scored on "
+                "the nine-point rubric: four criteria that **end** qualified immunity and five "
+                "that **start** accountability."
+            )
+            st.caption(ALLEGATIONS_NOTE)
+            return
+        cards = data.scorecards(usps)
+        st.header(f"{escape_markdown(data.state_names[usps])}: bills")
+        if not cards:
+            st.info(
+                "qimap has no scored bill for this state yet. That does not mean none was "
+                "introduced."
+            )
+            return
+        bills = {card.bill.bill_key: card.bill for card in data.scorecards(usps)}
+        for card in cards:
+            with st.container(border=True):
+                show_scorecard(card, bills.get(card.bill.predecessor_key or ""))

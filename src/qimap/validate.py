@@ -1,0 +1,92 @@
+"""Rows in -> clean records and issues out. Never raises on bad content, never calls Streamlit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qimap.schema import TableSpec
+from qimap.sources import Issue, RawTable
+
+MAX_CELL_CHARS = 10_000
+ROW = "_row"  # each clean record keeps its spreadsheet row for later cross-table messages
+
+
+def check_header(table: RawTable, spec: TableSpec) -> list[Issue]:
+    expected = spec.column_names
+    issues = [
+        Issue(
+            table.file,
+            1,
+            name,
+            f"column is missing; the header must contain: {', '.join(expected)}",
+        )
+        for name in expected
+        if name not in table.header
+    ]
+    issues += [
+        Issue(table.file, 1, name, f"unexpected column; allowed columns are: {', '.join(expected)}")
+        for name in table.header
+        if name not in expected
+    ]
+    duplicates = sorted({name for name in table.header if table.header.count(name) > 1})
+    issues += [Issue(table.file, 1, name, "column appears twice") for name in duplicates]
+    return issues
+
+
+def validate_table(table: RawTable, spec: TableSpec) -> tuple[list[dict[str, Any]], list[Issue]]:
+    """Parse every row against ``spec``; return the rows without problems and all problems."""
+    issues = check_header(table, spec)
+    if issues:
+        return [], issues
+    clean: list[dict[str, Any]] = []
+    first_row_of_key: dict[tuple[Any, ...], int] = {}
+    for raw in table.rows:
+        if len(raw.cells) != len(table.header):
+            message = (
+                f"has {len(raw.cells)} cells but the header has {len(table.header)}; "
+                "check for a missing or unquoted comma"
+            )
+            issues.append(Issue(table.file, raw.row, None, message))
+            continue
+        cells = dict(zip(table.header, raw.cells, strict=True))
+        record, row_issues = parse_row(cells, spec, table.file, raw.row)
+        if not row_issues:
+            key = tuple(record[name] for name in spec.key)
+            if key in first_row_of_key:
+                shown = "/".join(str(part) for part in key)
+                message = f"duplicate '{shown}' (first on row {first_row_of_key[key]}); keys must be unique"
+                row_issues.append(Issue(table.file, raw.row, spec.key[-1], message))
+            else:
+                first_row_of_key[key] = raw.row
+        issues += row_issues
+        if not row_issues:
+            clean.append(record)
+    return clean, issues
+
+
+def parse_row(
+    cells: dict[str, str], spec: TableSpec, file: str, row: int
+) -> tuple[dict[str, Any], list[Issue]]:
+    record: dict[str, Any] = {ROW: row}
+    issues: list[Issue] = []
+    for column in spec.columns:
+        text = cells[column.name]
+        if len(text) > MAX_CELL_CHARS:
+            message = f"is {len(text):,} characters long; the limit is {MAX_CELL_CHARS:,}"
+            issues.append(Issue(file, row, column.name, message))
+            continue
+        if "\x00" in text or any(ord(ch) < 32 and ch not in "\t\n\r" for ch in text):
+            issues.append(Issue(file, row, column.name, "contains control characters; remove them"))
+            continue
+        if not text.strip():
+            if column.required:
+                issues.append(
+                    Issue(file, row, column.name, f"is empty; expected: {column.description}")
+                )
+            record[column.name] = None
+            continue
+        try:
+            record[column.name] = column.parse(text)
+        except ValueError as error:
+            issues.append(Issue(file, row, column.name, str(error)))
+    return record, issues

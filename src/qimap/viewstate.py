@@ -1,0 +1,106 @@
+"""The view a link opens: query parameters <-> :class:`View`, both ways, as pure functions.
+
+``?state=MA&case=glik-v-cunniffe&outcome=denied&years=2010-2020&near=02108`` opens exactly that.
+Unknown values are dropped with a note for the user, never an error page.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+
+from qimap.schema import CATEGORY_LABELS, Outcome
+
+_YEARS = re.compile(r"^(\d{4})-(\d{4})$")
+MAX_NEAR_CHARS = 80
+
+
+@dataclass(frozen=True, slots=True)
+class View:
+    state: str | None = None
+    case_id: str | None = None
+    states: tuple[str, ...] = ()  # case filter; empty = all
+    outcomes: tuple[Outcome, ...] = ()
+    categories: tuple[str, ...] = ()
+    years: tuple[int, int] | None = None
+    near: str = ""
+
+
+def _values(params: Mapping[str, str | list[str]], name: str) -> list[str]:
+    raw = params.get(name, [])
+    items = [raw] if isinstance(raw, str) else list(raw)
+    return [part.strip() for item in items for part in item.split(",") if part.strip()]
+
+
+def _first(params: Mapping[str, str | list[str]], name: str) -> str:
+    values = _values(params, name)
+    return values[0] if values else ""
+
+
+def view_from_query(
+    params: Mapping[str, str | list[str]],
+    states: Collection[str],
+    case_states: Mapping[str, str],
+    year_range: tuple[int, int],
+) -> tuple[View, list[str]]:
+    notes: list[str] = []
+
+    state: str | None = _first(params, "state").upper() or None
+    if state and state not in states:
+        notes.append(f"The link names an unknown state “{state}”; showing the whole country.")
+        state = None
+
+    case_id: str | None = _first(params, "case").lower() or None
+    if case_id and case_id not in case_states:
+        notes.append(f"The link names a case that is not in the data (“{case_id}”).")
+        case_id = None
+    if case_id and state != case_states[case_id]:
+        state = case_states[case_id]  # a case always opens with its own state's scorecards
+
+    def known(name: str, allowed: Collection[str], upper: bool = False) -> tuple[str, ...]:
+        values = [v.upper() if upper else v.lower() for v in _values(params, name)]
+        bad = [v for v in values if v not in allowed]
+        if bad:
+            notes.append(f"Ignored unknown {name} in the link: {', '.join(bad)}.")
+        return tuple(dict.fromkeys(v for v in values if v in allowed))
+
+    outcomes = tuple(Outcome(v) for v in known("outcome", {o.value for o in Outcome}))
+    categories = known("category", CATEGORY_LABELS)
+    filter_states = known("states", states, upper=True)
+
+    years = None
+    if raw_years := _first(params, "years"):
+        found = _YEARS.match(raw_years)
+        low, high = (int(found.group(1)), int(found.group(2))) if found else (0, -1)
+        if found and low <= high:
+            years = (max(low, year_range[0]), min(high, year_range[1]))
+            years = None if years == year_range or years[0] > years[1] else years
+        else:
+            notes.append(f"Ignored the year range “{raw_years}”; write it as years=2010-2020.")
+
+    raw_near = params.get("near", "")
+    raw_near = raw_near if isinstance(raw_near, str) else (list(raw_near) or [""])[0]
+    near = " ".join(raw_near.split())[:MAX_NEAR_CHARS]  # commas kept: "Boston, MA"
+    view = View(state, case_id, filter_states, outcomes, categories, years, near)
+    return view, notes
+
+
+def view_to_query(view: View) -> dict[str, str]:
+    """Only what differs from the default view, in a stable order."""
+    query: dict[str, str] = {}
+    if view.state:
+        query["state"] = view.state
+    if view.case_id:
+        query["case"] = view.case_id
+    if view.states:
+        query["states"] = ",".join(view.states)
+    if view.outcomes:
+        query["outcome"] = ",".join(o.value for o in view.outcomes)
+    if view.categories:
+        query["category"] = ",".join(view.categories)
+    if view.years:
+        query["years"] = f"{view.years[0]}-{view.years[1]}"
+    if view.near:
+        query["near"] = view.near
+    return query
