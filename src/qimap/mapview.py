@@ -1,9 +1,10 @@
 """Pure builders of the folium map: no Streamlit, no file reads.
 
-Data reaches the browser only as JSON (Jinja's ``tojson``, which also escapes ``<``, ``>``,
-``&`` and ``'``), and is drawn by static/qimap/qimap-map.js, which builds every popup and
-tooltip with ``textContent``. No data string is ever part of a template's source, so a case
-summary holding ``{{ 7*7 }}`` stays that text instead of becoming 49.
+Data reaches the browser only as JSON from :func:`qimap.safe.script_json`, and is drawn by
+static/qimap/qimap-map.js, which builds every popup and tooltip with ``textContent``. Jinja's
+``tojson`` is not enough: branca compiles each element's *rendered* script as a new template,
+so ``script_json`` also escapes ``{`` and ``}`` inside strings. A case summary holding
+``{{ 7*7 }}`` therefore stays that text instead of becoming 49 on the server.
 
 The base map (states) must not change between reruns, or st_folium reloads the iframe; the
 cases go in a separate feature group that st_folium swaps in place when filters change.
@@ -20,7 +21,7 @@ from branca.element import MacroElement
 from jinja2 import Template
 
 from qimap.cases import format_incident_date
-from qimap.safe import safe_url
+from qimap.safe import safe_url, script_json
 from qimap.schema import OUTCOME_LABELS, Case, Outcome
 from qimap.standing import STANDING_STYLES, StateStanding
 from qimap.states import NATIONAL_CENTER, NATIONAL_ZOOM
@@ -91,7 +92,7 @@ class StatesLayer(MacroElement):
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = window.qimap.addStates(
-            {{ this._parent.get_name() }}, {{ this.geojson|tojson }}, {{ this.styles|tojson }}
+            {{ this._parent.get_name() }}, {{ this.geojson_json }}, {{ this.styles_json }}
         );
         {% endmacro %}
         """
@@ -100,8 +101,8 @@ class StatesLayer(MacroElement):
     def __init__(self, geojson: Mapping[str, Any], styles: Mapping[str, Any]) -> None:
         super().__init__()
         self._name = "StatesLayer"
-        self.geojson = geojson
-        self.styles = styles
+        self.geojson_json = script_json(geojson)
+        self.styles_json = script_json(styles)
 
 
 class CaseCluster(MacroElement):
@@ -110,7 +111,7 @@ class CaseCluster(MacroElement):
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        window.qimap.addCases({{ this._parent.get_name() }}, {{ this.payload|tojson }});
+        window.qimap.addCases({{ this._parent.get_name() }}, {{ this.payload_json }});
         {% endmacro %}
         """
     )
@@ -118,7 +119,7 @@ class CaseCluster(MacroElement):
     def __init__(self, payload: Mapping[str, Any]) -> None:
         super().__init__()
         self._name = "CaseCluster"
-        self.payload = payload
+        self.payload_json = script_json(payload)
 
 
 CASE_COLUMNS = (

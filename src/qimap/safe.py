@@ -9,13 +9,38 @@ JavaScript builds its DOM with ``textContent`` and receives data only as JSON
 from __future__ import annotations
 
 import html
+import json
 import re
+from typing import Any
 from urllib.parse import urlsplit
 
 # Every character that CommonMark or Streamlit's markdown extensions give a meaning to:
 # emphasis, links, images, code, headings, lists, tables, LaTeX ($), emoji shortcodes (:)
 # and Streamlit's colour directives (:red[...]).
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&\"'])")
+
+
+# Inside JSON string literals, characters that could end a <script> (< > &), break out of a
+# single-quoted attribute (') or open a Jinja block ({ }) become \u escapes. Jinja matters
+# because branca compiles every element's rendered script as a new template
+# (branca.element.MacroElement.render wraps it in Element(...)): a data string holding
+# "{{ ... }}" would otherwise run on the server when the figure renders.
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_SCRIPT_UNSAFE = {c: f"\\u{ord(c):04x}" for c in "<>&'{}"}
+_SCRIPT_UNSAFE_RE = re.compile("[" + re.escape("".join(_SCRIPT_UNSAFE)) + "]")
+
+
+def script_json(value: Any) -> str:
+    """JSON for a JavaScript expression inside a folium template; decodes to exactly ``value``.
+
+    Structural braces stay (an object opens with ``{"``, never ``{{``, ``{%`` or ``{#``); every
+    special character inside a string becomes a ``\\uXXXX`` escape.
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return _JSON_STRING.sub(
+        lambda found: _SCRIPT_UNSAFE_RE.sub(lambda c: _SCRIPT_UNSAFE[c.group()], found.group()), text
+    )
 
 
 def escape_html(text: object) -> str:

@@ -169,13 +169,25 @@ def _mark_word(mark: Mark) -> str:
 
 
 def bill_score(card: Scorecard) -> BillScore:
-    """Marks when all are known; else the page's printed tallies when both exist; else a bound."""
-    if card.end.complete and card.start.complete:
-        return BillScore(card.end.score + card.start.score, "marks")
-    end_printed, start_printed = card.bill.printed_end_tally, card.bill.printed_start_tally
-    if end_printed is not None and start_printed is not None:
-        return BillScore(end_printed.score + start_printed.score, "page tally")
-    return BillScore(card.end.score + card.start.score, "known marks only")
+    """Per group: the marks when all are known, else the page's printed tally, else a bound."""
+    parts = [
+        _group_score(card.end, card.bill.printed_end_tally),
+        _group_score(card.start, card.bill.printed_start_tally),
+    ]
+    value = sum(score for score, _ in parts)
+    bases = {basis for _, basis in parts}
+    for basis in ("known marks only", "page tally"):
+        if basis in bases:
+            return BillScore(value, basis)
+    return BillScore(value, "marks")
+
+
+def _group_score(computed: Tally, printed: PrintedTally | None) -> tuple[float, str]:
+    if computed.complete:
+        return computed.score, "marks"
+    if printed is not None:
+        return printed.score, "page tally"
+    return computed.score, "known marks only"
 
 
 def sort_newest_first(cards: Iterable[Scorecard]) -> list[Scorecard]:

@@ -22,7 +22,7 @@ DEFAULT_STATIC_URL = "../../app/static"
 class Settings:
     data_dir: Path
     geo_dir: Path
-    tiles: str | None  # e.g. "CartoDB positron"; None draws the states on a plain background
+    tiles: str | None  # e.g. "OpenStreetMap"; None draws the states on a plain background
     static_url: str
 
 

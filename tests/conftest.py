@@ -1,0 +1,80 @@
+"""Fixtures shared by every tier: the bundled data, and writable copies of it."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from qimap.dataset import Dataset, load_dataset
+
+REPO = Path(__file__).resolve().parents[1]
+DATA_DIR = REPO / "data"
+GEO_DIR = REPO / "geo"
+
+HOSTILE_HTML = "<img src=x onerror=alert(1)>"
+HOSTILE_JINJA = "{{ 7*7 }}"
+
+
+@pytest.fixture(scope="session")
+def bundled() -> Dataset:
+    return load_dataset(DATA_DIR, GEO_DIR)
+
+
+@pytest.fixture
+def data_copy(tmp_path: Path) -> Path:
+    """A writable copy of data/ that tests may break."""
+    target = tmp_path / "data"
+    shutil.copytree(DATA_DIR, target)
+    return target
+
+
+def read_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def write_rows(path: Path, rows: list[dict[str, str]], header: list[str] | None = None) -> None:
+    header = header or list(rows[0])
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+@pytest.fixture
+def edit_csv() -> Callable[[Path, Callable[[list[dict[str, str]]], None]], None]:
+    """edit_csv(path, change) rewrites a CSV after ``change`` mutates its rows in place."""
+
+    def edit(path: Path, change: Callable[[list[dict[str, str]]], None]) -> None:
+        rows = read_rows(path)
+        header = list(rows[0])
+        change(rows)
+        write_rows(path, rows, header)
+
+    return edit
+
+
+def hostile_case(**overrides: str) -> dict[str, str]:
+    """A SYNTHETIC case row (not a real case) whose text fields attack HTML, markdown and Jinja."""
+    row = {
+        "id": "synthetic-hostile-case",
+        "title": f"{HOSTILE_HTML} {HOSTILE_JINJA}",
+        "incident_date": "2020-01-02",
+        "city": "Boston",
+        "state": "MA",
+        "latitude": "42.36",
+        "longitude": "-71.06",
+        "court": "Synthetic court [x](javascript:alert(1))",
+        "citation": "Synthetic 1",
+        "decision_year": "2021",
+        "qi_outcome": "denied",
+        "categories": "excessive_force",
+        "summary": f"<script>alert(2)</script> {HOSTILE_JINJA} [link](javascript:alert(3)) {{{{'alert'}}}}",
+        "source_url": "https://example.org/synthetic",
+    }
+    row.update(overrides)
+    return row

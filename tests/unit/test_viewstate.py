@@ -1,0 +1,63 @@
+import pytest
+
+from qimap.schema import Outcome
+from qimap.viewstate import View, view_from_query, view_to_query
+
+STATES = {"MA", "TX", "NY"}
+CASES = {"glik-v-cunniffe": "MA", "zadeh-v-robinson": "TX"}
+YEARS = (1982, 2024)
+
+
+def parse(params: dict) -> tuple[View, list[str]]:
+    return view_from_query(params, STATES, CASES, YEARS)
+
+
+def test_state_and_case() -> None:
+    view, notes = parse({"state": "ma", "case": "glik-v-cunniffe"})
+    assert (view.state, view.case_id, notes) == ("MA", "glik-v-cunniffe", [])
+
+
+def test_case_brings_its_own_state() -> None:
+    view, _ = parse({"state": "NY", "case": "zadeh-v-robinson"})
+    assert view.state == "TX"
+
+
+@pytest.mark.parametrize(
+    ("params", "fragment"),
+    [
+        ({"state": "ZZ"}, "unknown state"),
+        ({"case": "nope"}, "not in the data"),
+        ({"outcome": "won"}, "Ignored unknown outcome"),
+        ({"years": "2020-2010"}, "year range"),
+        ({"years": "recent"}, "year range"),
+    ],
+)
+def test_bad_values_are_dropped_with_a_note(params: dict, fragment: str) -> None:
+    view, notes = parse(params)
+    assert view == View()
+    assert len(notes) == 1 and fragment in notes[0]
+
+
+def test_round_trip() -> None:
+    view = View("MA", "glik-v-cunniffe", ("MA", "TX"), (Outcome.DENIED,), ("excessive_force",), (2000, 2010), "Boston, MA")
+    query = view_to_query(view)
+    assert query["near"] == "Boston, MA" and query["years"] == "2000-2010"
+    assert parse(query) == (view, [])
+
+
+def test_default_view_is_an_empty_query() -> None:
+    assert view_to_query(View()) == {}
+
+
+def test_full_year_range_is_no_filter() -> None:
+    assert parse({"years": "1900-2100"})[0].years is None
+
+
+def test_lists_and_repeats() -> None:
+    view, _ = parse({"outcome": ["denied,granted", "denied"]})
+    assert view.outcomes == (Outcome.DENIED, Outcome.GRANTED)
+
+
+def test_near_is_trimmed_and_bounded() -> None:
+    assert parse({"near": "  Boston,   MA "})[0].near == "Boston, MA"
+    assert len(parse({"near": "x" * 500})[0].near) == 80
