@@ -39,7 +39,8 @@ def script_json(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
     return _JSON_STRING.sub(
-        lambda found: _SCRIPT_UNSAFE_RE.sub(lambda c: _SCRIPT_UNSAFE[c.group()], found.group()), text
+        lambda found: _SCRIPT_UNSAFE_RE.sub(lambda c: _SCRIPT_UNSAFE[c.group()], found.group()),
+        text,
     )
 
 

@@ -1,6 +1,13 @@
 import pytest
 
-from qimap.cases import CaseFilter, distance_miles, filter_cases, format_incident_date, nearest_cases, year_bounds
+from qimap.cases import (
+    CaseFilter,
+    distance_miles,
+    filter_cases,
+    format_incident_date,
+    nearest_cases,
+    year_bounds,
+)
 from qimap.dataset import Dataset
 from qimap.schema import Outcome
 
@@ -12,25 +19,34 @@ def test_empty_filter_keeps_everything(bundled: Dataset) -> None:
 def test_filters_combine(bundled: Dataset) -> None:
     f = CaseFilter(states=frozenset({"MA"}), outcomes=frozenset({Outcome.DENIED}))
     found = filter_cases(bundled.cases, f)
-    assert found and all(c.state == "MA" and c.outcome == Outcome.DENIED for c in found)
+    assert found
+    assert all(c.state == "MA" and c.outcome == Outcome.DENIED for c in found)
     assert len(found) < sum(1 for c in bundled.cases if c.state == "MA")
 
 
 def test_category_matches_any_of_a_cases_categories(bundled: Dataset) -> None:
     found = filter_cases(bundled.cases, CaseFilter(categories=frozenset({"deadly_force"})))
-    assert found and all("deadly_force" in c.categories for c in found)
+    assert found
+    assert all("deadly_force" in c.categories for c in found)
 
 
 def test_year_range_is_inclusive(bundled: Dataset) -> None:
     low, high = year_bounds(bundled.cases)
     assert filter_cases(bundled.cases, CaseFilter(years=(low, low)))
-    assert all(c.decision_year == low for c in filter_cases(bundled.cases, CaseFilter(years=(low, low))))
+    assert all(
+        c.decision_year == low for c in filter_cases(bundled.cases, CaseFilter(years=(low, low)))
+    )
     assert len(filter_cases(bundled.cases, CaseFilter(years=(low, high)))) == len(bundled.cases)
 
 
 @pytest.mark.parametrize(
     ("value", "shown"),
-    [("2007-10-01", "1 Oct 2007"), ("1971-07", "Jul 1971"), ("1970", "1970"), (None, "Date unknown")],
+    [
+        ("2007-10-01", "1 Oct 2007"),
+        ("1971-07", "Jul 1971"),
+        ("1970", "1970"),
+        (None, "Date unknown"),
+    ],
 )
 def test_partial_dates(value: str | None, shown: str) -> None:
     assert format_incident_date(value) == shown
@@ -45,4 +61,5 @@ def test_nearest_cases_to_boston_are_in_massachusetts(bundled: Dataset) -> None:
     assert len(nearest) == 3
     assert all(case.state == "MA" for case, _ in nearest)
     distances = [d for _, d in nearest]
-    assert distances == sorted(distances) and distances[0] < 5
+    assert distances == sorted(distances)
+    assert distances[0] < 5

@@ -29,7 +29,32 @@ RUBRIC_LABELS = [
     ("start", "Starts disclosing public records"),
 ]
 
-REFERENCE_STATES = "AZ CO CT FL GA HI IL LA MA MD ME MN MO MT NM OH OK RI TN TX UT VA WI WV".split()
+REFERENCE_STATES = [
+    "AZ",
+    "CO",
+    "CT",
+    "FL",
+    "GA",
+    "HI",
+    "IL",
+    "LA",
+    "MA",
+    "MD",
+    "ME",
+    "MN",
+    "MO",
+    "MT",
+    "NM",
+    "OH",
+    "OK",
+    "RI",
+    "TN",
+    "TX",
+    "UT",
+    "VA",
+    "WI",
+    "WV",
+]
 
 
 def test_rubric_is_the_seed_rubric_in_page_order(bundled: Dataset) -> None:
@@ -41,10 +66,16 @@ def test_massachusetts_bills_and_all_27_marks(bundled: Dataset) -> None:
     assert set(cards) == set(MA_SEED)
     for key, (bill_id, year, status, end, start) in MA_SEED.items():
         card = cards[key]
-        assert (card.bill.bill_id, card.bill.year_introduced, card.bill.status) == (bill_id, year, status)
+        assert (card.bill.bill_id, card.bill.year_introduced, card.bill.status) == (
+            bill_id,
+            year,
+            status,
+        )
         assert [row.mark for row in card.end_rows] == [SYMBOL[s] for s in end]
         assert [row.mark for row in card.start_rows] == [SYMBOL[s] for s in start]
-        assert all(row.score and (row.score.evidence_quote or row.score.evidence_note) for row in card.rows)
+        assert all(
+            row.score and (row.score.evidence_quote or row.score.evidence_note) for row in card.rows
+        )
 
 
 def test_massachusetts_bills_newest_first_with_predecessor(bundled: Dataset) -> None:
@@ -66,7 +97,8 @@ def test_every_reference_state_has_bills_and_nine_rows_each(bundled: Dataset) ->
     assert set(REFERENCE_STATES) <= set(bundled.scorecards_by_state)
     for cards in bundled.scorecards_by_state.values():
         for card in cards:
-            assert len(card.end_rows) == 4 and len(card.start_rows) == 5
+            assert len(card.end_rows) == 4
+            assert len(card.start_rows) == 5
             assert all(row.score is not None for row in card.rows)
 
 
@@ -80,7 +112,10 @@ def test_cut_off_marks_are_unknown_not_no(bundled: Dataset) -> None:
 def test_printed_tallies_are_possible_given_the_marks(bundled: Dataset) -> None:
     for cards in bundled.scorecards_by_state.values():
         for card in cards:
-            for tally, printed in ((card.end, card.bill.printed_end_tally), (card.start, card.bill.printed_start_tally)):
+            for tally, printed in (
+                (card.end, card.bill.printed_end_tally),
+                (card.start, card.bill.printed_start_tally),
+            ):
                 if printed is not None:
                     assert tally.admits(printed), card.bill.bill_key
 
@@ -93,7 +128,8 @@ def test_cases_are_the_34_real_cases(bundled: Dataset) -> None:
 
 def test_state_shapes_cover_states_dc_and_territories(bundled: Dataset) -> None:
     codes = set(bundled.state_names)
-    assert len(codes) == 56 and {"DC", "PR", "AK", "HI"} <= codes
+    assert len(codes) == 56
+    assert {"DC", "PR", "AK", "HI"} <= codes
     assert bundled.state_names["MA"] == "Massachusetts"
 
 
@@ -149,7 +185,9 @@ def test_case_outside_its_state(data_copy: Path, edit_csv) -> None:
     """A swapped sign puts Boston in China: caught, not drawn."""
     edit_csv(data_copy / "cases.csv", lambda rows: rows.append(hostile_case(longitude="71.06")))
     found = issues_for(data_copy)
-    assert any("cases.csv, row 36, column 'latitude'" in i and "outside Massachusetts" in i for i in found)
+    assert any(
+        "cases.csv, row 36, column 'latitude'" in i and "outside Massachusetts" in i for i in found
+    )
 
 
 def test_rubric_must_keep_its_groups(data_copy: Path, edit_csv) -> None:

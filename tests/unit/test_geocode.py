@@ -23,13 +23,15 @@ def index() -> GeocodeIndex:
 )
 def test_places_are_found(index: GeocodeIndex, query: str, label: str) -> None:
     place = geocode(query, index)
-    assert isinstance(place, Place) and place.label == label
+    assert isinstance(place, Place)
+    assert place.label == label
 
 
 def test_boston_is_where_boston_is(index: GeocodeIndex) -> None:
     place = geocode("Boston, MA", index)
     assert isinstance(place, Place)
-    assert 42.2 < place.latitude < 42.5 and -71.2 < place.longitude < -70.9
+    assert 42.2 < place.latitude < 42.5
+    assert -71.2 < place.longitude < -70.9
 
 
 @pytest.mark.parametrize(
@@ -44,11 +46,15 @@ def test_boston_is_where_boston_is(index: GeocodeIndex) -> None:
         ("<img src=x onerror=alert(1)>", "No place called"),
     ],
 )
-def test_unknown_places_get_a_helpful_message(index: GeocodeIndex, query: str, fragment: str) -> None:
+def test_unknown_places_get_a_helpful_message(
+    index: GeocodeIndex, query: str, fragment: str
+) -> None:
     result = geocode(query, index)
-    assert isinstance(result, NotFound) and fragment in result.message
+    assert isinstance(result, NotFound)
+    assert fragment in result.message
 
 
 def test_ambiguous_city_suggests_the_biggest_first(index: GeocodeIndex) -> None:
     result = geocode("Boston", index)
-    assert isinstance(result, NotFound) and "“Boston, MA”" in result.message
+    assert isinstance(result, NotFound)
+    assert "“Boston, MA”" in result.message

@@ -55,7 +55,9 @@ def test_no_cdn_only_local_assets(bundled: Dataset) -> None:
     assert not re.search(r"https?://", script.replace("https://endqi.org", ""))
 
 
-def test_base_script_is_identical_across_builds_so_the_map_does_not_reload(bundled: Dataset) -> None:
+def test_base_script_is_identical_across_builds_so_the_map_does_not_reload(
+    bundled: Dataset,
+) -> None:
     first, _ = sent_to_browser(bundled, bundled.cases)
     second, _ = sent_to_browser(bundled, bundled.cases[:3])
     assert streamlit_folium.generate_js_hash(first) == streamlit_folium.generate_js_hash(second)
@@ -67,7 +69,9 @@ def test_cases_are_one_compact_json_table(bundled: Dataset) -> None:
     assert len(payload["rows"]) == 34
     glik = next(r for r in payload["rows"] if r[0] == "glik-v-cunniffe")
     row = dict(zip(CASE_COLUMNS, glik, strict=True))
-    assert row["place"] == "Boston, MA" and row["date"] == "1 Oct 2007" and row["marker"] == "denied"
+    assert row["place"] == "Boston, MA"
+    assert row["date"] == "1 Oct 2007"
+    assert row["marker"] == "denied"
 
 
 def test_group_script_holds_the_payload_once_and_no_marker_objects(bundled: Dataset) -> None:
@@ -84,10 +88,12 @@ def hostile():
 
 def test_hostile_text_reaches_javascript_only_as_escaped_json(bundled: Dataset) -> None:
     _, group = sent_to_browser(bundled, [hostile()])
-    assert HOSTILE_HTML not in group and "<script>" not in group
+    assert HOSTILE_HTML not in group
+    assert "<script>" not in group
     assert "\\u003cimg src=x onerror=alert(1)\\u003e" in group
     # no Jinja delimiter survives: the text is never run as a template, so never 49
-    assert "{{" not in group and "49" not in group
+    assert "{{" not in group
+    assert "49" not in group
     assert "\\u007b\\u007b 7*7 \\u007d\\u007d" in group
 
 
@@ -132,9 +138,15 @@ def test_alaska_is_drawn_in_one_piece(bundled: Dataset) -> None:
     shown = display_geojson(bundled.states.geojson)
     alaska = next(f for f in shown["features"] if f["properties"]["usps"] == "AK")
     lons = [pt[0] for part in alaska["geometry"]["coordinates"] for ring in part for pt in ring]
-    assert max(lons) < 0 and min(lons) > -200
-    original = next(f for f in bundled.states.geojson["features"] if f["properties"]["usps"] == "AK")
-    assert max(pt[0] for part in original["geometry"]["coordinates"] for ring in part for pt in ring) > 170
+    assert max(lons) < 0
+    assert min(lons) > -200
+    original = next(
+        f for f in bundled.states.geojson["features"] if f["properties"]["usps"] == "AK"
+    )
+    assert (
+        max(pt[0] for part in original["geometry"]["coordinates"] for ring in part for pt in ring)
+        > 170
+    )
 
 
 def test_state_styles_describe_in_words(bundled: Dataset) -> None:

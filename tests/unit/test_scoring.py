@@ -14,7 +14,9 @@ SEED_TALLIES = [
 
 
 @pytest.mark.parametrize(("key", "end", "start"), SEED_TALLIES)
-def test_seed_tallies_come_out_as_the_page_prints_them(bundled: Dataset, key: str, end: str, start: str) -> None:
+def test_seed_tallies_come_out_as_the_page_prints_them(
+    bundled: Dataset, key: str, end: str, start: str
+) -> None:
     card = next(c for c in bundled.scorecards("MA") if c.bill.bill_key == key)
     assert (card.end.label(), card.start.label()) == (end, start)
     assert (str(card.bill.printed_end_tally), str(card.bill.printed_start_tally)) == (end, start)
@@ -30,18 +32,28 @@ def sb1004(bundled: Dataset):
 
 
 def with_marks(scores: list[Score], **marks: Mark) -> list[Score]:
-    return [replace(s, mark=marks[s.criterion_id], verdict=None) if s.criterion_id in marks else s for s in scores]
+    return [
+        replace(s, mark=marks[s.criterion_id], verdict=None) if s.criterion_id in marks else s
+        for s in scores
+    ]
 
 
 def test_partial_counts_half(bundled: Dataset) -> None:
     scores = with_marks(scores_for(bundled, "MA-SB1004"), end_public_employees=Mark.PARTIAL)
-    card = build_scorecard(replace(sb1004(bundled), printed_end_tally=PrintedTally(2.5, 4)), bundled.rubric, scores)
-    assert card.end.score == 2.5 and card.end.label() == "2.5/4"
+    card = build_scorecard(
+        replace(sb1004(bundled), printed_end_tally=PrintedTally(2.5, 4)), bundled.rubric, scores
+    )
+    assert card.end.score == 2.5
+    assert card.end.label() == "2.5/4"
     assert card.flags == ()
 
 
 def test_unknown_marks_make_a_lower_bound_and_a_flag(bundled: Dataset) -> None:
-    scores = with_marks(scores_for(bundled, "MA-SB1004"), end_liability_caps=Mark.UNKNOWN, start_attorney_fees=Mark.UNKNOWN)
+    scores = with_marks(
+        scores_for(bundled, "MA-SB1004"),
+        end_liability_caps=Mark.UNKNOWN,
+        start_attorney_fees=Mark.UNKNOWN,
+    )
     card = build_scorecard(sb1004(bundled), bundled.rubric, scores)
     assert card.end.label() == "≥ 2/4 (1 unknown)"
     assert (card.end.score, card.end.upper, card.end.complete) == (2, 3, False)
@@ -70,7 +82,8 @@ def test_page_tally_that_marks_cannot_reach_is_flagged_and_both_kept(bundled: Da
     card = build_scorecard(bill, bundled.rubric, scores_for(bundled, "MA-SB1004"))
     (flag,) = card.flags
     assert flag.kind == FlagKind.TALLY_VS_MARKS
-    assert "prints 3/4" in flag.message and "add up to 2/4" in flag.message
+    assert "prints 3/4" in flag.message
+    assert "add up to 2/4" in flag.message
     assert card.end.label() == "2/4"
 
 
@@ -89,7 +102,8 @@ def test_tick_whose_justification_says_no_is_flagged(bundled: Dataset) -> None:
 
 def test_missing_score_rows_count_as_unknown(bundled: Dataset) -> None:
     card = build_scorecard(sb1004(bundled), bundled.rubric, [])
-    assert card.end.unknown == 4 and card.start.unknown == 5
+    assert card.end.unknown == 4
+    assert card.start.unknown == 5
 
 
 def test_sort_newest_first_pending_first_within_a_year(bundled: Dataset) -> None:

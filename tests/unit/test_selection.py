@@ -41,7 +41,13 @@ def test_clicking_the_same_state_again_is_a_new_pick() -> None:
         click(kind="state", usps=["MA"]),
         click(kind="case", id="no-such-case"),
         click(kind="marker", id="glik-v-cunniffe"),
-        {"last_active_drawing": {"type": "Feature", "geometry": {"type": "Polygon"}, "properties": {}}},
+        {
+            "last_active_drawing": {
+                "type": "Feature",
+                "geometry": {"type": "Polygon"},
+                "properties": {},
+            }
+        },
     ],
 )
 def test_anything_else_is_ignored(value: object) -> None:

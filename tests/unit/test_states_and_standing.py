@@ -6,7 +6,8 @@ from qimap.states import view_for_bounds
 def test_every_geometry_is_valid_and_alaska_bounds_stay_in_one_hemisphere(bundled: Dataset) -> None:
     shapes = bundled.states.by_usps()
     west, _, east, _ = shapes["AK"].bounds
-    assert east - west < 60 and west < -179
+    assert east - west < 60
+    assert west < -179
     assert all(s.bounds[0] < s.bounds[2] for s in shapes.values())
 
 
@@ -14,7 +15,8 @@ def test_view_for_a_small_state_zooms_closer_than_for_a_big_one(bundled: Dataset
     shapes = bundled.states.by_usps()
     (lat, lon), ma_zoom = view_for_bounds(shapes["MA"].bounds)
     _, tx_zoom = view_for_bounds(shapes["TX"].bounds)
-    assert 41 < lat < 43 and -73 < lon < -70
+    assert 41 < lat < 43
+    assert -73 < lon < -70
     assert ma_zoom > tx_zoom >= 3
 
 
@@ -23,7 +25,8 @@ def test_standings(bundled: Dataset) -> None:
     assert standings["CO"].standing == Standing.PASSED
     assert standings["MA"].standing == Standing.PENDING
     assert standings["TX"].standing == Standing.FAILED
-    assert standings["WY"].standing == Standing.NONE and standings["WY"].best is None
+    assert standings["WY"].standing == Standing.NONE
+    assert standings["WY"].best is None
     assert standings["MA"].best_bill == "SB 945"  # 5/9 beats SB 1004's 4/9
     assert standings["MA"].best.label() == "5/9"
 

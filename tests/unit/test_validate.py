@@ -67,7 +67,9 @@ def test_hostile_text_is_valid_data() -> None:
         ({"summary": "bell\x07"}, "summary", "control characters"),
     ],
 )
-def test_bad_cells_are_reported_with_row_and_column(overrides: dict, column: str, fragment: str) -> None:
+def test_bad_cells_are_reported_with_row_and_column(
+    overrides: dict, column: str, fragment: str
+) -> None:
     good = case_line(id="synthetic-good")
     rows, issues = read_table(cases_csv(good, case_line(**overrides)), CASES, name="up.csv")
     assert [r["id"] for r in rows] == ["synthetic-good"]  # the good row survives
@@ -86,18 +88,23 @@ def test_missing_and_unexpected_columns_are_named() -> None:
 
 def test_wrong_number_of_cells() -> None:
     _, issues = read_table(cases_csv("a,b,c\n"), CASES, name="up.csv")
-    assert issues[0].row == 2 and "has 3 cells" in issues[0].message
+    assert issues[0].row == 2
+    assert "has 3 cells" in issues[0].message
 
 
 def test_duplicate_key_names_the_first_row() -> None:
     line = case_line()
     _, issues = read_table(cases_csv(line, line), CASES, name="up.csv")
-    assert len(issues) == 1 and issues[0].row == 3 and "first on row 2" in issues[0].message
+    assert len(issues) == 1
+    assert issues[0].row == 3
+    assert "first on row 2" in issues[0].message
 
 
 def test_rows_count_like_a_spreadsheet_even_with_multiline_cells() -> None:
     first = case_line(id="synthetic-a", summary="two\nlines")
-    _, issues = read_table(cases_csv(first, case_line(id="synthetic-b", state="XX")), CASES, "up.csv")
+    _, issues = read_table(
+        cases_csv(first, case_line(id="synthetic-b", state="XX")), CASES, "up.csv"
+    )
     assert issues[0].row == 3
 
 

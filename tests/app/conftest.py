@@ -1,0 +1,53 @@
+"""AppTest fixtures: fresh caches, and a stand-in for st_folium that "clicks" on request."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import streamlit as st
+import streamlit_folium
+
+from tests.conftest import REPO
+
+
+class FakeMap:
+    """Records what the page sends to st_folium and returns a chosen value, like a click."""
+
+    def __init__(self) -> None:
+        self.value: dict[str, Any] | None = None
+        self.calls: list[dict[str, Any]] = []
+
+    def __call__(self, fig: Any, **kwargs: Any) -> dict[str, Any] | None:
+        self.calls.append({"fig": fig, **kwargs})
+        return self.value
+
+    def click(self, **properties: Any) -> None:
+        n = len(self.calls) + 1
+        self.value = {
+            "last_active_drawing": {
+                "type": "Feature",
+                "geometry": None,
+                "properties": {**properties, "n": n},
+            }
+        }
+
+    @property
+    def last(self) -> dict[str, Any]:
+        return self.calls[-1]
+
+
+@pytest.fixture
+def fake_map(monkeypatch: pytest.MonkeyPatch) -> FakeMap:
+    fake = FakeMap()
+    monkeypatch.setattr(streamlit_folium, "st_folium", fake)
+    return fake
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """st.cache_* outlive an AppTest run; each test starts cold and in the repo."""
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    monkeypatch.chdir(REPO)
+    monkeypatch.delenv("QIMAP_DATA_DIR", raising=False)

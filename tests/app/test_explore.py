@@ -1,0 +1,197 @@
+"""The explorer page's wiring, driven through AppTest with st_folium replaced."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.app.conftest import FakeMap
+from tests.conftest import REPO, hostile_case
+
+PAGE = str(REPO / "pages" / "explore.py")
+
+
+def open_page(**params: str) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def sidebar_text(at: AppTest) -> str:
+    return "\n".join(str(el.value) for el in at.sidebar.markdown) + "\n".join(
+        h.value for h in at.sidebar.header
+    )
+
+
+def count_text(at: AppTest) -> str:
+    return next(md.value for md in at.main.markdown if "case studies**" in md.value)
+
+
+def payload_rows(fake: FakeMap) -> int:
+    group = fake.last["feature_group_to_add"]
+    cluster = next(iter(group._children.values()))
+    return len(json.loads(cluster.payload_json)["rows"])
+
+
+def test_renders_all_cases_without_a_selection(fake_map: FakeMap) -> None:
+    at = open_page()
+    assert not at.exception
+    assert at.title[0].value == "Qualified immunity where you live"
+    assert "Showing 34 of 34" in count_text(at)
+    assert at.sidebar.selectbox[0].value == ""
+    assert payload_rows(fake_map) == 34
+    assert fake_map.last["returned_objects"] == ["last_active_drawing"]
+
+
+def test_select_box_shows_scorecards_newest_first(fake_map: FakeMap) -> None:
+    at = open_page()
+    at.sidebar.selectbox[0].select("MA").run()
+    assert "Massachusetts: bills" in sidebar_text(at)
+    headings = [md.value for md in at.sidebar.markdown if md.value.startswith("#### ")]
+    assert headings[0].startswith("#### SB 1004 · 2023 · Pending")
+    metrics = [(m.label, m.value) for m in at.sidebar.metric]
+    assert metrics[:2] == [("End QI", "2/4"), ("Start", "2/5")]
+    assert metrics == [
+        ("End QI", "2/4"),
+        ("Start", "2/5"),
+        ("End QI", "3/4"),
+        ("Start", "1/5"),
+        ("End QI", "3/4"),
+        ("Start", "2/5"),
+    ]
+    assert at.query_params["state"] == "MA"
+    # the map was asked to move there, without being rebuilt differently
+    assert fake_map.last["center"][0] == pytest.approx(42.0, abs=1)
+
+
+def test_map_click_on_a_state_selects_it_and_syncs_the_select_box(fake_map: FakeMap) -> None:
+    at = open_page()
+    fake_map.click(kind="state", usps="CO")
+    at.run()
+    assert at.sidebar.selectbox[0].value == "CO"
+    assert "Colorado: bills" in sidebar_text(at)
+    assert at.query_params["state"] == "CO"
+    # the same value on the next rerun is not a new click: the select box wins
+    at.sidebar.selectbox[0].select("MA").run()
+    assert at.sidebar.selectbox[0].value == "MA"
+
+
+def test_map_click_on_a_case_shows_it_and_its_state(fake_map: FakeMap) -> None:
+    at = open_page()
+    fake_map.click(kind="case", id="glik-v-cunniffe")
+    at.run()
+    text = sidebar_text(at)
+    assert "### Glik v\\. Cunniffe" in text
+    assert "Massachusetts: bills" in text
+    assert any("allegations" in c.value for c in at.sidebar.caption)
+    assert at.query_params["case"] == "glik-v-cunniffe"
+    at.sidebar.button(key="close_case").click().run()
+    assert "Glik" not in sidebar_text(at)
+    assert "case" not in at.query_params
+
+
+def test_untrusted_click_values_are_ignored(fake_map: FakeMap) -> None:
+    at = open_page()
+    fake_map.click(kind="state", usps="<img src=x>")
+    at.run()
+    assert not at.exception
+    assert at.sidebar.selectbox[0].value == ""
+
+
+def test_link_opens_state_and_case(fake_map: FakeMap) -> None:
+    at = open_page(state="MA", case="glik-v-cunniffe")
+    assert at.sidebar.selectbox[0].value == "MA"
+    assert "Glik v\\. Cunniffe" in sidebar_text(at)
+
+
+def test_bad_link_warns_and_shows_the_country(fake_map: FakeMap) -> None:
+    at = open_page(state="ZZ", outcome="won")
+    assert not at.exception
+    warnings = " ".join(w.value for w in at.warning)
+    assert "unknown state" in warnings
+    assert "Ignored unknown outcome" in warnings
+    assert at.query_params.get("state") is None
+
+
+def test_filters_update_map_and_count_together(fake_map: FakeMap) -> None:
+    at = open_page()
+    at.multiselect(key="filter_outcomes").select("denied").run()
+    count = count_text(at)
+    shown = int(count.split("Showing ")[1].split(" of")[0])
+    assert 0 < shown < 34
+    assert payload_rows(fake_map) == shown
+    assert at.query_params["outcome"] == "denied"
+    at.multiselect(key="filter_states").select("MA").run()
+    assert payload_rows(fake_map) < shown
+
+
+def test_filters_from_link(fake_map: FakeMap) -> None:
+    at = open_page(states="MA", years="2010-2020")
+    assert 0 < payload_rows(fake_map) < 7
+    assert at.slider(key="filter_years").value == (2010, 2020)
+
+
+def test_near_search_lists_nearest_with_distances(fake_map: FakeMap) -> None:
+    at = open_page()
+    at.text_input(key="near").input("02108").run()
+    nearest = next(md.value for md in at.main.markdown if md.value.startswith("**Nearest to"))
+    assert "02108 \\(Boston, MA\\)" in nearest
+    assert "miles" in nearest
+    assert nearest.count("miles") == 5
+    assert fake_map.last["center"][0] == pytest.approx(42.3576, abs=0.01)
+    assert fake_map.last["zoom"] == 9
+    assert at.query_params["near"] == "02108"
+
+
+def test_unknown_place_is_a_message_not_an_error(fake_map: FakeMap) -> None:
+    at = open_page(near="Xyzzyville")
+    assert not at.exception
+    assert "No place called" in at.info[0].value
+
+
+def test_case_list_details_button(fake_map: FakeMap) -> None:
+    at = open_page()
+    at.button(key="open_glik-v-cunniffe").click().run()
+    assert at.sidebar.selectbox[0].value == "MA"
+    assert "Glik v\\. Cunniffe" in sidebar_text(at)
+
+
+def test_hostile_data_is_escaped_everywhere(
+    fake_map: FakeMap, data_copy: Path, edit_csv, monkeypatch
+) -> None:
+    edit_csv(data_copy / "cases.csv", lambda rows: rows.append(hostile_case()))
+
+    def hostile_bill(rows):
+        rows[0]["summary"] = "<img src=x onerror=alert(1)> {{ 7*7 }} [x](javascript:alert(1))"
+
+    edit_csv(data_copy / "bills.csv", hostile_bill)
+    monkeypatch.setenv("QIMAP_DATA_DIR", str(data_copy))
+    at = open_page(case="synthetic-hostile-case")
+    assert not at.exception
+    every = [el.value for el in at.sidebar.markdown] + [el.value for el in at.main.markdown]
+    joined = "\n".join(str(v) for v in every)
+    assert not re.search(r"(?<!\\)<(img|script)", joined)  # every < arrives escaped
+    assert "\\<img src\\=x onerror\\=alert\\(1\\)\\>" in joined
+    assert not re.search(r"(?<!\\)\]\(javascript", joined)
+    assert "49" not in joined.replace("2049", "")
+
+
+def test_broken_data_fails_loudly_with_file_row_column(
+    fake_map: FakeMap, data_copy: Path, edit_csv, monkeypatch
+) -> None:
+    edit_csv(data_copy / "cases.csv", lambda rows: rows[2].update(latitude="north"))
+    monkeypatch.setenv("QIMAP_DATA_DIR", str(data_copy))
+    at = open_page()
+    assert at.exception
+    assert "cases.csv, row 4, column 'latitude'" in at.exception[0].message
+
+
+def test_app_entry_point_routes_to_the_explorer(fake_map: FakeMap) -> None:
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert at.title[0].value == "Qualified immunity where you live"

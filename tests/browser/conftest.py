@@ -1,0 +1,263 @@
+"""Browser-tier fixtures: the real app in a subprocess, headless Chromium, a fresh page per test.
+
+Everything is served from 127.0.0.1: the app runs with no map tiles and Leaflet comes from
+static/vendor, so a request to any other host is a bug (see ``NetworkLog.assert_local``).
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from qimap.dataset import load_dataset
+
+REPO = Path(__file__).resolve().parents[2]
+DATA_DIR = REPO / "data"
+GEO_DIR = REPO / "geo"
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT = {"width": 1400, "height": 1000}
+STARTUP_SECONDS = 60
+TIMEOUT_MS = 15_000  # one Streamlit rerun plus a map update takes well under a second
+
+# The hostile data set: one SYNTHETIC case and one bill summary whose text attacks HTML,
+# markdown and Jinja. Shown anywhere, it must read exactly as written and run nothing.
+HOSTILE_CASE_ID = "synthetic-hostile-case"
+HOSTILE_TITLE = '<img src=x onerror="window.__xss=1">{{ 7*7 }}'
+HOSTILE_SUMMARY = (
+    "SYNTHETIC test row, not a real case. "
+    "<script>window.__xss=2</script> {{ 7*7 }} [link](javascript:alert(1))"
+)
+HOSTILE_BILL_KEY = "MA-SB1004"
+HOSTILE_BILL_SUMMARY = (
+    'SYNTHETIC test text. <img src=x onerror="window.__xss=3">{{ 7*7 }} '
+    "<script>window.__xss=4</script> [link](javascript:alert(1))"
+)
+# Jamaica Plain, Boston: far enough from the three Boston cases at (42.360, -71.058) and
+# Quincy's that the synthetic marker stands alone once the map is zoomed to the city.
+HOSTILE_LAT, HOSTILE_LNG = 42.3097, -71.1151
+
+expect.set_options(timeout=TIMEOUT_MS)
+
+
+# --- the app ---------------------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_healthy(process: subprocess.Popen[bytes], base_url: str, log: Path) -> None:
+    """Poll /_stcore/health until it answers ok, the server dies, or the deadline passes."""
+    no_proxy = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(
+                f"streamlit exited with {process.returncode} before it was healthy:\n"
+                f"{log.read_text(errors='replace')}"
+            )
+        try:
+            with no_proxy.open(f"{base_url}/_stcore/health", timeout=2) as response:
+                if response.status == 200 and response.read().strip() == b"ok":
+                    return
+        except OSError:
+            pass  # not listening yet
+        try:
+            process.wait(timeout=0.2)  # the pause between polls; ends early if the server dies
+        except subprocess.TimeoutExpired:
+            pass
+    pytest.fail(
+        f"streamlit was not healthy within {STARTUP_SECONDS}s:\n{log.read_text(errors='replace')}"
+    )
+
+
+@contextmanager
+def running_app(log: Path, data_dir: Path | None = None) -> Iterator[str]:
+    """``streamlit run app.py`` on a free port; yields its base URL, and always stops it."""
+    port = _free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    # The outer environment must not point the app at other data, tiles or asset hosts.
+    env = {key: value for key, value in os.environ.items() if not key.startswith("QIMAP_")}
+    env["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"
+    if data_dir is not None:
+        env["QIMAP_DATA_DIR"] = str(data_dir)
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        "app.py",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+    ]
+    with log.open("wb") as log_file:
+        process = subprocess.Popen(
+            command, cwd=REPO, env=env, stdout=log_file, stderr=subprocess.STDOUT
+        )
+        try:
+            _wait_until_healthy(process, base_url, log)
+            yield base_url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on the bundled data."""
+    log = tmp_path_factory.mktemp("app") / "streamlit.log"
+    with running_app(log) as base_url:
+        yield base_url
+
+
+def _read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    with path.open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        rows = list(reader)
+        return list(reader.fieldnames or []), rows
+
+
+def _write_csv(path: Path, header: list[str], rows: list[dict[str, str]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+@pytest.fixture(scope="session")
+def hostile_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of data/ plus a SYNTHETIC hostile case in Boston and a hostile bill summary."""
+    target = tmp_path_factory.mktemp("hostile-data")
+    for source in DATA_DIR.glob("*.csv"):
+        shutil.copy2(source, target / source.name)
+
+    header, cases = _read_csv(target / "cases.csv")
+    hostile = {
+        "id": HOSTILE_CASE_ID,
+        "title": HOSTILE_TITLE,
+        "incident_date": "2020-01-02",
+        "city": "Boston",
+        "state": "MA",
+        "latitude": str(HOSTILE_LAT),
+        "longitude": str(HOSTILE_LNG),
+        "court": "Synthetic court (not a real case)",
+        "citation": "Synthetic 1",
+        "decision_year": "2021",
+        "qi_outcome": "denied",
+        "categories": "excessive_force",
+        "summary": HOSTILE_SUMMARY,
+        "source_url": "https://example.org/synthetic-hostile-case",
+    }
+    assert sorted(hostile) == sorted(header), "cases.csv columns changed; update this row"
+    _write_csv(target / "cases.csv", header, [*cases, hostile])
+
+    header, bills = _read_csv(target / "bills.csv")
+    (bill,) = [row for row in bills if row["bill_key"] == HOSTILE_BILL_KEY]
+    bill["summary"] = HOSTILE_BILL_SUMMARY
+    _write_csv(target / "bills.csv", header, bills)
+
+    # Fail here, with the validator's words, rather than on an error page in the browser.
+    loaded = load_dataset(target, GEO_DIR)
+    assert loaded.cases_by_id[HOSTILE_CASE_ID].title == HOSTILE_TITLE
+    return target
+
+
+@pytest.fixture(scope="session")
+def hostile_app_url(
+    tmp_path_factory: pytest.TempPathFactory, hostile_data_dir: Path
+) -> Iterator[str]:
+    """The app on the hostile data set."""
+    log = tmp_path_factory.mktemp("hostile-app") / "streamlit.log"
+    with running_app(log, hostile_data_dir) as base_url:
+        yield base_url
+
+
+# --- the browser -----------------------------------------------------------------------------
+
+
+@dataclass
+class NetworkLog:
+    """Every URL the page (and its iframes and websockets) asked for, in order."""
+
+    urls: list[str] = field(default_factory=list)
+
+    def assert_local(self, base_url: str) -> None:
+        """Nothing left the app's own origin (data:, blob: and about: never touch the network)."""
+        allowed = (
+            f"{base_url}/",
+            base_url.replace("http://", "ws://", 1) + "/",
+            "data:",
+            "blob:",
+            "about:",
+        )
+        assert self.urls, "no request was recorded"
+        strays = sorted({url for url in self.urls if not url.startswith(allowed)})
+        assert not strays, f"requests left {base_url}: {strays}"
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.skip(f"{CHROMIUM} is not installed")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def network() -> NetworkLog:
+    return NetworkLog()
+
+
+@pytest.fixture
+def page(browser: Browser, network: NetworkLog) -> Iterator[Page]:
+    """A fresh page in its own context; every request it or its frames make goes to ``network``."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(TIMEOUT_MS)
+
+    def record(tab: Page) -> None:
+        tab.on("request", lambda request: network.urls.append(request.url))
+        tab.on("websocket", lambda socket_: network.urls.append(socket_.url))
+
+    context.on("page", record)  # a tab a link opens is recorded too
+    try:
+        yield context.new_page()
+    finally:
+        context.close()

@@ -1,0 +1,85 @@
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from qimap.cli import main
+from tests.conftest import GEO_DIR
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_scorecard_json_has_the_seed_tallies_as_numbers() -> None:
+    code, out, _ = run("scorecard", "MA", "--json")
+    assert code == 0
+    bills = {b["bill_id"]: b for b in json.loads(out)["bills"]}
+    assert next(b["bill_id"] for b in json.loads(out)["bills"]) == "SB 1004"
+    assert (bills["SB 1004"]["end"]["score"], bills["SB 1004"]["start"]["score"]) == (2, 2)
+    assert (bills["SB 945"]["end"]["score"], bills["SB 945"]["start"]["score"]) == (3, 2)
+    assert (bills["HB 1479"]["end"]["score"], bills["HB 1479"]["start"]["score"]) == (3, 1)
+    assert bills["SB 1004"]["year"] == 2023
+    assert bills["SB 1004"]["status"] == "pending"
+    assert bills["SB 1004"]["marks"]["end_public_employees"] == "no"
+    assert len(bills["SB 1004"]["marks"]) == 9
+
+
+def test_scorecard_text_accepts_names() -> None:
+    code, out, _ = run("scorecard", "massachusetts")
+    assert code == 0
+    assert "SB 1004 (2023), Pending" in out
+    assert "End QI 2/4   Start 2/5" in out
+
+
+def test_scorecard_shows_unknowns() -> None:
+    _, out, _ = run("scorecard", "GA")
+    assert "≥" in out
+    assert "unknown" in out
+
+
+def test_state_without_bills() -> None:
+    code, out, _ = run("scorecard", "WY")
+    assert code == 0
+    assert "no scored bills" in out
+
+
+def test_unknown_state_is_a_usage_error() -> None:
+    code, _, err = run("scorecard", "Atlantis")
+    assert code == 2
+    assert "unknown state" in err
+
+
+def test_validate_bundled_data() -> None:
+    code, out, err = run("validate")
+    assert (code, err) == (0, "")
+    assert out.startswith("OK")
+
+
+def test_validate_reports_file_row_column(data_copy: Path, edit_csv) -> None:
+    edit_csv(data_copy / "cases.csv", lambda rows: rows[4].update(qi_outcome="won"))
+    code, _, err = run("validate", str(data_copy), "--geo", str(GEO_DIR))
+    assert code == 1
+    assert "cases.csv, row 6, column 'qi_outcome'" in err
+    assert "nothing was changed" in err
+
+
+def test_installed_command_runs() -> None:
+    """The console script is wired to qimap.cli:main."""
+    exe = Path(sys.executable).with_name("qimap")
+    result = subprocess.run(
+        [str(exe), "scorecard", "MA", "--json"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0
+    assert '"bill_id": "SB 1004"' in result.stdout
+
+
+@pytest.mark.parametrize("command", ["scorecard", "validate"])
+def test_every_command_is_documented_in_the_readme(command: str) -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert f"qimap {command}" in readme
