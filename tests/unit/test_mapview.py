@@ -51,7 +51,7 @@ def test_no_cdn_only_local_assets(bundled: Dataset) -> None:
     links = [url for _, url in fmap.default_js + fmap.default_css]
     assert links == list(ASSETS.js + ASSETS.css)
     assert all(url.startswith("../../app/static/") for url in links)
-    script, group = sent_to_browser(bundled, bundled.cases)
+    script, _ = sent_to_browser(bundled, bundled.cases)
     assert not re.search(r"https?://", script.replace("https://endqi.org", ""))
 
 
