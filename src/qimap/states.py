@@ -17,6 +17,7 @@ REQUIRED_PROPERTIES = ("fips", "usps", "name")
 # cross 180°, so "all states" spans the globe.
 NATIONAL_CENTER = (39.5, -96.5)
 NATIONAL_ZOOM = 4
+FRAME_MARGIN = 1.6
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,8 +109,9 @@ def view_for_bounds(
     """Centre and zoom that frame ``bounds`` in a map of the given size (Web Mercator)."""
     west, south, east, north = bounds
     center = ((south + north) / 2, (west + east) / 2)
-    lon_zoom = math.log2(width_px / 256 * 360 / max(east - west, 1e-6))
-    y_span = abs(_mercator_y(north) - _mercator_y(south)) or 1e-6
+    # Frame the state with a margin, so its neighbours give it context.
+    lon_zoom = math.log2(width_px / 256 * 360 / (max(east - west, 1e-6) * FRAME_MARGIN))
+    y_span = (abs(_mercator_y(north) - _mercator_y(south)) or 1e-6) * FRAME_MARGIN
     lat_zoom = math.log2(height_px / 256 * 2 * math.pi / y_span)
     return center, max(3, min(10, math.floor(min(lon_zoom, lat_zoom))))
 

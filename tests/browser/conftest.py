@@ -15,7 +15,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,10 +88,8 @@ def _wait_until_healthy(process: subprocess.Popen[bytes], base_url: str, log: Pa
                     return
         except OSError:
             pass  # not listening yet
-        try:
+        with suppress(subprocess.TimeoutExpired):
             process.wait(timeout=0.2)  # the pause between polls; ends early if the server dies
-        except subprocess.TimeoutExpired:
-            pass
     pytest.fail(
         f"streamlit was not healthy within {STARTUP_SECONDS}s:\n{log.read_text(errors='replace')}"
     )
