@@ -2,9 +2,10 @@
 
 Data reaches the browser only as JSON from :func:`qimap.safe.script_json`, and is drawn by
 static/qimap/qimap-map.js, which builds every popup and tooltip with ``textContent``. Jinja's
-``tojson`` is not enough: branca compiles each element's *rendered* script as a new template,
-so ``script_json`` also escapes ``{`` and ``}`` inside strings. A case summary holding
-``{{ 7*7 }}`` therefore stays that text instead of becoming 49 on the server.
+``tojson`` is not enough: branca compiles each element's *rendered* script as a new template.
+qimap's layers skip that step (:class:`JsonLayer`) and ``script_json`` leaves no Jinja
+delimiter in data anyway, so a case summary holding ``{{ 7*7 }}`` stays that text instead of
+becoming 49 on the server.
 
 The base map (states) must not change between reruns, or st_folium reloads the iframe; the
 cases go in a separate feature group that st_folium swaps in place when filters change.
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import folium
-from branca.element import MacroElement
+from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
 from qimap.cases import format_incident_date
@@ -85,7 +86,34 @@ def local_assets(static_prefix: str) -> MapAssets:
     )
 
 
-class StatesLayer(MacroElement):
+class _Verbatim(Element):
+    """Script text that goes into the page as it is, never compiled as a template."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self.text
+
+
+class JsonLayer(MacroElement):
+    """An element whose script carries data: rendered once, never re-read as a template.
+
+    branca's MacroElement.render wraps the rendered script in Element(...), which compiles it
+    as a new Jinja template: data holding "{{ ... }}" would run on the server, and compiling a
+    5 MB script costs ~0.2 s per rerun at 10,000 cases (docs/performance.md).
+    """
+
+    def render(self, **kwargs: Any) -> None:
+        figure = self.get_root()
+        if not isinstance(figure, Figure):
+            raise TypeError(f"{type(self).__name__} must be added to a map before rendering")
+        script = self._template.module.__dict__["script"]
+        figure.script.add_child(_Verbatim(script(self, kwargs)), name=self.get_name())
+
+
+class StatesLayer(JsonLayer):
     """The state polygons, coloured by standing; they are the basemap when there are no tiles."""
 
     _template = Template(
@@ -105,7 +133,7 @@ class StatesLayer(MacroElement):
         self.styles_json = script_json(styles)
 
 
-class CaseCluster(MacroElement):
+class CaseCluster(JsonLayer):
     """All visible cases as one compact JSON table, clustered by Leaflet.markercluster."""
 
     _template = Template(

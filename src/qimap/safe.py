@@ -20,28 +20,25 @@ from urllib.parse import urlsplit
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&\"'])")
 
 
-# Inside JSON string literals, characters that could end a <script> (< > &), break out of a
-# single-quoted attribute (') or open a Jinja block ({ }) become \u escapes. Jinja matters
-# because branca compiles every element's rendered script as a new template
-# (branca.element.MacroElement.render wraps it in Element(...)): a data string holding
-# "{{ ... }}" would otherwise run on the server when the figure renders.
-_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
-_SCRIPT_UNSAFE = {c: f"\\u{ord(c):04x}" for c in "<>&'{}"}
-_SCRIPT_UNSAFE_RE = re.compile("[" + re.escape("".join(_SCRIPT_UNSAFE)) + "]")
+# Characters that could end a <script> (< > &), break out of a single-quoted attribute (') or
+# end a JavaScript line (U+2028/9) become \u escapes. JSON's own syntax never uses them outside
+# strings, so escaping them everywhere is safe.
+_SCRIPT_ESCAPES = str.maketrans({c: f"\\u{ord(c):04x}" for c in "<>&'\u2028\u2029"})
+# A Jinja block opens with {{, {% or {#. JSON's syntax never writes those (an object opens with
+# {" or {}), so any of them lies inside a string, where its { may be written \u007b.
+_JINJA_OPENER = re.compile(r"\{(?=[{%#])")
 
 
 def script_json(value: Any) -> str:
-    """JSON for a JavaScript expression inside a folium template; decodes to exactly ``value``.
+    """JSON for a JavaScript expression in a folium template; decodes to exactly ``value``.
 
-    Structural braces stay (an object opens with ``{"``, never ``{{``, ``{%`` or ``{#``); every
-    special character inside a string becomes a ``\\uXXXX`` escape.
+    Safe inside a <script> and free of Jinja delimiters: branca compiles an element's rendered
+    script as a new template (branca.element.MacroElement.render), so a "{{ ... }}" in data
+    would otherwise run on the server. qimap's layers also skip that step (see
+    qimap.mapview.JsonLayer); this is the second lock on the door.
     """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    text = text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
-    return _JSON_STRING.sub(
-        lambda found: _SCRIPT_UNSAFE_RE.sub(lambda c: _SCRIPT_UNSAFE[c.group()], found.group()),
-        text,
-    )
+    return _JINJA_OPENER.sub(r"\\u007b", text.translate(_SCRIPT_ESCAPES))
 
 
 def escape_html(text: object) -> str:
@@ -55,6 +52,9 @@ def escape_markdown(text: object) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
 
 
+_URL_BREAKERS = re.compile(r"[\s\x00-\x1f\x7f]")
+
+
 def safe_url(value: object) -> str | None:
     """The URL if it is an absolute http(s) link with a host, else None.
 
@@ -62,7 +62,7 @@ def safe_url(value: object) -> str | None:
     whitespace or control characters, which browsers may strip to smuggle a scheme.
     """
     url = str(value).strip()
-    if not url or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in url):
+    if not url or _URL_BREAKERS.search(url):
         return None
     try:
         parts = urlsplit(url)

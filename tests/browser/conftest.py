@@ -229,8 +229,10 @@ class NetworkLog:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.skip(f"{CHROMIUM} is not installed")
+    if not CHROMIUM.exists():  # a failure, not a skip: a missing browser must not hide a broken map
+        pytest.fail(
+            f"{CHROMIUM} is not installed; run `python3 dev.py test` as root or install chromium"
+        )
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:

@@ -22,7 +22,9 @@ pytestmark = pytest.mark.browser
 
 MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
 SIDEBAR = '[data-testid="stSidebar"]'
-SCREENSHOT = REPO / "docs" / "screenshot.png"
+# Written on every run for people (and CI artefacts) to look at; docs/screenshot.png, shown in
+# the README, is refreshed from it by hand when the page changes.
+SCREENSHOT = REPO / "test-results" / "screenshot.png"
 
 # Page coordinates of a point on the map: the Leaflet container point, offset by the map
 # container's box inside the iframe. ``hit`` is what a click there would land on.
@@ -204,6 +206,42 @@ def test_select_box_keeps_map_loaded(page: Page, app_url: str, network: NetworkL
     # Same iframe, same window: st_folium moved the map instead of reloading it.
     expect(page.locator(MAP_IFRAME)).to_have_count(1)
     assert frame.evaluate("() => window.__probe") == 1
+    network.assert_local(app_url)
+
+
+VISIBLE_MARKERS = """() => {
+    const groups = window.feature_group || [];
+    const cluster = groups[groups.length - 1].getLayers()[0];
+    return cluster.getLayers().length;
+}"""
+
+
+def test_filter_swaps_cases_without_reloading(
+    page: Page, app_url: str, network: NetworkLog
+) -> None:
+    frame = open_map(page, app_url)
+    wait_until_idle(page)
+    frame.evaluate("() => { window.__probe = 2; }")
+    assert frame.evaluate(VISIBLE_MARKERS) == 34
+
+    page.get_by_text("Filter case studies").click()
+    start = page.get_by_role("slider", name=re.compile("Year decided.*start"))
+    expect(start).to_be_visible()
+    start.focus()
+    page.keyboard.press("End")  # from the keyboard: only the latest year's decisions
+
+    expect(page.get_by_text(re.compile(r"Showing \d+ of 34 case studies"))).not_to_have_text(
+        re.compile("Showing 34 of")
+    )
+    shown = int(
+        re.search(
+            r"Showing (\d+)", page.get_by_text(re.compile(r"Showing \d+")).inner_text()
+        ).group(1)
+    )
+    assert 0 < shown < 34
+    frame.wait_for_function(f"() => ({VISIBLE_MARKERS})() === {shown}")
+    assert frame.evaluate("() => window.__probe") == 2  # same map, new cases
+    expect(page).to_have_url(re.compile(r"[?&]years=(\d{4})-\1(&|$)"))
     network.assert_local(app_url)
 
 

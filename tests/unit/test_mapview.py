@@ -94,7 +94,7 @@ def test_hostile_text_reaches_javascript_only_as_escaped_json(bundled: Dataset) 
     # no Jinja delimiter survives: the text is never run as a template, so never 49
     assert "{{" not in group
     assert "49" not in group
-    assert "\\u007b\\u007b 7*7 \\u007d\\u007d" in group
+    assert "\\u007b{ 7*7 }}" in group
 
 
 def test_rendering_the_whole_figure_does_not_evaluate_data(bundled: Dataset) -> None:
@@ -102,7 +102,7 @@ def test_rendering_the_whole_figure_does_not_evaluate_data(bundled: Dataset) -> 
     fmap = base_map(bundled)
     build_case_group([hostile()]).add_to(fmap)
     page = fmap.get_root().render()  # raised TemplateSyntaxError before script_json
-    assert "\\u007b\\u007b 7*7 \\u007d\\u007d" in page
+    assert "\\u007b{ 7*7 }}" in page
     assert "49" not in page.split("addCases")[1]
 
 
@@ -156,3 +156,14 @@ def test_state_styles_describe_in_words(bundled: Dataset) -> None:
     assert styles["MA"]["lines"][0] == "Bill pending"
     assert "7 case studies" in styles["MA"]["lines"]
     assert styles["WY"]["lines"][0] == "No bill in qimap's data yet"
+
+
+def test_layers_are_never_compiled_as_templates_even_without_escaping(bundled: Dataset) -> None:
+    """The first lock alone: a payload that would break (or run in) Jinja passes verbatim."""
+    fmap = base_map(bundled)
+    group = build_case_group([])
+    cluster = next(iter(group._children.values()))
+    cluster.payload_json = '"{{ 7*7 }} {% broken"'
+    group.add_to(fmap)
+    page = fmap.get_root().render()
+    assert '"{{ 7*7 }} {% broken"' in page
