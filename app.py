@@ -2,7 +2,12 @@
 
 import streamlit as st
 
-st.set_page_config(page_title="qimap · End qualified immunity", page_icon="⚖️", layout="wide")
+st.set_page_config(
+    page_title="qimap · End qualified immunity",
+    page_icon="⚖️",
+    layout="wide",
+    initial_sidebar_state=420,  # pixels: room for a scorecard's criteria and evidence
+)
 navigation = st.navigation(
     [st.Page("pages/explore.py", title="Map explorer", icon="🗺️", default=True)]
 )

@@ -79,6 +79,14 @@ def distance_miles(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_RADIUS_MILES * math.asin(math.sqrt(a))
 
 
+def format_miles(miles: float) -> str:
+    """ "under 1 mile", "1 mile", "190 miles"."""
+    if miles < 0.5:
+        return "under 1 mile"
+    rounded = round(miles)
+    return f"{rounded:,} mile{'s' if rounded != 1 else ''}"
+
+
 def nearest_cases(
     cases: Iterable[Case], latitude: float, longitude: float, limit: int = 5
 ) -> list[tuple[Case, float]]:

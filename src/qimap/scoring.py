@@ -45,6 +45,11 @@ class Tally:
             return f"{format_number(self.score)}/{self.total}"
         return f"≥ {format_number(self.score)}/{self.total} ({self.unknown} unknown)"
 
+    def short_label(self) -> str:
+        """ "2/4", or "≥ 2/4" when marks are unknown (for narrow places such as a metric)."""
+        prefix = "" if self.complete else "≥ "
+        return f"{prefix}{format_number(self.score)}/{self.total}"
+
     def admits(self, printed: PrintedTally) -> bool:
         """Whether the page's printed tally is possible given the known marks."""
         return printed.total == self.total and self.score <= printed.score <= self.upper

@@ -142,10 +142,25 @@ def test_near_search_lists_nearest_with_distances(fake_map: FakeMap) -> None:
     nearest = next(md.value for md in at.main.markdown if md.value.startswith("**Nearest to"))
     assert "02108 \\(Boston, MA\\)" in nearest
     assert "miles" in nearest
-    assert nearest.count("miles") == 5
+    assert nearest.count(" mile") == 5
     assert fake_map.last["center"][0] == pytest.approx(42.3576, abs=0.01)
     assert fake_map.last["zoom"] == 9
     assert at.query_params["near"] == "02108"
+
+
+def test_cut_off_tallies_say_so(fake_map: FakeMap) -> None:
+    at = open_page(state="GA")  # the stored page ends inside the end criteria
+    metrics = [(m.label, m.value) for m in at.sidebar.metric]
+    assert metrics == [("End QI", "3/4"), ("Start", "≥ 0/5")]
+    assert "5 marks unknown" in [c.value for c in at.sidebar.caption]
+    at = open_page(state="AZ")  # start marks cut off, but the tally survives
+    assert [m.value for m in at.sidebar.metric] == ["3/4", "≥ 0/5"]
+    assert "5 marks unknown; the page prints 4.5/5" in [c.value for c in at.sidebar.caption]
+
+
+def test_link_with_a_place_opens_on_the_place(fake_map: FakeMap) -> None:
+    open_page(state="GA", near="02108")
+    assert fake_map.last["center"][0] == pytest.approx(42.3576, abs=0.01)
 
 
 def test_unknown_place_is_a_message_not_an_error(fake_map: FakeMap) -> None:

@@ -5,6 +5,7 @@ from qimap.cases import (
     distance_miles,
     filter_cases,
     format_incident_date,
+    format_miles,
     nearest_cases,
     year_bounds,
 )
@@ -63,3 +64,17 @@ def test_nearest_cases_to_boston_are_in_massachusetts(bundled: Dataset) -> None:
     distances = [d for _, d in nearest]
     assert distances == sorted(distances)
     assert distances[0] < 5
+
+
+@pytest.mark.parametrize(
+    ("miles", "shown"),
+    [
+        (0.2, "under 1 mile"),
+        (0.7, "1 mile"),
+        (1.4, "1 mile"),
+        (2.6, "3 miles"),
+        (1234.4, "1,234 miles"),
+    ],
+)
+def test_format_miles(miles: float, shown: str) -> None:
+    assert format_miles(miles) == shown

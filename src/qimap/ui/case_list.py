@@ -25,7 +25,8 @@ def show_case_list(data: Dataset, visible: Sequence[Case]) -> None:
     pages = math.ceil(len(ordered) / PAGE_SIZE)
     page = 1
     if pages > 1:
-        page = int(st.number_input(f"Page (of {pages})", 1, pages, 1, key="case_page"))
+        narrow, _ = st.columns([1, 4])
+        page = int(narrow.number_input(f"Page (of {pages})", 1, pages, 1, key="case_page"))
     for case in ordered[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]:
         text_col, button_col = st.columns([5, 1], vertical_alignment="center")
         text_col.markdown(

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from qimap.cases import nearest_cases, year_bounds
+from qimap.cases import format_miles, nearest_cases, year_bounds
 from qimap.dataset import Dataset
 from qimap.geocode import NotFound, Place, geocode
 from qimap.schema import CATEGORY_LABELS, OUTCOME_LABELS, Case, Outcome
@@ -48,7 +48,7 @@ def show_nearest(place: Place | NotFound | None, visible: Sequence[Case]) -> Non
         return
     lines = [
         f"{i}. **{escape_markdown(case.title)}**, {escape_markdown(case.place)}: "
-        f"{distance:,.0f} miles"
+        f"{format_miles(distance)}"
         for i, (case, distance) in enumerate(nearest, start=1)
     ]
     st.markdown(f"**Nearest to {escape_markdown(place.label)}**\n\n" + "\n".join(lines))

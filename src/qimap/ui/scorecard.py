@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from qimap.schema import STATUS_LABELS, Basis, Bill, Mark
-from qimap.scoring import Row, Scorecard, Tally
+from qimap.scoring import Row, Scorecard
 from qimap.ui.markdown import escape_markdown, markdown_link, quote_block
 
 # Symbol and word together: a mark is never told by colour (or symbol) alone.
@@ -32,12 +32,27 @@ def show_scorecard(card: Scorecard, predecessor: Bill | None = None) -> None:
             f"Earlier version: {escape_markdown(predecessor.display_name)} ({predecessor.year_introduced or 'year unknown'})"
         )
     end_col, start_col = st.columns(2)
-    end_col.metric(
-        "End QI", _tally_text(card.end), help="Four criteria that end qualified immunity"
+    groups = (
+        (
+            end_col,
+            "End QI",
+            card.end,
+            bill.printed_end_tally,
+            "Four criteria that end qualified immunity",
+        ),
+        (
+            start_col,
+            "Start",
+            card.start,
+            bill.printed_start_tally,
+            "Five criteria that start accountability",
+        ),
     )
-    start_col.metric(
-        "Start", _tally_text(card.start), help="Five criteria that start accountability"
-    )
+    for column, name, tally, printed, help_text in groups:
+        column.metric(name, tally.short_label(), help=help_text)
+        if not tally.complete:
+            page = f"; the page prints {printed}" if printed else ""
+            column.caption(f"{tally.unknown} mark{'s' if tally.unknown != 1 else ''} unknown{page}")
     for flag in card.flags:
         st.warning(escape_markdown(flag.message), icon="⚠️")
     for title, rows in (
@@ -51,10 +66,6 @@ def show_scorecard(card: Scorecard, predecessor: Bill | None = None) -> None:
         f"Source: {markdown_link('endqi.org', bill.source_url)}. "
         f"{escape_markdown(bill.source_note)}"
     )
-
-
-def _tally_text(tally: Tally) -> str:
-    return tally.label()
 
 
 def _show_row(row: Row) -> None:

@@ -12,9 +12,10 @@ import streamlit as st
 
 from qimap.cases import CaseFilter, year_bounds
 from qimap.dataset import Dataset
-from qimap.geocode import Place
+from qimap.geocode import Place, geocode
 from qimap.schema import Outcome
 from qimap.states import NATIONAL_CENTER, NATIONAL_ZOOM, view_for_bounds
+from qimap.ui import loaders
 from qimap.viewstate import View, view_from_query, view_to_query
 
 STATE = "state"  # selectbox: USPS code or "" for none
@@ -62,7 +63,11 @@ def init_from_link(data: Dataset) -> None:
     st.session_state[LINK_NOTES] = notes
     st.session_state[FOCUS] = None
     st.session_state[_INITIALISED] = True
-    if view.state:
+    # A place is the more specific request: a link with both opens on the place.
+    place = geocode(view.near, loaders.geocode_index()) if view.near else None
+    if isinstance(place, Place):
+        focus_place(place)
+    elif view.state:
         focus_state(data, view.state)
 
 
