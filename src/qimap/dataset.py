@@ -8,7 +8,7 @@ problem with its file, row and column, and :func:`check_dataset` returns the sam
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -28,7 +28,7 @@ from qimap.schema import (
 )
 from qimap.scoring import Scorecard, build_scorecard, sort_newest_first
 from qimap.sources import DataError, Issue, Source, read_csv
-from qimap.states import StateLayer, read_states
+from qimap.states import StateLayer, StateShape, read_states
 from qimap.validate import ROW, validate_table
 
 STATES_FILE = "us_states.geojson"
@@ -51,6 +51,15 @@ class Dataset:
     @cached_property
     def cases_by_id(self) -> dict[str, Case]:
         return {case.case_id: case for case in self.cases}
+
+    @cached_property
+    def case_states(self) -> dict[str, str]:
+        """Case id -> its state: what links and map clicks are checked against."""
+        return {case.case_id: case.state for case in self.cases}
+
+    @cached_property
+    def shapes_by_usps(self) -> dict[str, StateShape]:
+        return self.states.by_usps()
 
     @cached_property
     def scorecards_by_state(self) -> dict[str, list[Scorecard]]:
@@ -187,11 +196,14 @@ def _check_scores(
 
 
 def _check_cases(path: Path, rows: Sequence[dict[str, Any]], states: StateLayer) -> list[Issue]:
-    return [issue for r in rows for issue in case_location_issues(str(path), r, states)]
+    shapes = states.by_usps()
+    return [issue for r in rows for issue in case_location_issues(str(path), r, shapes)]
 
 
-def case_location_issues(file: str, record: dict[str, Any], states: StateLayer) -> list[Issue]:
-    shape = states.by_usps().get(record["state"])
+def case_location_issues(
+    file: str, record: dict[str, Any], shapes: Mapping[str, StateShape]
+) -> list[Issue]:
+    shape = shapes.get(record["state"])
     if shape is None:
         return [Issue(file, record[ROW], "state", f"{record['state']} is not in {STATES_FILE}")]
     west, south, east, north = shape.bounds

@@ -31,9 +31,8 @@ def show_map(data: Dataset, visible: Sequence[Case], settings: Settings) -> None
         center=focus.nudged_center if focus else None,
         zoom=focus.zoom if focus else None,
     )
-    case_states = {case.case_id: case.state for case in data.cases}
     pick = pick_from_map(
-        st.session_state.get(session.MAP_PREVIOUS), value, data.state_names, case_states
+        st.session_state.get(session.MAP_PREVIOUS), value, data.state_names, data.case_states
     )
     st.session_state[session.MAP_PREVIOUS] = value
     if pick is not None:

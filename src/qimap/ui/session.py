@@ -51,8 +51,9 @@ def init_from_link(data: Dataset) -> None:
     if st.session_state.get(_INITIALISED):
         return
     params = {key: st.query_params.get_all(key) for key in st.query_params}
-    case_states = {case.case_id: case.state for case in data.cases}
-    view, notes = view_from_query(params, data.state_names, case_states, year_bounds(data.cases))
+    view, notes = view_from_query(
+        params, data.state_names, data.case_states, year_bounds(data.cases)
+    )
     st.session_state[STATE] = view.state or ""
     st.session_state[CASE] = view.case_id
     st.session_state[FILTER_STATES] = list(view.states)
@@ -107,7 +108,7 @@ def _request_focus(center: tuple[float, float], zoom: int) -> None:
 
 
 def focus_state(data: Dataset, usps: str | None) -> None:
-    shape = data.states.by_usps().get(usps or "")
+    shape = data.shapes_by_usps.get(usps or "")
     if shape is None:
         _request_focus(NATIONAL_CENTER, NATIONAL_ZOOM)
     else:
