@@ -11,8 +11,10 @@ import streamlit as st
 from qimap.dataset import STATES_FILE, Dataset, load_dataset
 from qimap.geocode import GeocodeIndex, build_index
 from qimap.mapview import display_geojson, state_styles
+from qimap.safe import escape_markdown
 from qimap.schema import TABLES
 from qimap.settings import Settings, load_settings
+from qimap.sources import DataError
 from qimap.standing import StateStanding, state_standings
 
 
@@ -45,7 +47,19 @@ def _dataset(data_dir: Path, geo_dir: Path, version: tuple[Any, ...]) -> Dataset
 
 
 def dataset(settings: Settings) -> Dataset:
-    return _dataset(settings.data_dir, settings.geo_dir, data_version(settings))
+    """The data, or a page that lists every problem (file, row, column) and stops."""
+    try:
+        return _dataset(settings.data_dir, settings.geo_dir, data_version(settings))
+    except DataError as error:
+        lines = "\n".join(f"- {escape_markdown(str(issue))}" for issue in error.issues[:50])
+        more = f"\n- … and {len(error.issues) - 50} more" if len(error.issues) > 50 else ""
+        st.error(
+            f"**The data in {escape_markdown(str(settings.data_dir))} cannot be shown.** "
+            f"Fix these problems (or run `qimap validate` to list them), then reload:\n\n"
+            f"{lines}{more}",
+            icon="🛑",
+        )
+        st.stop()
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
