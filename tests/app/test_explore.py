@@ -130,6 +130,14 @@ def test_filters_update_map_and_count_together(fake_map: FakeMap) -> None:
     assert payload_rows(fake_map) < shown
 
 
+def test_state_without_cases_is_an_empty_answer(fake_map: FakeMap) -> None:
+    at = open_page(states="WY")
+    assert "Showing 0 of 34" in count_text(at)
+    assert payload_rows(fake_map) == 0
+    assert any("No case studies match" in i.value for i in at.info)
+    assert at.query_params["states"] == "WY"
+
+
 def test_filters_from_link(fake_map: FakeMap) -> None:
     at = open_page(states="MA", years="2010-2020")
     assert 0 < payload_rows(fake_map) < 7

@@ -60,7 +60,8 @@ def filters(data: Dataset) -> None:
         left, middle, right = st.columns(3)
         left.multiselect(
             "States",
-            sorted({case.state for case in data.cases}),
+            # every state, not only those with cases: "none yet in Wyoming" is an answer too
+            sorted(data.state_names, key=data.state_names.__getitem__),
             key=session.FILTER_STATES,
             format_func=lambda usps: data.state_names.get(usps, usps),
             placeholder="All states",
