@@ -73,7 +73,8 @@ def init_from_link(data: Dataset) -> None:
 
 
 def current_view(data: Dataset) -> View:
-    years = tuple(st.session_state[FILTER_YEARS])
+    # .get: the slider is not drawn when all cases share one year, and Streamlit then drops it
+    years = tuple(st.session_state.get(FILTER_YEARS, year_bounds(data.cases)))
     return View(
         state=st.session_state[STATE] or None,
         case_id=st.session_state[CASE],
