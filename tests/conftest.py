@@ -19,6 +19,12 @@ HOSTILE_HTML = "<img src=x onerror=alert(1)>"
 HOSTILE_JINJA = "{{ 7*7 }}"
 
 
+@pytest.fixture(autouse=True)
+def private_store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """No test touches the developer's store (var/qimap.sqlite3)."""
+    monkeypatch.setenv("QIMAP_DATABASE_URL", f"sqlite:///{tmp_path / 'qimap-test.sqlite3'}")
+
+
 @pytest.fixture(scope="session")
 def bundled() -> Dataset:
     return load_dataset(DATA_DIR, GEO_DIR)

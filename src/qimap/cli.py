@@ -7,7 +7,9 @@ qimap validate [DIR]             check the data; non-zero exit with file/row/col
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,11 +17,15 @@ from typing import Any, TextIO
 
 import us
 
-from qimap.dataset import check_dataset, load_dataset
+from qimap.dataset import check_dataset, load_states
+from qimap.exports import cases_geojson, write_csv
+from qimap.importer import Prepared, load_from_store, prepare, publish, seed
 from qimap.schema import STATUS_LABELS
 from qimap.scoring import Scorecard
-from qimap.settings import load_settings
+from qimap.settings import Settings, load_settings
 from qimap.sources import DataError
+from qimap.states import StateLayer
+from qimap.store import SPECS, Plan, Store, StoreError
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -77,7 +83,8 @@ def _cmd_scorecard(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write(f"qimap: unknown state '{args.state}'; use a code such as MA or a name.\n")
         return EXIT_USAGE
     try:
-        data = load_dataset(settings.data_dir, settings.geo_dir)
+        store, states = open_store(settings)
+        data = load_from_store(store, states)
     except DataError as error:
         err.write(f"qimap: {error}\n")
         return EXIT_PROBLEMS
@@ -92,15 +99,122 @@ def _cmd_scorecard(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     settings = load_settings()
-    data_dir = Path(args.dir) if args.dir else settings.data_dir
+    path = Path(args.path) if args.path else settings.data_dir
     geo_dir = Path(args.geo) if args.geo else settings.geo_dir
-    issues = check_dataset(data_dir, geo_dir)
+    if path.is_file():  # one upload, checked against what is stored; nothing is written
+        store, states = open_store(settings)
+        prepared = prepare(path.read_bytes(), str(path), store, states, args.table)
+        return _report(
+            prepared_list=[prepared],
+            out=out,
+            err=err,
+            plan=store.plan({prepared.table: prepared.rows}),
+        )
+    issues = check_dataset(path, geo_dir)
     for issue in issues:
         err.write(f"{issue}\n")
     if issues:
         err.write(f"{len(issues)} problem(s) found; nothing was changed.\n")
         return EXIT_PROBLEMS
-    out.write(f"OK: {data_dir} and {geo_dir} are valid.\n")
+    out.write(f"OK: {path} and {geo_dir} are valid.\n")
+    return EXIT_OK
+
+
+def open_store(settings: Settings) -> tuple[Store, StateLayer]:
+    """The store, seeded from the bundled data on first use."""
+    states = load_states(settings.geo_dir)
+    store = Store.open(settings.database_url)
+    seed(store, settings.data_dir, states)
+    return store, states
+
+
+def _report(prepared_list: Sequence[Prepared], out: TextIO, err: TextIO, plan: Plan) -> int:
+    problems = [issue for prepared in prepared_list for issue in prepared.issues]
+    for issue in problems:
+        err.write(f"{issue}\n")
+    for prepared in prepared_list:
+        out.write(
+            f"{prepared.file_name}: {prepared.total_rows} rows, {len(prepared.rows)} valid, "
+            f"{prepared.rejected_rows} rejected ({prepared.table})\n"
+        )
+    out.write(f"new {len(plan.new)}, updated {len(plan.updated)}, unchanged {plan.unchanged}\n")
+    return EXIT_PROBLEMS if problems else EXIT_OK
+
+
+def _cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    settings = load_settings()
+    store, states = open_store(settings)
+    try:
+        files = [prepare(Path(f).read_bytes(), f, store, states, args.table) for f in args.files]
+    except (DataError, OSError) as error:
+        err.write(f"qimap: {error}\n")
+        return EXIT_PROBLEMS
+    incoming: dict[str, list[dict[str, str]]] = {}
+    for prepared in files:
+        incoming.setdefault(prepared.table, []).extend(prepared.rows)
+    code = _report(files, out, err, store.plan(incoming))
+    if args.dry_run:
+        out.write("Dry run: nothing was published.\n")
+        return code
+    try:
+        batch, _ = publish(store, files, states, args.editor, args.all_or_nothing)
+    except (StoreError, DataError) as error:
+        err.write(f"qimap: {error}\n")
+        return EXIT_PROBLEMS
+    out.write(f"Published batch {batch.batch_id} (undo with: qimap undo {batch.batch_id}).\n")
+    return code
+
+
+def _cmd_history(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    store, _ = open_store(load_settings())
+    for batch in store.history():
+        undone = (
+            f"  undone {batch.undone_at:%Y-%m-%d %H:%M} by {batch.undone_by}"
+            if batch.undone_at
+            else ""
+        )
+        out.write(
+            f"{batch.batch_id:>5}  {batch.created_at:%Y-%m-%d %H:%M}  {batch.editor}  "
+            f"{batch.file_name}  new {batch.new}, updated {batch.updated}, "
+            f"unchanged {batch.unchanged}, rejected {batch.rejected}{undone}\n"
+        )
+    return EXIT_OK
+
+
+def _cmd_undo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    store, _ = open_store(load_settings())
+    try:
+        batch = store.undo(args.batch_id, args.editor)
+    except StoreError as error:
+        err.write(f"qimap: {error}\n")
+        return EXIT_PROBLEMS
+    out.write(f"Undid batch {batch.batch_id} ({batch.file_name}).\n")
+    return EXIT_OK
+
+
+def _cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    store, _ = open_store(load_settings())
+    rows = list(store.rows(args.table).values())
+    if args.state:
+        wanted = {code.upper() for code in args.state}
+        column = "state" if args.table in {"cases", "bills"} else None
+        if column is None:
+            err.write("qimap: --state filters cases and bills only.\n")
+            return EXIT_USAGE
+        rows = [row for row in rows if row[column] in wanted]
+    target = open(args.output, "w", newline="", encoding="utf-8") if args.output else out  # noqa: SIM115
+    try:
+        if args.format == "geojson":
+            if args.table != "cases":
+                err.write("qimap: GeoJSON export is for cases.\n")
+                return EXIT_USAGE
+            json.dump(cases_geojson(rows), target, ensure_ascii=False, indent=1)
+            target.write("\n")
+        else:
+            write_csv(rows, SPECS[args.table], target)
+    finally:
+        if args.output:
+            target.close()
     return EXIT_OK
 
 
@@ -113,10 +227,37 @@ def build_parser() -> argparse.ArgumentParser:
     scorecard.add_argument("state", help="state code or name, e.g. MA")
     scorecard.add_argument("--json", action="store_true", help="machine-readable output")
     scorecard.set_defaults(handler=_cmd_scorecard)
-    validate = commands.add_parser("validate", help="check the data files; exit 1 on any problem")
-    validate.add_argument("dir", nargs="?", help="data directory (default: the bundled data/)")
+    validate = commands.add_parser("validate", help="check data files; exit 1 on any problem")
+    validate.add_argument(
+        "path", nargs="?", help="a data directory or one CSV file (default: data/)"
+    )
     validate.add_argument("--geo", help="directory holding us_states.geojson (default: geo/)")
+    validate.add_argument("--table", choices=sorted(SPECS), help="table of a CSV file (guessed)")
     validate.set_defaults(handler=_cmd_validate)
+    editor = os.environ.get("QIMAP_EDITOR") or getpass.getuser()
+    importer = commands.add_parser("import", help="publish CSV files as one batch")
+    importer.add_argument("files", nargs="+", help="CSV files (cases, bills or scores)")
+    importer.add_argument("--table", choices=sorted(SPECS), help="table of the files (guessed)")
+    importer.add_argument(
+        "--dry-run", action="store_true", help="check and report, publish nothing"
+    )
+    importer.add_argument(
+        "--all-or-nothing", action="store_true", help="publish only if every row is valid"
+    )
+    importer.add_argument("--editor", default=editor, help=f"who is importing (default: {editor})")
+    importer.set_defaults(handler=_cmd_import)
+    history = commands.add_parser("history", help="list import batches, newest first")
+    history.set_defaults(handler=_cmd_history)
+    undo = commands.add_parser("undo", help="put back what an import batch changed")
+    undo.add_argument("batch_id", type=int)
+    undo.add_argument("--editor", default=editor, help=f"who is undoing (default: {editor})")
+    undo.set_defaults(handler=_cmd_undo)
+    export = commands.add_parser("export", help="write stored rows as CSV or GeoJSON")
+    export.add_argument("--table", choices=sorted(SPECS), default="cases")
+    export.add_argument("--format", choices=["csv", "geojson"], default="csv")
+    export.add_argument("--state", action="append", help="only this state (repeatable)")
+    export.add_argument("--output", help="file to write (default: standard output)")
+    export.set_defaults(handler=_cmd_export)
     return parser
 
 

@@ -27,7 +27,7 @@ from qimap.schema import (
     TableSpec,
 )
 from qimap.scoring import Scorecard, build_scorecard, sort_newest_first
-from qimap.sources import DataError, Issue, Source, read_csv
+from qimap.sources import DataError, Issue, RawTable, Source, read_csv
 from qimap.states import StateLayer, StateShape, read_states
 from qimap.validate import ROW, validate_table
 
@@ -98,35 +98,58 @@ def read_table(
     return validate_table(table, spec)
 
 
-def _read_dataset(data_dir: Path, geo_dir: Path) -> tuple[Dataset | None, list[Issue]]:
+def load_states(geo_dir: Path) -> StateLayer:
+    try:
+        states, issues = read_states(geo_dir / STATES_FILE)
+    except DataError as error:
+        states, issues = None, error.issues
+    if states is None or issues:
+        raise DataError(issues)
+    return states
+
+
+def read_raw_tables(data_dir: Path) -> tuple[dict[str, RawTable], list[Issue]]:
+    """The four bundled CSV files as rows of cells (unreadable files become issues)."""
+    tables: dict[str, RawTable] = {}
     issues: list[Issue] = []
-    tables: dict[str, list[dict[str, Any]]] = {}
     for spec in (RUBRIC, BILLS, SCORES, CASES):
-        rows, table_issues = read_table(data_dir / spec.filename, spec)
+        try:
+            tables[spec.name] = read_csv(data_dir / spec.filename)
+        except DataError as error:
+            issues += error.issues
+    return tables, issues
+
+
+def validate_tables(
+    raw: Mapping[str, RawTable], states: StateLayer
+) -> tuple[dict[str, list[dict[str, Any]]], list[Issue]]:
+    """Every table, row by row, then across tables: clean records and every issue."""
+    tables: dict[str, list[dict[str, Any]]] = {}
+    issues: list[Issue] = []
+    for spec in (RUBRIC, BILLS, SCORES, CASES):
+        table = raw.get(spec.name)
+        rows, table_issues = validate_table(table, spec) if table else ([], [])
         tables[spec.name] = rows
         issues += table_issues
-    try:
-        states, state_issues = read_states(geo_dir / STATES_FILE)
-    except DataError as error:
-        states, state_issues = None, error.issues
-    issues += state_issues
-    if states is None:
-        return None, issues
-
-    rubric = tuple(
-        sorted(
-            (_criterion(r) for r in tables["rubric"]),
-            key=lambda c: (c.group != Group.END, c.position),
-        )
+    files = {name: table.file for name, table in raw.items()}
+    rubric = _rubric(tables["rubric"])
+    issues += _check_rubric(files.get("rubric", RUBRIC.filename), tables["rubric"])
+    issues += _check_bills(files.get("bills", BILLS.filename), tables["bills"], states)
+    issues += _check_scores(
+        files.get("scores", SCORES.filename), tables["scores"], tables["bills"], rubric
     )
-    issues += _check_rubric(data_dir / RUBRIC.filename, tables["rubric"])
-    issues += _check_bills(data_dir / BILLS.filename, tables["bills"], states)
-    issues += _check_scores(data_dir / SCORES.filename, tables["scores"], tables["bills"], rubric)
-    issues += _check_cases(data_dir / CASES.filename, tables["cases"], states)
+    issues += _check_cases(files.get("cases", CASES.filename), tables["cases"], states)
+    return tables, issues
+
+
+def dataset_from_tables(
+    raw: Mapping[str, RawTable], states: StateLayer
+) -> tuple[Dataset | None, list[Issue]]:
+    tables, issues = validate_tables(raw, states)
     if issues:
         return None, issues
     dataset = Dataset(
-        rubric=rubric,
+        rubric=_rubric(tables["rubric"]),
         bills=tuple(_bill(r) for r in tables["bills"]),
         scores=tuple(_score(r) for r in tables["scores"]),
         cases=tuple(case_from_record(r) for r in tables["cases"]),
@@ -135,10 +158,25 @@ def _read_dataset(data_dir: Path, geo_dir: Path) -> tuple[Dataset | None, list[I
     return dataset, []
 
 
+def _read_dataset(data_dir: Path, geo_dir: Path) -> tuple[Dataset | None, list[Issue]]:
+    raw, issues = read_raw_tables(data_dir)
+    try:
+        states = load_states(geo_dir)
+    except DataError as error:
+        return None, issues + error.issues
+    dataset, more = dataset_from_tables(raw, states)
+    return (dataset if not issues else None), issues + more
+
+
+def _rubric(rows: Sequence[dict[str, Any]]) -> tuple[Criterion, ...]:
+    criteria = (_criterion(r) for r in rows)
+    return tuple(sorted(criteria, key=lambda c: (c.group != Group.END, c.position)))
+
+
 # --- cross-table checks ---------------------------------------------------------------------
 
 
-def _check_rubric(path: Path, rows: Sequence[dict[str, Any]]) -> list[Issue]:
+def _check_rubric(path: str | Path, rows: Sequence[dict[str, Any]]) -> list[Issue]:
     issues = []
     for group, size in ((Group.END, 4), (Group.START, 5)):
         positions = sorted(r["position"] for r in rows if r["group"] == group)
@@ -148,7 +186,9 @@ def _check_rubric(path: Path, rows: Sequence[dict[str, Any]]) -> list[Issue]:
     return issues
 
 
-def _check_bills(path: Path, rows: Sequence[dict[str, Any]], states: StateLayer) -> list[Issue]:
+def _check_bills(
+    path: str | Path, rows: Sequence[dict[str, Any]], states: StateLayer
+) -> list[Issue]:
     known_states = states.by_usps()
     keys = {r["bill_key"] for r in rows}
     issues = []
@@ -168,7 +208,7 @@ def _check_bills(path: Path, rows: Sequence[dict[str, Any]], states: StateLayer)
 
 
 def _check_scores(
-    path: Path,
+    path: str | Path,
     rows: Sequence[dict[str, Any]],
     bills: Sequence[dict[str, Any]],
     rubric: Sequence[Criterion],
@@ -195,7 +235,9 @@ def _check_scores(
     return issues
 
 
-def _check_cases(path: Path, rows: Sequence[dict[str, Any]], states: StateLayer) -> list[Issue]:
+def _check_cases(
+    path: str | Path, rows: Sequence[dict[str, Any]], states: StateLayer
+) -> list[Issue]:
     shapes = states.by_usps()
     return [issue for r in rows for issue in case_location_issues(str(path), r, shapes)]
 

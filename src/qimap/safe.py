@@ -87,9 +87,16 @@ def markdown_link(label: str, url: object) -> str:
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
 
 def spreadsheet_safe(value: object) -> str:
-    """A cell that a spreadsheet will not run as a formula (OWASP CSV injection)."""
+    """A cell that a spreadsheet will not run as a formula (OWASP CSV injection).
+
+    Plain numbers such as -71.06 stay as they are: they are data, not formulas, and an
+    export must read back unchanged (qimap.importer restores the quote it adds).
+    """
     text = str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(text):
+        return "'" + text
+    return text

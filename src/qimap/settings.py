@@ -24,6 +24,7 @@ class Settings:
     geo_dir: Path
     tiles: str | None  # e.g. "OpenStreetMap"; None draws the states on a plain background
     static_url: str
+    database_url: str  # the store; data_dir only seeds it when it is empty
 
 
 def load_settings(
@@ -42,4 +43,5 @@ def load_settings(
         geo_dir=Path(get("geo_dir", str(REPO_ROOT / "geo"))),
         tiles=None if tiles.lower() in {"", "none", "off"} else tiles,
         static_url=get("static_url", DEFAULT_STATIC_URL),
+        database_url=get("database_url", f"sqlite:///{REPO_ROOT / 'var' / 'qimap.sqlite3'}"),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -45,9 +46,10 @@ def fake_map(monkeypatch: pytest.MonkeyPatch) -> FakeMap:
 
 
 @pytest.fixture(autouse=True)
-def fresh_caches(monkeypatch: pytest.MonkeyPatch) -> None:
-    """st.cache_* outlive an AppTest run; each test starts cold and in the repo."""
+def fresh_caches(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """st.cache_* outlive an AppTest run; each test starts cold, in the repo, on a new store."""
     st.cache_data.clear()
     st.cache_resource.clear()
     monkeypatch.chdir(REPO)
     monkeypatch.delenv("QIMAP_DATA_DIR", raising=False)
+    monkeypatch.setenv("QIMAP_DATABASE_URL", f"sqlite:///{tmp_path / 'store.sqlite3'}")

@@ -105,6 +105,8 @@ def running_app(log: Path, data_dir: Path | None = None) -> Iterator[str]:
     env["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"
     if data_dir is not None:
         env["QIMAP_DATA_DIR"] = str(data_dir)
+    # Each server gets a store of its own, seeded from its data directory on first start.
+    env["QIMAP_DATABASE_URL"] = f"sqlite:///{log.parent / 'store.sqlite3'}"
     command = [
         sys.executable,
         "-m",

@@ -1,3 +1,4 @@
+import argparse
 import io
 import json
 import subprocess
@@ -6,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from qimap.cli import main
+from qimap.cli import build_parser, main
 from tests.conftest import GEO_DIR
 
 
@@ -79,7 +80,56 @@ def test_installed_command_runs() -> None:
     assert '"bill_id": "SB 1004"' in result.stdout
 
 
-@pytest.mark.parametrize("command", ["scorecard", "validate"])
+def commands() -> list[str]:
+    parser = build_parser()
+    (group,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    return sorted(group.choices)
+
+
+@pytest.mark.parametrize("command", commands())
 def test_every_command_is_documented_in_the_readme(command: str) -> None:
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     assert f"qimap {command}" in readme
+
+
+def test_import_history_undo_export_round_trip(tmp_path: Path) -> None:
+    code, exported, _ = run("export", "--state", "MA")
+    assert code == 0
+    assert exported.count("\n") == 1 + 7  # header and Massachusetts' seven cases
+    edited = tmp_path / "edited.csv"
+    edited.write_text(exported.replace("Glik v. Cunniffe", "Glik v. Cunniffe (edited)"))
+    code, out, err = run("import", str(edited), "--dry-run")
+    assert (code, err) == (0, "")
+    assert "new 0, updated 1, unchanged 6" in out
+    assert "Dry run" in out
+    code, out, _ = run("import", str(edited), "--editor", "ann")
+    assert code == 0
+    batch_id = int(out.split("Published batch ")[1].split(" ")[0])
+    _, history, _ = run("history")
+    assert f"{batch_id:>5}" in history
+    assert "ann" in history
+    code, out, _ = run("undo", str(batch_id), "--editor", "bob")
+    assert code == 0
+    assert "Glik v. Cunniffe (edited)" not in run("export")[1]
+    code, _, err = run("undo", str(batch_id))
+    assert code == 1
+    assert "already undone" in err
+
+
+def test_import_reports_rows_and_exits_non_zero(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.csv"
+    _, exported, _ = run("export", "--state", "MA")
+    bad.write_text(exported.replace(",42.36,", ",north,", 1))
+    code, out, err = run("import", str(bad), "--dry-run")
+    assert code == 1
+    assert "bad.csv, row " in err
+    assert "column 'latitude'" in err
+    assert "1 rejected" in out
+
+
+def test_export_geojson(tmp_path: Path) -> None:
+    target = tmp_path / "cases.geojson"
+    assert run("export", "--format", "geojson", "--output", str(target))[0] == 0
+    collection = json.loads(target.read_text())
+    assert len(collection["features"]) == 34
+    assert collection["features"][0]["geometry"]["type"] == "Point"

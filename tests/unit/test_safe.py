@@ -83,13 +83,16 @@ def test_markdown_link_drops_unsafe_target_but_keeps_label() -> None:
     )
 
 
-@pytest.mark.parametrize("cell", ['=HYPERLINK("http://x")', "+1+1", "-2", "@SUM(A1)", "\t=1"])
+@pytest.mark.parametrize(
+    "cell", ['=HYPERLINK("http://x")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "-x"]
+)
 def test_spreadsheet_safe_defuses_formulas(cell: str) -> None:
     assert spreadsheet_safe(cell).startswith("'")
 
 
-def test_spreadsheet_safe_keeps_ordinary_text() -> None:
-    assert spreadsheet_safe("Boston, MA") == "Boston, MA"
+@pytest.mark.parametrize("cell", ["Boston, MA", "-71.06", "+42", "2021", ""])
+def test_spreadsheet_safe_keeps_ordinary_text_and_numbers(cell: str) -> None:
+    assert spreadsheet_safe(cell) == cell
 
 
 @pytest.mark.parametrize(

@@ -8,14 +8,16 @@ from typing import Any
 
 import streamlit as st
 
-from qimap.dataset import STATES_FILE, Dataset, load_dataset
+from qimap.dataset import Dataset, load_states
 from qimap.geocode import GeocodeIndex, build_index
+from qimap.importer import load_from_store, seed
 from qimap.mapview import display_geojson, state_styles
 from qimap.safe import escape_markdown
-from qimap.schema import TABLES
 from qimap.settings import Settings, load_settings
 from qimap.sources import DataError
 from qimap.standing import StateStanding, state_standings
+from qimap.states import StateLayer
+from qimap.store import Store
 
 
 def settings() -> Settings:
@@ -26,30 +28,32 @@ def settings() -> Settings:
     return load_settings(secrets=secrets)
 
 
-def data_version(settings: Settings) -> tuple[tuple[str, int, int], ...]:
-    """Name, size and mtime of every data file: an edit on disk gives a new cache key."""
-    paths = [settings.data_dir / spec.filename for spec in TABLES] + [
-        settings.geo_dir / STATES_FILE
-    ]
-    return tuple(
-        (str(path), stat.st_size, stat.st_mtime_ns)
-        for path in paths
-        if (stat := path.stat() if path.exists() else None)
-    )
+@st.cache_resource(show_spinner="Opening the data store…")
+def store(database_url: str) -> Store:
+    return Store.open(database_url)
+
+
+@st.cache_resource(show_spinner=False)
+def states(geo_dir: Path) -> StateLayer:
+    return load_states(geo_dir)
 
 
 @st.cache_resource(show_spinner="Loading data…", max_entries=4)
-def _dataset(data_dir: Path, geo_dir: Path, version: tuple[Any, ...]) -> Dataset:
+def _dataset(database_url: str, geo_dir: Path, version: int) -> Dataset:
     # cache_resource, not cache_data: the Dataset is immutable, and copying 10,000 cases on
-    # every rerun would cost more than the rerun itself.
+    # every rerun would cost more than the rerun itself. ``version`` changes with every
+    # import or undo, so a new batch is seen on the next rerun.
     del version  # only part of the cache key
-    return load_dataset(data_dir, geo_dir)
+    return load_from_store(store(database_url), states(geo_dir))
 
 
 def dataset(settings: Settings) -> Dataset:
-    """The data, or a page that lists every problem (file, row, column) and stops."""
+    """The stored data (seeded from the bundled CSVs on first start), or a page that lists
+    every problem (file, row, column) and stops."""
     try:
-        return _dataset(settings.data_dir, settings.geo_dir, data_version(settings))
+        opened = store(settings.database_url)
+        seed(opened, settings.data_dir, states(settings.geo_dir))
+        return _dataset(settings.database_url, settings.geo_dir, opened.version())
     except DataError as error:
         lines = "\n".join(f"- {escape_markdown(str(issue))}" for issue in error.issues[:50])
         more = f"\n- … and {len(error.issues) - 50} more" if len(error.issues) > 50 else ""
@@ -76,7 +80,7 @@ def map_layers(
     data: Dataset, settings: Settings
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, StateStanding]]:
     """States GeoJSON for display, their styles and standings: built once per data version."""
-    return _map_layers(data, data_version(settings))
+    return _map_layers(data, store(settings.database_url).version())
 
 
 @st.cache_resource(show_spinner="Loading ZIP codes…")

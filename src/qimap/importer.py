@@ -1,0 +1,195 @@
+"""Imports: a file in -> validated canonical rows and row-by-row issues -> one published batch.
+
+The same checks as the bundled data, row by row (so one bad row is rejected without blocking
+the others), then the whole store is validated again inside the publishing transaction, so the
+store can never hold a dataset the app would refuse to show.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from qimap.dataset import (
+    STATES_FILE,
+    Dataset,
+    case_location_issues,
+    dataset_from_tables,
+    read_raw_tables,
+    validate_tables,
+)
+from qimap.records import canonical_cells
+from qimap.schema import TableSpec
+from qimap.sources import DataError, Issue, RawRow, RawTable, read_csv
+from qimap.states import StateLayer
+from qimap.store import SEED_EDITOR, SPECS, Batch, Plan, Store, StoreError
+from qimap.validate import ROW, validate_table
+
+# Text an export neutralised against spreadsheet formulas ("'=SUM(A1)") reads back as written.
+_NEUTRALISED = ("'=", "'+", "'-", "'@", "'\t", "'\r")
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One file, checked and ready to publish."""
+
+    table: str
+    file_name: str
+    sha256: str
+    total_rows: int
+    rows: tuple[dict[str, str], ...]  # canonical cells of the valid rows
+    issues: tuple[Issue, ...]  # why the other rows were rejected
+    mapping: dict[str, str | None] = field(default_factory=dict)
+
+    @property
+    def rejected_rows(self) -> int:
+        return len({issue.row for issue in self.issues if issue.row is not None})
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def detect_table(header: Sequence[str]) -> TableSpec:
+    """The table whose columns the header holds best (ties cannot happen: keys differ)."""
+    names = set(header)
+    best = max(SPECS.values(), key=lambda spec: len(names & set(spec.column_names)))
+    if not names & set(best.key):
+        raise DataError(
+            [
+                Issue(
+                    "header",
+                    1,
+                    None,
+                    "matches no qimap table; see the data dictionary for the columns",
+                )
+            ]
+        )
+    return best
+
+
+def restore_neutralised(table: RawTable) -> RawTable:
+    rows = tuple(
+        RawRow(row.row, tuple(c[1:] if c.startswith(_NEUTRALISED) else c for c in row.cells))
+        for row in table.rows
+    )
+    return RawTable(table.file, table.header, rows)
+
+
+def prepare(
+    data: bytes,
+    file_name: str,
+    store: Store,
+    states: StateLayer,
+    table: str | None = None,
+) -> Prepared:
+    """Read and check one CSV file against the schema and against what the store holds."""
+    raw = restore_neutralised(read_csv(data, file_name))
+    spec = SPECS[table] if table else detect_table(raw.header)
+    records, issues = validate_table(raw, spec)
+    issues += list(_row_checks(records, spec, file_name, store, states))
+    bad_rows = {issue.row for issue in issues}
+    rows = tuple(canonical_cells(r, spec) for r in records if r[ROW] not in bad_rows)
+    return Prepared(
+        table=spec.name,
+        file_name=file_name,
+        sha256=sha256_of(data),
+        total_rows=len(raw.rows),
+        rows=rows,
+        issues=tuple(sorted(issues, key=lambda i: (i.row or 0, i.column or ""))),
+    )
+
+
+def _row_checks(
+    records: Sequence[dict[str, Any]], spec: TableSpec, file: str, store: Store, states: StateLayer
+) -> Iterable[Issue]:
+    """Checks that need more than the row itself, reported on the row they concern."""
+    if spec.name == "cases":
+        shapes = states.by_usps()
+        for record in records:
+            yield from case_location_issues(file, record, shapes)
+    elif spec.name == "scores":
+        bills = {key[0] for key in store.rows("bills")}
+        criteria = {key[0] for key in store.rows("rubric")}
+        for record in records:
+            if record["bill_key"] not in bills:
+                message = f"bill '{record['bill_key']}' is not stored yet; import its bill first"
+                yield Issue(file, record[ROW], "bill_key", message)
+            if record["criterion_id"] not in criteria:
+                message = f"'{record['criterion_id']}' is not a rubric criterion"
+                yield Issue(file, record[ROW], "criterion_id", message)
+    elif spec.name == "bills":
+        shapes = states.by_usps()
+        for record in records:
+            if record["state"] not in shapes:
+                yield Issue(
+                    file, record[ROW], "state", f"{record['state']} has no shape in {STATES_FILE}"
+                )
+            if not record["bill_key"].startswith(f"{record['state']}-"):
+                message = (
+                    f"'{record['bill_key']}' should start with its state, '{record['state']}-'"
+                )
+                yield Issue(file, record[ROW], "bill_key", message)
+
+
+def publish(
+    store: Store,
+    files: Sequence[Prepared],
+    states: StateLayer,
+    editor: str,
+    all_or_nothing: bool = False,
+) -> tuple[Batch, Plan]:
+    """Publish the valid rows of one or more files as one batch, after a whole-store check."""
+    if not editor.strip():
+        raise StoreError("An import needs the editor's name.")
+    if all_or_nothing and any(f.issues for f in files):
+        raise StoreError("Nothing was published: some rows have problems and all-or-nothing is on.")
+    incoming: dict[str, list[dict[str, str]]] = {}
+    for prepared in files:
+        incoming.setdefault(prepared.table, []).extend(prepared.rows)
+
+    def check(conn: Any) -> None:
+        _, issues = dataset_from_tables(store.raw_tables(conn), states)
+        if issues:
+            raise DataError(issues)
+
+    result = store.publish(
+        incoming,
+        editor=editor,
+        file_name=" + ".join(f.file_name for f in files),
+        sha256=" ".join(f.sha256 for f in files),
+        mapping=files[0].mapping if len(files) == 1 else {},
+        rejected=sum(f.rejected_rows for f in files),
+        check=check,
+    )
+    if result is None:  # cannot happen: only_if_empty was not asked for
+        raise StoreError("The store refused the import.")
+    return result
+
+
+def seed(store: Store, data_dir: Path, states: StateLayer) -> Batch | None:
+    """Fill an empty store from the bundled CSVs (all of them, checked, in one batch)."""
+    if not store.is_empty():
+        return None
+    raw, issues = read_raw_tables(data_dir)
+    records, more = validate_tables(raw, states) if not issues else ({}, [])
+    if issues or more:
+        raise DataError(issues + more)
+    tables = {
+        name: [canonical_cells(r, SPECS[name]) for r in rows] for name, rows in records.items()
+    }
+    digest = sha256_of(b"".join((data_dir / SPECS[n].filename).read_bytes() for n in sorted(SPECS)))
+    result = store.publish(
+        tables, editor=SEED_EDITOR, file_name=str(data_dir), sha256=digest, only_if_empty=True
+    )
+    return result[0] if result else None
+
+
+def load_from_store(store: Store, states: StateLayer) -> Dataset:
+    dataset, issues = dataset_from_tables(store.raw_tables(), states)
+    if issues or dataset is None:
+        raise DataError(issues)
+    return dataset

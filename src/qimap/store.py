@@ -1,0 +1,397 @@
+"""Persistence: the stored tables, import batches with their changes, history and undo.
+
+SQLite by default, any SQLAlchemy URL (PostgreSQL for several app servers) the same way. The
+tables mirror qimap.schema: one text column per spec column, holding canonical cells
+(qimap.records). Every import is one transaction that writes its rows, a batch record and
+each row's before/after image, so a batch can be undone and a crash leaves nothing half-done.
+Writers are serialised (SQLite ``BEGIN IMMEDIATE``; PostgreSQL a table lock) and compute their
+changes inside the lock, so two editors importing at once lose nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from qimap.records import record_key
+from qimap.schema import BILLS, CASES, RUBRIC, SCORES, TableSpec
+from qimap.sources import RawRow, RawTable
+
+SPECS: dict[str, TableSpec] = {spec.name: spec for spec in (RUBRIC, BILLS, SCORES, CASES)}
+SEED_EDITOR = "bundled data"
+
+metadata = sa.MetaData()
+
+
+def _data_table(spec: TableSpec) -> sa.Table:
+    columns = [
+        sa.Column(name, sa.Text, primary_key=name in spec.key, nullable=False)
+        for name in spec.column_names
+    ]
+    return sa.Table(spec.name, metadata, *columns)
+
+
+DATA_TABLES: dict[str, sa.Table] = {name: _data_table(spec) for name, spec in SPECS.items()}
+
+batches = sa.Table(
+    "import_batches",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("editor", sa.Text, nullable=False),
+    sa.Column("file_name", sa.Text, nullable=False),
+    sa.Column("sha256", sa.Text, nullable=False),
+    sa.Column("mapping", sa.Text, nullable=False),  # JSON: target column -> source column
+    sa.Column("new", sa.Integer, nullable=False),
+    sa.Column("updated", sa.Integer, nullable=False),
+    sa.Column("unchanged", sa.Integer, nullable=False),
+    sa.Column("rejected", sa.Integer, nullable=False),
+    sa.Column("undone_at", sa.DateTime(timezone=True)),
+    sa.Column("undone_by", sa.Text),
+)
+
+changes = sa.Table(
+    "import_changes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column(
+        "batch_id", sa.Integer, sa.ForeignKey("import_batches.id"), nullable=False, index=True
+    ),
+    sa.Column("table_name", sa.Text, nullable=False),
+    sa.Column("row_key", sa.Text, nullable=False),  # JSON list of key cells
+    sa.Column("before", sa.Text),  # JSON cells; NULL when the batch inserted the row
+    sa.Column("after", sa.Text, nullable=False),
+)
+
+# One row; bumped by every write so caches can key on it cheaply.
+meta = sa.Table(
+    "store_meta",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("version", sa.Integer, nullable=False),
+)
+
+
+class StoreError(Exception):
+    """An operation the store refuses, with a message for the editor."""
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    batch_id: int
+    created_at: datetime
+    editor: str
+    file_name: str
+    sha256: str
+    mapping: dict[str, str | None]
+    new: int
+    updated: int
+    unchanged: int
+    rejected: int
+    undone_at: datetime | None
+    undone_by: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RowChange:
+    table: str
+    key: tuple[str, ...]
+    before: dict[str, str] | None
+    after: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What an import would do, computed against the store's current rows."""
+
+    new: tuple[RowChange, ...]
+    updated: tuple[RowChange, ...]
+    unchanged: int
+
+    @property
+    def changes(self) -> tuple[RowChange, ...]:
+        return self.new + self.updated
+
+
+def plan_changes(
+    incoming: Mapping[str, Sequence[Mapping[str, str]]],
+    current: Mapping[str, Mapping[tuple[str, ...], Mapping[str, str]]],
+) -> Plan:
+    """Pure diff: incoming canonical rows per table against the stored ones, keyed by id."""
+    new: list[RowChange] = []
+    updated: list[RowChange] = []
+    unchanged = 0
+    for table, rows in incoming.items():
+        spec = SPECS[table]
+        stored = current.get(table, {})
+        for cells in rows:
+            key = record_key(cells, spec)
+            before = stored.get(key)
+            if before is None:
+                new.append(RowChange(table, key, None, dict(cells)))
+            elif dict(before) == dict(cells):
+                unchanged += 1
+            else:
+                updated.append(RowChange(table, key, dict(before), dict(cells)))
+    return Plan(tuple(new), tuple(updated), unchanged)
+
+
+class Store:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        store = cls(make_engine(url))
+        metadata.create_all(store.engine)
+        with store._write() as conn:
+            if conn.execute(sa.select(meta.c.version)).first() is None:
+                conn.execute(meta.insert().values(id=1, version=0))
+        return store
+
+    # --- reading ------------------------------------------------------------------------
+
+    def version(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(meta.c.version)).scalar_one())
+
+    def is_empty(self) -> bool:
+        with self.engine.connect() as conn:
+            return conn.execute(sa.select(batches.c.id).limit(1)).first() is None
+
+    def rows(
+        self, table: str, conn: Connection | None = None
+    ) -> dict[tuple[str, ...], dict[str, str]]:
+        spec = SPECS[table]
+        with self._reader(conn) as reader:
+            result = reader.execute(sa.select(DATA_TABLES[table]).order_by(*spec.key))
+            return {record_key(row, spec): dict(row) for row in (dict(r._mapping) for r in result)}
+
+    def raw_tables(self, conn: Connection | None = None) -> dict[str, RawTable]:
+        """Every stored table as rows of cells, for the same validation as a CSV file."""
+        with self._reader(conn) as reader:
+            return {name: _raw_table(name, self.rows(name, reader).values()) for name in SPECS}
+
+    def history(self) -> list[Batch]:
+        with self.engine.connect() as conn:
+            result = conn.execute(sa.select(batches).order_by(batches.c.id.desc()))
+            return [_batch(row._mapping) for row in result]
+
+    def changes_of(self, batch_id: int) -> list[RowChange]:
+        with self.engine.connect() as conn:
+            return _changes_of(conn, batch_id)
+
+    # --- writing ------------------------------------------------------------------------
+
+    def plan(self, incoming: Mapping[str, Sequence[Mapping[str, str]]]) -> Plan:
+        with self.engine.connect() as conn:
+            return plan_changes(incoming, {t: self.rows(t, conn) for t in incoming})
+
+    def publish(
+        self,
+        incoming: Mapping[str, Sequence[Mapping[str, str]]],
+        *,
+        editor: str,
+        file_name: str,
+        sha256: str,
+        mapping: Mapping[str, str | None] | None = None,
+        rejected: int = 0,
+        check: Any = None,
+        only_if_empty: bool = False,
+    ) -> tuple[Batch, Plan] | None:
+        """Write ``incoming`` as one batch: everything or nothing.
+
+        ``check(conn)`` runs inside the transaction after the rows are written and may raise
+        to roll everything back (the whole-dataset validation uses it). With
+        ``only_if_empty``, nothing happens (None) when any batch exists: two app servers
+        starting at once seed the store once.
+        """
+        with self._write() as conn:
+            if only_if_empty and conn.execute(sa.select(batches.c.id).limit(1)).first():
+                return None
+            plan = plan_changes(incoming, {t: self.rows(t, conn) for t in incoming})
+            batch_id = conn.execute(
+                batches.insert().values(
+                    created_at=datetime.now(UTC),
+                    editor=editor,
+                    file_name=file_name,
+                    sha256=sha256,
+                    mapping=json.dumps(dict(mapping or {}), sort_keys=True),
+                    new=len(plan.new),
+                    updated=len(plan.updated),
+                    unchanged=plan.unchanged,
+                    rejected=rejected,
+                )
+            ).inserted_primary_key[0]
+            for change in plan.changes:
+                _write_row(conn, change.table, change.key, change.after)
+            if plan.changes:
+                conn.execute(changes.insert(), [_change_row(batch_id, c) for c in plan.changes])
+            if check is not None:
+                check(conn)
+            _bump(conn)
+            return _batch(_batch_row(conn, batch_id)), plan
+
+    def undo(self, batch_id: int, editor: str) -> Batch:
+        """Put back what batch ``batch_id`` changed, unless a later batch changed it again."""
+        with self._write() as conn:
+            row = conn.execute(sa.select(batches).where(batches.c.id == batch_id)).first()
+            if row is None:
+                raise StoreError(f"There is no import batch {batch_id}; see `qimap history`.")
+            batch = _batch(row._mapping)
+            if batch.undone_at is not None:
+                raise StoreError(f"Batch {batch_id} was already undone by {batch.undone_by}.")
+            if batch.editor == SEED_EDITOR:
+                raise StoreError("The bundled data the store started from cannot be undone.")
+            for change in reversed(_changes_of(conn, batch_id)):
+                current = self.rows(change.table, conn).get(change.key)
+                if current != change.after:
+                    raise StoreError(
+                        f"{change.table} {'/'.join(change.key)} was changed again after batch "
+                        f"{batch_id}; undo the later batch first (see `qimap history`)."
+                    )
+                if change.before is None:
+                    _delete_row(conn, change.table, change.key)
+                else:
+                    _write_row(conn, change.table, change.key, change.before)
+            conn.execute(
+                batches.update()
+                .where(batches.c.id == batch_id)
+                .values(undone_at=datetime.now(UTC), undone_by=editor)
+            )
+            _bump(conn)
+            return _batch(_batch_row(conn, batch_id))
+
+    # --- transactions -------------------------------------------------------------------
+
+    @contextmanager
+    def _reader(self, conn: Connection | None) -> Iterator[Connection]:
+        if conn is not None:
+            yield conn
+            return
+        with self.engine.connect() as fresh:
+            yield fresh
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        with self.engine.connect() as conn:
+            conn = conn.execution_options(qimap_write=True)
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    # Serialise writers; readers are not blocked by this mode.
+                    conn.exec_driver_sql("LOCK TABLE import_batches IN SHARE ROW EXCLUSIVE MODE")
+                yield conn
+
+
+def make_engine(url: str) -> Engine:
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return sa.create_engine(url, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = sa.create_engine(url, connect_args={"timeout": 60})
+
+    @sa.event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide when transactions begin (see _begin).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")  # readers do not wait for a writer
+        cursor.execute("PRAGMA busy_timeout=60000")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @sa.event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        # IMMEDIATE takes the write lock before reading, so a writer's diff cannot go stale.
+        write = conn.get_execution_options().get("qimap_write", False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+# --- helpers ----------------------------------------------------------------------------
+
+
+def _raw_table(name: str, rows: Any) -> RawTable:
+    spec = SPECS[name]
+    raw = tuple(
+        RawRow(index + 2, tuple(cells[c] for c in spec.column_names))
+        for index, cells in enumerate(rows)
+    )
+    return RawTable(f"store table '{name}'", spec.column_names, raw)
+
+
+def _key_clause(table: str, key: Sequence[str]) -> Any:
+    data = DATA_TABLES[table]
+    return sa.and_(
+        *(data.c[name] == value for name, value in zip(SPECS[table].key, key, strict=True))
+    )
+
+
+def _write_row(conn: Connection, table: str, key: Sequence[str], cells: Mapping[str, str]) -> None:
+    data = DATA_TABLES[table]
+    if conn.execute(data.update().where(_key_clause(table, key)).values(**cells)).rowcount == 0:
+        conn.execute(data.insert().values(**cells))
+
+
+def _delete_row(conn: Connection, table: str, key: Sequence[str]) -> None:
+    conn.execute(DATA_TABLES[table].delete().where(_key_clause(table, key)))
+
+
+def _change_row(batch_id: int, change: RowChange) -> dict[str, Any]:
+    return {
+        "batch_id": batch_id,
+        "table_name": change.table,
+        "row_key": json.dumps(list(change.key)),
+        "before": None if change.before is None else json.dumps(change.before),
+        "after": json.dumps(change.after),
+    }
+
+
+def _changes_of(conn: Connection, batch_id: int) -> list[RowChange]:
+    result = conn.execute(
+        sa.select(changes).where(changes.c.batch_id == batch_id).order_by(changes.c.id)
+    )
+    return [
+        RowChange(
+            row.table_name,
+            tuple(json.loads(row.row_key)),
+            None if row.before is None else json.loads(row.before),
+            json.loads(row.after),
+        )
+        for row in result
+    ]
+
+
+def _batch_row(conn: Connection, batch_id: int) -> Mapping[str, Any]:
+    return conn.execute(sa.select(batches).where(batches.c.id == batch_id)).one()._mapping
+
+
+def _batch(row: Mapping[str, Any]) -> Batch:
+    return Batch(
+        batch_id=row["id"],
+        created_at=row["created_at"],
+        editor=row["editor"],
+        file_name=row["file_name"],
+        sha256=row["sha256"],
+        mapping=json.loads(row["mapping"]),
+        new=row["new"],
+        updated=row["updated"],
+        unchanged=row["unchanged"],
+        rejected=row["rejected"],
+        undone_at=row["undone_at"],
+        undone_by=row["undone_by"],
+    )
+
+
+def _bump(conn: Connection) -> None:
+    conn.execute(meta.update().where(meta.c.id == 1).values(version=meta.c.version + 1))
