@@ -26,6 +26,7 @@ from qimap.settings import Settings, load_settings
 from qimap.sources import DataError
 from qimap.states import StateLayer
 from qimap.store import SPECS, Plan, Store, StoreError
+from qimap.uploads import mapping_from_json
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -103,7 +104,8 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     geo_dir = Path(args.geo) if args.geo else settings.geo_dir
     if path.is_file():  # one upload, checked against what is stored; nothing is written
         store, states = open_store(settings)
-        prepared = prepare(path.read_bytes(), str(path), store, states, args.table)
+        mapping = mapping_from_json(Path(args.mapping).read_text()) if args.mapping else None
+        prepared = prepare(path.read_bytes(), str(path), store, states, args.table, mapping)
         return _report(
             prepared_list=[prepared],
             out=out,
@@ -133,6 +135,8 @@ def _report(prepared_list: Sequence[Prepared], out: TextIO, err: TextIO, plan: P
     for issue in problems:
         err.write(f"{issue}\n")
     for prepared in prepared_list:
+        for note in prepared.notes:
+            out.write(f"{prepared.file_name}: {note}\n")
         out.write(
             f"{prepared.file_name}: {prepared.total_rows} rows, {len(prepared.rows)} valid, "
             f"{prepared.rejected_rows} rejected ({prepared.table})\n"
@@ -145,7 +149,10 @@ def _cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     settings = load_settings()
     store, states = open_store(settings)
     try:
-        files = [prepare(Path(f).read_bytes(), f, store, states, args.table) for f in args.files]
+        mapping = mapping_from_json(Path(args.mapping).read_text()) if args.mapping else None
+        files = [
+            prepare(Path(f).read_bytes(), f, store, states, args.table, mapping) for f in args.files
+        ]
     except (DataError, OSError) as error:
         err.write(f"qimap: {error}\n")
         return EXIT_PROBLEMS
@@ -233,11 +240,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("--geo", help="directory holding us_states.geojson (default: geo/)")
     validate.add_argument("--table", choices=sorted(SPECS), help="table of a CSV file (guessed)")
+    validate.add_argument("--mapping", help="JSON file: qimap column -> the file's column")
     validate.set_defaults(handler=_cmd_validate)
     editor = os.environ.get("QIMAP_EDITOR") or getpass.getuser()
     importer = commands.add_parser("import", help="publish CSV files as one batch")
     importer.add_argument("files", nargs="+", help="CSV files (cases, bills or scores)")
     importer.add_argument("--table", choices=sorted(SPECS), help="table of the files (guessed)")
+    importer.add_argument("--mapping", help="JSON file: qimap column -> the file's column")
     importer.add_argument(
         "--dry-run", action="store_true", help="check and report, publish nothing"
     )

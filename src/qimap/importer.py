@@ -8,8 +8,9 @@ store can never hold a dataset the app would refuse to show.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,9 +24,10 @@ from qimap.dataset import (
 )
 from qimap.records import canonical_cells
 from qimap.schema import TableSpec
-from qimap.sources import DataError, Issue, RawRow, RawTable, read_csv
+from qimap.sources import DataError, Issue, RawRow, RawTable
 from qimap.states import StateLayer
 from qimap.store import SEED_EDITOR, SPECS, Batch, Plan, Store, StoreError
+from qimap.uploads import apply_mapping, is_future, normalise_date, read_upload, suggest_mapping
 from qimap.validate import ROW, validate_table
 
 # Text an export neutralised against spreadsheet formulas ("'=SUM(A1)") reads back as written.
@@ -43,6 +45,7 @@ class Prepared:
     rows: tuple[dict[str, str], ...]  # canonical cells of the valid rows
     issues: tuple[Issue, ...]  # why the other rows were rejected
     mapping: dict[str, str | None] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()  # what reading the file guessed (encoding, separator, ...)
 
     @property
     def rejected_rows(self) -> int:
@@ -54,20 +57,15 @@ def sha256_of(data: bytes) -> str:
 
 
 def detect_table(header: Sequence[str]) -> TableSpec:
-    """The table whose columns the header holds best (ties cannot happen: keys differ)."""
-    names = set(header)
-    best = max(SPECS.values(), key=lambda spec: len(names & set(spec.column_names)))
-    if not names & set(best.key):
-        raise DataError(
-            [
-                Issue(
-                    "header",
-                    1,
-                    None,
-                    "matches no qimap table; see the data dictionary for the columns",
-                )
-            ]
-        )
+    """The table whose columns the header holds best, by name or synonym."""
+
+    def mapped(spec: TableSpec) -> int:
+        return sum(1 for source in suggest_mapping(header, spec).values() if source)
+
+    best = max(SPECS.values(), key=mapped)
+    if not all(suggest_mapping(header, best).get(key) for key in best.key):
+        message = "matches no qimap table; see the data dictionary for the columns"
+        raise DataError([Issue("header", 1, None, message)])
     return best
 
 
@@ -85,12 +83,19 @@ def prepare(
     store: Store,
     states: StateLayer,
     table: str | None = None,
+    mapping: Mapping[str, str | None] | None = None,
+    today: date | None = None,
 ) -> Prepared:
-    """Read and check one CSV file against the schema and against what the store holds."""
-    raw = restore_neutralised(read_csv(data, file_name))
+    """Read one upload (any common encoding and separator), map its columns to qimap's, and
+    check every row against the schema and against what the store holds."""
+    raw, info = read_upload(data, file_name)
+    raw = restore_neutralised(raw)
     spec = SPECS[table] if table else detect_table(raw.header)
-    records, issues = validate_table(raw, spec)
-    issues += list(_row_checks(records, spec, file_name, store, states))
+    used = dict(mapping) if mapping is not None else suggest_mapping(raw.header, spec)
+    mapped = apply_mapping(raw, used, spec)
+    mapped = _without_extras(_normalise_dates(mapped), spec)
+    records, issues = validate_table(mapped, spec)
+    issues += list(_row_checks(records, spec, file_name, store, states, today or date.today()))
     bad_rows = {issue.row for issue in issues}
     rows = tuple(canonical_cells(r, spec) for r in records if r[ROW] not in bad_rows)
     return Prepared(
@@ -100,17 +105,56 @@ def prepare(
         total_rows=len(raw.rows),
         rows=rows,
         issues=tuple(sorted(issues, key=lambda i: (i.row or 0, i.column or ""))),
+        mapping=used,
+        notes=info.notes,
     )
 
 
+_DATE_COLUMNS = ("incident_date",)
+
+
+def _normalise_dates(table: RawTable) -> RawTable:
+    """Dates written as 10/1/2007 or "Oct 1, 2007" become 2007-10-01; others stay for validation."""
+    positions = [table.header.index(c) for c in _DATE_COLUMNS if c in table.header]
+    if not positions:
+        return table
+
+    def fix(cells: tuple[str, ...]) -> tuple[str, ...]:
+        fixed = list(cells)
+        for position in positions:
+            fixed[position] = normalise_date(cells[position]) or cells[position]
+        return tuple(fixed)
+
+    rows = tuple(RawRow(row.row, fix(row.cells)) for row in table.rows)
+    return RawTable(table.file, table.header, rows)
+
+
+def _without_extras(table: RawTable, spec: TableSpec) -> RawTable:
+    """Only the spec's columns go on to validation (a mapped "zip" is for geocoding)."""
+    keep = [i for i, name in enumerate(table.header) if name in spec.column_names]
+    if len(keep) == len(table.header):
+        return table
+    rows = tuple(RawRow(r.row, tuple(r.cells[i] for i in keep)) for r in table.rows)
+    return RawTable(table.file, tuple(table.header[i] for i in keep), rows)
+
+
 def _row_checks(
-    records: Sequence[dict[str, Any]], spec: TableSpec, file: str, store: Store, states: StateLayer
+    records: Sequence[dict[str, Any]],
+    spec: TableSpec,
+    file: str,
+    store: Store,
+    states: StateLayer,
+    today: date,
 ) -> Iterable[Issue]:
     """Checks that need more than the row itself, reported on the row they concern."""
     if spec.name == "cases":
         shapes = states.by_usps()
         for record in records:
             yield from case_location_issues(file, record, shapes)
+            when = record["incident_date"]
+            if when and is_future(when, today):
+                message = f"{when} is in the future; check the year"
+                yield Issue(file, record[ROW], "incident_date", message)
     elif spec.name == "scores":
         bills = {key[0] for key in store.rows("bills")}
         criteria = {key[0] for key in store.rows("rubric")}

@@ -1,0 +1,92 @@
+"""Uploads from other organisations' spreadsheets: encodings, separators, synonyms, dates."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from qimap.cli import main
+from qimap.dataset import load_states
+from qimap.importer import prepare, seed
+from qimap.schema import CASES
+from qimap.sources import DataError
+from qimap.states import StateLayer
+from qimap.store import Store
+from qimap.uploads import mapping_to_json, suggest_mapping
+from tests.conftest import DATA_DIR, GEO_DIR
+
+# A SYNTHETIC partner export: its own column names, semicolons, Windows-1252, US dates.
+PARTNER = (
+    "Case ID;Case name;Date;Town;St;Lat;Lng;Court;Cite;Year;Outcome;Tags;Description;Link\r\n"
+    "synthetic-partner-1;Synthetic Café case;10/1/2019;Worcester;MA;42.26;-71.80;Synthetic court;"
+    "1 Syn. 1;2020;denied;excessive_force;A synthetic record with “curly quotes”;"
+    "https://example.org/synthetic/1\r\n"
+    "synthetic-partner-2;Synthetic future case;1/1/2999;Worcester;MA;42.26;-71.80;Synthetic court;"
+    "1 Syn. 2;2020;denied;excessive_force;A synthetic record;https://example.org/synthetic/2\r\n"
+)
+
+
+@pytest.fixture(scope="module")
+def states() -> StateLayer:
+    return load_states(GEO_DIR)
+
+
+@pytest.fixture
+def store(tmp_path: Path, states: StateLayer) -> Store:
+    opened = Store.open(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    seed(opened, DATA_DIR, states)
+    return opened
+
+
+def test_partner_file_is_read_mapped_and_checked(store: Store, states: StateLayer) -> None:
+    prepared = prepare(
+        PARTNER.encode("cp1252"), "partner.csv", store, states, today=date(2026, 1, 1)
+    )
+    assert prepared.table == "cases"
+    assert prepared.mapping["latitude"] == "Lat"
+    assert prepared.mapping["city"] == "Town"
+    assert any("cp1252" in note for note in prepared.notes)
+    assert any("semicolons" in note for note in prepared.notes)
+    (row,) = prepared.rows  # the second row is in the future
+    assert row["title"] == "Synthetic Café case"
+    assert row["incident_date"] == "2019-10-01"
+    assert row["summary"] == "A synthetic record with “curly quotes”"
+    (issue,) = prepared.issues
+    assert (issue.row, issue.column) == (3, "incident_date")
+    assert "in the future" in issue.message
+
+
+def test_a_mapping_can_be_given(store: Store, states: StateLayer) -> None:
+    text = PARTNER.replace("Town", "Place")
+    auto = prepare(text.encode("cp1252"), "p.csv", store, states, today=date(2026, 1, 1))
+    assert auto.mapping["city"] is None
+    assert any(issue.column == "city" for issue in auto.issues)
+    mapping = {**auto.mapping, "city": "Place"}
+    given = prepare(
+        text.encode("cp1252"), "p.csv", store, states, mapping=mapping, today=date(2026, 1, 1)
+    )
+    assert given.rows[0]["city"] == "Worcester"
+
+
+def test_an_unrecognised_file_is_a_clear_error(store: Store, states: StateLayer) -> None:
+    with pytest.raises(DataError, match="matches no qimap table"):
+        prepare(b"colour,size\nred,2\n", "other.csv", store, states)
+
+
+def test_cli_import_with_a_saved_mapping(tmp_path: Path) -> None:
+    text = PARTNER.replace("Town", "Place")
+    upload = tmp_path / "partner.csv"
+    upload.write_bytes(text.encode("cp1252"))
+    header = text.split("\r\n")[0].split(";")
+    mapping = {**suggest_mapping(header, CASES), "city": "Place"}
+    saved = tmp_path / "partner.json"
+    saved.write_text(mapping_to_json(mapping))
+    out, err = io.StringIO(), io.StringIO()
+    code = main(["import", str(upload), "--mapping", str(saved), "--editor", "ann"], out, err)
+    assert code == 1  # the row dated 2999 is rejected and reported...
+    assert "partner.csv, row 3, column 'incident_date'" in err.getvalue()
+    assert "2 rows, 1 valid, 1 rejected" in out.getvalue()
+    assert "Published batch 2" in out.getvalue()  # ...and the valid row is published
