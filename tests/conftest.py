@@ -81,6 +81,7 @@ def hostile_case(**overrides: str) -> dict[str, str]:
         "categories": "excessive_force",
         "summary": f"<script>alert(2)</script> {HOSTILE_JINJA} [link](javascript:alert(3)) {{{{'alert'}}}}",
         "source_url": "https://example.org/synthetic",
+        "location_precision": "",
     }
     row.update(overrides)
     return row

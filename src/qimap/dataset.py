@@ -23,6 +23,7 @@ from qimap.schema import (
     Case,
     Criterion,
     Group,
+    Precision,
     Score,
     TableSpec,
 )
@@ -314,4 +315,5 @@ def case_from_record(r: dict[str, Any]) -> Case:
         categories=r["categories"],
         summary=r["summary"],
         source_url=r["source_url"],
+        location_precision=r["location_precision"] or Precision.EXACT,
     )

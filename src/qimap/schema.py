@@ -73,6 +73,23 @@ STATUS_LABELS: dict[Status, str] = {
     Status.UNKNOWN: "Status unknown",
 }
 
+
+class Precision(StrEnum):
+    """How exactly a case's point marks where it happened."""
+
+    EXACT = "exact"
+    ZIP = "zip"  # centre of a ZIP code area
+    CITY = "city"  # centre of a city
+    STATE = "state"
+
+
+PRECISION_LABELS: dict[Precision, str] = {
+    Precision.EXACT: "exact location",
+    Precision.ZIP: "approximate: centre of the ZIP code area",
+    Precision.CITY: "approximate: city centre",
+    Precision.STATE: "approximate: somewhere in the state",
+}
+
 CATEGORY_LABELS: dict[str, str] = {
     "excessive_force": "Excessive force",
     "unlawful_search": "Unlawful search",
@@ -158,6 +175,7 @@ class Case:
     categories: tuple[str, ...]
     summary: str
     source_url: str
+    location_precision: Precision = Precision.EXACT
 
     @property
     def place(self) -> str:
@@ -380,6 +398,12 @@ CASES = TableSpec(
         Column("categories", parse_categories, "';'-separated categories."),
         Column("summary", parse_text, "What happened, in qimap's own words."),
         Column("source_url", parse_url, "A public source for the facts."),
+        Column(
+            "location_precision",
+            parse_enum(Precision),
+            "exact, zip, city or state: how exactly the point marks the place (blank: exact).",
+            required=False,
+        ),
     ),
 )
 

@@ -282,6 +282,7 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
         "categories": ("category", "tags", "type"),
         "summary": ("description", "details", "narrative"),
         "source_url": ("url", "link", "source", "source_link"),
+        "location_precision": ("precision", "location_accuracy", "accuracy", "geocode_precision"),
         "zip": ("zipcode", "zip_code", "postal_code", "postcode"),
     },
     "bills": {

@@ -181,6 +181,7 @@ def hostile_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "categories": "excessive_force",
         "summary": HOSTILE_SUMMARY,
         "source_url": "https://example.org/synthetic-hostile-case",
+        "location_precision": "exact",
     }
     assert sorted(hostile) == sorted(header), "cases.csv columns changed; update this row"
     _write_csv(target / "cases.csv", header, [*cases, hostile])

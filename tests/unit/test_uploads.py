@@ -471,6 +471,7 @@ def test_suggest_mapping_for_a_foreign_cases_header() -> None:
         "categories": None,
         "summary": None,
         "source_url": "Source_URL",  # the real name beats the synonym "source"
+        "location_precision": None,
         "zip": "Zip Code",
     }
     assert unmapped_sources(header, suggest_mapping(header, CASES)) == ("source", "Notes")
@@ -540,10 +541,10 @@ def test_apply_mapping_orders_blanks_and_drops() -> None:
         "up.csv",
         # spec order; optional incident_date blank; unmapped required columns left for
         # validation to report once; "junk" dropped; the extra "zip" last
-        ("title", "incident_date", "city", "latitude", "zip"),
+        ("title", "incident_date", "city", "latitude", "location_precision", "zip"),
         (
-            RawRow(2, ("Glik", "", "Boston", "42.3", "02108")),
-            RawRow(5, ("Smith", "", "Salem", "42.5", "")),
+            RawRow(2, ("Glik", "", "Boston", "42.3", "", "02108")),
+            RawRow(5, ("Smith", "", "Salem", "42.5", "", "")),
         ),
     )
     assert unmapped_sources(SOURCE.header, mapping) == ("junk",)

@@ -1,0 +1,688 @@
+"""Read an endqi.org state page, saved as text, into qimap's bill and score records.
+
+The text may be a whole page (the seed's format) or a stored partial copy: several
+"STORED COPY A/B" sections, each cut off at "[EXCERPT ENDS HERE]". Both page layouts are read:
+
+* newer: bill id ("SB 1004"), "Introduced in 2023", status, description, then per group a
+  printed tally and, per criterion, "- ✓" / "- ✗", the criterion's name and a justification;
+* older: no bill id, status, then "• <criterion name>" and a justification whose first word
+  ("Yes." / "No." / "Partially.") is the mark.
+
+What the page shows is kept as shown (marks, printed tallies, quoted legal text); whatever the
+text does not show is ``unknown``, never ``no``. The site's own sentences (descriptions,
+justifications) are not copied: summaries and notes are fixed placeholders for an editor.
+Everything doubtful becomes a plain-language line in :attr:`PageImport.issues`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import us
+
+from qimap.dataset import read_table
+from qimap.safe import safe_url
+from qimap.schema import (
+    RUBRIC,
+    Basis,
+    Bill,
+    Criterion,
+    Group,
+    Mark,
+    PrintedTally,
+    Score,
+    Status,
+    parse_bill_key,
+)
+from qimap.scoring import build_scorecard
+from qimap.settings import load_settings
+from qimap.sources import DataError
+
+SUMMARY_PLACEHOLDER = "Imported from endqi.org; summary to be written by an editor."
+UNSEEN_NOTE = "Not shown in the imported text (cut off or missing)."
+UNDEFINED_NOTE = "The page shows this mark as “undefined”."
+CUT_SUFFIX = " [cut off in stored copy]"
+CUT_MARKER = "[EXCERPT ENDS HERE]"
+_CUT_PREFIX = "[EXCERPT ENDS"  # matched loosely: copies may mangle the rest of the marker
+QUOTE_JOINER = " … "
+
+
+@dataclass(frozen=True, slots=True)
+class PageImport:
+    bills: tuple[Bill, ...]
+    scores: tuple[Score, ...]  # nine per bill, in rubric order
+    issues: tuple[str, ...]  # plain-language warnings for whoever reviews the import
+
+
+# --- page structure -------------------------------------------------------------------------
+
+_COPY_HEADER = re.compile(r"^=+\s*STORED COPY\s+([A-Z])\b.*$", re.IGNORECASE)
+_HEADING = re.compile(r"^\s*End qualified immunity in\s+(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
+_FOOTER = re.compile(r"^Case studies in\b", re.IGNORECASE)
+# Lines added by whoever stored the copy ("[NOTE: …]", "[Observation: …]"), not page text.
+_ANNOTATION = re.compile(r"^\[[A-Za-z ]+:.*\]$")
+_URL_LINE = re.compile(r"^https?://\S+$")
+_CHROME = {"bills", "case studies", "bills and legislation"}
+
+_BILL_ID = re.compile(r"^(?:[A-Z]\.?){1,4}\s?\d{1,5}(?:-\d{1,5})?$")
+_YEAR = re.compile(r"^Introduced in\s+(\d{4})\b", re.IGNORECASE)
+_STATUSES = {
+    "pending": Status.PENDING,
+    "passed": Status.PASSED,
+    "failed": Status.FAILED,
+    "significantly amended": Status.SIGNIFICANTLY_AMENDED,
+}
+_GROUPS = {"end": Group.END, "start": Group.START}
+_MARK_LINE = re.compile(r"^[-–]\s*(\S+)(?:\s+(.+))?$")
+_BULLET = re.compile(r"^[•●▪]\s*(.*)$")
+
+_SYMBOLS = {
+    "✓": Mark.YES,
+    "✔": Mark.YES,
+    "✗": Mark.NO,
+    "✘": Mark.NO,
+    "partially": Mark.PARTIAL,
+    "partial": Mark.PARTIAL,
+    "undefined": Mark.UNKNOWN,
+}
+
+
+@dataclass
+class _Item:
+    """One criterion as the page lists it; ``symbol`` is None in the older layout."""
+
+    group: Group | None
+    symbol: str | None
+    name: str | None
+    text: list[str] = field(default_factory=list)
+    cut: bool = False  # the text ends inside this item
+
+
+@dataclass
+class _RawBill:
+    bill_id: str | None = None
+    year: int | None = None
+    status: str | None = None
+    group: Group | None = None
+    tallies: dict[Group, str] = field(default_factory=dict)
+    items: list[_Item] = field(default_factory=list)
+    groups_seen: set[Group] = field(default_factory=set)
+
+
+@dataclass(frozen=True, slots=True)
+class _Section:
+    letter: str | None  # stored-copy letter, None for a plain page
+    lines: tuple[str, ...]
+    cut: bool
+    marker: bool  # cut at an explicit "[EXCERPT ENDS HERE]"
+
+
+def parse_state_page(
+    text: str,
+    state: str | None = None,
+    source_url: str | None = None,
+    rubric: Sequence[Criterion] | None = None,
+) -> PageImport:
+    """Bills, their nine scores each, and warnings, from one endqi.org state page as text.
+
+    ``state`` (code or name) wins over the page's "End qualified immunity in …" heading;
+    raises ValueError when neither names a US state, or when ``source_url`` is not http(s).
+    """
+    criteria = tuple(rubric) if rubric is not None else default_rubric()
+    issues: list[str] = []
+    code = _state_code(text, state, issues)
+    url = _source_url(source_url, code)
+    sections = _sections(text)
+    bills: list[Bill] = []
+    scores: list[Score] = []
+    used_keys: set[str] = set()
+    for section in sections:
+        where = f"Stored copy {section.letter}" if section.letter else "The page"
+        raw_bills = _read_bills(section)
+        if not raw_bills:
+            if section.letter or len(sections) == 1:
+                issues.append(f"{where}: no bill found in the text.")
+            continue
+        if section.cut:
+            issues.append(f"{where}: {_cut_reason(section)}")
+            if _BILL_ID.match(section.lines[-1]):
+                issues.append(
+                    f"{where}: the text stops at the bill id “{section.lines[-1]}”, which may "
+                    "itself be cut short."
+                )
+        for raw in raw_bills:
+            key = _unique_key(
+                _bill_key(code, raw, section.letter or "A"), section.letter, used_keys
+            )
+            bill, bill_scores, bill_issues = _records(raw, key, code, url, section, criteria)
+            bills.append(bill)
+            scores += bill_scores
+            issues += bill_issues
+    return PageImport(tuple(bills), tuple(scores), tuple(issues))
+
+
+def default_rubric() -> tuple[Criterion, ...]:
+    """The bundled data/rubric.csv (or QIMAP_DATA_DIR's), read through the rubric spec."""
+    rows, problems = read_table(load_settings().data_dir / RUBRIC.filename, RUBRIC)
+    if problems:
+        raise DataError(problems)
+    return tuple(Criterion(r["criterion_id"], r["group"], r["position"], r["label"]) for r in rows)
+
+
+# --- state, url, sections -------------------------------------------------------------------
+
+
+def _state_code(text: str, state: str | None, issues: list[str]) -> str:
+    heading = _HEADING.search(text)
+    named = heading.group(1) if heading else None
+    if state is not None:
+        code = _lookup_state(state)
+        if code is None:
+            raise ValueError(f"'{state}' is not a US state; pass a code such as MA or a name")
+        if named is not None and _lookup_state(named) != code:
+            issues.append(
+                f"The page's heading names '{named}', but state {code} was given; {code} is used."
+            )
+        return code
+    if named is None:
+        raise ValueError(
+            "Cannot tell the state: the text has no 'End qualified immunity in <State>' "
+            "heading; pass the state (e.g. state='MA')"
+        )
+    code = _lookup_state(named)
+    if code is None:
+        raise ValueError(
+            f"The page's heading names '{named}', which is not a US state; pass the state "
+            "(e.g. state='MA')"
+        )
+    return code
+
+
+def _lookup_state(value: str) -> str | None:
+    value = value.strip()
+    if not re.fullmatch(r"[A-Za-z .]+", value):  # us also accepts FIPS numbers; we do not
+        return None
+    found = us.states.lookup(value)
+    return found.abbr if found else None
+
+
+def _source_url(source_url: str | None, code: str) -> str:
+    if source_url is None:
+        return f"https://endqi.org/state/{code.lower()}"
+    url = safe_url(source_url)
+    if url is None:
+        raise ValueError(
+            f"'{source_url}' is not an http(s) link; pass the page's full https://… address"
+        )
+    return url
+
+
+def _sections(text: str) -> list[_Section]:
+    """The page, or each stored copy, as its meaningful lines (chrome and notes dropped)."""
+    chunks: list[tuple[str | None, list[str]]] = [(None, [])]
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        header = _COPY_HEADER.match(line.strip())
+        if header:
+            chunks.append((header.group(1).upper(), []))
+        else:
+            chunks[-1][1].append(line)
+    has_copies = len(chunks) > 1
+    sections = [_section(letter, lines) for letter, lines in chunks]
+    # The preamble before "STORED COPY A" only holds the address and notes.
+    return [s for s in sections if s.letter or not has_copies or s.lines]
+
+
+def _section(letter: str | None, raw_lines: list[str]) -> _Section:
+    lines: list[str] = []
+    marker = footer = False
+    for raw in raw_lines:
+        line = raw.strip()
+        if line.upper().startswith(_CUT_PREFIX):
+            marker = True
+            break
+        if _FOOTER.match(line):  # "Case studies in …" and the rest of the page are not bills
+            footer = True
+            break
+        if not line or _ANNOTATION.match(line) or _URL_LINE.match(line):
+            continue
+        if line.lower() in _CHROME or _HEADING.match(line):
+            continue
+        lines.append(line)
+    return _Section(letter, tuple(lines), cut=marker or not footer, marker=marker)
+
+
+def _cut_reason(section: _Section) -> str:
+    how = (
+        f"is cut off at {CUT_MARKER}"
+        if section.marker
+        else "ends without the page's footer, so it may be cut off"
+    )
+    return f"the text {how}; criteria it does not show are recorded as unknown, never as no."
+
+
+# --- reading one section's lines into raw bills ---------------------------------------------
+
+
+def _read_bills(section: _Section) -> list[_RawBill]:
+    bills: list[_RawBill] = []
+
+    def current(new_when: bool) -> _RawBill:
+        if not bills or new_when:
+            bills.append(_RawBill())
+        return bills[-1]
+
+    item: _Item | None = None
+    for line in section.lines:
+        bill = bills[-1] if bills else None
+        status = _STATUSES.get(line.lower().rstrip("."))
+        year = _YEAR.match(line)
+        mark_line = _MARK_LINE.match(line)
+        bullet = _BULLET.match(line)
+        if item is not None and item.symbol is not None and item.name is None:
+            item.name = line  # the line after "- ✓" is the name, even when cut to "End"
+        elif _BILL_ID.match(line):
+            started = bill and (bill.bill_id or bill.year or bill.status or bill.groups_seen)
+            current(bool(started)).bill_id = line
+            item = None
+        elif year:
+            started = bill and (bill.year or bill.status or bill.groups_seen)
+            current(bool(started)).year = int(year.group(1))
+            item = None
+        elif status is not None:
+            current(bool(bill and (bill.status or bill.groups_seen))).status = line.rstrip(".")
+            item = None
+        elif line in _GROUPS:  # printed lower-case; "End" is a criterion name cut short
+            group = _GROUPS[line]
+            bill = current(bool(bill and group in bill.groups_seen))
+            bill.group = group
+            bill.groups_seen.add(group)
+            item = None
+        elif line.startswith("(") and bill and bill.group and _awaits_tally(bill):
+            bill.tallies[bill.group] = line
+        elif mark_line and _is_mark(mark_line):
+            bill = current(False)
+            item = _Item(bill.group, mark_line.group(1), mark_line.group(2))
+            bill.items.append(item)
+        elif bullet:
+            bill = current(False)
+            item = _Item(bill.group, None, bullet.group(1).strip() or None)
+            bill.items.append(item)
+        elif item is not None:
+            item.text.append(line)
+        # Anything else is a bill's description or stray page text: not ours to copy.
+    if section.cut and item is not None:
+        item.cut = True
+    return bills
+
+
+def _awaits_tally(bill: _RawBill) -> bool:
+    return bill.group not in bill.tallies and not any(i.group == bill.group for i in bill.items)
+
+
+def _is_mark(found: re.Match[str]) -> bool:
+    """ "- ✓" (or "- undefined", "- ?"), not a justification that happens to start with "-"."""
+    symbol, rest = found.group(1), found.group(2)
+    return symbol.lower() in _SYMBOLS or (rest is None and len(symbol) <= 3)
+
+
+# --- raw bill -> records ---------------------------------------------------------------------
+
+
+def _records(
+    raw: _RawBill,
+    key: str,
+    state: str,
+    url: str,
+    section: _Section,
+    rubric: Sequence[Criterion],
+) -> tuple[Bill, list[Score], list[str]]:
+    issues: list[str] = []
+    matched = _match_items(raw, key, rubric, issues)
+    totals = {g: sum(1 for c in rubric if c.group == g) for g in Group}
+    tallies = {g: _printed_tally(raw.tallies.get(g), g, totals[g], key, issues) for g in Group}
+    status = _STATUSES.get((raw.status or "").lower(), Status.UNKNOWN)
+    if raw.status is None:
+        issues.append(
+            f"{key}: the text shows no status (pending, passed, failed …); set to unknown."
+        )
+    scores = [
+        _score(key, c, matched.get(c.criterion_id), status, issues)
+        for c in sorted(rubric, key=lambda c: (c.group != Group.END, c.position))
+    ]
+    unseen = sum(1 for s in scores if s.mark == Mark.UNKNOWN)
+    undefined = sum(1 for s in scores if s.evidence_note == UNDEFINED_NOTE)
+    if undefined:
+        issues.append(
+            f"{key}: {undefined} of {len(scores)} marks read “undefined” on the page; "
+            "recorded as unknown."
+        )
+    bill = Bill(
+        bill_key=key,
+        state=state,
+        bill_id=raw.bill_id,
+        year_introduced=raw.year,
+        status=status,
+        summary=SUMMARY_PLACEHOLDER,
+        predecessor_key=None,
+        printed_end_tally=tallies[Group.END],
+        printed_start_tally=tallies[Group.START],
+        source_url=url,
+        source_note=_source_note(raw, section, unseen, len(scores)),
+    )
+    card = build_scorecard(bill, rubric, scores)
+    issues += [f"{key}: {flag.message}" for flag in card.flags]
+    return bill, scores, issues
+
+
+def _match_items(
+    raw: _RawBill, key: str, rubric: Sequence[Criterion], issues: list[str]
+) -> dict[str, _Item]:
+    matched: dict[str, _Item] = {}
+    for item in raw.items:
+        if item.name is None:
+            issues.append(f"{key}: a mark is shown but its criterion's name is cut off; not used.")
+            continue
+        criterion = _criterion_for(item.name, rubric, set(matched), prefix_ok=item.cut)
+        if criterion is None:
+            issues.append(f"{key}: “{item.name}” is not a rubric criterion; its mark is not used.")
+        elif criterion.criterion_id in matched:
+            issues.append(f"{key}: “{criterion.label}” is listed twice; the first is used.")
+        else:
+            if item.group is not None and item.group != criterion.group:
+                issues.append(
+                    f"{key}: “{criterion.label}” is listed under '{item.group}' but belongs to "
+                    f"'{criterion.group}'."
+                )
+            matched[criterion.criterion_id] = item
+    return matched
+
+
+def _normal(text: str) -> str:
+    return " ".join(re.sub(r"[^0-9a-z]+", " ", text.casefold()).split())
+
+
+def _criterion_for(
+    name: str, rubric: Sequence[Criterion], taken: set[str], prefix_ok: bool
+) -> Criterion | None:
+    """Exact label match (case, spacing and punctuation ignored); a unique prefix when cut."""
+    wanted = _normal(name)
+    for criterion in rubric:
+        if _normal(criterion.label) == wanted:
+            return criterion
+    if not prefix_ok or len(wanted) < 5:
+        return None
+    # The text was cut inside the name ("Ends monetary caps o"): accept the one criterion
+    # not yet seen that it could be the start of.
+    candidates = [
+        c for c in rubric if _normal(c.label).startswith(wanted) and c.criterion_id not in taken
+    ]
+    return candidates[0] if len(candidates) == 1 else None
+
+
+def _printed_tally(
+    text: str | None, group: Group, total: int, key: str, issues: list[str]
+) -> PrintedTally | None:
+    if text is None:
+        return None
+    found = re.match(r"^\(\s*(\d+(?:\.\d+)?)\s*(/)?\s*(\d+)?", text)
+    if not found or not found.group(2):
+        issues.append(f"{key}: the {group} tally is cut off or unreadable (“{text}”); not kept.")
+        return None
+    score = float(found.group(1))
+    if found.group(3) is None:
+        if score > total:
+            issues.append(f"{key}: the {group} tally “{text}” cannot be out of {total}; not kept.")
+            return None
+        issues.append(
+            f"{key}: the {group} tally is cut off after “{text}”; kept as "
+            f"{PrintedTally(score, total)} using the {total} criteria of the group."
+        )
+        return PrintedTally(score, total)
+    printed_total = int(found.group(3))
+    if printed_total != total or score > total:
+        issues.append(
+            f"{key}: the {group} tally reads {found.group(1)}/{printed_total}, but the group has "
+            f"{total} criteria; not kept."
+        )
+        return None
+    return PrintedTally(score, total)
+
+
+def _source_note(raw: _RawBill, section: _Section, unseen: int, total: int) -> str:
+    newer = raw.bill_id is not None or any(i.symbol is not None for i in raw.items)
+    where = f"stored copy {section.letter}" if section.letter else "a copy"
+    note = f"Imported from {where} of the endqi.org page ({'newer' if newer else 'older'} layout)."
+    if section.cut:
+        note += " The text is cut off."
+    if unseen:
+        note += f" {unseen} of {total} marks are unknown."
+    return note
+
+
+# --- one criterion ---------------------------------------------------------------------------
+
+
+def _score(
+    key: str, criterion: Criterion, item: _Item | None, status: Status, issues: list[str]
+) -> Score:
+    cid = criterion.criterion_id
+    if item is None:
+        return Score(key, cid, Mark.UNKNOWN, None, None, "", UNSEEN_NOTE)
+    body = " ".join(item.text).replace("**", "")  # the page's bold markers are not text
+    spans = _quote_spans(body)
+    plain = _without_quotes(body, spans)
+    verdict = _verdict(plain, key, criterion, issues)
+    undefined = (
+        body.strip().casefold() == "undefined" or (item.symbol or "").casefold() == "undefined"
+    )
+    if item.symbol is None:  # older layout: the justification's answer is the mark
+        mark = verdict or Mark.UNKNOWN
+        if verdict is None and body and not item.cut and not undefined:
+            issues.append(f"{key}: “{criterion.label}”: no Yes/No/Partially answer; mark unknown.")
+    else:
+        mark = _SYMBOLS.get(item.symbol.casefold(), Mark.UNKNOWN)
+        if item.symbol.casefold() not in _SYMBOLS:
+            issues.append(
+                f"{key}: “{criterion.label}” has the mark “{item.symbol}”, which is not ✓, ✗, "
+                "Partially or undefined; recorded as unknown."
+            )
+    if undefined:
+        return Score(key, cid, Mark.UNKNOWN, None, None, "", UNDEFINED_NOTE)
+    basis = _basis(plain, status) if verdict is not None else None
+    quote = _evidence_quote(body, spans, item.cut)
+    note = UNSEEN_NOTE if mark == Mark.UNKNOWN and not body else ""
+    return Score(key, cid, mark, verdict, basis, quote, note)
+
+
+_OPENING_WORD = re.compile(r"^\W*(yes|no|partially|partial)\b", re.IGNORECASE)
+_PHRASES = (
+    (re.compile(r"\bpartially meets?\b", re.IGNORECASE), Mark.PARTIAL),
+    (re.compile(r"\bdoes not meet\b", re.IGNORECASE), Mark.NO),
+    (re.compile(r"\b(?<!not )meets (?:the|our) standard\b", re.IGNORECASE), Mark.YES),
+)
+_WORDS = {"yes": Mark.YES, "no": Mark.NO, "partial": Mark.PARTIAL, "partially": Mark.PARTIAL}
+
+
+def _verdict(plain: str, key: str, criterion: Criterion, issues: list[str]) -> Mark | None:
+    """What the justification answers: its first word, or the rubric's own phrasing.
+
+    "meets the standard" wording is the more deliberate of the two, so it wins when they clash.
+    """
+    opening = _OPENING_WORD.match(plain)
+    word = _WORDS[opening.group(1).lower()] if opening else None
+    phrase = next((mark for pattern, mark in _PHRASES if pattern.search(plain)), None)
+    if word is not None and phrase is not None and word != phrase:
+        issues.append(
+            f"{key}: “{criterion.label}”: the justification opens with “{opening.group(1)}” "
+            "but also says the bill "
+            + {Mark.NO: "does not meet", Mark.PARTIAL: "partially meets", Mark.YES: "meets"}[phrase]
+            + " the standard."
+        )
+    return phrase or word
+
+
+# current_law when the justification rests on existing law rather than on the bill. When a
+# bill has passed, "the state law" is the bill itself (CT, NM), so those phrases do not count.
+_CURRENT_LAW = re.compile(
+    r"\b(?:current law|existing law|current statutes?|revised code|stat\.|chapter \d+|"
+    r"unconstitutional)",
+    re.IGNORECASE,
+)
+# "Montana statute", not "the statute" (which may be the bill's own text).
+_NAMED_STATUTE = re.compile(r"\b(?!The\b|This\b|That\b)[A-Z][a-z]+(?:'s)?\s+[Ss]tatutes?\b")
+_STATE_LAW = re.compile(r"\bstate(?:wide)? law\b", re.IGNORECASE)
+# A sentence whose subject is the bill ("The bill removes … from existing state law") is
+# about the bill, whatever law it mentions, unless it says the bill leaves that law alone.
+_ABOUT_BILL = re.compile(
+    r"^(?:the\s+)?(?:prop\w*\s+|drafted\s+)?(?:bill|legislation)\b|^sections?\s+[\w.()-]+\s+of\s+"
+    r"(?:the\s+)?bill\b|^it\s",
+    re.IGNORECASE,
+)
+_LEAVES_ALONE = re.compile(
+    r"\bdoes not (?:remove|address|change|affect|amend|repeal)\b", re.IGNORECASE
+)
+_BOILERPLATE = re.compile(
+    r"\bthe bill (?:does not meet|partially meets|meets) the standard\b", re.IGNORECASE
+)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
+_ABBREVIATION = re.compile(r"\b[A-Z][a-z]{0,3}\.$")  # "Wis.", "Stat.", "Pg." end no sentence
+
+
+def _basis(plain: str, status: Status) -> Basis:
+    text = _OPENING_WORD.sub("", _BOILERPLATE.sub("", plain), count=1)
+    for sentence in _sentences(text):
+        sentence = sentence.strip(" ,.;:-")
+        cites_law = bool(
+            _CURRENT_LAW.search(sentence)
+            or _NAMED_STATUTE.search(sentence)
+            or (status != Status.PASSED and _STATE_LAW.search(sentence))
+        )
+        if cites_law and (not _ABOUT_BILL.match(sentence) or _LEAVES_ALONE.search(sentence)):
+            return Basis.CURRENT_LAW
+    return Basis.BILL
+
+
+def _sentences(text: str) -> list[str]:
+    sentences: list[str] = []
+    for piece in _SENTENCE_END.split(text):
+        if sentences and _ABBREVIATION.search(sentences[-1]):
+            sentences[-1] += " " + piece
+        else:
+            sentences.append(piece)
+    return sentences
+
+
+# --- quotations ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Span:
+    start: int
+    end: int
+    closed: bool
+
+
+_INTRODUCER = re.compile(r"\b(?:states|reads|provides|mandates|says)\b[,:]?\s*", re.IGNORECASE)
+
+
+def _quote_spans(text: str) -> list[_Span]:
+    """Where the quotations are. The page mixes “ ” and ", and nests and unbalances them.
+
+    A straight quote opens after a space (MT's `" . . . a public`); it closes before a space,
+    punctuation or the end ("…relief..."C." stays inside). An unmatched closing quote ends a
+    quotation that began after the last long quotation (OH's "(1) "Individual rights" …").
+    """
+    spans: list[_Span] = []
+    depth, start = 0, 0
+    for i, char in enumerate(text):
+        if char not in '“”"':
+            continue
+        prev = text[i - 1] if i else " "
+        nxt = text[i + 1] if i + 1 < len(text) else " "
+        opens = char == "“" or (char == '"' and (prev.isspace() or prev in "([{,:;"))
+        closes = char == "”" or (char == '"' and not nxt.isalnum())
+        if depth == 0:
+            if opens:
+                depth, start = 1, i + 1
+            elif closes and prev != " ":
+                spans = _orphan_close(text, spans, i)
+        elif char == "“" or (opens and not closes):
+            depth += 1
+        elif closes:
+            depth -= 1
+            if depth == 0:
+                spans.append(_Span(start, i, closed=True))
+    if depth:
+        spans.append(_Span(start, len(text), closed=False))
+    return spans
+
+
+def _orphan_close(text: str, spans: list[_Span], end: int) -> list[_Span]:
+    kept = list(spans)
+    while kept and _short(text[kept[-1].start : kept[-1].end]):
+        kept.pop()  # a quoted term inside the statute text, e.g. "Individual rights"
+    if kept:
+        return [*kept, _Span(kept[-1].end + 1, end, closed=True)]
+    introducers = list(_INTRODUCER.finditer(text, 0, end))
+    if not introducers:
+        return spans  # nothing says where it began: leave the mark as text
+    return [_Span(introducers[-1].end(), end, closed=True)]
+
+
+def _short(quote: str) -> bool:
+    return len(quote.split()) <= 3
+
+
+def _without_quotes(text: str, spans: Sequence[_Span]) -> str:
+    parts, last = [], 0
+    for span in spans:
+        parts.append(text[last : max(span.start - 1, last)])
+        parts.append(" QUOTE ")
+        last = span.end + 1
+    parts.append(text[last:])
+    return "".join(parts)
+
+
+def _evidence_quote(text: str, spans: Sequence[_Span], cut: bool) -> str:
+    """The quoted legal text, joined with " … "; scare quotes dropped when real text exists."""
+    quotes = [(_clean(text[s.start : s.end], s.closed), s.closed) for s in spans]
+    quotes = [(q, closed) for q, closed in quotes if q]
+    if any(not _short(q) for q, _ in quotes):
+        quotes = [(q, closed) for q, closed in quotes if not _short(q)]
+    if not quotes:
+        return ""
+    joined = QUOTE_JOINER.join(q for q, _ in quotes)
+    # An unclosed quotation in the item where the text stops was cut by the copy, not the page.
+    return joined + CUT_SUFFIX if cut and not quotes[-1][1] else joined
+
+
+def _clean(quote: str, closed: bool) -> str:
+    quote = " ".join(quote.split())
+    return quote if closed else quote.rstrip(' “”"')
+
+
+# --- keys ------------------------------------------------------------------------------------
+
+
+def _bill_key(state: str, raw: _RawBill, letter: str) -> str:
+    """MA-SB1004 from a bill id; else state, year if shown, and the copy: OK-2021-copyA."""
+    if raw.bill_id:
+        try:
+            return parse_bill_key(f"{state}-{re.sub(r'[^A-Za-z0-9-]', '', raw.bill_id)}")
+        except ValueError:
+            pass
+    year = f"-{raw.year}" if raw.year else ""
+    return f"{state}{year}-copy{letter}"
+
+
+def _unique_key(key: str, letter: str | None, used: set[str]) -> str:
+    """Two copies of one page may show the same bill: the second gets its copy letter."""
+    candidates = [key]
+    if letter and not key.endswith(f"copy{letter}"):
+        candidates.append(f"{key}-copy{letter}")
+    candidates += [f"{candidates[-1]}-{n}" for n in range(2, 100)]
+    chosen = next(c for c in candidates if c not in used)
+    used.add(chosen)
+    return chosen
