@@ -19,7 +19,7 @@ import us
 
 from qimap.dataset import check_dataset, load_states
 from qimap.exports import cases_geojson, write_csv
-from qimap.importer import Prepared, load_from_store, prepare, publish, seed
+from qimap.importer import Prepared, load_from_store, prepare, prepare_page, publish, seed
 from qimap.schema import STATUS_LABELS
 from qimap.scoring import Scorecard
 from qimap.settings import Settings, load_settings
@@ -172,6 +172,29 @@ def _cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return code
 
 
+def _cmd_import_scorecards(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    settings = load_settings()
+    store, states = open_store(settings)
+    try:
+        text = Path(args.file).read_text(encoding="utf-8")
+        files = prepare_page(text, args.file, store, args.state)
+    except (ValueError, OSError) as error:
+        err.write(f"qimap: {error}\n")
+        return EXIT_PROBLEMS
+    incoming = {prepared.table: list(prepared.rows) for prepared in files}
+    code = _report(files, out, err, store.plan(incoming))
+    if args.dry_run:
+        out.write("Dry run: nothing was published.\n")
+        return code
+    try:
+        batch, _ = publish(store, files, states, args.editor)
+    except (StoreError, DataError) as error:
+        err.write(f"qimap: {error}\n")
+        return EXIT_PROBLEMS
+    out.write(f"Published batch {batch.batch_id} (undo with: qimap undo {batch.batch_id}).\n")
+    return code
+
+
 def _cmd_history(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     store, _ = open_store(load_settings())
     for batch in store.history():
@@ -255,6 +278,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     importer.add_argument("--editor", default=editor, help=f"who is importing (default: {editor})")
     importer.set_defaults(handler=_cmd_import)
+    pages = commands.add_parser(
+        "import-scorecards", help="publish the bills and marks of an endqi.org state page (text)"
+    )
+    pages.add_argument("file", help="a state page saved as text, like the seed page")
+    pages.add_argument("--state", help="state code or name (default: read from the page)")
+    pages.add_argument("--dry-run", action="store_true", help="check and report, publish nothing")
+    pages.add_argument("--editor", default=editor, help=f"who is importing (default: {editor})")
+    pages.set_defaults(handler=_cmd_import_scorecards)
     history = commands.add_parser("history", help="list import batches, newest first")
     history.set_defaults(handler=_cmd_history)
     undo = commands.add_parser("undo", help="put back what an import batch changed")

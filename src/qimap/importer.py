@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,8 @@ from qimap.dataset import (
     read_raw_tables,
     validate_tables,
 )
-from qimap.records import canonical_cells
+from qimap.pageimport import parse_state_page
+from qimap.records import canonical_cells, record_key
 from qimap.schema import TableSpec
 from qimap.sources import DataError, Issue, RawRow, RawTable
 from qimap.states import StateLayer
@@ -212,6 +214,54 @@ def publish(
     if result is None:  # cannot happen: only_if_empty was not asked for
         raise StoreError("The store refused the import.")
     return result
+
+
+# What a state page cannot know: an editor's own words and links. A page import never
+# replaces them with the parser's placeholders.
+EDITORIAL_COLUMNS = {
+    "bills": ("summary", "predecessor_key", "source_note"),
+    "scores": ("evidence_note",),
+}
+
+
+def prepare_page(
+    text: str, file_name: str, store: Store, state: str | None = None
+) -> list[Prepared]:
+    """An endqi.org state page (the seed's text format) as bills and scores ready to publish.
+
+    The parser's warnings (cut-off page, unknown marks, tallies that disagree) come back as
+    notes; they do not reject rows, because the page is what it is. For rows already stored,
+    the editorial columns keep their stored text.
+    """
+    page = parse_state_page(text, state=state)
+    digest = sha256_of(text.encode("utf-8"))
+    prepared = []
+    for table, records in (("bills", page.bills), ("scores", page.scores)):
+        spec = SPECS[table]
+        stored = store.rows(table)
+        rows = []
+        for record in records:
+            cells = canonical_cells(_fields(record), spec)
+            before = stored.get(record_key(cells, spec))
+            if before is not None:
+                cells.update({c: before[c] for c in EDITORIAL_COLUMNS[table] if before[c]})
+            rows.append(cells)
+        prepared.append(
+            Prepared(
+                table=table,
+                file_name=file_name,
+                sha256=digest,
+                total_rows=len(records),
+                rows=tuple(rows),
+                issues=(),
+                notes=page.issues if table == "bills" else (),
+            )
+        )
+    return prepared
+
+
+def _fields(record: Any) -> dict[str, Any]:
+    return {f.name: getattr(record, f.name) for f in dataclass_fields(record)}
 
 
 def seed(store: Store, data_dir: Path, states: StateLayer) -> Batch | None:

@@ -133,3 +133,28 @@ def test_export_geojson(tmp_path: Path) -> None:
     collection = json.loads(target.read_text())
     assert len(collection["features"]) == 34
     assert collection["features"][0]["geometry"]["type"] == "Point"
+
+
+def test_import_scorecards_adds_a_state_page_and_keeps_editors_words(tmp_path: Path) -> None:
+    from tests.unit.test_pageimport import newer_bill, newer_page
+
+    page = tmp_path / "wy.txt"
+    page.write_text(newer_page(newer_bill("SB 9999", 2024, "Pending"), state="Wyoming"))
+    code, out, _ = run("import-scorecards", str(page), "--editor", "ann")
+    assert code == 0
+    assert "new 10, updated 0, unchanged 0" in out  # one bill and its nine marks
+    code, card, _ = run("scorecard", "WY", "--json")
+    (bill,) = json.loads(card)["bills"]
+    assert (bill["bill_id"], bill["year"], bill["end"]["score"], bill["start"]["score"]) == (
+        "SB 9999",
+        2024,
+        2,
+        2,
+    )
+    # An editor writes a summary; importing the page again must not undo their work.
+    _, bills_csv, _ = run("export", "--table", "bills", "--state", "WY")
+    edited = tmp_path / "wy-bills.csv"
+    edited.write_text(bills_csv.replace("summary to be written by an editor", "Our own summary"))
+    assert run("import", str(edited), "--editor", "ann")[0] == 0
+    code, out, _ = run("import-scorecards", str(page), "--dry-run")
+    assert "new 0, updated 0, unchanged 10" in out
