@@ -135,6 +135,9 @@ def _report(prepared_list: Sequence[Prepared], out: TextIO, err: TextIO, plan: P
     for issue in problems:
         err.write(f"{issue}\n")
     for prepared in prepared_list:
+        for warning in prepared.warnings:
+            out.write(f"warning: {warning}\n")
+    for prepared in prepared_list:
         for note in prepared.notes:
             out.write(f"{prepared.file_name}: {note}\n")
         out.write(

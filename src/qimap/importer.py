@@ -8,7 +8,7 @@ store can never hold a dataset the app would refuse to show.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 from datetime import date
@@ -23,9 +23,10 @@ from qimap.dataset import (
     read_raw_tables,
     validate_tables,
 )
+from qimap.geocode import GeocodeIndex, Place, build_index, geocode
 from qimap.pageimport import parse_state_page
 from qimap.records import canonical_cells, record_key
-from qimap.schema import TableSpec
+from qimap.schema import PRECISION_LABELS, Precision, TableSpec
 from qimap.sources import DataError, Issue, RawRow, RawTable
 from qimap.states import StateLayer
 from qimap.store import SEED_EDITOR, SPECS, Batch, Plan, Store, StoreError
@@ -48,6 +49,7 @@ class Prepared:
     issues: tuple[Issue, ...]  # why the other rows were rejected
     mapping: dict[str, str | None] = field(default_factory=dict)
     notes: tuple[str, ...] = ()  # what reading the file guessed (encoding, separator, ...)
+    warnings: tuple[Issue, ...] = ()  # published, but worth a look (e.g. a geocoded place)
 
     @property
     def rejected_rows(self) -> int:
@@ -87,6 +89,7 @@ def prepare(
     table: str | None = None,
     mapping: Mapping[str, str | None] | None = None,
     today: date | None = None,
+    geocoder: Callable[[], GeocodeIndex] | None = None,
 ) -> Prepared:
     """Read one upload (any common encoding and separator), map its columns to qimap's, and
     check every row against the schema and against what the store holds."""
@@ -94,9 +97,15 @@ def prepare(
     raw = restore_neutralised(raw)
     spec = SPECS[table] if table else detect_table(raw.header)
     used = dict(mapping) if mapping is not None else suggest_mapping(raw.header, spec)
-    mapped = apply_mapping(raw, used, spec)
-    mapped = _without_extras(_normalise_dates(mapped), spec)
-    records, issues = validate_table(mapped, spec)
+    mapped = _normalise_dates(apply_mapping(raw, used, spec))
+    warnings: list[Issue] = []
+    unplaced: list[Issue] = []
+    if spec.name == "cases":
+        mapped, warnings, unplaced = place_missing_points(mapped, geocoder or build_index)
+    records, issues = validate_table(_without_extras(mapped, spec), spec)
+    lost = {issue.row for issue in unplaced}  # their "latitude is empty" says less than ours
+    issues = [i for i in issues if not (i.row in lost and i.column in {"latitude", "longitude"})]
+    issues += unplaced
     issues += list(_row_checks(records, spec, file_name, store, states, today or date.today()))
     bad_rows = {issue.row for issue in issues}
     rows = tuple(canonical_cells(r, spec) for r in records if r[ROW] not in bad_rows)
@@ -109,7 +118,65 @@ def prepare(
         issues=tuple(sorted(issues, key=lambda i: (i.row or 0, i.column or ""))),
         mapping=used,
         notes=info.notes,
+        warnings=tuple(w for w in warnings if w.row not in bad_rows),
     )
+
+
+def place_missing_points(
+    table: RawTable, geocoder: Callable[[], GeocodeIndex]
+) -> tuple[RawTable, list[Issue], list[Issue]]:
+    """Rows without coordinates get the centre of their ZIP code, else of their city.
+
+    Never invented: each placed row says how precise it is (location_precision) and gets a
+    warning; a row that cannot be placed is an error that names what to add.
+    """
+    table = _with_columns(table, ("latitude", "longitude", "location_precision"))
+    column = {name: index for index, name in enumerate(table.header)}
+    index: GeocodeIndex | None = None
+    rows, warnings, errors = [], [], []
+    for row in table.rows:
+        cells = list(row.cells)
+
+        def cell(name: str, cells: list[str] = cells) -> str:
+            return cells[column[name]].strip() if name in column else ""
+
+        if cell("latitude") or cell("longitude"):
+            rows.append(row)
+            continue
+        index = index or geocoder()
+        zip_code, city, state = cell("zip"), cell("city"), cell("state")
+        place, precision = None, None
+        if zip_code and isinstance(found := geocode(zip_code, index), Place):
+            place, precision = found, Precision.ZIP
+        elif city and state and isinstance(found := geocode(f"{city}, {state}", index), Place):
+            place, precision = found, Precision.CITY
+        if place is None or precision is None:
+            where = ", ".join(p for p in (zip_code, city, state) if p) or "nothing"
+            message = (
+                f"has no coordinates, and {where!r} is not a place qimap knows; add latitude "
+                "and longitude, or a ZIP code"
+            )
+            errors.append(Issue(table.file, row.row, "latitude", message))
+            rows.append(row)
+            continue
+        cells[column["latitude"]] = str(round(place.latitude, 4))
+        cells[column["longitude"]] = str(round(place.longitude, 4))
+        if "location_precision" in column:
+            cells[column["location_precision"]] = precision.value
+        message = f"had no coordinates: placed at {place.label} ({PRECISION_LABELS[precision]})"
+        warnings.append(Issue(table.file, row.row, "latitude", message))
+        rows.append(RawRow(row.row, tuple(cells)))
+    return RawTable(table.file, table.header, tuple(rows)), warnings, errors
+
+
+def _with_columns(table: RawTable, names: Sequence[str]) -> RawTable:
+    """The table with blank columns added for any of ``names`` it lacks."""
+    missing = tuple(name for name in names if name not in table.header)
+    if not missing:
+        return table
+    blank = ("",) * len(missing)
+    rows = tuple(RawRow(row.row, row.cells + blank) for row in table.rows)
+    return RawTable(table.file, table.header + missing, rows)
 
 
 _DATE_COLUMNS = ("incident_date",)

@@ -23,7 +23,7 @@ from jinja2 import Template
 
 from qimap.cases import format_incident_date
 from qimap.safe import safe_url, script_json
-from qimap.schema import OUTCOME_LABELS, Case, Outcome
+from qimap.schema import OUTCOME_LABELS, PRECISION_LABELS, Case, Outcome, Precision
 from qimap.standing import STANDING_STYLES, StateStanding
 from qimap.states import NATIONAL_CENTER, NATIONAL_ZOOM
 
@@ -162,6 +162,7 @@ CASE_COLUMNS = (
     "marker",
     "summary",
     "url",
+    "where",  # how to read the point when it is not exact, e.g. "approximate: city centre"
 )
 
 
@@ -180,10 +181,16 @@ def case_payload(cases: Sequence[Case]) -> dict[str, Any]:
             _OUTCOME_MARKER[case.outcome],
             _shorten(case.summary, POPUP_SUMMARY_CHARS),
             safe_url(case.source_url),
+            _where(case.location_precision),
         ]
         for case in cases
     ]
     return {"columns": list(CASE_COLUMNS), "rows": rows}
+
+
+def _where(precision: Precision) -> str | None:
+    """How to read the point, when it is not the exact place (None: exact)."""
+    return None if precision == Precision.EXACT else f"Location {PRECISION_LABELS[precision]}"
 
 
 def _shorten(text: str, limit: int) -> str:

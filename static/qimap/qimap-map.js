@@ -76,6 +76,7 @@
     var box = node("div", "qimap-popup");
     box.appendChild(node("h4", null, row.title));
     box.appendChild(node("div", "qimap-popup__meta", row.date + " · " + row.place));
+    if (row.where) box.appendChild(node("div", "qimap-popup__meta", row.where));
     box.appendChild(node("div", "qimap-popup__outcome qimap-popup__outcome--" + row.marker, row.outcome));
     box.appendChild(node("p", null, row.summary));
     var href = safeHref(row.url);

@@ -90,3 +90,30 @@ def test_cli_import_with_a_saved_mapping(tmp_path: Path) -> None:
     assert "partner.csv, row 3, column 'incident_date'" in err.getvalue()
     assert "2 rows, 1 valid, 1 rejected" in out.getvalue()
     assert "Published batch 2" in out.getvalue()  # ...and the valid row is published
+
+
+# SYNTHETIC rows without coordinates: by ZIP, by city, and one that cannot be placed.
+UNPLACED = (
+    "id,title,city,state,zip,court,citation,decision_year,qi_outcome,categories,summary,source_url\n"
+    "synthetic-zip,Synthetic A,Boston,MA,02108,Synthetic court,1,2020,denied,other,Synthetic,"
+    "https://example.org/a\n"
+    "synthetic-city,Synthetic B,Worcester,MA,,Synthetic court,2,2020,denied,other,Synthetic,"
+    "https://example.org/b\n"
+    "synthetic-nowhere,Synthetic C,Xyzzyville,MA,,Synthetic court,3,2020,denied,other,Synthetic,"
+    "https://example.org/c\n"
+)
+
+
+def test_rows_without_coordinates_are_placed_and_say_how_precisely(
+    store: Store, states: StateLayer
+) -> None:
+    prepared = prepare(UNPLACED.encode(), "unplaced.csv", store, states)
+    rows = {row["id"]: row for row in prepared.rows}
+    assert set(rows) == {"synthetic-zip", "synthetic-city"}
+    assert rows["synthetic-zip"]["location_precision"] == "zip"
+    assert rows["synthetic-zip"]["latitude"] == "42.3576"
+    assert rows["synthetic-city"]["location_precision"] == "city"
+    assert [(w.row, "placed at" in w.message) for w in prepared.warnings] == [(2, True), (3, True)]
+    (error,) = prepared.issues
+    assert (error.row, error.column) == (4, "latitude")
+    assert "'Xyzzyville, MA' is not a place qimap knows" in error.message
