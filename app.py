@@ -9,6 +9,9 @@ st.set_page_config(
     initial_sidebar_state=420,  # pixels: room for a scorecard's criteria and evidence
 )
 navigation = st.navigation(
-    [st.Page("pages/explore.py", title="Map explorer", icon="🗺️", default=True)]
+    [
+        st.Page("pages/explore.py", title="Map explorer", icon="🗺️", default=True),
+        st.Page("pages/upload.py", title="Upload (editors)", icon="📤"),
+    ]
 )
 navigation.run()

@@ -17,6 +17,7 @@ from typing import Any, TextIO
 
 import us
 
+from qimap.auth import hash_password
 from qimap.dataset import check_dataset, load_states
 from qimap.exports import cases_geojson, write_csv
 from qimap.importer import Prepared, load_from_store, prepare, prepare_page, publish, seed
@@ -251,6 +252,20 @@ def _cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _cmd_hash_password(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    password = sys.stdin.readline().rstrip("\n") if args.stdin else getpass.getpass("Password: ")
+    if len(password) < 12:
+        err.write("qimap: use at least 12 characters.\n")
+        return EXIT_USAGE
+    encoded = hash_password(password)
+    out.write(f"{encoded}\n")
+    err.write(
+        'Add it to .streamlit/secrets.toml under [qimap.editors], e.g. ann = "<hash>", '
+        'or set QIMAP_EDITORS=\'{"ann": "<hash>"}\'.\n'
+    )
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qimap", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -289,6 +304,9 @@ def build_parser() -> argparse.ArgumentParser:
     pages.add_argument("--dry-run", action="store_true", help="check and report, publish nothing")
     pages.add_argument("--editor", default=editor, help=f"who is importing (default: {editor})")
     pages.set_defaults(handler=_cmd_import_scorecards)
+    hasher = commands.add_parser("hash-password", help="make an editor's password hash")
+    hasher.add_argument("--stdin", action="store_true", help="read the password from stdin")
+    hasher.set_defaults(handler=_cmd_hash_password)
     history = commands.add_parser("history", help="list import batches, newest first")
     history.set_defaults(handler=_cmd_history)
     undo = commands.add_parser("undo", help="put back what an import batch changed")

@@ -5,6 +5,7 @@ Safe defaults for a fresh clone: bundled data, no map tiles (they need the inter
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ class Settings:
     tiles: str | None  # e.g. "OpenStreetMap"; None draws the states on a plain background
     static_url: str
     database_url: str  # the store; data_dir only seeds it when it is empty
+    editors: dict[str, str]  # name -> password hash (qimap hash-password); empty: no editing
 
 
 def load_settings(
@@ -44,4 +46,15 @@ def load_settings(
         tiles=None if tiles.lower() in {"", "none", "off"} else tiles,
         static_url=get("static_url", DEFAULT_STATIC_URL),
         database_url=get("database_url", f"sqlite:///{REPO_ROOT / 'var' / 'qimap.sqlite3'}"),
+        editors=_editors(env.get("QIMAP_EDITORS"), table.get("editors")),
     )
+
+
+def _editors(from_env: str | None, from_secrets: Any) -> dict[str, str]:
+    """QIMAP_EDITORS='{"ann": "pbkdf2_sha256$..."}' or a [qimap.editors] table in secrets."""
+    raw = json.loads(from_env) if from_env else (from_secrets or {})
+    if not isinstance(raw, Mapping) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in raw.items()
+    ):
+        raise ValueError("editors must map each name to a password hash (qimap hash-password)")
+    return {name.strip(): encoded for name, encoded in raw.items()}

@@ -138,6 +138,26 @@ def test_state_without_cases_is_an_empty_answer(fake_map: FakeMap) -> None:
     assert at.query_params["states"] == "WY"
 
 
+def test_every_filter_from_a_link(fake_map: FakeMap) -> None:
+    at = open_page(outcome="denied", category="excessive_force", states="MA,TX")
+    assert not at.exception
+    assert at.multiselect(key="filter_outcomes").value == ["denied"]
+    assert 0 < payload_rows(fake_map) < 34
+    assert at.query_params["outcome"] == "denied"
+
+
+def test_view_survives_a_visit_to_another_page(fake_map: FakeMap) -> None:
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at.query_params["state"] = "MA"
+    at.query_params["outcome"] = "denied"
+    at.run()
+    at.switch_page("pages/upload.py").run()
+    at.switch_page("pages/explore.py").run()
+    assert not at.exception
+    assert at.sidebar.selectbox[0].value == "MA"
+    assert at.multiselect(key="filter_outcomes").value == ["denied"]
+
+
 def test_filters_from_link(fake_map: FakeMap) -> None:
     at = open_page(states="MA", years="2010-2020")
     assert 0 < payload_rows(fake_map) < 7

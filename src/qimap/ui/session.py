@@ -28,7 +28,9 @@ NEAR = "near"
 FOCUS = "focus"  # MapFocus the map should move to
 MAP_PREVIOUS = "map_previous"  # st_folium's value on the previous run
 LINK_NOTES = "link_notes"
+LAST_VIEW = "last_view"  # the view at the end of the last run, to restore after other pages
 _INITIALISED = "initialised"
+_WIDGET_KEYS = (STATE, FILTER_STATES, FILTER_OUTCOMES, FILTER_CATEGORIES, FILTER_YEARS, NEAR)
 
 PLACE_ZOOM = 9
 
@@ -47,20 +49,20 @@ class MapFocus:
 
 
 def init_from_link(data: Dataset) -> None:
-    """On a session's first run, take the view from the URL's query parameters."""
-    if st.session_state.get(_INITIALISED):
+    """On a session's first run, take the view from the URL's query parameters.
+
+    Streamlit forgets a page's widget values while another page is shown, so on coming back
+    the view is restored from the copy kept at the end of every run (see sync_link).
+    """
+    if st.session_state.get(_INITIALISED) and LAST_VIEW in st.session_state:
+        if any(key not in st.session_state for key in _WIDGET_KEYS):
+            _apply(data, st.session_state[LAST_VIEW])
         return
     params = {key: st.query_params.get_all(key) for key in st.query_params}
     view, notes = view_from_query(
         params, data.state_names, data.case_states, year_bounds(data.cases)
     )
-    st.session_state[STATE] = view.state or ""
-    st.session_state[CASE] = view.case_id
-    st.session_state[FILTER_STATES] = list(view.states)
-    st.session_state[FILTER_OUTCOMES] = list(view.outcomes)
-    st.session_state[FILTER_CATEGORIES] = list(view.categories)
-    st.session_state[FILTER_YEARS] = view.years or year_bounds(data.cases)
-    st.session_state[NEAR] = view.near
+    _apply(data, view)
     st.session_state[LINK_NOTES] = notes
     st.session_state[FOCUS] = None
     st.session_state[_INITIALISED] = True
@@ -70,6 +72,17 @@ def init_from_link(data: Dataset) -> None:
         focus_place(place)
     elif view.state:
         focus_state(data, view.state)
+
+
+def _apply(data: Dataset, view: View) -> None:
+    st.session_state[STATE] = view.state or ""
+    st.session_state[CASE] = view.case_id
+    st.session_state[FILTER_STATES] = list(view.states)
+    # plain strings, as the widget's options are: an enum member here trips its coercion
+    st.session_state[FILTER_OUTCOMES] = [outcome.value for outcome in view.outcomes]
+    st.session_state[FILTER_CATEGORIES] = list(view.categories)
+    st.session_state[FILTER_YEARS] = view.years or year_bounds(data.cases)
+    st.session_state[NEAR] = view.near
 
 
 def current_view(data: Dataset) -> View:
@@ -97,6 +110,7 @@ def current_filter(view: View) -> CaseFilter:
 
 def sync_link(view: View) -> None:
     """Keep the address bar equal to the view, so copying it shares exactly this view."""
+    st.session_state[LAST_VIEW] = view
     wanted = view_to_query(view)
     if {key: st.query_params[key] for key in st.query_params} != wanted:
         st.query_params.from_dict(wanted)

@@ -1,0 +1,288 @@
+"""The editors' upload workflow: template, column mapping, row-by-row report, preview, publish,
+history and undo. Everything it writes goes through qimap.importer and qimap.store."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from pathlib import Path
+
+import streamlit as st
+
+from qimap.exports import dictionary_rows, issues_csv, template_csv
+from qimap.importer import Prepared, prepare, prepare_page, publish
+from qimap.schema import BILLS, CASES, SCORES, TableSpec
+from qimap.settings import Settings
+from qimap.sources import DataError, Issue
+from qimap.store import SEED_EDITOR, Plan, StoreError
+from qimap.ui import loaders
+from qimap.uploads import mapping_from_json, mapping_to_json, read_upload, suggest_mapping
+
+NOT_MAPPED = "— not in this file —"
+PREVIEW_ROWS = 200
+
+
+@st.cache_data(max_entries=8, show_spinner="Checking every row…")
+def _prepare(
+    data: bytes,
+    name: str,
+    table: str,
+    mapping_json: str | None,
+    database_url: str,
+    geo_dir: Path,
+    version: int,
+) -> Prepared:
+    # Keyed on the store's version too: a row's "new or updated" depends on what is stored.
+    del version
+    mapping = mapping_from_json(mapping_json) if mapping_json else None
+    store, states = loaders.store(database_url), loaders.states(geo_dir)
+    return prepare(data, name, store, states, table, mapping)
+
+
+def show_template(spec: TableSpec) -> None:
+    st.download_button(
+        f"Download the {spec.name} template",
+        template_csv(spec),
+        file_name=f"qimap-{spec.name}-template.csv",
+        mime="text/csv",
+        key=f"template_{spec.name}",
+    )
+    with st.expander(f"What each {spec.name} column holds"):
+        st.dataframe(dictionary_rows(spec), hide_index=True, use_container_width=True)
+
+
+def show_cases_upload(settings: Settings, editor: str) -> None:
+    show_template(CASES)
+    upload = st.file_uploader(
+        "Cases file (CSV in UTF-8, UTF-16 or Windows-1252; commas, semicolons or tabs)",
+        type=["csv", "txt", "tsv"],
+        key="upload_cases",
+    )
+    if upload is None:
+        return
+    data = upload.getvalue()
+    try:
+        raw, _ = read_upload(data, upload.name)
+    except DataError as error:
+        show_problems(error.issues, "The file cannot be read")
+        return
+    mapping = mapping_editor(raw.header, CASES, key=hashlib.sha256(data).hexdigest()[:8])
+    store = loaders.store(settings.database_url)
+    try:
+        prepared = _prepare(
+            data,
+            upload.name,
+            "cases",
+            mapping_to_json(mapping),
+            settings.database_url,
+            settings.geo_dir,
+            store.version(),
+        )
+    except DataError as error:
+        show_problems(error.issues, "The file cannot be imported")
+        return
+    show_report([prepared])
+    show_publish([prepared], settings, editor)
+
+
+def mapping_editor(header: Sequence[str], spec: TableSpec, key: str) -> dict[str, str | None]:
+    """One select box per qimap column, preset from names and synonyms (or a saved mapping)."""
+    suggested = suggest_mapping(header, spec)
+    saved = st.file_uploader(
+        "Use a saved column mapping (optional)", type=["json"], key=f"saved_{key}"
+    )
+    if saved is not None:
+        try:
+            suggested.update(
+                {
+                    k: v
+                    for k, v in mapping_from_json(saved.getvalue().decode("utf-8")).items()
+                    if k in suggested
+                }
+            )
+        except (DataError, UnicodeDecodeError):
+            st.error("That mapping file is not one qimap saved; the automatic matches are used.")
+    st.markdown("**Match the file's columns to qimap's**")
+    options = [NOT_MAPPED, *header]
+    mapping: dict[str, str | None] = {}
+    columns = st.columns(3)
+    for index, (target, source) in enumerate(suggested.items()):
+        chosen = columns[index % 3].selectbox(
+            target,
+            options,
+            index=options.index(source) if source in options else 0,
+            key=f"map_{key}_{target}",
+        )
+        mapping[target] = None if chosen == NOT_MAPPED else chosen
+    st.download_button(
+        "Save this mapping for the next file from this source",
+        mapping_to_json(mapping),
+        file_name="qimap-mapping.json",
+        mime="application/json",
+        key=f"save_mapping_{key}",
+    )
+    return mapping
+
+
+def show_problems(issues: Sequence[Issue], title: str) -> None:
+    st.error(f"**{title}.** {len(issues)} problem(s):", icon="🛑")
+    st.dataframe(_issue_rows(issues), hide_index=True, use_container_width=True)
+
+
+def _issue_rows(issues: Sequence[Issue]) -> list[dict[str, object]]:
+    return [
+        {
+            "row": issue.row,
+            "column": issue.column or "",
+            "problem": issue.message,
+            "file": issue.file,
+        }
+        for issue in issues
+    ]
+
+
+def show_report(files: Sequence[Prepared]) -> None:
+    for prepared in files:
+        for note in prepared.notes:
+            st.info(note, icon="ℹ️")
+    errors = [issue for prepared in files for issue in prepared.issues]
+    warnings = [issue for prepared in files for issue in prepared.warnings]
+    if errors:
+        rejected = sum(p.rejected_rows for p in files)
+        st.error(
+            f"{rejected} row(s) have problems and will not be published. Fix them in the file "
+            "and upload it again, or publish the other rows now.",
+            icon="🛑",
+        )
+        st.dataframe(_issue_rows(errors), hide_index=True, use_container_width=True)
+        st.download_button(
+            "Download this report (CSV)",
+            issues_csv(errors),
+            file_name="qimap-import-problems.csv",
+            mime="text/csv",
+            key="problems_csv",
+        )
+    if warnings:
+        st.warning(f"{len(warnings)} row(s) to look at before publishing:", icon="⚠️")
+        st.dataframe(_issue_rows(warnings), hide_index=True, use_container_width=True)
+
+
+def show_publish(files: Sequence[Prepared], settings: Settings, editor: str) -> None:
+    store, states = loaders.store(settings.database_url), loaders.states(settings.geo_dir)
+    incoming: dict[str, list[dict[str, str]]] = {}
+    for prepared in files:
+        incoming.setdefault(prepared.table, []).extend(prepared.rows)
+    plan = store.plan(incoming)
+    rejected = sum(p.rejected_rows for p in files)
+    new, updated, unchanged, refused = st.columns(4)
+    new.metric("New", len(plan.new))
+    updated.metric("Updated", len(plan.updated))
+    unchanged.metric("Unchanged", plan.unchanged)
+    refused.metric("Rejected", rejected)
+    _preview(plan)
+    all_or_nothing = st.checkbox(
+        "All or nothing: publish only if every row is valid", key="all_or_nothing"
+    )
+    changes = len(plan.changes)
+    confirmed = st.checkbox(
+        f"I have checked the preview: publish {changes} change(s) as {editor}",
+        key="confirm_publish",
+        disabled=changes == 0,
+    )
+    if st.button("Publish", type="primary", disabled=not confirmed, key="publish"):
+        try:
+            batch, _ = publish(store, files, states, editor, all_or_nothing)
+        except (StoreError, DataError) as error:
+            st.error(f"Nothing was published: {error}", icon="🛑")
+            return
+        st.success(
+            f"Published batch {batch.batch_id}: {batch.new} new, {batch.updated} updated. "
+            "The map shows it now; undo it under History.",
+            icon="✅",
+        )
+
+
+def _preview(plan: Plan) -> None:
+    rows = [{"change": "new", **c.after} for c in plan.new] + [
+        {"change": "updated", **c.after} for c in plan.updated
+    ]
+    if rows:
+        st.markdown("**Preview of the changes**")
+        st.dataframe(rows[:PREVIEW_ROWS], hide_index=True, use_container_width=True)
+        if len(rows) > PREVIEW_ROWS:
+            st.caption(f"The first {PREVIEW_ROWS} of {len(rows)} changes.")
+    else:
+        st.info("Nothing would change: every valid row is already stored as it is.")
+
+
+def show_scorecard_upload(settings: Settings, editor: str) -> None:
+    st.markdown(
+        "Add or correct bills and their nine marks: upload a bills file and its scores file "
+        "together, or an endqi.org state page saved as text."
+    )
+    show_template(BILLS)
+    show_template(SCORES)
+    bills = st.file_uploader("Bills CSV", type=["csv", "txt", "tsv"], key="upload_bills")
+    scores = st.file_uploader("Scores CSV", type=["csv", "txt", "tsv"], key="upload_scores")
+    page = st.file_uploader("Or an endqi.org state page (.txt)", type=["txt"], key="upload_page")
+    store, states = loaders.store(settings.database_url), loaders.states(settings.geo_dir)
+    files: list[Prepared] = []
+    try:
+        if page is not None:
+            files = prepare_page(page.getvalue().decode("utf-8"), page.name, store)
+        for upload, spec in ((bills, BILLS), (scores, SCORES)):
+            if upload is not None:
+                files.append(prepare(upload.getvalue(), upload.name, store, states, spec.name))
+    except (DataError, ValueError, UnicodeDecodeError) as error:
+        issues = (
+            error.issues
+            if isinstance(error, DataError)
+            else [Issue("upload", None, None, str(error))]
+        )
+        show_problems(issues, "The file cannot be imported")
+        return
+    if files:
+        show_report(files)
+        show_publish(files, settings, editor)
+
+
+def show_history(settings: Settings, editor: str) -> None:
+    store = loaders.store(settings.database_url)
+    batches = store.history()
+    st.dataframe(
+        [
+            {
+                "batch": b.batch_id,
+                "when (UTC)": f"{b.created_at:%Y-%m-%d %H:%M}",
+                "editor": b.editor,
+                "file": b.file_name,
+                "new": b.new,
+                "updated": b.updated,
+                "unchanged": b.unchanged,
+                "rejected": b.rejected,
+                "undone": f"{b.undone_at:%Y-%m-%d %H:%M} by {b.undone_by}" if b.undone_at else "",
+            }
+            for b in batches
+        ],
+        hide_index=True,
+        use_container_width=True,
+    )
+    undoable = [b for b in batches if b.undone_at is None and b.editor != SEED_EDITOR]
+    if not undoable:
+        st.caption("No import can be undone yet.")
+        return
+    choice = st.selectbox(
+        "Undo an import",
+        [b.batch_id for b in undoable],
+        format_func=lambda i: next(
+            f"Batch {i}: {b.file_name} by {b.editor}" for b in undoable if b.batch_id == i
+        ),
+        key="undo_choice",
+    )
+    if st.button("Undo this import", key="undo"):
+        try:
+            batch = store.undo(choice, editor)
+        except StoreError as error:
+            st.error(str(error), icon="🛑")
+            return
+        st.success(f"Undid batch {batch.batch_id}; what it changed is back as it was.", icon="↩️")
