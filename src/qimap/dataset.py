@@ -33,8 +33,6 @@ from qimap.states import StateLayer, StateShape, read_states
 from qimap.validate import ROW, validate_table
 
 STATES_FILE = "us_states.geojson"
-# A case's point may sit a little outside its state's box (coastal city centres, rounding).
-BOUNDS_MARGIN_DEG = 0.5
 
 
 @dataclass(frozen=True)
@@ -239,27 +237,20 @@ def _check_scores(
 def _check_cases(
     path: str | Path, rows: Sequence[dict[str, Any]], states: StateLayer
 ) -> list[Issue]:
-    shapes = states.by_usps()
-    return [issue for r in rows for issue in case_location_issues(str(path), r, shapes)]
+    return [issue for r in rows for issue in case_location_issues(str(path), r, states)]
 
 
-def case_location_issues(
-    file: str, record: dict[str, Any], shapes: Mapping[str, StateShape]
-) -> list[Issue]:
-    shape = shapes.get(record["state"])
-    if shape is None:
+def case_location_issues(file: str, record: dict[str, Any], states: StateLayer) -> list[Issue]:
+    """The point must lie in the stated state (its real outline, not its bounding box)."""
+    if record["state"] not in states.areas:
         return [Issue(file, record[ROW], "state", f"{record['state']} is not in {STATES_FILE}")]
-    west, south, east, north = shape.bounds
     lat, lon = record["latitude"], record["longitude"]
-    inside = (
-        south - BOUNDS_MARGIN_DEG <= lat <= north + BOUNDS_MARGIN_DEG
-        and west - BOUNDS_MARGIN_DEG <= lon <= east + BOUNDS_MARGIN_DEG
-    )
-    if inside:
+    if states.holds(record["state"], lat, lon):
         return []
+    name = states.by_usps()[record["state"]].name
     message = (
-        f"({lat}, {lon}) lies outside {shape.name}; check the state, the order of latitude "
-        "and longitude, and the minus sign of western longitudes"
+        f"({lat}, {lon}) lies outside {name}; check the state, the order of latitude and "
+        "longitude, and the minus sign of western longitudes"
     )
     return [Issue(file, record[ROW], "latitude", message)]
 

@@ -217,9 +217,8 @@ def _row_checks(
 ) -> Iterable[Issue]:
     """Checks that need more than the row itself, reported on the row they concern."""
     if spec.name == "cases":
-        shapes = states.by_usps()
         for record in records:
-            yield from case_location_issues(file, record, shapes)
+            yield from case_location_issues(file, record, states)
             when = record["incident_date"]
             if when and is_future(when, today):
                 message = f"{when} is in the future; check the year"

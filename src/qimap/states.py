@@ -29,13 +29,27 @@ class StateShape:
     bounds: tuple[float, float, float, float]
 
 
+# Coastal city centres and rounded coordinates can sit just off a 1:10m outline: allow ~2 km
+# (the bundled cases all lie strictly inside; Providence, 7 km from Massachusetts, does not pass).
+LOCATION_TOLERANCE_DEG = 0.02
+
+
 @dataclass(frozen=True, slots=True)
 class StateLayer:
     geojson: dict[str, Any]
     shapes: tuple[StateShape, ...]
+    areas: dict[str, shapely.Geometry]  # usps -> prepared geometry, for point-in-state checks
 
     def by_usps(self) -> dict[str, StateShape]:
         return {state.usps: state for state in self.shapes}
+
+    def holds(self, usps: str, latitude: float, longitude: float) -> bool:
+        """Whether the point lies in the state (within LOCATION_TOLERANCE_DEG of it)."""
+        area = self.areas.get(usps)
+        if area is None:
+            return False
+        point = shapely.Point(longitude, latitude)
+        return bool(area.contains(point) or shapely.dwithin(area, point, LOCATION_TOLERANCE_DEG))
 
 
 def read_states(source: Source, name: str | None = None) -> tuple[StateLayer | None, list[Issue]]:
@@ -46,6 +60,7 @@ def read_states(source: Source, name: str | None = None) -> tuple[StateLayer | N
         return None, [Issue(label, None, None, "is not a GeoJSON FeatureCollection with features")]
     issues: list[Issue] = []
     shapes: list[StateShape] = []
+    areas: dict[str, shapely.Geometry] = {}
     seen: set[str] = set()
     for index, feature in enumerate(features, start=1):
         where = f"feature {index}"
@@ -83,6 +98,8 @@ def read_states(source: Source, name: str | None = None) -> tuple[StateLayer | N
             )
             continue
         seen.add(properties["usps"])
+        shapely.prepare(geometry)  # makes the many point-in-state tests of an import fast
+        areas[properties["usps"]] = geometry
         shapes.append(
             StateShape(
                 properties["usps"], properties["name"], properties["fips"], _bounds(geometry)
@@ -90,7 +107,7 @@ def read_states(source: Source, name: str | None = None) -> tuple[StateLayer | N
         )
     if issues:
         return None, issues
-    return StateLayer(collection, tuple(shapes)), []
+    return StateLayer(collection, tuple(shapes), areas), []
 
 
 def _bounds(geometry: shapely.Geometry) -> tuple[float, float, float, float]:

@@ -207,3 +207,21 @@ def test_hostile_but_valid_case_loads(data_copy: Path, edit_csv) -> None:
     edit_csv(data_copy / "cases.csv", lambda rows: rows.append(hostile_case()))
     data = load_dataset(data_copy, GEO_DIR)
     assert data.cases_by_id["synthetic-hostile-case"].title.startswith("<img")
+
+
+def test_case_in_a_neighbouring_state_inside_the_bounding_box(data_copy: Path, edit_csv) -> None:
+    """Providence, RI lies inside Massachusetts' bounding box but not inside Massachusetts."""
+    edit_csv(
+        data_copy / "cases.csv",
+        lambda rows: rows.append(hostile_case(latitude="41.824", longitude="-71.413")),
+    )
+    found = issues_for(data_copy)
+    assert any("row 36, column 'latitude'" in i and "outside Massachusetts" in i for i in found)
+
+
+def test_coastal_city_centres_within_tolerance_pass(bundled: Dataset) -> None:
+    """A point just off the outline (a harbour-side city centre) still counts."""
+    assert bundled.states.holds("MA", 42.36, -71.058)
+    assert bundled.states.holds("MA", 42.33, -70.95)  # in Boston Harbor, 1.5 km off the outline
+    assert not bundled.states.holds("MA", 41.824, -71.413)
+    assert not bundled.states.holds("ZZ", 42.36, -71.058)
