@@ -2,10 +2,9 @@
 
 Every record says so: ids ``synthetic-00001``…, titles "Synthetic case N", summaries that begin
 "Synthetic test record", source links under https://example.org/synthetic/. Points are drawn
-uniformly from the contiguous US bounding box; each gets a real state code whose bounding box
-(from the bundled geo/us_states.geojson, with the validator's 0.5° margin) contains the point,
-so a CSV of these cases passes ``qimap.dataset.load_dataset`` (see ``case_location_issues``).
-Points that fall in no state's box (open sea) are drawn again.
+uniformly from the contiguous US bounding box; each gets the state whose outline (from the
+bundled geo/us_states.geojson) holds the point, so a CSV of these cases passes
+``qimap.dataset.load_dataset`` (see ``case_location_issues``). Points at sea are drawn again.
 """
 
 from __future__ import annotations
@@ -16,10 +15,10 @@ import random
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from qimap.dataset import BOUNDS_MARGIN_DEG, STATES_FILE
+from qimap.dataset import STATES_FILE
 from qimap.schema import CATEGORY_LABELS, Case, Outcome
 from qimap.settings import REPO_ROOT
-from qimap.states import read_states
+from qimap.states import StateLayer, read_states
 
 # Contiguous US: (south, north), (west, east) in degrees.
 CONUS_LAT = (24.5, 49.4)
@@ -72,25 +71,23 @@ _FILLER = [
 
 
 @functools.cache
-def _state_boxes() -> tuple[tuple[str, float, float, float, float], ...]:
+def _states() -> StateLayer:
     layer, issues = read_states(REPO_ROOT / "geo" / STATES_FILE)
     if layer is None:
         raise RuntimeError(f"cannot read the bundled states: {issues}")
-    m = BOUNDS_MARGIN_DEG
-    return tuple(
-        (s.usps, s.bounds[0] - m, s.bounds[1] - m, s.bounds[2] + m, s.bounds[3] + m)
-        for s in sorted(layer.shapes, key=lambda shape: shape.usps)
-    )
+    return layer
 
 
 def _point_and_state(rng: random.Random) -> tuple[float, float, str]:
-    boxes = _state_boxes()
+    """A random point on land and the state whose outline holds it (as the validator checks)."""
+    layer = _states()
+    boxes = [(s.usps, *s.bounds) for s in sorted(layer.shapes, key=lambda shape: shape.usps)]
     while True:
         lat = round(rng.uniform(*CONUS_LAT), 4)
         lon = round(rng.uniform(*CONUS_LON), 4)
-        states = [usps for usps, w, s, e, n in boxes if s <= lat <= n and w <= lon <= e]
-        if states:
-            return lat, lon, rng.choice(states)
+        for usps, west, south, east, north in boxes:
+            if south <= lat <= north and west <= lon <= east and layer.holds(usps, lat, lon):
+                return lat, lon, usps
 
 
 def _summary(rng: random.Random, number: int) -> str:
@@ -147,6 +144,7 @@ _CELLS: dict[str, Callable[[Case], str]] = {
     "categories": lambda c: ";".join(c.categories),
     "summary": lambda c: c.summary,
     "source_url": lambda c: c.source_url,
+    "location_precision": lambda c: c.location_precision.value,
 }
 
 
