@@ -75,6 +75,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             shutil.copy(REPO / "data" / name, data_dir / name)
         write_cases_csv(synthetic_cases(args.cases), data_dir / "cases.csv")
         os.environ["QIMAP_DATA_DIR"] = str(data_dir)
+        # a fresh store, seeded from that directory on the first run (the first run's cost)
+        os.environ["QIMAP_DATABASE_URL"] = f"sqlite:///{data_dir / 'store.sqlite3'}"
         print(
             f"cases: {args.cases:,} synthetic, cases.csv {os.path.getsize(data_dir / 'cases.csv'):,} bytes"
         )
