@@ -64,6 +64,8 @@ def dictionary_rows(spec: TableSpec) -> list[dict[str, str]]:
             "column": column.name,
             "required": "yes" if column.required else "no",
             "what it holds": column.description,
+            "allowed values": column.accepts,
+            "example": column.example,
         }
         for column in spec.columns
     ]

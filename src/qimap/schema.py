@@ -185,6 +185,20 @@ class Case:
 # --- field parsers: each takes the cell text and raises ValueError saying what to do --------
 
 
+def accepts(description: str) -> Callable[[Callable[[str], Any]], Callable[[str], Any]]:
+    """Label a cell parser with what it accepts, for the data dictionary and the upload page."""
+
+    def label(parse: Callable[[str], Any]) -> Callable[[str], Any]:
+        parse.accepts = description  # type: ignore[attr-defined]
+        return parse
+
+    return label
+
+
+def describe(parse: Callable[[str], Any]) -> str:
+    return getattr(parse, "accepts", "text")
+
+
 def format_number(value: float) -> str:
     """2.0 -> "2", 3.5 -> "3.5"."""
     return f"{value:g}"
@@ -195,6 +209,7 @@ def parse_text(value: str) -> str:
 
 
 def parse_int(lo: int, hi: int) -> Callable[[str], int]:
+    @accepts(f"whole number, {lo}–{hi}")
     def parse(value: str) -> int:
         try:
             number = int(value.strip())
@@ -210,6 +225,7 @@ def parse_int(lo: int, hi: int) -> Callable[[str], int]:
 
 
 def parse_float(lo: float, hi: float, example: str) -> Callable[[str], float]:
+    @accepts(f"decimal degrees, {lo:g} to {hi:g}")
     def parse(value: str) -> float:
         try:
             number = float(value.strip())
@@ -227,6 +243,7 @@ def parse_float(lo: float, hi: float, example: str) -> Callable[[str], float]:
 def parse_enum(enum: type[StrEnum]) -> Callable[[str], Any]:
     allowed = ", ".join(member.value for member in enum)
 
+    @accepts(f"one of: {allowed}")
     def parse(value: str) -> StrEnum:
         try:
             return enum(value.strip().lower())
@@ -242,6 +259,7 @@ _PARTIAL_DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$
 _TALLY = re.compile(r"^(\d+(?:\.5)?)/(\d+)$")
 
 
+@accepts("lower-case letters, digits and hyphens")
 def parse_slug(value: str) -> str:
     value = value.strip()
     if not _SLUG.match(value):
@@ -255,6 +273,7 @@ def parse_slug(value: str) -> str:
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
+@accepts("lower-case letters, digits and _")
 def parse_identifier(value: str) -> str:
     value = value.strip()
     if not _IDENTIFIER.match(value):
@@ -262,6 +281,7 @@ def parse_identifier(value: str) -> str:
     return value
 
 
+@accepts("state code, hyphen, bill id without spaces")
 def parse_bill_key(value: str) -> str:
     value = value.strip()
     if not _BILL_KEY.match(value):
@@ -269,6 +289,7 @@ def parse_bill_key(value: str) -> str:
     return value
 
 
+@accepts("two-letter USPS code (MA, DC, PR, …)")
 def parse_state(value: str) -> str:
     code = value.strip().upper()
     found = us.states.lookup(code) if len(code) == 2 else None
@@ -277,6 +298,7 @@ def parse_state(value: str) -> str:
     return code
 
 
+@accepts("date: YYYY-MM-DD, YYYY-MM or YYYY (uploads also take 10/1/2007, Oct 1, 2007)")
 def parse_partial_date(value: str) -> str:
     value = value.strip()
     if not _PARTIAL_DATE.match(value):
@@ -284,6 +306,7 @@ def parse_partial_date(value: str) -> str:
     return value
 
 
+@accepts("http:// or https:// link")
 def parse_url(value: str) -> str:
     url = safe_url(value)
     if url is None:
@@ -292,6 +315,7 @@ def parse_url(value: str) -> str:
 
 
 def parse_tally(total: int) -> Callable[[str], PrintedTally]:
+    @accepts(f"score/{total}, halves allowed")
     def parse(value: str) -> PrintedTally:
         found = _TALLY.match(value.strip())
         if not found or int(found.group(2)) != total or float(found.group(1)) > total:
@@ -301,6 +325,7 @@ def parse_tally(total: int) -> Callable[[str], PrintedTally]:
     return parse
 
 
+@accepts(f"one or more, separated by ';', of: {', '.join(CATEGORY_LABELS)}")
 def parse_categories(value: str) -> tuple[str, ...]:
     parts = tuple(part.strip() for part in value.split(";") if part.strip())
     unknown = [part for part in parts if part not in CATEGORY_LABELS]
@@ -319,6 +344,11 @@ class Column:
     parse: Callable[[str], Any]
     description: str
     required: bool = True  # when False, a blank cell becomes None
+    example: str = ""
+
+    @property
+    def accepts(self) -> str:
+        return describe(self.parse)
 
 
 @dataclass(frozen=True)
@@ -384,20 +414,51 @@ CASES = TableSpec(
     filename="cases.csv",
     key=("id",),
     columns=(
-        Column("id", parse_slug, "Unique id, e.g. glik-v-cunniffe."),
-        Column("title", parse_text, "Case name."),
-        Column("incident_date", parse_partial_date, "YYYY-MM-DD, YYYY-MM or YYYY.", False),
-        Column("city", parse_text, "City of the incident (or nearest)."),
-        Column("state", parse_state, "USPS code."),
-        Column("latitude", parse_float(-90, 90, "42.36"), "Decimal degrees."),
-        Column("longitude", parse_float(-180, 180, "-71.06"), "Decimal degrees."),
-        Column("court", parse_text, "Court of the cited decision."),
-        Column("citation", parse_text, "Reporter citation or docket number."),
-        Column("decision_year", parse_int(1900, 2100), "Year of the cited decision."),
-        Column("qi_outcome", parse_enum(Outcome), "QI outcome of the cited decision."),
-        Column("categories", parse_categories, "';'-separated categories."),
-        Column("summary", parse_text, "What happened, in qimap's own words."),
-        Column("source_url", parse_url, "A public source for the facts."),
+        Column("id", parse_slug, "Unique id, e.g. glik-v-cunniffe.", example="glik-v-cunniffe"),
+        Column("title", parse_text, "Case name.", example="Glik v. Cunniffe"),
+        Column("incident_date", parse_partial_date, "When it happened.", False, "2007-10-01"),
+        Column("city", parse_text, "City of the incident (or nearest).", example="Boston"),
+        Column("state", parse_state, "USPS code.", example="MA"),
+        Column("latitude", parse_float(-90, 90, "42.36"), "Decimal degrees.", example="42.36"),
+        Column(
+            "longitude", parse_float(-180, 180, "-71.06"), "Decimal degrees.", example="-71.058"
+        ),
+        Column(
+            "court",
+            parse_text,
+            "Court of the cited decision.",
+            example="U.S. Court of Appeals for the First Circuit",
+        ),
+        Column(
+            "citation",
+            parse_text,
+            "Reporter citation or docket number.",
+            example="655 F.3d 78 (1st Cir. 2011)",
+        ),
+        Column(
+            "decision_year", parse_int(1900, 2100), "Year of the cited decision.", example="2011"
+        ),
+        Column(
+            "qi_outcome", parse_enum(Outcome), "QI outcome of the cited decision.", example="denied"
+        ),
+        Column(
+            "categories",
+            parse_categories,
+            "';'-separated categories.",
+            example="retaliation_first_amendment;wrongful_arrest",
+        ),
+        Column(
+            "summary",
+            parse_text,
+            "What happened, in qimap's own words.",
+            example="In your own words: what happened and what the court held.",
+        ),
+        Column(
+            "source_url",
+            parse_url,
+            "A public source for the facts.",
+            example="https://example.org/opinion",
+        ),
         Column(
             "location_precision",
             parse_enum(Precision),

@@ -7,6 +7,7 @@ static/vendor, so a request to any other host is a bug (see ``NetworkLog.assert_
 from __future__ import annotations
 
 import csv
+import json
 import os
 import shutil
 import socket
@@ -22,6 +23,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from qimap.auth import hash_password
 from qimap.dataset import load_dataset
 
 REPO = Path(__file__).resolve().parents[2]
@@ -60,6 +62,10 @@ HOSTILE_BILL_SUMMARY = (
 # Quincy's that the synthetic marker stands alone once the map is zoomed to the city.
 HOSTILE_LAT, HOSTILE_LNG = 42.3097, -71.1151
 
+# The upload page's one editor. A test password, for the test server only.
+EDITOR_NAME = "ann"
+EDITOR_PASSWORD = "browser-test-password"
+
 expect.set_options(timeout=TIMEOUT_MS)
 
 
@@ -96,8 +102,13 @@ def _wait_until_healthy(process: subprocess.Popen[bytes], base_url: str, log: Pa
 
 
 @contextmanager
-def running_app(log: Path, data_dir: Path | None = None) -> Iterator[str]:
-    """``streamlit run app.py`` on a free port; yields its base URL, and always stops it."""
+def running_app(
+    log: Path, data_dir: Path | None = None, extra_env: dict[str, str] | None = None
+) -> Iterator[str]:
+    """``streamlit run app.py`` on a free port; yields its base URL, and always stops it.
+
+    ``extra_env`` adds variables (e.g. QIMAP_EDITORS); it cannot replace the server's own store.
+    """
     port = _free_port()
     base_url = f"http://127.0.0.1:{port}"
     # The outer environment must not point the app at other data, tiles or asset hosts.
@@ -105,6 +116,9 @@ def running_app(log: Path, data_dir: Path | None = None) -> Iterator[str]:
     env["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"
     if data_dir is not None:
         env["QIMAP_DATA_DIR"] = str(data_dir)
+    if extra_env:
+        assert "QIMAP_DATABASE_URL" not in extra_env, "each server gets a store of its own"
+        env.update(extra_env)
     # Each server gets a store of its own, seeded from its data directory on first start.
     env["QIMAP_DATABASE_URL"] = f"sqlite:///{log.parent / 'store.sqlite3'}"
     command = [
@@ -141,6 +155,16 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app on the bundled data."""
     log = tmp_path_factory.mktemp("app") / "streamlit.log"
     with running_app(log) as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="session")
+def editor_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on the bundled data, with one editor (EDITOR_NAME) who may sign in and upload."""
+    log = tmp_path_factory.mktemp("editor-app") / "streamlit.log"
+    # A cheap hash (the minimum the app accepts) keeps sign-in fast; it guards nothing real.
+    editors = {EDITOR_NAME: hash_password(EDITOR_PASSWORD, iterations=1_000)}
+    with running_app(log, extra_env={"QIMAP_EDITORS": json.dumps(editors)}) as base_url:
         yield base_url
 
 

@@ -2,6 +2,7 @@ from pathlib import Path
 
 import pytest
 
+from qimap.dictionary import render
 from qimap.schema import TABLES
 from qimap.settings import DEFAULT_STATIC_URL, REPO_ROOT, load_settings
 
@@ -34,3 +35,9 @@ def test_data_dictionary_documents_every_column(spec) -> None:
     assert f"`{spec.filename}`" in text
     for column in spec.columns:
         assert f"`{column.name}`" in text, f"{spec.filename}: {column.name} is undocumented"
+
+
+def test_data_dictionary_tables_are_up_to_date() -> None:
+    """Regenerate with: python -m qimap.dictionary"""
+    text = (DOCS / "data.md").read_text()
+    assert render(text) == text

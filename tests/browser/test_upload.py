@@ -1,0 +1,122 @@
+"""The editors' upload page in headless Chromium: sign in, upload, check, publish, see, undo."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Frame, Page, expect
+
+from tests.browser.conftest import DATA_DIR, EDITOR_NAME, EDITOR_PASSWORD, NetworkLog
+from tests.browser.test_map import (
+    MAP_IFRAME,
+    MARKERS_DRAWN,
+    USA,
+    map_locator,
+    metric_value,
+    wait_for_view,
+    zoom_map,
+)
+
+pytestmark = pytest.mark.browser
+
+# One SYNTHETIC case, not a real one, in Boston (inside Massachusetts, far enough from the three
+# downtown Boston cases at (42.360, -71.058) to stand alone at zoom 12).
+SYNTHETIC_ID = "synthetic-browser-case"
+SYNTHETIC_TITLE = "Synthetic browser case"
+SYNTHETIC_LAT, SYNTHETIC_LNG = 42.33, -71.10
+SYNTHETIC_CASE = {
+    "id": SYNTHETIC_ID,
+    "title": SYNTHETIC_TITLE,
+    "incident_date": "2020-01-02",
+    "city": "Boston",
+    "state": "MA",
+    "latitude": str(SYNTHETIC_LAT),
+    "longitude": str(SYNTHETIC_LNG),
+    "court": "Synthetic court (not a real case)",
+    "citation": "Synthetic 2",
+    "decision_year": "2021",
+    "qi_outcome": "denied",
+    "categories": "excessive_force",
+    "summary": "SYNTHETIC test row for the browser upload test; not a real case.",
+    "source_url": "https://example.org/synthetic",
+    "location_precision": "exact",
+}
+
+
+def write_upload(path: Path) -> Path:
+    """The bundled cases, one retitled, one with a latitude of "north", plus the synthetic case;
+    separated by semicolons, as a European spreadsheet saves them."""
+    with (DATA_DIR / "cases.csv").open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        header, rows = list(reader.fieldnames or []), list(reader)
+    assert sorted(SYNTHETIC_CASE) == sorted(header), "cases.csv columns changed; update this row"
+    rows[0]["title"] += " (retitled by the browser test)"
+    rows[1]["latitude"] = "north"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header, delimiter=";")
+        writer.writeheader()
+        writer.writerows([*rows, SYNTHETIC_CASE])
+    return path
+
+
+def map_frame(page: Page) -> Frame:
+    """The map's frame once Leaflet, its markers and its opening view have settled."""
+    iframe = page.locator(MAP_IFRAME)
+    expect(iframe).to_be_visible()
+    frame = iframe.element_handle().content_frame()
+    assert frame is not None
+    frame.wait_for_function("() => window.map !== undefined && window.map._loaded")
+    frame.wait_for_function(MARKERS_DRAWN)
+    wait_for_view(frame, USA)
+    return frame
+
+
+def test_upload_publish_show_undo(
+    page: Page, editor_app_url: str, network: NetworkLog, tmp_path: Path
+) -> None:
+    page.goto(f"{editor_app_url}/upload")
+    page.get_by_role("textbox", name="Name").fill(EDITOR_NAME)
+    page.get_by_role("textbox", name="Password").fill(EDITOR_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("Signed in as")).to_be_visible()
+
+    upload = write_upload(tmp_path / "cases-semicolons.csv")
+    page.locator('input[type="file"]').first.set_input_files(upload)
+
+    expect(page.get_by_text("Columns are separated by semicolons.")).to_be_visible()
+    expect(page.get_by_text("1 row(s) have problems")).to_be_visible()
+    problems = page.get_by_test_id("stDataFrame").filter(
+        has=page.get_by_role("gridcell", name="latitude", exact=True)
+    )
+    expect(problems).to_have_count(1)
+    expect(problems).to_contain_text("'north' is not a number")
+    expect(metric_value(page, "New")).to_have_text("1")
+    expect(metric_value(page, "Updated")).to_have_text("1")
+    expect(metric_value(page, "Unchanged")).to_have_text("32")
+    expect(metric_value(page, "Rejected")).to_have_text("1")
+
+    page.get_by_role("checkbox", name=re.compile("^I have checked the preview")).check()
+    page.get_by_role("button", name="Publish", exact=True).click()
+    published = page.get_by_text(re.compile(r"^Published batch \d+: 1 new, 1 updated\."))
+    expect(published).to_be_visible()
+    batch = re.search(r"batch (\d+)", published.inner_text()).group(1)
+
+    page.get_by_role("link", name="Map explorer").click()
+    expect(page.get_by_text("Showing 35 of 35 case studies")).to_be_visible()
+    frame = map_frame(page)
+    zoom_map(frame, SYNTHETIC_LAT, SYNTHETIC_LNG, 12)
+    marker = map_locator(page).locator(f'.qimap-case[title^="{SYNTHETIC_TITLE}"]')
+    expect(marker).to_have_count(1)
+
+    page.get_by_role("link", name="Upload (editors)").click()
+    expect(page.get_by_text("Signed in as")).to_be_visible()
+    page.get_by_role("tab", name="History and undo").click()
+    choice = page.get_by_test_id("stSelectbox").filter(has_text="Undo an import")
+    expect(choice).to_contain_text(f"Batch {batch}: {upload.name} by {EDITOR_NAME}")
+    page.get_by_role("button", name="Undo this import").click()
+    expect(page.get_by_text(f"Undid batch {batch};")).to_be_visible()
+
+    network.assert_local(editor_app_url)
