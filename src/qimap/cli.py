@@ -160,6 +160,11 @@ def _cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     except (DataError, OSError) as error:
         err.write(f"qimap: {error}\n")
         return EXIT_PROBLEMS
+    if not args.keep_likely_duplicates:
+        for prepared in files:
+            for new_id, stored_id in prepared.likely_duplicates.items():
+                out.write(f"left out '{new_id}': it looks like the stored case '{stored_id}'\n")
+        files = [prepared.without_likely_duplicates() for prepared in files]
     incoming: dict[str, list[dict[str, str]]] = {}
     for prepared in files:
         incoming.setdefault(prepared.table, []).extend(prepared.rows)
@@ -293,6 +298,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     importer.add_argument(
         "--all-or-nothing", action="store_true", help="publish only if every row is valid"
+    )
+    importer.add_argument(
+        "--keep-likely-duplicates",
+        action="store_true",
+        help="also publish new rows that look like stored cases (left out by default)",
     )
     importer.add_argument("--editor", default=editor, help=f"who is importing (default: {editor})")
     importer.set_defaults(handler=_cmd_import)

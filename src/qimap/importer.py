@@ -8,8 +8,10 @@ store can never hold a dataset the app would refuse to show.
 from __future__ import annotations
 
 import hashlib
+import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from dataclasses import fields as dataclass_fields
 from datetime import date
 from pathlib import Path
@@ -50,6 +52,12 @@ class Prepared:
     mapping: dict[str, str | None] = field(default_factory=dict)
     notes: tuple[str, ...] = ()  # what reading the file guessed (encoding, separator, ...)
     warnings: tuple[Issue, ...] = ()  # published, but worth a look (e.g. a geocoded place)
+    likely_duplicates: dict[str, str] = field(default_factory=dict)  # new id -> stored id
+
+    def without_likely_duplicates(self) -> Prepared:
+        """The same upload minus the rows that look like cases already stored."""
+        keep = tuple(row for row in self.rows if row.get("id") not in self.likely_duplicates)
+        return replace(self, rows=keep, likely_duplicates={})
 
     @property
     def rejected_rows(self) -> int:
@@ -67,7 +75,10 @@ def detect_table(header: Sequence[str]) -> TableSpec:
         return sum(1 for source in suggest_mapping(header, spec).values() if source)
 
     best = max(SPECS.values(), key=mapped)
-    if not all(suggest_mapping(header, best).get(key) for key in best.key):
+    found = suggest_mapping(header, best)
+    # a case without an id gets one from its title (give_missing_ids)
+    has_key = all(found.get(key) for key in best.key) or (best.name == "cases" and found["title"])
+    if not has_key:
         message = "matches no qimap table; see the data dictionary for the columns"
         raise DataError([Issue("header", 1, None, message)])
     return best
@@ -101,14 +112,25 @@ def prepare(
     warnings: list[Issue] = []
     unplaced: list[Issue] = []
     if spec.name == "cases":
+        mapped, named = give_missing_ids(mapped)
         mapped, warnings, unplaced = place_missing_points(mapped, geocoder or build_index)
+        warnings = named + warnings
     records, issues = validate_table(_without_extras(mapped, spec), spec)
     lost = {issue.row for issue in unplaced}  # their "latitude is empty" says less than ours
     issues = [i for i in issues if not (i.row in lost and i.column in {"latitude", "longitude"})]
     issues += unplaced
     issues += list(_row_checks(records, spec, file_name, store, states, today or date.today()))
     bad_rows = {issue.row for issue in issues}
-    rows = tuple(canonical_cells(r, spec) for r in records if r[ROW] not in bad_rows)
+    good = [r for r in records if r[ROW] not in bad_rows]
+    duplicates = likely_duplicates(good, store) if spec.name == "cases" else {}
+    for record in good if duplicates else ():
+        if record["id"] in duplicates:
+            message = (
+                f"looks like the stored case '{duplicates[record['id']]}' (same title, or same "
+                f"date and place); give it that id to update it instead of adding a second one"
+            )
+            warnings.append(Issue(file_name, record[ROW], "id", message))
+    rows = tuple(canonical_cells(r, spec) for r in good)
     return Prepared(
         table=spec.name,
         file_name=file_name,
@@ -118,8 +140,71 @@ def prepare(
         issues=tuple(sorted(issues, key=lambda i: (i.row or 0, i.column or ""))),
         mapping=used,
         notes=info.notes,
-        warnings=tuple(w for w in warnings if w.row not in bad_rows),
+        warnings=tuple(
+            sorted((w for w in warnings if w.row not in bad_rows), key=lambda w: w.row or 0)
+        ),
+        likely_duplicates=duplicates,
     )
+
+
+_SLUG_CHARS = re.compile(r"[^a-z0-9]+")
+MAX_ID_CHARS = 60
+
+
+def slug_for(title: str) -> str:
+    """ "Glik v. Cunniffe" -> "glik-v-cunniffe" (accents dropped, at most 60 characters)."""
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    slug = _SLUG_CHARS.sub("-", ascii_title.lower()).strip("-")[:MAX_ID_CHARS].strip("-")
+    return slug or "case"
+
+
+def give_missing_ids(table: RawTable) -> tuple[RawTable, list[Issue]]:
+    """Rows without an id get one made from their title (unique within the file), with a note."""
+    table = _with_columns(table, ("id",))
+    column = {name: index for index, name in enumerate(table.header)}
+    taken = {row.cells[column["id"]].strip() for row in table.rows} - {""}
+    rows, notes = [], []
+    for row in table.rows:
+        if row.cells[column["id"]].strip() or "title" not in column:
+            rows.append(row)
+            continue
+        base = slug_for(row.cells[column["title"]])
+        new_id, number = base, 2
+        while new_id in taken:
+            new_id, number = f"{base}-{number}", number + 1
+        taken.add(new_id)
+        cells = list(row.cells)
+        cells[column["id"]] = new_id
+        rows.append(RawRow(row.row, tuple(cells)))
+        notes.append(Issue(table.file, row.row, "id", f"had no id: it is now '{new_id}'"))
+    return RawTable(table.file, table.header, tuple(rows)), notes
+
+
+def likely_duplicates(records: Sequence[Mapping[str, Any]], store: Store) -> dict[str, str]:
+    """New rows (ids not stored) that match a stored case by title, or by date and place."""
+    stored = list(store.rows("cases").values())
+    by_title = {_norm(c["title"]): c["id"] for c in stored}
+    by_event = {
+        (c["incident_date"], _norm(c["city"]), c["state"]): c["id"]
+        for c in stored
+        if c["incident_date"]
+    }
+    stored_ids = {c["id"] for c in stored}
+    found = {}
+    for record in records:
+        if record["id"] in stored_ids:
+            continue  # a stable id: an update, not a duplicate
+        event = (record["incident_date"], _norm(record["city"]), record["state"])
+        match = by_title.get(_norm(record["title"])) or (
+            by_event.get(event) if record["incident_date"] else None
+        )
+        if match:
+            found[record["id"]] = match
+    return found
+
+
+def _norm(text: str) -> str:
+    return " ".join(_SLUG_CHARS.sub(" ", text.lower()).split())
 
 
 def place_missing_points(

@@ -10,13 +10,14 @@ import pytest
 
 from qimap.cli import main
 from qimap.dataset import load_states
+from qimap.exports import write_csv
 from qimap.importer import prepare, seed
 from qimap.schema import CASES
 from qimap.sources import DataError
 from qimap.states import StateLayer
 from qimap.store import Store
 from qimap.uploads import mapping_to_json, suggest_mapping
-from tests.conftest import DATA_DIR, GEO_DIR
+from tests.conftest import DATA_DIR, GEO_DIR, read_rows
 
 # A SYNTHETIC partner export: its own column names, semicolons, Windows-1252, US dates.
 PARTNER = (
@@ -117,3 +118,42 @@ def test_rows_without_coordinates_are_placed_and_say_how_precisely(
     (error,) = prepared.issues
     assert (error.row, error.column) == (4, "latitude")
     assert "'Xyzzyville, MA' is not a place qimap knows" in error.message
+
+
+def test_rows_without_ids_get_one_and_likely_duplicates_are_flagged(
+    store: Store, states: StateLayer
+) -> None:
+    header = "title,incident_date,city,state,latitude,longitude,court,citation,decision_year,qi_outcome,categories,summary,source_url\n"
+    rows = (
+        # the same case as the stored glik-v-cunniffe, without its id
+        "Glik v. Cunniffe,2007-10-01,Boston,MA,42.36,-71.058,First Circuit,655 F.3d 78,2011,"
+        "denied,wrongful_arrest,Synthetic re-entry,https://example.org/a\n"
+        # a new SYNTHETIC case, twice the same title: ids must stay unique
+        "Synthetic Café v. Town,,Worcester,MA,42.26,-71.8,Court,1,2020,denied,other,S,https://example.org/b\n"
+        "Synthetic Café v. Town,,Worcester,MA,42.26,-71.8,Court,2,2021,denied,other,S,https://example.org/c\n"
+    )
+    prepared = prepare((header + rows).encode(), "noids.csv", store, states)
+    assert [row["id"] for row in prepared.rows] == [
+        "glik-v-cunniffe",
+        "synthetic-cafe-v-town",
+        "synthetic-cafe-v-town-2",
+    ]
+    assert any(
+        "had no id: it is now 'synthetic-cafe-v-town'" in w.message for w in prepared.warnings
+    )
+    # "glik-v-cunniffe" is a stored id: that row is an update, not a duplicate
+    assert prepared.likely_duplicates == {}
+    assert store.plan({"cases": prepared.rows}).updated[0].key == ("glik-v-cunniffe",)
+
+
+def test_a_new_id_for_a_stored_case_is_a_likely_duplicate(store: Store, states: StateLayer) -> None:
+    rows = read_rows(DATA_DIR / "cases.csv")
+    glik = next(r for r in rows if r["id"] == "glik-v-cunniffe")
+    upload = io.StringIO()
+    write_csv([{**glik, "id": "glik-2007-boston"}], CASES, upload)
+    prepared = prepare(upload.getvalue().encode(), "dup.csv", store, states)
+    assert prepared.likely_duplicates == {"glik-2007-boston": "glik-v-cunniffe"}
+    assert any(
+        "looks like the stored case 'glik-v-cunniffe'" in w.message for w in prepared.warnings
+    )
+    assert prepared.without_likely_duplicates().rows == ()

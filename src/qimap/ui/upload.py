@@ -82,6 +82,13 @@ def show_cases_upload(settings: Settings, editor: str) -> None:
         show_problems(error.issues, "The file cannot be imported")
         return
     show_report([prepared])
+    if prepared.likely_duplicates and st.checkbox(
+        f"Leave out the {len(prepared.likely_duplicates)} row(s) that look like stored cases "
+        "(recommended; see the notes above)",
+        value=True,
+        key="skip_duplicates",
+    ):
+        prepared = prepared.without_likely_duplicates()
     show_publish([prepared], settings, editor)
 
 
