@@ -11,7 +11,9 @@ st.set_page_config(
 navigation = st.navigation(
     [
         st.Page("pages/explore.py", title="Map explorer", icon="🗺️", default=True),
-        st.Page("pages/upload.py", title="Upload (editors)", icon="📤"),
+        # A url_path equal to the file's stem ("upload") made a new session opened at /upload
+        # run pages/upload.py as a legacy page, skipping this file (page config, navigation).
+        st.Page("pages/upload.py", title="Upload (editors)", icon="📤", url_path="editors"),
     ]
 )
 navigation.run()

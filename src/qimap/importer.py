@@ -20,6 +20,7 @@ from typing import Any
 from qimap.dataset import (
     STATES_FILE,
     Dataset,
+    case_from_record,
     case_location_issues,
     dataset_from_tables,
     read_raw_tables,
@@ -28,7 +29,7 @@ from qimap.dataset import (
 from qimap.geocode import GeocodeIndex, Place, build_index, geocode
 from qimap.pageimport import parse_state_page
 from qimap.records import canonical_cells, record_key
-from qimap.schema import PRECISION_LABELS, Precision, TableSpec
+from qimap.schema import CASES, PRECISION_LABELS, Case, Precision, TableSpec
 from qimap.sources import DataError, Issue, RawRow, RawTable
 from qimap.states import StateLayer
 from qimap.store import SEED_EDITOR, SPECS, Batch, Plan, Store, StoreError
@@ -431,6 +432,17 @@ def seed(store: Store, data_dir: Path, states: StateLayer) -> Batch | None:
         tables, editor=SEED_EDITOR, file_name=str(data_dir), sha256=digest, only_if_empty=True
     )
     return result[0] if result else None
+
+
+def cases_from_rows(rows: Sequence[Mapping[str, str]]) -> list[Case]:
+    """Canonical case rows (e.g. a plan's new and changed rows) as Case records, for previews."""
+    raw = RawTable(
+        "preview",
+        CASES.column_names,
+        tuple(RawRow(i + 2, tuple(r[c] for c in CASES.column_names)) for i, r in enumerate(rows)),
+    )
+    records, _ = validate_table(raw, CASES)
+    return [case_from_record(record) for record in records]
 
 
 def load_from_store(store: Store, states: StateLayer) -> Dataset:

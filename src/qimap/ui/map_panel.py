@@ -12,6 +12,7 @@ from qimap.mapview import build_base_map, build_case_group, local_assets
 from qimap.schema import Case
 from qimap.selection import RETURNED_OBJECTS, pick_from_map
 from qimap.settings import Settings
+from qimap.states import view_for_bounds
 from qimap.ui import loaders, session
 
 MAP_HEIGHT = 560
@@ -38,3 +39,23 @@ def show_map(data: Dataset, visible: Sequence[Case], settings: Settings) -> None
     if pick is not None:
         st.session_state[session.STATE] = pick.state
         st.session_state[session.CASE] = pick.case_id
+
+
+def show_preview_map(cases: Sequence[Case], settings: Settings) -> None:
+    """A small map of ``cases`` only (an upload's preview), framed on them; clicks do nothing."""
+    data = loaders.dataset(settings)
+    geojson, styles, _ = loaders.map_layers(data, settings)
+    base = build_base_map(geojson, styles, local_assets(settings.static_url), settings.tiles)
+    lats = [case.latitude for case in cases]
+    lons = [case.longitude for case in cases]
+    center, zoom = view_for_bounds((min(lons), min(lats), max(lons), max(lats)))
+    streamlit_folium.st_folium(
+        base,
+        key="preview_map",
+        height=360,
+        use_container_width=True,
+        returned_objects=[],
+        feature_group_to_add=build_case_group(cases),
+        center=center,
+        zoom=min(zoom, 7),  # a single case still shows its surroundings
+    )

@@ -10,12 +10,13 @@ from pathlib import Path
 import streamlit as st
 
 from qimap.exports import dictionary_rows, issues_csv, template_csv
-from qimap.importer import Prepared, prepare, prepare_page, publish
+from qimap.importer import Prepared, cases_from_rows, prepare, prepare_page, publish
 from qimap.schema import BILLS, CASES, SCORES, TableSpec
 from qimap.settings import Settings
 from qimap.sources import DataError, Issue
 from qimap.store import SEED_EDITOR, Plan, StoreError
 from qimap.ui import loaders
+from qimap.ui.map_panel import show_preview_map
 from qimap.uploads import mapping_from_json, mapping_to_json, read_upload, suggest_mapping
 
 NOT_MAPPED = "— not in this file —"
@@ -186,7 +187,7 @@ def show_publish(files: Sequence[Prepared], settings: Settings, editor: str) -> 
     updated.metric("Updated", len(plan.updated))
     unchanged.metric("Unchanged", plan.unchanged)
     refused.metric("Rejected", rejected)
-    _preview(plan)
+    _preview(plan, settings)
     all_or_nothing = st.checkbox(
         "All or nothing: publish only if every row is valid", key="all_or_nothing"
     )
@@ -209,10 +210,14 @@ def show_publish(files: Sequence[Prepared], settings: Settings, editor: str) -> 
         )
 
 
-def _preview(plan: Plan) -> None:
+def _preview(plan: Plan, settings: Settings) -> None:
     rows = [{"change": "new", **c.after} for c in plan.new] + [
         {"change": "updated", **c.after} for c in plan.updated
     ]
+    cases = cases_from_rows([c.after for c in plan.changes if c.table == "cases"])
+    if cases:
+        st.markdown("**The new and changed cases on the map**")
+        show_preview_map(cases, settings)
     if rows:
         st.markdown("**Preview of the changes**")
         st.dataframe(rows[:PREVIEW_ROWS], hide_index=True, use_container_width=True)
