@@ -49,7 +49,7 @@ def show_template(spec: TableSpec) -> None:
         key=f"template_{spec.name}",
     )
     with st.expander(f"What each {spec.name} column holds"):
-        st.dataframe(dictionary_rows(spec), hide_index=True, use_container_width=True)
+        st.dataframe(dictionary_rows(spec), hide_index=True, width="stretch")
 
 
 def show_cases_upload(settings: Settings, editor: str) -> None:
@@ -134,7 +134,7 @@ def mapping_editor(header: Sequence[str], spec: TableSpec, key: str) -> dict[str
 
 def show_problems(issues: Sequence[Issue], title: str) -> None:
     st.error(f"**{title}.** {len(issues)} problem(s):", icon="🛑")
-    st.dataframe(_issue_rows(issues), hide_index=True, use_container_width=True)
+    st.dataframe(_issue_rows(issues), hide_index=True, width="stretch")
 
 
 def _issue_rows(issues: Sequence[Issue]) -> list[dict[str, object]]:
@@ -162,7 +162,7 @@ def show_report(files: Sequence[Prepared]) -> None:
             "and upload it again, or publish the other rows now.",
             icon="🛑",
         )
-        st.dataframe(_issue_rows(errors), hide_index=True, use_container_width=True)
+        st.dataframe(_issue_rows(errors), hide_index=True, width="stretch")
         st.download_button(
             "Download this report (CSV)",
             issues_csv(errors),
@@ -172,7 +172,7 @@ def show_report(files: Sequence[Prepared]) -> None:
         )
     if warnings:
         st.warning(f"{len(warnings)} row(s) to look at before publishing:", icon="⚠️")
-        st.dataframe(_issue_rows(warnings), hide_index=True, use_container_width=True)
+        st.dataframe(_issue_rows(warnings), hide_index=True, width="stretch")
 
 
 def show_publish(files: Sequence[Prepared], settings: Settings, editor: str) -> None:
@@ -220,7 +220,7 @@ def _preview(plan: Plan, settings: Settings) -> None:
         show_preview_map(cases, settings)
     if rows:
         st.markdown("**Preview of the changes**")
-        st.dataframe(rows[:PREVIEW_ROWS], hide_index=True, use_container_width=True)
+        st.dataframe(rows[:PREVIEW_ROWS], hide_index=True, width="stretch")
         if len(rows) > PREVIEW_ROWS:
             st.caption(f"The first {PREVIEW_ROWS} of {len(rows)} changes.")
     else:
@@ -277,7 +277,7 @@ def show_history(settings: Settings, editor: str) -> None:
             for b in batches
         ],
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )
     undoable = [b for b in batches if b.undone_at is None and b.editor != SEED_EDITOR]
     if not undoable:
