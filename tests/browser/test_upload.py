@@ -17,10 +17,14 @@ from tests.browser.test_map import (
     map_locator,
     metric_value,
     wait_for_view,
+    wait_until_idle,
     zoom_map,
 )
 
 pytestmark = pytest.mark.browser
+
+APP_TITLE = "qimap · End qualified immunity"  # set by app.py, so absent on a page run alone
+EDITORS_PATH = "editors"  # the upload page's url_path in app.py
 
 # One SYNTHETIC case, not a real one, in Boston (inside Massachusetts, far enough from the three
 # downtown Boston cases at (42.360, -71.058) to stand alone at zoom 12).
@@ -77,7 +81,21 @@ def map_frame(page: Page) -> Frame:
 def test_upload_publish_show_undo(
     page: Page, editor_app_url: str, network: NetworkLog, tmp_path: Path
 ) -> None:
-    page.goto(f"{editor_app_url}/upload")
+    # The first page of a fresh server: app.py must run (page config, its navigation) even so.
+    page.goto(f"{editor_app_url}/{EDITORS_PATH}")
+    expect(page.get_by_role("heading", name="Upload data")).to_be_visible()
+    expect(page).to_have_title(APP_TITLE)
+    expect(page.get_by_role("link", name="Map explorer")).to_be_visible()
+    wait_until_idle(page)
+    # APP BUG (reported, not fixed here): with a pages/ folder beside app.py, Streamlit starts in
+    # its legacy multipage mode, which knows no page "editors"; so the first session of a fresh
+    # server also gets a modal "Page not found" over the right page, until it is closed. Remove
+    # this once pages/ is renamed, and expect no dialog instead.
+    dialog = page.get_by_role("dialog")
+    if dialog.count():
+        expect(dialog).to_contain_text("Page not found")
+        dialog.get_by_role("button", name="Close").click()
+    expect(dialog).to_have_count(0)
     page.get_by_role("textbox", name="Name").fill(EDITOR_NAME)
     page.get_by_role("textbox", name="Password").fill(EDITOR_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
@@ -88,17 +106,23 @@ def test_upload_publish_show_undo(
 
     expect(page.get_by_text("Columns are separated by semicolons.")).to_be_visible()
     expect(page.get_by_text("1 row(s) have problems")).to_be_visible()
-    problems = page.get_by_test_id("stDataFrame").filter(
-        has=page.get_by_role("gridcell", name="latitude", exact=True)
-    )
+    # The one table of problems (no warnings here). Glide draws grids on a canvas; its
+    # accessible copy (th, td) is in the DOM but hidden from role queries, so match it by tag.
+    problems = page.get_by_test_id("stDataFrame").filter(has=page.locator("th", has_text="problem"))
     expect(problems).to_have_count(1)
-    expect(problems).to_contain_text("'north' is not a number")
-    expect(metric_value(page, "New")).to_have_text("1")
-    expect(metric_value(page, "Updated")).to_have_text("1")
-    expect(metric_value(page, "Unchanged")).to_have_text("32")
-    expect(metric_value(page, "Rejected")).to_have_text("1")
+    problem = problems.locator("tbody tr")
+    expect(problem).to_have_count(1)
+    expect(problem.locator('td[aria-colindex="2"]')).to_have_text("latitude")
+    expect(problem).to_contain_text("'north' is not a number")
+    report = page.get_by_role("tabpanel", name="Cases")
+    expect(metric_value(report, "New")).to_have_text("1")
+    expect(metric_value(report, "Updated")).to_have_text("1")
+    expect(metric_value(report, "Unchanged")).to_have_text("32")
+    expect(metric_value(report, "Rejected")).to_have_text("1")
 
-    page.get_by_role("checkbox", name=re.compile("^I have checked the preview")).check()
+    confirm = re.compile("^I have checked the preview")
+    page.get_by_text(confirm).click()  # the box itself sits under Streamlit's styled label
+    expect(page.get_by_role("checkbox", name=confirm)).to_be_checked()
     page.get_by_role("button", name="Publish", exact=True).click()
     published = page.get_by_text(re.compile(r"^Published batch \d+: 1 new, 1 updated\."))
     expect(published).to_be_visible()
@@ -106,6 +130,7 @@ def test_upload_publish_show_undo(
 
     page.get_by_role("link", name="Map explorer").click()
     expect(page.get_by_text("Showing 35 of 35 case studies")).to_be_visible()
+    wait_until_idle(page)  # the upload preview's map is gone: one map iframe left
     frame = map_frame(page)
     zoom_map(frame, SYNTHETIC_LAT, SYNTHETIC_LNG, 12)
     marker = map_locator(page).locator(f'.qimap-case[title^="{SYNTHETIC_TITLE}"]')
@@ -114,8 +139,8 @@ def test_upload_publish_show_undo(
     page.get_by_role("link", name="Upload (editors)").click()
     expect(page.get_by_text("Signed in as")).to_be_visible()
     page.get_by_role("tab", name="History and undo").click()
-    choice = page.get_by_test_id("stSelectbox").filter(has_text="Undo an import")
-    expect(choice).to_contain_text(f"Batch {batch}: {upload.name} by {EDITOR_NAME}")
+    choice = page.get_by_role("combobox", name="Undo an import")
+    expect(choice).to_have_value(f"Batch {batch}: {upload.name} by {EDITOR_NAME}")  # preselected
     page.get_by_role("button", name="Undo this import").click()
     expect(page.get_by_text(f"Undid batch {batch};")).to_be_visible()
 
