@@ -8,8 +8,6 @@ store can never hold a dataset the app would refuse to show.
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from dataclasses import fields as dataclass_fields
@@ -26,18 +24,23 @@ from qimap.dataset import (
     read_raw_tables,
     validate_tables,
 )
-from qimap.geocode import GeocodeIndex, Place, build_index, geocode
+from qimap.enrich import (
+    give_missing_ids,
+    likely_duplicates,
+    normalise_dates,
+    place_missing_points,
+    restore_neutralised,
+    without_extras,
+)
+from qimap.geocode import GeocodeIndex, build_index
 from qimap.pageimport import parse_state_page
 from qimap.records import canonical_cells, record_key
-from qimap.schema import CASES, PRECISION_LABELS, Case, Precision, TableSpec
+from qimap.schema import CASES, Case, TableSpec
 from qimap.sources import DataError, Issue, RawRow, RawTable
 from qimap.states import StateLayer
 from qimap.store import SEED_EDITOR, SPECS, Batch, Plan, Store, StoreError
-from qimap.uploads import apply_mapping, is_future, normalise_date, read_upload, suggest_mapping
+from qimap.uploads import apply_mapping, is_future, read_upload, suggest_mapping
 from qimap.validate import ROW, validate_table
-
-# Text an export neutralised against spreadsheet formulas ("'=SUM(A1)") reads back as written.
-_NEUTRALISED = ("'=", "'+", "'-", "'@", "'\t", "'\r")
 
 
 @dataclass(frozen=True)
@@ -85,14 +88,6 @@ def detect_table(header: Sequence[str]) -> TableSpec:
     return best
 
 
-def restore_neutralised(table: RawTable) -> RawTable:
-    rows = tuple(
-        RawRow(row.row, tuple(c[1:] if c.startswith(_NEUTRALISED) else c for c in row.cells))
-        for row in table.rows
-    )
-    return RawTable(table.file, table.header, rows)
-
-
 def prepare(
     data: bytes,
     file_name: str,
@@ -109,14 +104,14 @@ def prepare(
     raw = restore_neutralised(raw)
     spec = SPECS[table] if table else detect_table(raw.header)
     used = dict(mapping) if mapping is not None else suggest_mapping(raw.header, spec)
-    mapped = _normalise_dates(apply_mapping(raw, used, spec))
+    mapped = normalise_dates(apply_mapping(raw, used, spec))
     warnings: list[Issue] = []
     unplaced: list[Issue] = []
     if spec.name == "cases":
         mapped, named = give_missing_ids(mapped)
         mapped, warnings, unplaced = place_missing_points(mapped, geocoder or build_index)
         warnings = named + warnings
-    records, issues = validate_table(_without_extras(mapped, spec), spec)
+    records, issues = validate_table(without_extras(mapped, spec), spec)
     lost = {issue.row for issue in unplaced}  # their "latitude is empty" says less than ours
     issues = [i for i in issues if not (i.row in lost and i.column in {"latitude", "longitude"})]
     issues += unplaced
@@ -146,151 +141,6 @@ def prepare(
         ),
         likely_duplicates=duplicates,
     )
-
-
-_SLUG_CHARS = re.compile(r"[^a-z0-9]+")
-MAX_ID_CHARS = 60
-
-
-def slug_for(title: str) -> str:
-    """ "Glik v. Cunniffe" -> "glik-v-cunniffe" (accents dropped, at most 60 characters)."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    slug = _SLUG_CHARS.sub("-", ascii_title.lower()).strip("-")[:MAX_ID_CHARS].strip("-")
-    return slug or "case"
-
-
-def give_missing_ids(table: RawTable) -> tuple[RawTable, list[Issue]]:
-    """Rows without an id get one made from their title (unique within the file), with a note."""
-    table = _with_columns(table, ("id",))
-    column = {name: index for index, name in enumerate(table.header)}
-    taken = {row.cells[column["id"]].strip() for row in table.rows} - {""}
-    rows, notes = [], []
-    for row in table.rows:
-        if row.cells[column["id"]].strip() or "title" not in column:
-            rows.append(row)
-            continue
-        base = slug_for(row.cells[column["title"]])
-        new_id, number = base, 2
-        while new_id in taken:
-            new_id, number = f"{base}-{number}", number + 1
-        taken.add(new_id)
-        cells = list(row.cells)
-        cells[column["id"]] = new_id
-        rows.append(RawRow(row.row, tuple(cells)))
-        notes.append(Issue(table.file, row.row, "id", f"had no id: it is now '{new_id}'"))
-    return RawTable(table.file, table.header, tuple(rows)), notes
-
-
-def likely_duplicates(records: Sequence[Mapping[str, Any]], store: Store) -> dict[str, str]:
-    """New rows (ids not stored) that match a stored case by title, or by date and place."""
-    stored = list(store.rows("cases").values())
-    by_title = {_norm(c["title"]): c["id"] for c in stored}
-    by_event = {
-        (c["incident_date"], _norm(c["city"]), c["state"]): c["id"]
-        for c in stored
-        if c["incident_date"]
-    }
-    stored_ids = {c["id"] for c in stored}
-    found = {}
-    for record in records:
-        if record["id"] in stored_ids:
-            continue  # a stable id: an update, not a duplicate
-        event = (record["incident_date"], _norm(record["city"]), record["state"])
-        match = by_title.get(_norm(record["title"])) or (
-            by_event.get(event) if record["incident_date"] else None
-        )
-        if match:
-            found[record["id"]] = match
-    return found
-
-
-def _norm(text: str) -> str:
-    return " ".join(_SLUG_CHARS.sub(" ", text.lower()).split())
-
-
-def place_missing_points(
-    table: RawTable, geocoder: Callable[[], GeocodeIndex]
-) -> tuple[RawTable, list[Issue], list[Issue]]:
-    """Rows without coordinates get the centre of their ZIP code, else of their city.
-
-    Never invented: each placed row says how precise it is (location_precision) and gets a
-    warning; a row that cannot be placed is an error that names what to add.
-    """
-    table = _with_columns(table, ("latitude", "longitude", "location_precision"))
-    column = {name: index for index, name in enumerate(table.header)}
-    index: GeocodeIndex | None = None
-    rows, warnings, errors = [], [], []
-    for row in table.rows:
-        cells = list(row.cells)
-
-        def cell(name: str, cells: list[str] = cells) -> str:
-            return cells[column[name]].strip() if name in column else ""
-
-        if cell("latitude") or cell("longitude"):
-            rows.append(row)
-            continue
-        index = index or geocoder()
-        zip_code, city, state = cell("zip"), cell("city"), cell("state")
-        place, precision = None, None
-        if zip_code and isinstance(found := geocode(zip_code, index), Place):
-            place, precision = found, Precision.ZIP
-        elif city and state and isinstance(found := geocode(f"{city}, {state}", index), Place):
-            place, precision = found, Precision.CITY
-        if place is None or precision is None:
-            where = ", ".join(p for p in (zip_code, city, state) if p) or "nothing"
-            message = (
-                f"has no coordinates, and {where!r} is not a place qimap knows; add latitude "
-                "and longitude, or a ZIP code"
-            )
-            errors.append(Issue(table.file, row.row, "latitude", message))
-            rows.append(row)
-            continue
-        cells[column["latitude"]] = str(round(place.latitude, 4))
-        cells[column["longitude"]] = str(round(place.longitude, 4))
-        if "location_precision" in column:
-            cells[column["location_precision"]] = precision.value
-        message = f"had no coordinates: placed at {place.label} ({PRECISION_LABELS[precision]})"
-        warnings.append(Issue(table.file, row.row, "latitude", message))
-        rows.append(RawRow(row.row, tuple(cells)))
-    return RawTable(table.file, table.header, tuple(rows)), warnings, errors
-
-
-def _with_columns(table: RawTable, names: Sequence[str]) -> RawTable:
-    """The table with blank columns added for any of ``names`` it lacks."""
-    missing = tuple(name for name in names if name not in table.header)
-    if not missing:
-        return table
-    blank = ("",) * len(missing)
-    rows = tuple(RawRow(row.row, row.cells + blank) for row in table.rows)
-    return RawTable(table.file, table.header + missing, rows)
-
-
-_DATE_COLUMNS = ("incident_date",)
-
-
-def _normalise_dates(table: RawTable) -> RawTable:
-    """Dates written as 10/1/2007 or "Oct 1, 2007" become 2007-10-01; others stay for validation."""
-    positions = [table.header.index(c) for c in _DATE_COLUMNS if c in table.header]
-    if not positions:
-        return table
-
-    def fix(cells: tuple[str, ...]) -> tuple[str, ...]:
-        fixed = list(cells)
-        for position in positions:
-            fixed[position] = normalise_date(cells[position]) or cells[position]
-        return tuple(fixed)
-
-    rows = tuple(RawRow(row.row, fix(row.cells)) for row in table.rows)
-    return RawTable(table.file, table.header, rows)
-
-
-def _without_extras(table: RawTable, spec: TableSpec) -> RawTable:
-    """Only the spec's columns go on to validation (a mapped "zip" is for geocoding)."""
-    keep = [i for i, name in enumerate(table.header) if name in spec.column_names]
-    if len(keep) == len(table.header):
-        return table
-    rows = tuple(RawRow(r.row, tuple(r.cells[i] for i in keep)) for r in table.rows)
-    return RawTable(table.file, tuple(table.header[i] for i in keep), rows)
 
 
 def _row_checks(
