@@ -1,0 +1,198 @@
+"""The scorecards page: every state at a glance, one state's bills and their lineage, and any
+bills compared side by side. The view lives in the URL (?view=…&state=…&compare=…)."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+
+import streamlit as st
+
+from qimap.compare import changes_between, compare, lineage, overview
+from qimap.dataset import Dataset
+from qimap.schema import STATUS_LABELS, Basis
+from qimap.scoring import Row, Scorecard
+from qimap.standing import STANDING_STYLES
+from qimap.ui import loaders
+from qimap.ui.markdown import escape_markdown, quote_block
+from qimap.ui.scorecard import MARK_TEXT, show_scorecard
+
+VIEWS = {"overview": "All states", "state": "One state", "compare": "Compare bills"}
+VIEW, STATE, BILLS, _READY = "sc_view", "sc_state", "sc_bills", "sc_ready"
+
+
+def _cards(data: Dataset) -> dict[str, Scorecard]:
+    return {c.bill.bill_key: c for cards in data.scorecards_by_state.values() for c in cards}
+
+
+def init_from_link(data: Dataset) -> None:
+    if st.session_state.get(_READY) and VIEW in st.session_state:
+        return
+    params = st.query_params
+    view = params.get("view", "")
+    state = params.get("state", "").upper()
+    wanted = [key for key in params.get("compare", "").split(",") if key in _cards(data)]
+    st.session_state[STATE] = state if state in data.state_names else ""
+    st.session_state[BILLS] = wanted
+    if view not in VIEWS:
+        view = "compare" if wanted else "state" if st.session_state[STATE] else "overview"
+    st.session_state[VIEW] = view
+    st.session_state[_READY] = True
+
+
+def sync_link() -> None:
+    query = {"view": st.session_state[VIEW]}
+    if st.session_state[VIEW] == "state" and st.session_state[STATE]:
+        query["state"] = st.session_state[STATE]
+    if st.session_state[VIEW] == "compare" and st.session_state[BILLS]:
+        query["compare"] = ",".join(st.session_state[BILLS])
+    if {k: st.query_params[k] for k in st.query_params} != query:
+        st.query_params.from_dict(query)
+
+
+def show_page(data: Dataset, settings: object) -> None:
+    init_from_link(data)
+    st.radio("View", list(VIEWS), format_func=VIEWS.__getitem__, key=VIEW, horizontal=True)
+    view = st.session_state[VIEW]
+    if view == "overview":
+        show_overview(data, settings)
+    elif view == "state":
+        show_state(data)
+    else:
+        show_compare(data)
+    sync_link()
+
+
+def show_overview(data: Dataset, settings: object) -> None:
+    _, _, standings = loaders.map_layers(data, settings)  # type: ignore[arg-type]
+    rows = overview(standings, data.scorecards_by_state)
+    st.dataframe(
+        [
+            {
+                "state": row.name,
+                "standing": STANDING_STYLES[row.standing].label,
+                "bills": row.bills,
+                "latest bill": row.latest.bill.display_name if row.latest else "",
+                "year": row.latest.bill.year_introduced if row.latest else None,
+                "status": STATUS_LABELS[row.latest.bill.status] if row.latest else "",
+                "end": row.latest.end.short_label() if row.latest else "",
+                "start": row.latest.start.short_label() if row.latest else "",
+                "best bill": row.best.bill.display_name if row.best else "",
+                "best score": row.best_score.label() if row.best_score else "",
+                "scorecards": f"bills?view=state&state={row.usps}",
+                "map": f"./?state={row.usps}",
+            }
+            for row in rows
+        ],
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "scorecards": st.column_config.LinkColumn("scorecards", display_text="Open"),
+            "map": st.column_config.LinkColumn("map", display_text="On the map"),
+        },
+    )
+    st.caption("Sort by any column. Tallies marked ≥ have marks the source does not show.")
+
+
+def show_state(data: Dataset) -> None:
+    options = ["", *sorted(data.state_names, key=data.state_names.__getitem__)]
+    st.selectbox(
+        "State",
+        options,
+        key=STATE,
+        format_func=lambda usps: data.state_names.get(usps, "Choose a state…"),
+    )
+    usps = st.session_state[STATE]
+    if not usps:
+        return
+    cards = data.scorecards(usps)
+    if not cards:
+        st.info(
+            "qimap has no scored bill for this state yet. That does not mean none was introduced."
+        )
+        return
+    by_key = _cards(data)
+    shown: set[str] = set()
+    for card in cards:
+        chain = lineage(by_key, card.bill.bill_key)
+        if len(chain) > 1 and card.bill.bill_key not in shown:
+            shown.update(c.bill.bill_key for c in chain)
+            _show_lineage(chain)
+    for card in cards:
+        with st.container(border=True):
+            earlier = by_key.get(card.bill.predecessor_key or "")
+            show_scorecard(card, earlier.bill if earlier else None)
+
+
+def _show_lineage(chain: Sequence[Scorecard]) -> None:
+    names = " → ".join(
+        f"{escape_markdown(c.bill.display_name)} ({c.bill.year_introduced or '?'})" for c in chain
+    )
+    lines = [f"**Reintroduced: {names}**"]
+    for older, newer in itertools.pairwise(chain):
+        changes = changes_between(older, newer)
+        if not changes:
+            lines.append(f"- {escape_markdown(newer.bill.display_name)}: the same marks as before.")
+        for change in changes:
+            lines.append(
+                f"- {escape_markdown(change.criterion.label)}: {MARK_TEXT[change.before]} → "
+                f"{MARK_TEXT[change.after]} ({change.direction} in "
+                f"{escape_markdown(newer.bill.display_name)})"
+            )
+    st.markdown("\n".join(lines))
+
+
+def show_compare(data: Dataset) -> None:
+    by_key = _cards(data)
+    st.multiselect(
+        "Bills to compare",
+        sorted(
+            by_key, key=lambda k: (by_key[k].bill.state, -(by_key[k].bill.year_introduced or 0))
+        ),
+        key=BILLS,
+        format_func=lambda key: (
+            f"{by_key[key].bill.state} · {by_key[key].bill.display_name} "
+            f"({by_key[key].bill.year_introduced or 'year unknown'})"
+        ),
+        placeholder="Choose two or more bills",
+    )
+    chosen = [by_key[key] for key in st.session_state[BILLS] if key in by_key]
+    if len(chosen) < 2:
+        st.info("Choose two or more bills, from one state or several.")
+        return
+    heads = [f"{c.bill.state} {c.bill.display_name}" for c in chosen]
+    table = [
+        {
+            "criterion": "End tally",
+            **{h: c.end.label() for h, c in zip(heads, chosen, strict=True)},
+        },
+        {
+            "criterion": "Start tally",
+            **{h: c.start.label() for h, c in zip(heads, chosen, strict=True)},
+        },
+    ]
+    for row in compare(chosen):
+        cells = {h: _cell(cell) for h, cell in zip(heads, row.cells, strict=True)}
+        marker = " (differs)" if row.differs else ""
+        table.append({"criterion": f"{row.criterion.label}{marker}", **cells})
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.caption(
+        "⚠ = the page's mark and its own justification disagree · (law) = rests on current law."
+    )
+    for row in compare(chosen):
+        with st.expander(f"Evidence: {escape_markdown(row.criterion.label)}"):
+            for head, cell in zip(heads, row.cells, strict=True):
+                st.markdown(f"**{escape_markdown(head)}: {MARK_TEXT[cell.mark]}**")
+                if cell.score and cell.score.evidence_quote:
+                    st.markdown(quote_block(cell.score.evidence_quote))
+                if cell.score and cell.score.evidence_note:
+                    st.caption(escape_markdown(cell.score.evidence_note))
+
+
+def _cell(row: Row) -> str:
+    text = MARK_TEXT[row.mark]
+    if row.contradicted:
+        text += " ⚠"
+    if row.score and row.score.basis == Basis.CURRENT_LAW:
+        text += " (law)"
+    return text

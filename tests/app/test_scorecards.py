@@ -1,0 +1,69 @@
+"""The scorecards page through AppTest: overview, a state with lineage, comparisons, links."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import REPO
+
+PAGE = str(REPO / "pages" / "scorecards.py")
+
+
+def open_page(**params: str) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def test_overview_lists_every_state() -> None:
+    at = open_page()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert len(table) == 56
+    ma = table[table["state"] == "Massachusetts"].iloc[0]
+    assert (ma["latest bill"], ma["end"], ma["start"], ma["best score"]) == (
+        "SB 1004",
+        "2/4",
+        "2/5",
+        "5/9",
+    )
+    assert ma["scorecards"] == "bills?view=state&state=MA"
+    assert at.query_params["view"] == "overview"
+
+
+def test_state_view_shows_lineage_and_what_changed() -> None:
+    at = open_page(view="state", state="MA")
+    assert not at.exception
+    text = "\n".join(md.value for md in at.markdown)
+    assert "Reintroduced: SB 945 (2021) → SB 1004 (2023)" in text
+    assert (
+        "Ends Qualified Immunity for all public employees: ✓ Yes → ✗ No (weaker in SB 1004)" in text
+    )
+    assert [m.value for m in at.metric][:2] == ["2/4", "2/5"]
+
+
+def test_compare_from_a_link() -> None:
+    at = open_page(compare="MA-SB1004,CO-SB20-217,XX-NOPE")
+    assert not at.exception
+    assert at.radio[0].value == "compare"
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["criterion", "MA SB 1004", "CO SB 20-217"]
+    assert table.iloc[0]["MA SB 1004"] == "2/4"
+    rows = table.set_index("criterion")
+    assert (
+        rows.loc["Ends monetary caps on all public liability amounts (differs)", "CO SB 20-217"]
+        == "✓ Yes"
+    )
+    assert "(law)" in rows.loc["Starts disclosing public records (differs)", "MA SB 1004"]
+    assert at.query_params["compare"] == "MA-SB1004,CO-SB20-217"  # the unknown key is dropped
+
+
+def test_compare_needs_two_bills() -> None:
+    at = open_page(view="compare")
+    assert "two or more" in at.info[0].value
+
+
+def test_state_without_bills() -> None:
+    at = open_page(view="state", state="WY")
+    assert "no scored bill" in at.info[0].value
