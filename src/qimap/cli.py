@@ -20,7 +20,15 @@ import us
 from qimap.auth import hash_password
 from qimap.dataset import check_dataset, load_states
 from qimap.exports import cases_geojson, write_csv
-from qimap.importer import Prepared, load_from_store, prepare, prepare_page, publish, seed
+from qimap.importer import (
+    Prepared,
+    load_from_store,
+    prepare,
+    prepare_page,
+    prepare_together,
+    publish,
+    seed,
+)
 from qimap.schema import STATUS_LABELS
 from qimap.scoring import Scorecard
 from qimap.settings import Settings, load_settings
@@ -154,9 +162,8 @@ def _cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     store, states = open_store(settings)
     try:
         mapping = mapping_from_json(Path(args.mapping).read_text()) if args.mapping else None
-        files = [
-            prepare(Path(f).read_bytes(), f, store, states, args.table, mapping) for f in args.files
-        ]
+        uploads = [(Path(f).read_bytes(), f) for f in args.files]
+        files = prepare_together(uploads, store, states, args.table, mapping)
     except (DataError, OSError) as error:
         err.write(f"qimap: {error}\n")
         return EXIT_PROBLEMS

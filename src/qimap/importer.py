@@ -8,7 +8,7 @@ store can never hold a dataset the app would refuse to show.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from dataclasses import fields as dataclass_fields
 from datetime import date
@@ -97,9 +97,13 @@ def prepare(
     mapping: Mapping[str, str | None] | None = None,
     today: date | None = None,
     geocoder: Callable[[], GeocodeIndex] | None = None,
+    new_bills: Collection[str] = (),
 ) -> Prepared:
     """Read one upload (any common encoding and separator), map its columns to qimap's, and
-    check every row against the schema and against what the store holds."""
+    check every row against the schema and against what the store holds.
+
+    ``new_bills`` are the bill keys of a bills file published in the same batch, so a new
+    bill's scores can arrive with it."""
     raw, info = read_upload(data, file_name)
     raw = restore_neutralised(raw)
     spec = SPECS[table] if table else detect_table(raw.header)
@@ -115,7 +119,9 @@ def prepare(
     lost = {issue.row for issue in unplaced}  # their "latitude is empty" says less than ours
     issues = [i for i in issues if not (i.row in lost and i.column in {"latitude", "longitude"})]
     issues += unplaced
-    issues += list(_row_checks(records, spec, file_name, store, states, today or date.today()))
+    issues += list(
+        _row_checks(records, spec, file_name, store, states, today or date.today(), new_bills)
+    )
     bad_rows = {issue.row for issue in issues}
     good = [r for r in records if r[ROW] not in bad_rows]
     duplicates = likely_duplicates(good, store) if spec.name == "cases" else {}
@@ -150,6 +156,7 @@ def _row_checks(
     store: Store,
     states: StateLayer,
     today: date,
+    new_bills: Collection[str] = (),
 ) -> Iterable[Issue]:
     """Checks that need more than the row itself, reported on the row they concern."""
     if spec.name == "cases":
@@ -160,11 +167,14 @@ def _row_checks(
                 message = f"{when} is in the future; check the year"
                 yield Issue(file, record[ROW], "incident_date", message)
     elif spec.name == "scores":
-        bills = {key[0] for key in store.rows("bills")}
+        bills = {key[0] for key in store.rows("bills")} | set(new_bills)
         criteria = {key[0] for key in store.rows("rubric")}
         for record in records:
             if record["bill_key"] not in bills:
-                message = f"bill '{record['bill_key']}' is not stored yet; import its bill first"
+                message = (
+                    f"bill '{record['bill_key']}' is neither stored nor in the bills file "
+                    "uploaded with these scores; add it to that file"
+                )
                 yield Issue(file, record[ROW], "bill_key", message)
             if record["criterion_id"] not in criteria:
                 message = f"'{record['criterion_id']}' is not a rubric criterion"
@@ -181,6 +191,28 @@ def _row_checks(
                     f"'{record['bill_key']}' should start with its state, '{record['state']}-'"
                 )
                 yield Issue(file, record[ROW], "bill_key", message)
+
+
+def prepare_together(
+    uploads: Sequence[tuple[bytes, str]],
+    store: Store,
+    states: StateLayer,
+    table: str | None = None,
+    mapping: Mapping[str, str | None] | None = None,
+) -> list[Prepared]:
+    """Several files for one batch: bills files first, so scores may name their new bills."""
+    prepared: list[Prepared] = []
+    for data, name in sorted(uploads, key=lambda upload: _is_scores(upload[0], upload[1], table)):
+        new_bills = {row["bill_key"] for p in prepared if p.table == "bills" for row in p.rows}
+        prepared.append(prepare(data, name, store, states, table, mapping, new_bills=new_bills))
+    return prepared
+
+
+def _is_scores(data: bytes, name: str, table: str | None) -> bool:
+    if table:
+        return table == "scores"
+    raw, _ = read_upload(data, name)
+    return detect_table(raw.header).name == "scores"
 
 
 def publish(

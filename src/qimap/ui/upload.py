@@ -242,9 +242,15 @@ def show_scorecard_upload(settings: Settings, editor: str) -> None:
     try:
         if page is not None:
             files = prepare_page(page.getvalue().decode("utf-8"), page.name, store)
-        for upload, spec in ((bills, BILLS), (scores, SCORES)):
-            if upload is not None:
-                files.append(prepare(upload.getvalue(), upload.name, store, states, spec.name))
+        if bills is not None:
+            files.append(prepare(bills.getvalue(), bills.name, store, states, BILLS.name))
+        if scores is not None:
+            new_bills = {row["bill_key"] for f in files if f.table == "bills" for row in f.rows}
+            files.append(
+                prepare(
+                    scores.getvalue(), scores.name, store, states, SCORES.name, new_bills=new_bills
+                )
+            )
     except (DataError, ValueError, UnicodeDecodeError) as error:
         issues = (
             error.issues
