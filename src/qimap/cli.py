@@ -18,6 +18,7 @@ from typing import Any, TextIO
 import us
 
 from qimap.auth import hash_password
+from qimap.brief import render_brief
 from qimap.dataset import check_dataset, load_states
 from qimap.exports import cases_geojson, write_csv
 from qimap.importer import (
@@ -264,6 +265,19 @@ def _cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _cmd_brief(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    found = us.states.lookup(args.state)
+    target = Path(args.out)
+    fmt = target.suffix.lower().lstrip(".")
+    if found is None or fmt not in {"pdf", "png"}:
+        err.write("qimap: give a state (e.g. MA) and an --out file ending in .pdf or .png.\n")
+        return EXIT_USAGE
+    store, states = open_store(load_settings())
+    render_brief(load_from_store(store, states), found.abbr, target, fmt)
+    out.write(f"Wrote {target}\n")
+    return EXIT_OK
+
+
 def _cmd_hash_password(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     password = sys.stdin.readline().rstrip("\n") if args.stdin else getpass.getpass("Password: ")
     if len(password) < 12:
@@ -321,6 +335,10 @@ def build_parser() -> argparse.ArgumentParser:
     pages.add_argument("--dry-run", action="store_true", help="check and report, publish nothing")
     pages.add_argument("--editor", default=editor, help=f"who is importing (default: {editor})")
     pages.set_defaults(handler=_cmd_import_scorecards)
+    brief = commands.add_parser("brief", help="a one-page state brief to print or send")
+    brief.add_argument("state", help="state code or name, e.g. MA")
+    brief.add_argument("--out", required=True, help="FILE.pdf or FILE.png")
+    brief.set_defaults(handler=_cmd_brief)
     hasher = commands.add_parser("hash-password", help="make an editor's password hash")
     hasher.add_argument("--stdin", action="store_true", help="read the password from stdin")
     hasher.set_defaults(handler=_cmd_hash_password)

@@ -158,3 +158,17 @@ def test_import_scorecards_adds_a_state_page_and_keeps_editors_words(tmp_path: P
     assert run("import", str(edited), "--editor", "ann")[0] == 0
     code, out, _ = run("import-scorecards", str(page), "--dry-run")
     assert "new 0, updated 0, unchanged 10" in out
+
+
+@pytest.mark.parametrize("suffix", ["pdf", "png"])
+def test_brief_is_written(tmp_path: Path, suffix: str) -> None:
+    target = tmp_path / f"ma.{suffix}"
+    code, out, _ = run("brief", "MA", "--out", str(target))
+    assert out.startswith("Wrote ")
+    assert code == 0
+    assert target.stat().st_size > 10_000
+    assert target.read_bytes()[:4] == (b"%PDF" if suffix == "pdf" else b"\x89PNG")
+
+
+def test_brief_needs_a_known_format(tmp_path: Path) -> None:
+    assert run("brief", "MA", "--out", str(tmp_path / "ma.docx"))[0] == 2

@@ -1,0 +1,438 @@
+"""A one-page printable state brief (PDF or PNG), drawn offline with matplotlib.
+
+The page holds a static map of the state with its case studies numbered, each bill's scorecard
+(every mark as a symbol *and* a word, so it reads in black and white), up to three local
+stories and where to contact legislators. Everything is plain text drawn by matplotlib with
+maths parsing off, so data is never interpreted; long text is wrapped, and what does not fit
+its box is cut with "…".
+
+The text builders (:func:`brief_lines`, :func:`story_lines`, ...) and the layout helpers
+(:func:`wrap`, :func:`fit_lines`) are pure, so tests can check them without rendering.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import PathPatch
+from matplotlib.path import Path as MplPath
+from shapely.affinity import translate
+from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry.base import BaseGeometry
+from shapely.geometry.polygon import orient
+
+from qimap.cases import ALLEGATIONS_NOTE, format_incident_date
+from qimap.dataset import Dataset
+from qimap.schema import OUTCOME_LABELS, STATUS_LABELS, Case, Mark
+from qimap.scoring import Scorecard
+
+FORMATS = ("pdf", "png")
+PNG_DPI = 150
+PAGE_W, PAGE_H = 8.5, 11.0  # US Letter portrait, inches
+MARGIN = 0.45
+FONT = "DejaVu Sans"  # shipped with matplotlib; has ✓ ✗ ½ ≥ …
+LEADING = 1.22  # line height as a multiple of the font size
+CHAR_EM = 0.56  # DejaVu Sans' mean character width, as a fraction of the font size
+MARK_COLUMN = 0.85  # inches kept for "✓ Yes" before a criterion's label
+MAX_STORIES = 3
+SUMMARY_CHARS = 200
+ELLIPSIS = "…"
+
+MARK_TEXT: dict[Mark, str] = {
+    Mark.YES: "✓ Yes",
+    Mark.NO: "✗ No",
+    Mark.PARTIAL: "½ Partly",
+    Mark.UNKNOWN: "? Unknown",
+}
+
+SOURCE_LINE = "Source: endqi.org scorecards; qimap"
+NO_CONTACT = "Find your state legislators on your legislature's website."
+
+
+# --- text builders (pure) --------------------------------------------------------------------
+
+
+def page_title(state_name: str) -> str:
+    return f"{state_name}: ending qualified immunity"
+
+
+def bill_heading(card: Scorecard) -> str:
+    """ "SB 1004 · 2023 · Pending" (bill id or "Unnamed bill", year, status)."""
+    bill = card.bill
+    parts = [bill.bill_id or "Unnamed bill"]
+    parts.append(str(bill.year_introduced) if bill.year_introduced else "Year unknown")
+    parts.append(STATUS_LABELS[bill.status])
+    return " · ".join(parts)
+
+
+def tally_line(card: Scorecard) -> str:
+    return f"End criteria met: {card.end.label()}   ·   Start criteria met: {card.start.label()}"
+
+
+def mark_text(mark: Mark) -> str:
+    """Symbol and word, never a colour alone: "✓ Yes", "✗ No", "½ Partly", "? Unknown"."""
+    return MARK_TEXT[mark]
+
+
+def criterion_rows(card: Scorecard) -> list[tuple[str, str]]:
+    """(mark text, criterion label) for the nine criteria, End group first."""
+    return [(mark_text(row.mark), row.criterion.label) for row in card.rows]
+
+
+def brief_lines(card: Scorecard) -> list[str]:
+    """The bill's scorecard as plain lines: heading, tallies, one line per criterion, notes."""
+    lines = [bill_heading(card), tally_line(card)]
+    lines += [f"{mark}  {label}" for mark, label in criterion_rows(card)]
+    lines += [f"Note: {flag.message}" for flag in card.flags]
+    return lines
+
+
+def no_bills_text(state_name: str) -> str:
+    return (
+        f"No bills on record: the endqi.org scorecards list no bill to end qualified immunity "
+        f"in {state_name}."
+    )
+
+
+def excerpt(text: str, limit: int = SUMMARY_CHARS) -> str:
+    """The first ``limit`` characters, cut at a word where possible, with "…" when cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut[limit // 2 :]:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:.") + ELLIPSIS
+
+
+def story_cases(cases: Iterable[Case], state: str) -> list[Case]:
+    """The state's cases in map-number order: newest decision first, then by title."""
+    own = [case for case in cases if case.state == state]
+    return sorted(own, key=lambda case: (-case.decision_year, case.title, case.case_id))
+
+
+def story_lines(case: Case, number: int) -> list[str]:
+    """Numbered title, "date · city", outcome label, the start of the summary."""
+    return [
+        f"{number}. {case.title}",
+        f"{format_incident_date(case.incident_date)} · {case.city}",
+        f"Outcome: {OUTCOME_LABELS[case.outcome]} ({case.decision_year})",
+        excerpt(case.summary),
+    ]
+
+
+def contact_line(state: str, contacts: Mapping[str, str] | None = None) -> str:
+    url = (contacts or {}).get(state)
+    return f"Contact your state legislators: {url}" if url else NO_CONTACT
+
+
+def footer_lines(state: str, contacts: Mapping[str, str] | None = None) -> list[str]:
+    return [contact_line(state, contacts), SOURCE_LINE]
+
+
+# --- layout helpers (pure) -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One logical line of text; ``prefix`` (a mark) is drawn in its own column."""
+
+    text: str
+    size: float = 8.0
+    bold: bool = False
+    italic: bool = False
+    indent: float = 0.0  # inches
+    prefix: str = ""
+    gap_before: float = 0.0  # inches
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    """A physical line: where it goes in its box (inches from the box's top-left)."""
+
+    x: float
+    y: float
+    text: str
+    line: Line
+    prefix: str = ""
+
+
+def chars_per_line(width_in: float, size: float) -> int:
+    return max(8, int(width_in * 72 / (size * CHAR_EM)))
+
+
+def line_height(size: float) -> float:
+    return size * LEADING / 72
+
+
+def wrap(text: str, width_in: float, size: float) -> list[str]:
+    """Wrap to the box width; overlong words are broken, so nothing runs off the page."""
+    return textwrap.wrap(text, chars_per_line(width_in, size), break_long_words=True) or [""]
+
+
+def fit_lines(lines: Sequence[Line], width: float, height: float) -> list[Placed]:
+    """Wrap and stack lines top-down inside a box; what does not fit is cut with "…"."""
+    placed: list[Placed] = []
+    y = 0.0
+    for line in lines:
+        text_x = line.indent + (MARK_COLUMN if line.prefix else 0.0)
+        pieces = wrap(line.text, width - text_x, line.size)
+        y += line.gap_before
+        for index, piece in enumerate(pieces):
+            step = line_height(line.size)
+            if y + step > height + 1e-9:
+                return _cut(placed, width)
+            prefix = line.prefix if index == 0 else ""
+            placed.append(Placed(text_x, y, piece, line, prefix))
+            y += step
+    return placed
+
+
+def _cut(placed: list[Placed], width: float) -> list[Placed]:
+    """Mark the last line that fits with "…" (shortened so the mark still fits the box)."""
+    if not placed:
+        return placed
+    last = placed[-1]
+    room = chars_per_line(width - last.x, last.line.size) - 2
+    text = last.text if len(last.text) <= room else last.text[:room]
+    placed[-1] = Placed(last.x, last.y, text.rstrip() + " " + ELLIPSIS, last.line, last.prefix)
+    return placed
+
+
+def scorecard_block(card: Scorecard, first: bool = False) -> list[Line]:
+    heading, tallies, *_ = brief_lines(card)
+    lines = [
+        Line(heading, size=9.5, bold=True, gap_before=0.0 if first else 0.1),
+        Line(tallies, size=8, bold=True),
+    ]
+    lines += [Line(label, size=7.5, prefix=mark) for mark, label in criterion_rows(card)]
+    lines += [Line(f"Note: {f.message}", size=7, italic=True) for f in card.flags]
+    return lines
+
+
+def scorecards_block(cards: Sequence[Scorecard], state_name: str) -> list[Line]:
+    header = Line("Bills and their scorecards", size=11, bold=True)
+    if not cards:
+        return [header, Line(no_bills_text(state_name), size=9, gap_before=0.05)]
+    lines = [header]
+    for index, card in enumerate(cards):
+        lines += scorecard_block(card, first=index == 0)
+    return lines
+
+
+def stories_block(cases: Sequence[Case], state_name: str) -> list[Line]:
+    header = Line("Local stories", size=11, bold=True)
+    if not cases:
+        return [header, Line(f"No case studies from {state_name} yet.", size=8.5)]
+    lines = [header]
+    for number, case in enumerate(cases[:MAX_STORIES], start=1):
+        title, when, outcome, summary = story_lines(case, number)
+        lines += [
+            Line(title, size=9, bold=True, gap_before=0.0 if number == 1 else 0.08),
+            Line(when, size=7.5),
+            Line(outcome, size=7.5, bold=True),
+            Line(summary, size=7.5),
+        ]
+    if len(cases) > MAX_STORIES:
+        more = f"Cases {MAX_STORIES + 1}–{len(cases)} on the map are in the qimap app."
+        lines.append(Line(more, size=7, italic=True, gap_before=0.05))
+    lines.append(Line(ALLEGATIONS_NOTE, size=7, italic=True, gap_before=0.08))
+    return lines
+
+
+# --- map geometry (pure) ---------------------------------------------------------------------
+
+
+def polygons(geometry: BaseGeometry) -> list[Polygon]:
+    if isinstance(geometry, Polygon):
+        return [geometry]
+    if isinstance(geometry, MultiPolygon):
+        return list(geometry.geoms)
+    return [g for part in getattr(geometry, "geoms", []) for g in polygons(part)]
+
+
+def unwrap_parts(parts: Iterable[Polygon]) -> list[Polygon]:
+    """Parts east of 180° (Alaska's western Aleutians) moved to negative longitudes."""
+    return [translate(p, xoff=-360) if p.bounds[0] > 0 else p for p in parts]
+
+
+def unwrap_lon(lon: float) -> float:
+    return lon - 360 if lon > 0 else lon
+
+
+def polygon_path(part: Polygon) -> MplPath:
+    """A path with the exterior anticlockwise and holes clockwise, so holes stay empty."""
+    part = orient(part, 1.0)
+    rings = [part.exterior, *part.interiors]
+    return MplPath.make_compound_path(*(MplPath(list(ring.coords), closed=True) for ring in rings))
+
+
+def marker_offsets(
+    points: Sequence[tuple[float, float]], span: float, radius: float = 11.0
+) -> list[tuple[float, float]]:
+    """Offsets in points so markers at (nearly) the same place fan out instead of hiding."""
+    near = 0.03 * span
+    groups: list[list[int]] = []
+    for index, (x, y) in enumerate(points):
+        for group in groups:
+            gx, gy = points[group[0]]
+            if abs(gx - x) <= near and abs(gy - y) <= near:
+                group.append(index)
+                break
+        else:
+            groups.append([index])
+    offsets = [(0.0, 0.0)] * len(points)
+    for group in groups:
+        if len(group) == 1:
+            continue
+        ring = radius * (1 + len(group) / 8)
+        for k, index in enumerate(group):
+            angle = math.pi / 2 - 2 * math.pi * k / len(group)
+            offsets[index] = (ring * math.cos(angle), ring * math.sin(angle))
+    return offsets
+
+
+# --- drawing ---------------------------------------------------------------------------------
+
+
+def _text(fig: Figure, x_in: float, y_in: float, text: str, **style: object) -> None:
+    """Plain text at inches from the page's top-left; maths parsing off, so "$" is literal."""
+    fig.text(
+        x_in / PAGE_W,
+        1 - y_in / PAGE_H,
+        text,
+        fontfamily=FONT,
+        va="top",
+        parse_math=False,
+        **style,  # type: ignore[arg-type]
+    )
+
+
+def draw_box(fig: Figure, lines: Sequence[Line], x: float, y: float, w: float, h: float) -> None:
+    for item in fit_lines(lines, w, h):
+        style = {
+            "fontsize": item.line.size,
+            "fontweight": "bold" if item.line.bold else "normal",
+            "fontstyle": "italic" if item.line.italic else "normal",
+        }
+        if item.prefix:
+            _text(
+                fig, x + item.line.indent, y + item.y, item.prefix, **style | {"fontweight": "bold"}
+            )
+        _text(fig, x + item.x, y + item.y, item.text, **style)
+
+
+def draw_map(ax: Axes, geometry: BaseGeometry, cases: Sequence[Case], unwrap: bool) -> None:
+    parts = polygons(geometry)
+    if unwrap:
+        parts = unwrap_parts(parts)
+    for part in parts:
+        ax.add_patch(
+            PathPatch(polygon_path(part), facecolor="#dddddd", edgecolor="black", linewidth=0.6)
+        )
+    xs = [x for p in parts for x in (p.bounds[0], p.bounds[2])]
+    ys = [y for p in parts for y in (p.bounds[1], p.bounds[3])]
+    span = max(max(xs) - min(xs), max(ys) - min(ys), 1e-6)
+    pad = 0.04 * span
+    ax.set_xlim(min(xs) - pad, max(xs) + pad)
+    ax.set_ylim(min(ys) - pad, max(ys) + pad)
+    mid_lat = (min(ys) + max(ys)) / 2
+    ax.set_aspect(1 / max(math.cos(math.radians(mid_lat)), 0.2), adjustable="box")
+    ax.set_axis_off()
+    points = [(unwrap_lon(c.longitude) if unwrap else c.longitude, c.latitude) for c in cases]
+    for number, ((px, py), (dx, dy)) in enumerate(
+        zip(points, marker_offsets(points, span), strict=True), start=1
+    ):
+        ax.plot([px], [py], marker="o", markersize=2.5, color="black")
+        ax.annotate(
+            str(number),
+            xy=(px, py),
+            xytext=(dx, dy),
+            textcoords="offset points",
+            ha="center",
+            va="center",
+            fontsize=7,
+            fontweight="bold",
+            fontfamily=FONT,
+            color="white",
+            parse_math=False,
+            bbox={"boxstyle": "circle,pad=0.25", "facecolor": "black", "edgecolor": "black"},
+            arrowprops=(
+                {"arrowstyle": "-", "color": "black", "linewidth": 0.6} if (dx or dy) else None
+            ),
+        )
+
+
+def build_brief(data: Dataset, state: str, contacts: Mapping[str, str] | None = None) -> Figure:
+    """The brief as a matplotlib Figure (Agg canvas; no pyplot, no global state)."""
+    if state not in data.state_names:
+        raise ValueError(f"unknown state: {state!r}")
+    name = data.state_names[state]
+    cases = story_cases(data.cases, state)
+    fig = Figure(figsize=(PAGE_W, PAGE_H))
+    FigureCanvasAgg(fig)
+    width = PAGE_W - 2 * MARGIN
+
+    _text(fig, MARGIN, MARGIN, page_title(name), fontsize=18, fontweight="bold")
+    subtitle = "A one-page state brief: bills scored by endqi.org, and local case studies."
+    _text(fig, MARGIN, MARGIN + 0.36, subtitle, fontsize=9)
+    fig.add_artist(_rule(MARGIN + 0.62))
+
+    # upper band: map (left) and stories (right)
+    top, band = MARGIN + 0.75, 3.4
+    map_w = 3.3
+    ax = fig.add_axes(
+        (MARGIN / PAGE_W, 1 - (top + band - 0.25) / PAGE_H, map_w / PAGE_W, (band - 0.3) / PAGE_H)
+    )
+    draw_map(ax, data.states.areas[state], cases, unwrap=state == "AK")
+    legend = "Black numbered circles: case studies (see Local stories)." if cases else ""
+    draw_box(fig, [Line(legend, size=7, italic=True)], MARGIN, top + band - 0.22, map_w, 0.3)
+    stories_x = MARGIN + map_w + 0.25
+    draw_box(fig, stories_block(cases, name), stories_x, top, PAGE_W - MARGIN - stories_x, band)
+    fig.add_artist(_rule(top + band + 0.1))
+
+    # scorecards
+    cards_top = top + band + 0.22
+    footer_top = PAGE_H - MARGIN - 0.42
+    cards = data.scorecards(state)
+    draw_box(
+        fig, scorecards_block(cards, name), MARGIN, cards_top, width, footer_top - cards_top - 0.1
+    )
+
+    # footer
+    fig.add_artist(_rule(footer_top - 0.05))
+    contact, source = footer_lines(state, contacts)
+    footer = [Line(contact, size=9, bold=True), Line(source, size=7.5)]
+    draw_box(fig, footer, MARGIN, footer_top, width, 0.42)
+    return fig
+
+
+def _rule(y_in: float) -> Line2D:
+    y = 1 - y_in / PAGE_H
+    return Line2D([MARGIN / PAGE_W, 1 - MARGIN / PAGE_W], [y, y], color="black", linewidth=0.5)
+
+
+def render_brief(
+    data: Dataset,
+    state: str,
+    out: Path | BinaryIO,
+    fmt: str = "pdf",
+    contacts: Mapping[str, str] | None = None,
+) -> None:
+    """Write the state's one-page brief (US Letter portrait) as "pdf" or "png" (150 dpi)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    fig = build_brief(data, state, contacts)
+    metadata = {"Title": page_title(data.state_names[state]), "Creator": "qimap"}
+    if fmt == "png":
+        metadata = {"Title": metadata["Title"], "Software": "qimap"}
+    fig.savefig(out, format=fmt, dpi=PNG_DPI, metadata=metadata)

@@ -1,0 +1,81 @@
+"""Evaluate a bill: answer the nine criteria, see the scorecard live, download importable CSVs."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from qimap.dataset import Dataset
+from qimap.evaluate import Answer, Evaluation, problems, scorecard, to_csv
+from qimap.schema import STATUS_LABELS, Basis, Group, Mark, Status
+from qimap.ui.markdown import escape_markdown
+from qimap.ui.scorecard import MARK_TEXT, show_scorecard
+
+MARKS = [Mark.YES, Mark.PARTIAL, Mark.NO, Mark.UNKNOWN]
+BASES = {None: "not said", Basis.BILL: "the bill's text", Basis.CURRENT_LAW: "current state law"}
+
+
+def read_form(data: Dataset) -> Evaluation:
+    """The form, drawn in the main area; returns what it holds now."""
+    left, middle, right = st.columns(3)
+    states = sorted(data.state_names, key=data.state_names.__getitem__)
+    state = left.selectbox(
+        "State", states, format_func=data.state_names.__getitem__, key="ev_state"
+    )
+    bill_id = middle.text_input("Bill id", placeholder="e.g. SB 1004", key="ev_bill")
+    year = right.number_input("Year introduced", 1900, 2100, 2025, key="ev_year")
+    status = st.selectbox(
+        "Status", list(Status), format_func=STATUS_LABELS.__getitem__, key="ev_status"
+    )
+    summary = st.text_area("What the bill does, in your own words", key="ev_summary")
+    source = st.text_input("Link to the bill (http or https)", key="ev_source")
+    answers = []
+    for group, title in (
+        (Group.END, "End qualified immunity"),
+        (Group.START, "Start accountability"),
+    ):
+        st.subheader(title)
+        for criterion in (c for c in data.rubric if c.group == group):
+            with st.container(border=True):
+                key = criterion.criterion_id
+                mark = st.radio(
+                    escape_markdown(criterion.label),
+                    MARKS,
+                    format_func=MARK_TEXT.__getitem__,
+                    horizontal=True,
+                    index=3,
+                    key=f"ev_mark_{key}",
+                )
+                quote = st.text_area(
+                    "Quotation from the bill or law", key=f"ev_quote_{key}", height=68
+                )
+                note = st.text_input(
+                    "Your note (why it meets the standard or not)", key=f"ev_note_{key}"
+                )
+                basis = st.selectbox(
+                    "Based on", list(BASES), format_func=BASES.__getitem__, key=f"ev_basis_{key}"
+                )
+                answers.append(Answer(key, mark, quote, note, basis))
+    return Evaluation(state, bill_id, int(year), status, summary, tuple(answers), source)
+
+
+def show_result(evaluation: Evaluation, data: Dataset) -> None:
+    """The live scorecard, what is missing, and the downloads once nothing is."""
+    with st.sidebar:
+        st.header("Live scorecard")
+        show_scorecard(scorecard(evaluation, data.rubric))
+    missing = problems(evaluation, data.rubric, data.state_names)
+    if missing:
+        st.warning(
+            "Before downloading:\n\n" + "\n".join(f"- {escape_markdown(p)}" for p in missing),
+            icon="📝",
+        )
+        return
+    bills_csv, scores_csv = to_csv(evaluation, data.rubric)
+    st.success("Ready. An editor can import both files together on the Upload page.", icon="✅")
+    left, right = st.columns(2)
+    left.download_button(
+        "Download bills CSV", bills_csv, "qimap-bill.csv", "text/csv", key="ev_bills"
+    )
+    right.download_button(
+        "Download scores CSV", scores_csv, "qimap-scores.csv", "text/csv", key="ev_scores"
+    )

@@ -1,0 +1,204 @@
+"""The printable state brief: real PDF/PNG output, its text, and hostile text kept literal."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+from matplotlib.image import imread
+from pypdf import PdfReader
+
+from qimap.brief import (
+    NO_CONTACT,
+    PAGE_H,
+    PAGE_W,
+    PNG_DPI,
+    SOURCE_LINE,
+    Line,
+    brief_lines,
+    excerpt,
+    fit_lines,
+    line_height,
+    render_brief,
+    story_cases,
+    story_lines,
+    unwrap_parts,
+)
+from qimap.dataset import Dataset, case_from_record
+from qimap.schema import CASES, Mark
+from qimap.validate import parse_row
+from tests.conftest import HOSTILE_HTML, HOSTILE_JINJA, hostile_case
+
+
+def hostile(**overrides: str):
+    record, issues = parse_row(hostile_case(**overrides), CASES, "test.csv", 2)
+    assert issues == []
+    return case_from_record(record)
+
+
+def pdf_text(source: Path | bytes) -> str:
+    reader = PdfReader(source if isinstance(source, Path) else io.BytesIO(source))
+    assert len(reader.pages) == 1
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_massachusetts_pdf_has_title_bill_and_tallies(bundled: Dataset, tmp_path: Path) -> None:
+    out = tmp_path / "ma.pdf"
+    render_brief(bundled, "MA", out)
+    assert out.read_bytes().startswith(b"%PDF-")
+    box = PdfReader(out).pages[0].mediabox
+    assert (float(box.width), float(box.height)) == (PAGE_W * 72, PAGE_H * 72)
+    text = pdf_text(out)
+    assert "Massachusetts: ending qualified immunity" in text
+    assert "SB 1004" in text
+    assert "2/4" in text
+    assert "2/5" in text
+    assert "✓ Yes" in text
+    assert "✗ No" in text
+    first = story_cases(bundled.cases, "MA")[0]
+    assert f"1. {first.title}" in text  # stories are numbered like the map's markers
+    assert NO_CONTACT in text
+    assert SOURCE_LINE in text
+
+
+def test_every_massachusetts_bill_fits_on_the_page(bundled: Dataset, tmp_path: Path) -> None:
+    out = tmp_path / "ma.pdf"
+    render_brief(bundled, "MA", out)
+    text = pdf_text(out)
+    for card in bundled.scorecards("MA"):
+        assert card.bill.bill_id in text
+    # the last criterion of the last bill is drawn, not cut off
+    assert text.count("Starts disclosing public records") == len(bundled.scorecards("MA"))
+
+
+def test_contact_url_is_printed_when_given(bundled: Dataset) -> None:
+    out = io.BytesIO()
+    render_brief(
+        bundled, "MA", out, contacts={"MA": "https://malegislature.gov/Search/FindMyLegislator"}
+    )
+    text = pdf_text(out.getvalue())
+    assert (
+        "Contact your state legislators: https://malegislature.gov/Search/FindMyLegislator" in text
+    )
+    assert NO_CONTACT not in text
+
+
+def test_png_is_letter_at_150_dpi_and_not_blank(bundled: Dataset, tmp_path: Path) -> None:
+    out = tmp_path / "ma.png"
+    render_brief(bundled, "MA", out, fmt="png")
+    pixels = imread(out)
+    assert pixels.shape[:2] == (int(PAGE_H * PNG_DPI), int(PAGE_W * PNG_DPI))
+    grey = pixels[..., :3].mean(axis=2)
+    assert grey.var() > 0.01
+    assert (grey < 0.2).mean() > 0.01  # real black ink, not a faint page
+
+
+def test_state_without_bills_says_so(bundled: Dataset, tmp_path: Path) -> None:
+    assert bundled.scorecards("WY") == []
+    out = tmp_path / "wy.pdf"
+    render_brief(bundled, "WY", out)
+    text = " ".join(pdf_text(out).split())
+    assert "Wyoming: ending qualified immunity" in text
+    assert "No bills on record" in text
+    assert "Wyoming." in text
+
+
+def test_hostile_text_is_drawn_literally(bundled: Dataset) -> None:
+    data = dataclasses.replace(bundled, cases=(hostile(),))
+    out = io.BytesIO()
+    render_brief(data, "MA", out)
+    text = pdf_text(out.getvalue())
+    assert f"1. {HOSTILE_HTML} {HOSTILE_JINJA}" in text
+    assert "<script>alert(2)</script>" in text
+
+
+def test_dollar_signs_are_not_parsed_as_maths(bundled: Dataset) -> None:
+    # valid maths would be typeset (and change the text); broken maths could raise
+    case = hostile(title=r"Costs $\frac{1}{2}$ or $x^2$", summary=r"Paid $100 $\bad{ ok$")
+    data = dataclasses.replace(bundled, cases=(case,))
+    for fmt in ("pdf", "png"):
+        render_brief(data, "MA", io.BytesIO(), fmt=fmt)
+    out = io.BytesIO()
+    render_brief(data, "MA", out)
+    text = pdf_text(out.getvalue())
+    assert r"1. Costs $\frac{1}{2}$ or $x^2$" in text
+    assert r"Paid $100 $\bad{ ok$" in text
+
+
+def test_alaska_renders(bundled: Dataset, tmp_path: Path) -> None:
+    out = tmp_path / "ak.png"
+    render_brief(bundled, "AK", out, fmt="png")
+    assert imread(out).shape[:2] == (1650, 1275)
+
+
+def test_bad_format_and_state_are_refused(bundled: Dataset) -> None:
+    with pytest.raises(ValueError, match="format"):
+        render_brief(bundled, "MA", io.BytesIO(), fmt="svg")
+    with pytest.raises(ValueError, match="unknown state"):
+        render_brief(bundled, "ZZ", io.BytesIO())
+
+
+# --- pure helpers ----------------------------------------------------------------------------
+
+
+def test_brief_lines_show_symbol_and_word(bundled: Dataset) -> None:
+    card = next(c for c in bundled.scorecards("MA") if c.bill.bill_id == "SB 1004")
+    lines = brief_lines(card)
+    assert lines[0] == "SB 1004 · 2023 · Pending"
+    assert "2/4" in lines[1]
+    assert "2/5" in lines[1]
+    marks = lines[2:11]
+    assert len(marks) == 9
+    words = {
+        Mark.YES: "✓ Yes",
+        Mark.NO: "✗ No",
+        Mark.PARTIAL: "½ Partly",
+        Mark.UNKNOWN: "? Unknown",
+    }
+    for line, row in zip(marks, card.rows, strict=True):
+        assert line.startswith(words[row.mark])
+        assert line.endswith(row.criterion.label)
+
+
+def test_unnamed_bill_and_unknown_marks(bundled: Dataset) -> None:
+    card = bundled.scorecards("MA")[0]
+    bill = dataclasses.replace(card.bill, bill_id=None, year_introduced=None)
+    row = dataclasses.replace(card.end_rows[0], score=None)  # no score: unknown
+    odd = dataclasses.replace(card, bill=bill, end_rows=(row, *card.end_rows[1:]))
+    lines = brief_lines(odd)
+    assert lines[0].startswith("Unnamed bill · Year unknown")
+    assert lines[2].startswith("? Unknown")
+
+
+def test_story_lines_number_and_shorten() -> None:
+    case = hostile(summary="word " * 100)
+    title, when, outcome, summary = story_lines(case, 2)
+    assert title == f"2. {HOSTILE_HTML} {HOSTILE_JINJA}"
+    assert when == "2 Jan 2020 · Boston"
+    assert outcome.startswith("Outcome: Immunity denied")
+    assert summary.endswith("…")
+    assert len(summary) <= 200
+    assert excerpt("short") == "short"
+
+
+def test_fit_lines_wraps_and_cuts_with_ellipsis() -> None:
+    long = Line("x" * 2000, size=8)  # one unbreakable word: must still wrap
+    placed = fit_lines([long], width=3.0, height=1.0)
+    assert len(placed) > 1
+    assert placed[-1].y + line_height(8) <= 1.0 + 1e-9
+    assert placed[-1].text.endswith("…")
+    assert all(len(p.text) <= 60 for p in placed)
+    short = fit_lines([Line("fits")], width=3.0, height=1.0)
+    assert [p.text for p in short] == ["fits"]
+
+
+def test_alaska_parts_east_of_180_move_west() -> None:
+    from shapely.geometry import box
+
+    moved = unwrap_parts([box(172, 52, 174, 53), box(-170, 60, -140, 70)])
+    assert moved[0].bounds[0] == pytest.approx(-188)
+    assert moved[1].bounds[0] == pytest.approx(-170)
+    assert np.isfinite(moved[0].area)
