@@ -75,7 +75,7 @@ def show_overview(data: Dataset, settings: object) -> None:
                 "standing": STANDING_STYLES[row.standing].label,
                 "bills": row.bills,
                 "latest bill": row.latest.bill.display_name if row.latest else "",
-                "year": row.latest.bill.year_introduced if row.latest else None,
+                "year": str(row.latest.bill.year_introduced or "") if row.latest else "",
                 "status": STATUS_LABELS[row.latest.bill.status] if row.latest else "",
                 "end": row.latest.end.short_label() if row.latest else "",
                 "start": row.latest.start.short_label() if row.latest else "",
