@@ -19,7 +19,7 @@ import us
 
 from qimap.auth import hash_password
 from qimap.brief import render_brief
-from qimap.dataset import check_dataset, load_states
+from qimap.dataset import check_dataset, load_states, read_table
 from qimap.exports import cases_geojson, write_csv
 from qimap.importer import (
     Prepared,
@@ -30,7 +30,8 @@ from qimap.importer import (
     publish,
     seed,
 )
-from qimap.schema import STATUS_LABELS
+from qimap.relevance import read_links
+from qimap.schema import RUBRIC, STATUS_LABELS
 from qimap.scoring import Scorecard
 from qimap.settings import Settings, load_settings
 from qimap.sources import DataError
@@ -123,6 +124,10 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             plan=store.plan({prepared.table: prepared.rows}),
         )
     issues = check_dataset(path, geo_dir)
+    try:
+        read_links(path, _rubric_ids(path))
+    except DataError as error:
+        issues += error.issues
     for issue in issues:
         err.write(f"{issue}\n")
     if issues:
@@ -130,6 +135,11 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         return EXIT_PROBLEMS
     out.write(f"OK: {path} and {geo_dir} are valid.\n")
     return EXIT_OK
+
+
+def _rubric_ids(data_dir: Path) -> list[str]:
+    rows, _ = read_table(data_dir / RUBRIC.filename, RUBRIC)
+    return [row["criterion_id"] for row in rows]
 
 
 def open_store(settings: Settings) -> tuple[Store, StateLayer]:

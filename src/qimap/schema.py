@@ -468,4 +468,30 @@ CASES = TableSpec(
     ),
 )
 
-TABLES: tuple[TableSpec, ...] = (RUBRIC, BILLS, SCORES, CASES)
+
+@accepts(f"one of: {', '.join(CATEGORY_LABELS)}")
+def parse_category(value: str) -> str:
+    value = value.strip()
+    if value not in CATEGORY_LABELS:
+        raise ValueError(f"'{value}' is not a category; use one of: {', '.join(CATEGORY_LABELS)}")
+    return value
+
+
+# Editorial, kept as data: which rubric criteria a kind of case shows the need for.
+CATEGORY_CRITERIA = TableSpec(
+    name="category_criteria",
+    filename="category_criteria.csv",
+    key=("category", "criterion_id"),
+    columns=(
+        Column("category", parse_category, "A case category.", example="failure_to_intervene"),
+        Column(
+            "criterion_id",
+            parse_identifier,
+            "A rubric criterion that would help in such cases.",
+            example="start_failure_to_intervene",
+        ),
+        Column("why", parse_text, "One sentence, in qimap's own words."),
+    ),
+)
+
+TABLES: tuple[TableSpec, ...] = (RUBRIC, BILLS, SCORES, CASES, CATEGORY_CRITERIA)

@@ -241,3 +241,12 @@ def test_app_entry_point_routes_to_the_explorer(fake_map: FakeMap) -> None:
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
     assert not at.exception
     assert at.title[0].value == "Qualified immunity where you live"
+
+
+def test_a_case_shows_what_its_states_bills_would_change(fake_map: FakeMap) -> None:
+    at = open_page(case="glik-v-cunniffe")
+    text = sidebar_text(at)
+    assert "What MA's bills would change" in text
+    assert "Ends Qualified Immunity for all public employees: SB 1004 ✗ No" in text
+    captions = " ".join(c.value for c in at.sidebar.caption)
+    assert "Local cases that show why this matters: Glik v\\. Cunniffe" in captions

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import streamlit as st
 
 from qimap.cases import ALLEGATIONS_NOTE, category_labels, format_incident_date, outcome_label
+from qimap.relevance import Addressed
 from qimap.schema import PRECISION_LABELS, Case, Precision
 from qimap.ui.markdown import escape_markdown, markdown_link
+from qimap.ui.scorecard import MARK_TEXT
 
 
-def show_case(case: Case) -> None:
+def show_case(case: Case, addressed: Sequence[Addressed] = ()) -> None:
     st.markdown(f"### {escape_markdown(case.title)}")
     st.markdown(
         f"{escape_markdown(format_incident_date(case.incident_date))} · "
@@ -21,5 +25,17 @@ def show_case(case: Case) -> None:
         st.caption(f"Map point: {PRECISION_LABELS[case.location_precision]}.")
     st.markdown(escape_markdown(case.summary))
     st.caption(f"Categories: {escape_markdown(', '.join(category_labels(case)))}")
+    if addressed:
+        lines = [f"**What {escape_markdown(case.state)}'s bills would change**"]
+        for item in addressed:
+            marks = " · ".join(
+                f"{escape_markdown(card.bill.display_name)} {MARK_TEXT[mark]}"
+                for card, mark in item.marks
+            )
+            lines.append(
+                f"- {escape_markdown(item.criterion.label)}: {marks or 'no bill yet'}  \n"
+                f"  _{escape_markdown(item.why)}_"
+            )
+        st.markdown("\n".join(lines))
     st.markdown(markdown_link("Read the source ↗", case.source_url))
     st.caption(ALLEGATIONS_NOTE)

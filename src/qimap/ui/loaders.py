@@ -12,6 +12,7 @@ from qimap.dataset import Dataset, load_states
 from qimap.geocode import GeocodeIndex, build_index
 from qimap.importer import load_from_store, seed
 from qimap.mapview import display_geojson, state_styles
+from qimap.relevance import Link, read_links
 from qimap.safe import escape_markdown
 from qimap.settings import Settings, load_settings
 from qimap.sources import DataError
@@ -86,3 +87,13 @@ def map_layers(
 @st.cache_resource(show_spinner="Loading ZIP codes…")
 def geocode_index() -> GeocodeIndex:
     return build_index()
+
+
+@st.cache_resource(show_spinner=False)
+def _links(data_dir: Path, criteria: tuple[str, ...]) -> tuple[Link, ...]:
+    return read_links(data_dir, criteria)
+
+
+def links(settings: Settings, data: Dataset) -> tuple[Link, ...]:
+    """Which criteria each kind of case points to (data/category_criteria.csv)."""
+    return _links(settings.data_dir, tuple(c.criterion_id for c in data.rubric))

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import streamlit as st
 
-from qimap.schema import STATUS_LABELS, Basis, Bill, Mark
+from qimap.schema import STATUS_LABELS, Basis, Bill, Case, Mark
 from qimap.scoring import Row, Scorecard
 from qimap.ui.markdown import escape_markdown, markdown_link, quote_block
 
@@ -22,7 +24,12 @@ BASIS_TEXT: dict[Basis, str] = {
 }
 
 
-def show_scorecard(card: Scorecard, predecessor: Bill | None = None) -> None:
+def show_scorecard(
+    card: Scorecard,
+    predecessor: Bill | None = None,
+    local_cases: Mapping[str, Sequence[Case]] | None = None,
+) -> None:
+    """``local_cases``: per criterion id, the state's cases that show why it matters."""
     bill = card.bill
     year = f" · {bill.year_introduced}" if bill.year_introduced else " · year unknown"
     st.markdown(f"#### {escape_markdown(bill.display_name)}{year} · {STATUS_LABELS[bill.status]}")
@@ -61,14 +68,14 @@ def show_scorecard(card: Scorecard, predecessor: Bill | None = None) -> None:
     ):
         st.markdown(f"**{title}**")
         for row in rows:
-            _show_row(row)
+            _show_row(row, (local_cases or {}).get(row.criterion.criterion_id, ()))
     st.caption(
         f"Source: {markdown_link('endqi.org', bill.source_url)}. "
         f"{escape_markdown(bill.source_note)}"
     )
 
 
-def _show_row(row: Row) -> None:
+def _show_row(row: Row, cases: Sequence[Case] = ()) -> None:
     marker = " ⚠" if row.contradicted else ""
     label = f"{MARK_TEXT[row.mark]}{marker} — {escape_markdown(row.criterion.label)}"
     with st.expander(label):
@@ -82,3 +89,7 @@ def _show_row(row: Row) -> None:
             st.caption(escape_markdown(score.evidence_note))
         if score.basis is not None:
             st.caption(BASIS_TEXT[score.basis])
+        if cases:
+            names = ", ".join(escape_markdown(case.title) for case in cases[:5])
+            more = f" and {len(cases) - 5} more" if len(cases) > 5 else ""
+            st.caption(f"Local cases that show why this matters: {names}{more}.")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import streamlit as st
 
 from qimap.cases import ALLEGATIONS_NOTE
 from qimap.dataset import Dataset
+from qimap.relevance import Link, bills_addressing, cases_for_criterion
 from qimap.ui import session
 from qimap.ui.case_card import show_case
 from qimap.ui.controls import state_select
@@ -13,13 +16,15 @@ from qimap.ui.markdown import escape_markdown
 from qimap.ui.scorecard import show_scorecard
 
 
-def show_sidebar(data: Dataset) -> None:
+def show_sidebar(data: Dataset, links: Sequence[Link]) -> None:
     with st.sidebar:
         state_select(data)
         case = data.cases_by_id.get(st.session_state[session.CASE] or "")
         if case is not None:
             with st.container(border=True):
-                show_case(case)
+                show_case(
+                    case, bills_addressing(case, data.scorecards(case.state), links, data.rubric)
+                )
                 st.button("Close case", on_click=session.clear_case, key="close_case")
         usps = st.session_state[session.STATE]
         if not usps:
@@ -39,6 +44,11 @@ def show_sidebar(data: Dataset) -> None:
             )
             return
         bills = {card.bill.bill_key: card.bill for card in data.scorecards(usps)}
+        state_cases = [c for c in data.cases if c.state == usps]
+        local = {
+            criterion.criterion_id: cases_for_criterion(criterion.criterion_id, state_cases, links)
+            for criterion in data.rubric
+        }
         for card in cards:
             with st.container(border=True):
-                show_scorecard(card, bills.get(card.bill.predecessor_key or ""))
+                show_scorecard(card, bills.get(card.bill.predecessor_key or ""), local)

@@ -1,0 +1,53 @@
+from pathlib import Path
+
+import pytest
+
+from qimap.dataset import Dataset
+from qimap.relevance import bills_addressing, cases_for_criterion, read_links
+from qimap.schema import Mark
+from qimap.sources import DataError
+from tests.conftest import DATA_DIR
+
+
+@pytest.fixture(scope="module")
+def links(bundled: Dataset):
+    return read_links(DATA_DIR, [c.criterion_id for c in bundled.rubric])
+
+
+def test_every_category_but_other_points_somewhere(bundled: Dataset, links) -> None:
+    from qimap.schema import CATEGORY_LABELS
+
+    assert {link.category for link in links} == set(CATEGORY_LABELS) - {"other"}
+    assert ("failure_to_intervene", "start_failure_to_intervene") in {
+        (link.category, link.criterion_id) for link in links
+    }
+
+
+def test_a_case_shows_how_its_states_bills_would_address_it(bundled: Dataset, links) -> None:
+    glik = bundled.cases_by_id["glik-v-cunniffe"]  # retaliation (First Amendment), wrongful arrest
+    found = bills_addressing(glik, bundled.scorecards("MA"), links, bundled.rubric)
+    ids = [a.criterion.criterion_id for a in found]
+    assert ids == ["end_law_enforcement", "end_public_employees", "end_state_constitution"]
+    public = found[1]
+    assert [(card.bill.bill_id, mark) for card, mark in public.marks] == [
+        ("SB 1004", Mark.NO),
+        ("HB 1479", Mark.YES),
+        ("SB 945", Mark.YES),
+    ]
+    assert public.why
+
+
+def test_a_criterion_lists_the_cases_that_show_why_it_matters(bundled: Dataset, links) -> None:
+    cases = cases_for_criterion("start_failure_to_intervene", bundled.cases, links)
+    assert cases
+    assert all("failure_to_intervene" in case.categories for case in cases)
+    years = [case.decision_year for case in cases]
+    assert years == sorted(years, reverse=True)
+
+
+def test_a_link_to_an_unknown_criterion_is_an_error(tmp_path: Path) -> None:
+    (tmp_path / "category_criteria.csv").write_text(
+        "category,criterion_id,why\nexcessive_force,end_everything,x\n"
+    )
+    with pytest.raises(DataError, match="row 2, column 'criterion_id'"):
+        read_links(tmp_path, ["end_law_enforcement"])
