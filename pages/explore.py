@@ -5,13 +5,17 @@ import streamlit as st
 from qimap.cases import filter_cases
 from qimap.ui import controls, loaders, session
 from qimap.ui.case_list import show_case_list
+from qimap.ui.chrome import embedded
 from qimap.ui.legend import show_legend
-from qimap.ui.map_panel import show_map
+from qimap.ui.map_panel import show_embed, show_map
 from qimap.ui.sidebar import show_sidebar
 
 settings = loaders.settings()
 data = loaders.dataset(settings)
 session.init_from_link(data)
+if embedded():  # ?embed=true: only the map, for the campaign's own website
+    show_embed(data, settings)
+    st.stop()
 
 st.title("Qualified immunity where you live")
 st.caption(

@@ -298,3 +298,11 @@ def test_screenshot(page: Page, app_url: str, network: NetworkLog) -> None:
     assert SCREENSHOT.is_file()
     assert SCREENSHOT.stat().st_size > 50_000
     network.assert_local(app_url)
+
+
+def test_embed_view_is_only_the_map(page: Page, app_url: str, network: NetworkLog) -> None:
+    open_map(page, f"{app_url}/?embed=true&state=MA", MASSACHUSETTS, min_zoom=5)
+    expect(page.get_by_role("link", name=re.compile("Open the full map"))).to_be_visible()
+    expect(page.get_by_role("heading", name="Qualified immunity where you live")).to_have_count(0)
+    expect(sidebar(page)).to_be_hidden()
+    network.assert_local(app_url)

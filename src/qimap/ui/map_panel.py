@@ -14,6 +14,7 @@ from qimap.selection import RETURNED_OBJECTS, pick_from_map
 from qimap.settings import Settings
 from qimap.states import view_for_bounds
 from qimap.ui import loaders, session
+from qimap.ui.chrome import hide_chrome
 
 MAP_HEIGHT = 560
 
@@ -59,3 +60,12 @@ def show_preview_map(cases: Sequence[Case], settings: Settings) -> None:
         center=center,
         zoom=min(zoom, 7),  # a single case still shows its surroundings
     )
+
+
+def show_embed(data: Dataset, settings: Settings) -> None:
+    """The map alone (no sidebar, no controls), as a page to put in an iframe elsewhere."""
+    hide_chrome()
+    show_map(data, data.cases, settings)
+    state = st.session_state.get(session.STATE) or ""
+    link = f"./?state={state}" if state else "./"
+    st.markdown(f"[Open the full map and the scorecards ↗]({link})")
