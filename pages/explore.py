@@ -5,9 +5,10 @@ import streamlit as st
 from qimap.cases import filter_cases
 from qimap.ui import controls, loaders, session
 from qimap.ui.case_list import show_case_list
-from qimap.ui.chrome import embedded
+from qimap.ui.chrome import embedded, flag
 from qimap.ui.legend import show_legend
 from qimap.ui.map_panel import show_embed, show_map
+from qimap.ui.presentation import show_presentation
 from qimap.ui.sidebar import show_sidebar
 
 settings = loaders.settings()
@@ -15,6 +16,9 @@ data = loaders.dataset(settings)
 session.init_from_link(data)
 if embedded():  # ?embed=true: only the map, for the campaign's own website
     show_embed(data, settings)
+    st.stop()
+if flag("present"):  # ?present=1&state=MA: slides for a meeting room
+    show_presentation(data, settings)
     st.stop()
 
 st.title("Qualified immunity where you live")

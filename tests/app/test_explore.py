@@ -250,3 +250,22 @@ def test_a_case_shows_what_its_states_bills_would_change(fake_map: FakeMap) -> N
     assert "Ends Qualified Immunity for all public employees: SB 1004 ✗ No" in text
     captions = " ".join(c.value for c in at.sidebar.caption)
     assert "Local cases that show why this matters: Glik v\\. Cunniffe" in captions
+
+
+def test_presentation_steps_through_a_states_slides(fake_map: FakeMap) -> None:
+    at = open_page(present="1", state="MA")
+    assert not at.exception
+    assert at.title[0].value == "Massachusetts: ending qualified immunity"
+    assert not at.sidebar.selectbox  # no controls, only slides
+    assert at.button(key="present_previous").disabled
+    at.button(key="present_next").click().run()
+    assert at.header[0].value.startswith("SB 1004 · 2023 · Pending")
+    assert "**End qualified immunity: 2/4** · **Start accountability: 2/5**" in [
+        m.value for m in at.markdown
+    ]
+    for _ in range(3):
+        at.button(key="present_next").click().run()
+    assert at.header[0].value == "Stories from this state"
+    assert at.button(key="present_next").disabled
+    at.button(key="present_previous").click().run()
+    assert at.header[0].value.startswith("SB 945")

@@ -306,3 +306,26 @@ def test_embed_view_is_only_the_map(page: Page, app_url: str, network: NetworkLo
     expect(page.get_by_role("heading", name="Qualified immunity where you live")).to_have_count(0)
     expect(sidebar(page)).to_be_hidden()
     network.assert_local(app_url)
+
+
+def test_presentation_keyboard_navigation(page: Page, app_url: str, network: NetworkLog) -> None:
+    open_map(page, f"{app_url}/?present=1&state=MA", MASSACHUSETTS, min_zoom=5)
+    expect(
+        page.get_by_role("heading", name="Massachusetts: ending qualified immunity")
+    ).to_be_visible()
+    expect(sidebar(page)).to_be_hidden()
+    wait_until_idle(page)
+    # focus the page itself, not the map iframe (which keeps its own keys)
+    page.get_by_role("heading", name="Massachusetts: ending qualified immunity").click()
+    page.keyboard.press("ArrowRight")
+    expect(
+        page.get_by_role("heading", name=re.compile(r"^SB 1004 · 2023 · Pending"))
+    ).to_be_visible()
+    expect(page.get_by_text("2 / 5")).to_be_visible()
+    wait_until_idle(page)
+    page.keyboard.press("ArrowLeft")
+    expect(
+        page.get_by_role("heading", name="Massachusetts: ending qualified immunity")
+    ).to_be_visible()
+    page.screenshot(path=SCREENSHOT.parent / "presentation.png")
+    network.assert_local(app_url)
