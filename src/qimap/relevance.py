@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qimap.dataset import read_table
-from qimap.schema import CATEGORY_CRITERIA, Case, Criterion, Mark
+from qimap.schema import CATEGORY_CRITERIA, MODEL_POLICY, Case, Criterion, Mark
 from qimap.scoring import Scorecard
 from qimap.sources import DataError, Issue
 
@@ -81,3 +81,28 @@ def links_by_criterion(links: Sequence[Link]) -> Mapping[str, list[Link]]:
     for link in links:
         grouped.setdefault(link.criterion_id, []).append(link)
     return grouped
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    criterion: Criterion
+    plain_language: str
+    a_bill_should: str
+
+
+def read_model_policy(data_dir: Path, rubric: Sequence[Criterion]) -> tuple[Policy, ...]:
+    """The model policy, one entry per criterion in rubric order; every criterion must have one."""
+    path = data_dir / MODEL_POLICY.filename
+    rows, issues = read_table(path, MODEL_POLICY)
+    by_id = {row["criterion_id"]: row for row in rows}
+    issues += [
+        Issue(str(path), None, "criterion_id", f"no entry for '{c.criterion_id}'")
+        for c in rubric
+        if c.criterion_id not in by_id
+    ]
+    if issues:
+        raise DataError(issues)
+    return tuple(
+        Policy(c, by_id[c.criterion_id]["plain_language"], by_id[c.criterion_id]["a_bill_should"])
+        for c in rubric
+    )

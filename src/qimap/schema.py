@@ -494,4 +494,18 @@ CATEGORY_CRITERIA = TableSpec(
     ),
 )
 
-TABLES: tuple[TableSpec, ...] = (RUBRIC, BILLS, SCORES, CASES, CATEGORY_CRITERIA)
+# qimap's own plain-language model policy: what each criterion means and what a bill should say.
+MODEL_POLICY = TableSpec(
+    name="model_policy",
+    filename="model_policy.csv",
+    key=("criterion_id",),
+    columns=(
+        Column(
+            "criterion_id", parse_identifier, "The rubric criterion.", example="end_law_enforcement"
+        ),
+        Column("plain_language", parse_text, "What the criterion means for people, in our words."),
+        Column("a_bill_should", parse_text, "What a bill must say to meet it, in our words."),
+    ),
+)
+
+TABLES: tuple[TableSpec, ...] = (RUBRIC, BILLS, SCORES, CASES, CATEGORY_CRITERIA, MODEL_POLICY)

@@ -51,3 +51,19 @@ def test_a_link_to_an_unknown_criterion_is_an_error(tmp_path: Path) -> None:
     )
     with pytest.raises(DataError, match="row 2, column 'criterion_id'"):
         read_links(tmp_path, ["end_law_enforcement"])
+
+
+def test_model_policy_covers_every_criterion_in_order(bundled: Dataset) -> None:
+    from qimap.relevance import read_model_policy
+
+    policy = read_model_policy(DATA_DIR, bundled.rubric)
+    assert [p.criterion.criterion_id for p in policy] == [c.criterion_id for c in bundled.rubric]
+    assert all(p.plain_language and p.a_bill_should for p in policy)
+
+
+def test_model_policy_missing_a_criterion_is_an_error(bundled: Dataset, tmp_path: Path) -> None:
+    from qimap.relevance import read_model_policy
+
+    (tmp_path / "model_policy.csv").write_text("criterion_id,plain_language,a_bill_should\n")
+    with pytest.raises(DataError, match="no entry for 'end_law_enforcement'"):
+        read_model_policy(tmp_path, bundled.rubric)

@@ -1,0 +1,15 @@
+"""Get involved: the model policy, shareable images and briefs, contacting officials."""
+
+import streamlit as st
+
+from qimap.relevance import read_model_policy
+from qimap.ui import loaders
+from qimap.ui.get_involved import show_contacts, show_model_policy, show_share
+
+settings = loaders.settings()
+data = loaders.dataset(settings)
+
+st.title("Get involved")
+show_model_policy(read_model_policy(settings.data_dir, data.rubric))
+show_share(data, settings)
+show_contacts()
