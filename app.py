@@ -10,13 +10,30 @@ st.set_page_config(
 )
 navigation = st.navigation(
     [
-        st.Page("pages/explore.py", title="Map explorer", icon="🗺️", default=True),
-        st.Page("pages/scorecards.py", title="Scorecards", icon="📋", url_path="bills"),
-        st.Page("pages/evaluate.py", title="Evaluate a bill", icon="✍️", url_path="evaluate-a-bill"),
-        st.Page("pages/get_involved.py", title="Get involved", icon="📣", url_path="get-involved"),
+        st.Page("pages/explore.py", title="Map explorer", icon=":material/map:", default=True),
+        st.Page(
+            "pages/scorecards.py", title="Scorecards", icon=":material/checklist:", url_path="bills"
+        ),
+        st.Page(
+            "pages/evaluate.py",
+            title="Evaluate a bill",
+            icon=":material/edit_note:",
+            url_path="evaluate-a-bill",
+        ),
+        st.Page(
+            "pages/get_involved.py",
+            title="Get involved",
+            icon=":material/campaign:",
+            url_path="get-involved",
+        ),
         # A url_path equal to the file's stem ("upload") made a new session opened at /upload
         # run pages/upload.py as a legacy page, skipping this file (page config, navigation).
-        st.Page("pages/upload.py", title="Upload (editors)", icon="📤", url_path="editors"),
+        st.Page(
+            "pages/upload.py",
+            title="Upload (editors)",
+            icon=":material/upload:",
+            url_path="editors",
+        ),
     ]
 )
 navigation.run()
