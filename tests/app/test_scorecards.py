@@ -32,6 +32,13 @@ def test_overview_lists_every_state() -> None:
     assert at.query_params["view"] == "overview"
 
 
+def test_overview_filters_by_standing() -> None:
+    at = open_page()
+    at.multiselect(key="sc_standing").select("passed").run()
+    assert set(at.dataframe[0].value["standing"]) == {"Law passed"}
+    assert set(at.dataframe[0].value["state"]) == {"Colorado", "Connecticut", "New Mexico"}
+
+
 def test_state_view_shows_lineage_and_what_changed() -> None:
     at = open_page(view="state", state="MA")
     assert not at.exception

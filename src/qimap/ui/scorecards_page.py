@@ -68,6 +68,14 @@ def show_page(data: Dataset, settings: object) -> None:
 def show_overview(data: Dataset, settings: object) -> None:
     _, _, standings = loaders.map_layers(data, settings)  # type: ignore[arg-type]
     rows = overview(standings, data.scorecards_by_state)
+    shown = st.multiselect(
+        "Show states whose standing is",
+        list(STANDING_STYLES),
+        format_func=lambda standing: STANDING_STYLES[standing].label,
+        key="sc_standing",
+        placeholder="Any standing",
+    )
+    rows = [row for row in rows if not shown or row.standing in shown]
     st.dataframe(
         [
             {
