@@ -11,5 +11,5 @@ data = loaders.dataset(settings)
 
 st.title("Get involved")
 show_model_policy(read_model_policy(settings.data_dir, data.rubric))
-show_share(data, settings)
+show_share(data)
 show_contacts()

@@ -183,6 +183,18 @@ def _cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             for new_id, stored_id in prepared.likely_duplicates.items():
                 out.write(f"left out '{new_id}': it looks like the stored case '{stored_id}'\n")
         files = [prepared.without_likely_duplicates() for prepared in files]
+    return _report_and_publish(files, store, states, args, out, err)
+
+
+def _report_and_publish(
+    files: Sequence[Prepared],
+    store: Store,
+    states: StateLayer,
+    args: argparse.Namespace,
+    out: TextIO,
+    err: TextIO,
+) -> int:
+    """Print the row-by-row report and the plan, then publish unless --dry-run."""
     incoming: dict[str, list[dict[str, str]]] = {}
     for prepared in files:
         incoming.setdefault(prepared.table, []).extend(prepared.rows)
@@ -191,7 +203,8 @@ def _cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.write("Dry run: nothing was published.\n")
         return code
     try:
-        batch, _ = publish(store, files, states, args.editor, args.all_or_nothing)
+        all_or_nothing = getattr(args, "all_or_nothing", False)
+        batch, _ = publish(store, files, states, args.editor, all_or_nothing)
     except (StoreError, DataError) as error:
         err.write(f"qimap: {error}\n")
         return EXIT_PROBLEMS
@@ -208,18 +221,7 @@ def _cmd_import_scorecards(args: argparse.Namespace, out: TextIO, err: TextIO) -
     except (ValueError, OSError) as error:
         err.write(f"qimap: {error}\n")
         return EXIT_PROBLEMS
-    incoming = {prepared.table: list(prepared.rows) for prepared in files}
-    code = _report(files, out, err, store.plan(incoming))
-    if args.dry_run:
-        out.write("Dry run: nothing was published.\n")
-        return code
-    try:
-        batch, _ = publish(store, files, states, args.editor)
-    except (StoreError, DataError) as error:
-        err.write(f"qimap: {error}\n")
-        return EXIT_PROBLEMS
-    out.write(f"Published batch {batch.batch_id} (undo with: qimap undo {batch.batch_id}).\n")
-    return code
+    return _report_and_publish(files, store, states, args, out, err)
 
 
 def _cmd_history(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:

@@ -3,29 +3,13 @@ where to start with officials."""
 
 from __future__ import annotations
 
-import io
-
 import streamlit as st
 
-from qimap.brief import render_brief
 from qimap.dataset import Dataset
 from qimap.relevance import Policy
 from qimap.schema import Group
-from qimap.settings import Settings
-from qimap.sharecard import render_share_card
-from qimap.ui import loaders
+from qimap.ui.downloads import download_buttons, state_file
 from qimap.ui.markdown import escape_markdown
-
-
-@st.cache_data(max_entries=64, show_spinner="Drawing…")
-def _image(_data: Dataset, state: str, kind: str, version: int) -> bytes:
-    del version  # part of the cache key: a new import gives new images
-    buffer = io.BytesIO()
-    if kind == "card":
-        render_share_card(_data, state, buffer)
-    else:
-        render_brief(_data, state, buffer, kind)
-    return buffer.getvalue()
 
 
 def show_model_policy(policy: tuple[Policy, ...]) -> None:
@@ -47,37 +31,15 @@ def show_model_policy(policy: tuple[Policy, ...]) -> None:
             )
 
 
-def show_share(data: Dataset, settings: Settings) -> None:
+def show_share(data: Dataset) -> None:
     st.header("Share your state's story")
     states = sorted(data.state_names, key=data.state_names.__getitem__)
     default = states.index("MA") if "MA" in states else 0
     state = st.selectbox(
         "State", states, index=default, format_func=data.state_names.__getitem__, key="share_state"
     )
-    version = loaders.store(settings.database_url).version()
-    left, middle, right = st.columns(3)
-    left.download_button(
-        "Square image for social media",
-        _image(data, state, "card", version),
-        file_name=f"qimap-{state}-card.png",
-        mime="image/png",
-        key="share_card",
-    )
-    middle.download_button(
-        "One-page brief (PDF)",
-        _image(data, state, "pdf", version),
-        file_name=f"qimap-brief-{state}.pdf",
-        mime="application/pdf",
-        key="share_pdf",
-    )
-    right.download_button(
-        "One-page brief (PNG, for slides)",
-        _image(data, state, "png", version),
-        file_name=f"qimap-brief-{state}.png",
-        mime="image/png",
-        key="share_png",
-    )
-    st.image(_image(data, state, "card", version), width=360, caption="The square image")
+    download_buttons(data, state, ("card", "pdf", "png"), key="share")
+    st.image(state_file(data, state, "card"), width=360, caption="The square image")
 
 
 def show_contacts() -> None:

@@ -3,13 +3,11 @@ bills compared side by side. The view lives in the URL (?view=…&state=…&comp
 
 from __future__ import annotations
 
-import io
 import itertools
 from collections.abc import Sequence
 
 import streamlit as st
 
-from qimap.brief import render_brief
 from qimap.compare import changes_between, compare, lineage, overview
 from qimap.dataset import Dataset
 from qimap.schema import STATUS_LABELS, Basis
@@ -132,28 +130,6 @@ def show_state(data: Dataset) -> None:
         with st.container(border=True):
             earlier = by_key.get(card.bill.predecessor_key or "")
             show_scorecard(card, earlier.bill if earlier else None)
-
-
-@st.cache_data(max_entries=32, show_spinner="Drawing the brief…")
-def _brief(_data: Dataset, usps: str, fmt: str, version: int) -> bytes:
-    del version  # part of the cache key: a new import gives a new brief
-    buffer = io.BytesIO()
-    render_brief(_data, usps, buffer, fmt)
-    return buffer.getvalue()
-
-
-def show_brief_downloads(data: Dataset, usps: str) -> None:
-    """The one-page brief for printing (PDF) or slides (PNG), made offline."""
-    version = loaders.store(loaders.settings().database_url).version()
-    left, right = st.columns(2)
-    for column, fmt, mime in ((left, "pdf", "application/pdf"), (right, "png", "image/png")):
-        column.download_button(
-            f"State brief ({fmt.upper()})",
-            _brief(data, usps, fmt, version),
-            file_name=f"qimap-brief-{usps}.{fmt}",
-            mime=mime,
-            key=f"brief_{fmt}",
-        )
 
 
 def _show_lineage(chain: Sequence[Scorecard]) -> None:
