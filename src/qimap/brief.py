@@ -436,3 +436,35 @@ def render_brief(
     if fmt == "png":
         metadata = {"Title": metadata["Title"], "Software": "qimap"}
     fig.savefig(out, format=fmt, dpi=PNG_DPI, metadata=metadata)
+
+
+def render_scorecard(
+    card: Scorecard, state_name: str, out: Path | BinaryIO, evidence: Sequence[str] = ()
+) -> None:
+    """One bill's scorecard as a printable PDF page (the evaluate tool's "print" output).
+
+    ``evidence`` holds one line per criterion in rubric order (a quotation or a note), printed
+    under the marks so the page shows why each mark was given.
+    """
+    fig = Figure(figsize=(PAGE_W, PAGE_H))
+    FigureCanvasAgg(fig)
+    width = PAGE_W - 2 * MARGIN
+    _text(fig, MARGIN, MARGIN, f"{state_name}: a bill scored", fontsize=18, fontweight="bold")
+    subtitle = "Scored on endqi.org's nine-point rubric with qimap's evaluate tool."
+    _text(fig, MARGIN, MARGIN + 0.36, subtitle, fontsize=9)
+    fig.add_artist(_rule(MARGIN + 0.62))
+    lines = scorecard_block(card, first=True)
+    shown = [
+        (row.criterion.label, text) for row, text in zip(card.rows, evidence, strict=False) if text
+    ]
+    if shown:
+        lines.append(Line("Evidence", size=11, bold=True, gap_before=0.2))
+        for label, text in shown:
+            lines += [Line(label, size=8, bold=True, gap_before=0.06), Line(text, size=7.5)]
+    footer_top = PAGE_H - MARGIN - 0.3
+    draw_box(fig, lines, MARGIN, MARGIN + 0.8, width, footer_top - MARGIN - 0.9)
+    fig.add_artist(_rule(footer_top - 0.05))
+    draw_box(fig, [Line(SOURCE_LINE, size=7.5)], MARGIN, footer_top, width, 0.3)
+    fig.savefig(
+        out, format="pdf", metadata={"Title": f"{state_name}: a bill scored", "Creator": "qimap"}
+    )

@@ -202,3 +202,20 @@ def test_alaska_parts_east_of_180_move_west() -> None:
     assert moved[0].bounds[0] == pytest.approx(-188)
     assert moved[1].bounds[0] == pytest.approx(-170)
     assert np.isfinite(moved[0].area)
+
+
+def test_printable_scorecard_for_an_evaluated_bill(bundled, tmp_path) -> None:
+    from pypdf import PdfReader
+
+    from qimap.brief import render_scorecard
+
+    card = next(c for c in bundled.scorecards("MA") if c.bill.bill_key == "MA-SB1004")
+    target = tmp_path / "card.pdf"
+    evidence = ["Synthetic quotation for the first criterion."] + [""] * 8
+    with target.open("wb") as handle:
+        render_scorecard(card, "Massachusetts", handle, evidence)
+    text = PdfReader(target).pages[0].extract_text()
+    assert "Massachusetts: a bill scored" in text
+    assert "SB 1004" in text
+    assert "2/4" in text
+    assert "Synthetic quotation for the first criterion." in text
