@@ -92,3 +92,20 @@ def test_unreadable_upload_is_a_clear_error(editors: None) -> None:
     ).run()
     assert not at.exception
     assert "cannot be read" in at.error[0].value
+
+
+def test_notes_from_an_uploaded_page_are_escaped(editors: None) -> None:
+    """A state page's text reaches the notes; markup in it must stay text."""
+    at = sign_in(open_page())
+    page = (
+        "Bills\nEnd qualified immunity in Wyoming\nBills and Legislation\nSB 9999\n"
+        "Introduced in 2024\nPending\nSYNTHETIC description\nend\n(1/4legislation passed)\n"
+        "- ✓\n![x](http://evil.example/pixel.png) <img src=x onerror=alert(1)>\n"
+        "Yes, synthetic.\n[EXCERPT ENDS HERE]\n"
+    )
+    at.file_uploader(key="upload_page").set_value(("wy.txt", page.encode(), "text/plain")).run()
+    assert not at.exception
+    notes = " ".join(info.value for info in at.info)
+    assert "evil\\.example" in notes  # the page's text is reported (escaped)...
+    assert "![x](" not in notes  # ...but never as an image or link
+    assert "<img" not in notes.replace("\\<img", "")

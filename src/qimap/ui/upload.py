@@ -17,6 +17,7 @@ from qimap.sources import DataError, Issue
 from qimap.store import SEED_EDITOR, Plan, StoreError
 from qimap.ui import loaders
 from qimap.ui.map_panel import show_preview_map
+from qimap.ui.markdown import escape_markdown
 from qimap.uploads import mapping_from_json, mapping_to_json, read_upload, suggest_mapping
 
 NOT_MAPPED = "— not in this file —"
@@ -152,7 +153,7 @@ def _issue_rows(issues: Sequence[Issue]) -> list[dict[str, object]]:
 def show_report(files: Sequence[Prepared]) -> None:
     for prepared in files:
         for note in prepared.notes:
-            st.info(note, icon="ℹ️")
+            st.info(escape_markdown(note), icon="ℹ️")  # page-import notes quote the page
     errors = [issue for prepared in files for issue in prepared.issues]
     warnings = [issue for prepared in files for issue in prepared.warnings]
     if errors:
@@ -201,7 +202,7 @@ def show_publish(files: Sequence[Prepared], settings: Settings, editor: str) -> 
         try:
             batch, _ = publish(store, files, states, editor, all_or_nothing)
         except (StoreError, DataError) as error:
-            st.error(f"Nothing was published: {error}", icon="🛑")
+            st.error(f"Nothing was published: {escape_markdown(str(error))}", icon="🛑")
             return
         st.success(
             f"Published batch {batch.batch_id}: {batch.new} new, {batch.updated} updated. "
@@ -301,6 +302,6 @@ def show_history(settings: Settings, editor: str) -> None:
         try:
             batch = store.undo(choice, editor)
         except StoreError as error:
-            st.error(str(error), icon="🛑")
+            st.error(escape_markdown(str(error)), icon="🛑")
             return
         st.success(f"Undid batch {batch.batch_id}; what it changed is back as it was.", icon="↩️")
