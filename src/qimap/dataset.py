@@ -72,6 +72,10 @@ class Dataset:
             )
         return {state: sort_newest_first(state_cards) for state, state_cards in cards.items()}
 
+    @cached_property
+    def scorecards_by_key(self) -> dict[str, Scorecard]:
+        return {c.bill.bill_key: c for cards in self.scorecards_by_state.values() for c in cards}
+
     def scorecards(self, state: str) -> list[Scorecard]:
         return self.scorecards_by_state.get(state, [])
 

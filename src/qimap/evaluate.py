@@ -150,10 +150,15 @@ def to_records(evaluation: Evaluation, rubric: Sequence[Criterion]) -> tuple[Bil
     if found:
         raise ValueError("The evaluation is not ready: " + " ".join(found))
     key = bill_key_for(evaluation.state, evaluation.bill_id)
-    bill = Bill(
+    bill = _bill(evaluation, key, parse_state(evaluation.state), evaluation.bill_id.strip())
+    return bill, _scores(key, evaluation.answers, rubric)
+
+
+def _bill(evaluation: Evaluation, key: str, state: str, bill_id: str | None) -> Bill:
+    return Bill(
         bill_key=key,
-        state=parse_state(evaluation.state),
-        bill_id=evaluation.bill_id.strip(),
+        state=state,
+        bill_id=bill_id,
         year_introduced=evaluation.year,
         status=evaluation.status,
         summary=evaluation.summary.strip(),
@@ -163,7 +168,6 @@ def to_records(evaluation: Evaluation, rubric: Sequence[Criterion]) -> tuple[Bil
         source_url=evaluation.source_url.strip(),
         source_note=SOURCE_NOTE,
     )
-    return bill, _scores(key, evaluation.answers, rubric)
 
 
 def _scores(key: str, answers: Sequence[Answer], rubric: Sequence[Criterion]) -> list[Score]:
@@ -192,18 +196,8 @@ def scorecard(evaluation: Evaluation, rubric: Sequence[Criterion]) -> Scorecard:
         key = bill_key_for(evaluation.state, evaluation.bill_id)
     except ValueError:
         key = f"{evaluation.state.strip().upper() or '??'}-draft"
-    bill = Bill(
-        bill_key=key,
-        state=evaluation.state.strip().upper(),
-        bill_id=evaluation.bill_id.strip() or None,
-        year_introduced=evaluation.year,
-        status=evaluation.status,
-        summary=evaluation.summary.strip(),
-        predecessor_key=None,
-        printed_end_tally=None,
-        printed_start_tally=None,
-        source_url=evaluation.source_url.strip(),
-        source_note=SOURCE_NOTE,
+    bill = _bill(
+        evaluation, key, evaluation.state.strip().upper(), evaluation.bill_id.strip() or None
     )
     return build_scorecard(bill, rubric, _scores(key, evaluation.answers, rubric))
 

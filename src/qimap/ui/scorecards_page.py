@@ -21,17 +21,13 @@ VIEWS = {"overview": "All states", "state": "One state", "compare": "Compare bil
 VIEW, STATE, BILLS, _READY = "sc_view", "sc_state", "sc_bills", "sc_ready"
 
 
-def _cards(data: Dataset) -> dict[str, Scorecard]:
-    return {c.bill.bill_key: c for cards in data.scorecards_by_state.values() for c in cards}
-
-
 def init_from_link(data: Dataset) -> None:
     if st.session_state.get(_READY) and VIEW in st.session_state:
         return
     params = st.query_params
     view = params.get("view", "")
     state = params.get("state", "").upper()
-    wanted = [key for key in params.get("compare", "").split(",") if key in _cards(data)]
+    wanted = [key for key in params.get("compare", "").split(",") if key in data.scorecards_by_key]
     st.session_state[STATE] = state if state in data.state_names else ""
     st.session_state[BILLS] = wanted
     if view not in VIEWS:
@@ -119,7 +115,7 @@ def show_state(data: Dataset) -> None:
             "qimap has no scored bill for this state yet. That does not mean none was introduced."
         )
         return
-    by_key = _cards(data)
+    by_key = data.scorecards_by_key
     shown: set[str] = set()
     for card in cards:
         chain = lineage(by_key, card.bill.bill_key)
@@ -151,7 +147,7 @@ def _show_lineage(chain: Sequence[Scorecard]) -> None:
 
 
 def show_compare(data: Dataset) -> None:
-    by_key = _cards(data)
+    by_key = data.scorecards_by_key
     st.multiselect(
         "Bills to compare",
         sorted(
