@@ -20,6 +20,7 @@ VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 STAMP = VENV / ".qimap-installed"
 CHROMIUM = os.environ.get("QIMAP_CHROMIUM", "/usr/bin/chromium")
+TESSERACT = os.environ.get("QIMAP_TESSERACT", "/usr/bin/tesseract")
 
 
 def run(*args: str | Path) -> None:
@@ -45,18 +46,21 @@ def ensure_environment() -> None:
     STAMP.write_text(digest)
 
 
-def ensure_chromium() -> None:
-    """The browser tests drive Debian's Chromium; install it when we can, else say how."""
-    if Path(CHROMIUM).exists():
+def ensure_system_tools() -> None:
+    """The browser tests drive Debian's Chromium and the brief's print test reads the rendered
+    page with Tesseract OCR; install them when we can, else say how."""
+    wanted = {"chromium": Path(CHROMIUM), "tesseract-ocr": Path(TESSERACT)}
+    missing = [package for package, binary in wanted.items() if not binary.exists()]
+    if not missing:
         return
     if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=True, env=env)
         return
     sys.exit(
-        f"The browser tests need Chromium at {CHROMIUM}. Install it (Debian/Ubuntu: "
-        "`sudo apt-get install chromium`) or point QIMAP_CHROMIUM at a Chromium binary."
+        f"The tests need {' and '.join(missing)}. Install them (Debian/Ubuntu: `sudo apt-get "
+        f"install {' '.join(missing)}`), or point QIMAP_CHROMIUM / QIMAP_TESSERACT at the binaries."
     )
 
 
@@ -67,7 +71,7 @@ def app(extra: list[str]) -> None:
 
 def test(extra: list[str]) -> None:
     ensure_environment()
-    ensure_chromium()
+    ensure_system_tools()
     run(BIN / "ruff", "check", ".")
     run(BIN / "ruff", "format", "--check", ".")
     run(BIN / "python", "-m", "pytest", *extra)

@@ -4,12 +4,13 @@ import streamlit as st
 
 from qimap.relevance import read_model_policy
 from qimap.ui import loaders
-from qimap.ui.get_involved import show_contacts, show_model_policy, show_share
+from qimap.ui.get_involved import choose_state, show_contacts, show_model_policy, show_share
 
 settings = loaders.settings()
 data = loaders.dataset(settings)
 
 st.title("Get involved")
+state = choose_state(data)
+show_contacts(data, state)
+show_share(data, state)
 show_model_policy(read_model_policy(settings.data_dir, data.rubric))
-show_share(data)
-show_contacts()

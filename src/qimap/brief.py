@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import textwrap
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -31,6 +31,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
 from qimap.cases import ALLEGATIONS_NOTE, format_incident_date
+from qimap.contacts import contact_lines
 from qimap.dataset import Dataset
 from qimap.schema import OUTCOME_LABELS, STATUS_LABELS, Case, Mark
 from qimap.scoring import Scorecard
@@ -54,8 +55,8 @@ MARK_TEXT: dict[Mark, str] = {
     Mark.UNKNOWN: "? Unknown",
 }
 
+FOOTER_H = 0.6  # inches: the contact line, sponsors and the source line
 SOURCE_LINE = "Source: endqi.org scorecards; qimap"
-NO_CONTACT = "Find your state legislators on your legislature's website."
 
 
 # --- text builders (pure) --------------------------------------------------------------------
@@ -130,13 +131,10 @@ def story_lines(case: Case, number: int) -> list[str]:
     ]
 
 
-def contact_line(state: str, contacts: Mapping[str, str] | None = None) -> str:
-    url = (contacts or {}).get(state)
-    return f"Contact your state legislators: {url}" if url else NO_CONTACT
-
-
-def footer_lines(state: str, contacts: Mapping[str, str] | None = None) -> list[str]:
-    return [contact_line(state, contacts), SOURCE_LINE]
+def footer_lines(data: Dataset, state: str) -> list[str]:
+    contacts = data.contacts_by_state.get(state, [])
+    bill_names = {c.bill.bill_key: c.bill.display_name for c in data.scorecards(state)}
+    return [*contact_lines(contacts, bill_names), SOURCE_LINE]
 
 
 # --- layout helpers (pure) -------------------------------------------------------------------
@@ -372,7 +370,7 @@ def draw_map(ax: Axes, geometry: BaseGeometry, cases: Sequence[Case], unwrap: bo
         )
 
 
-def build_brief(data: Dataset, state: str, contacts: Mapping[str, str] | None = None) -> Figure:
+def build_brief(data: Dataset, state: str) -> Figure:
     """The brief as a matplotlib Figure (Agg canvas; no pyplot, no global state)."""
     if state not in data.state_names:
         raise ValueError(f"unknown state: {state!r}")
@@ -402,7 +400,7 @@ def build_brief(data: Dataset, state: str, contacts: Mapping[str, str] | None = 
 
     # scorecards
     cards_top = top + band + 0.22
-    footer_top = PAGE_H - MARGIN - 0.42
+    footer_top = PAGE_H - MARGIN - FOOTER_H
     cards = data.scorecards(state)
     draw_box(
         fig, scorecards_block(cards, name), MARGIN, cards_top, width, footer_top - cards_top - 0.1
@@ -410,9 +408,9 @@ def build_brief(data: Dataset, state: str, contacts: Mapping[str, str] | None = 
 
     # footer
     fig.add_artist(_rule(footer_top - 0.05))
-    contact, source = footer_lines(state, contacts)
-    footer = [Line(contact, size=9, bold=True), Line(source, size=7.5)]
-    draw_box(fig, footer, MARGIN, footer_top, width, 0.42)
+    *contact, source = footer_lines(data, state)
+    footer = [Line(line, size=8.5, bold=True) for line in contact] + [Line(source, size=7.5)]
+    draw_box(fig, footer, MARGIN, footer_top, width, FOOTER_H)
     return fig
 
 
@@ -426,12 +424,11 @@ def render_brief(
     state: str,
     out: Path | BinaryIO,
     fmt: str = "pdf",
-    contacts: Mapping[str, str] | None = None,
 ) -> None:
     """Write the state's one-page brief (US Letter portrait) as "pdf" or "png" (150 dpi)."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    fig = build_brief(data, state, contacts)
+    fig = build_brief(data, state)
     metadata = {"Title": page_title(data.state_names[state]), "Creator": "qimap"}
     if fmt == "png":
         metadata = {"Title": metadata["Title"], "Software": "qimap"}

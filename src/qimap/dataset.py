@@ -8,7 +8,7 @@ problem with its file, row and column, and :func:`check_dataset` returns the sam
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -17,10 +17,14 @@ from typing import Any
 from qimap.schema import (
     BILLS,
     CASES,
+    CONTACTS,
     RUBRIC,
     SCORES,
+    STORED,
     Bill,
     Case,
+    Contact,
+    ContactKind,
     Criterion,
     Group,
     Precision,
@@ -42,6 +46,16 @@ class Dataset:
     scores: tuple[Score, ...]
     cases: tuple[Case, ...]
     states: StateLayer
+    contacts: tuple[Contact, ...] = ()
+
+    @cached_property
+    def contacts_by_state(self) -> dict[str, list[Contact]]:
+        """Each state's contacts: the look-up page first, then sponsors, then the rest."""
+        order = {kind: i for i, kind in enumerate(ContactKind)}
+        by_state: dict[str, list[Contact]] = defaultdict(list)
+        for contact in sorted(self.contacts, key=lambda c: (order[c.kind], c.name)):
+            by_state[contact.state].append(contact)
+        return dict(by_state)
 
     @cached_property
     def state_names(self) -> dict[str, str]:
@@ -112,10 +126,10 @@ def load_states(geo_dir: Path) -> StateLayer:
 
 
 def read_raw_tables(data_dir: Path) -> tuple[dict[str, RawTable], list[Issue]]:
-    """The four bundled CSV files as rows of cells (unreadable files become issues)."""
+    """The bundled CSV files as rows of cells (unreadable files become issues)."""
     tables: dict[str, RawTable] = {}
     issues: list[Issue] = []
-    for spec in (RUBRIC, BILLS, SCORES, CASES):
+    for spec in STORED:
         try:
             tables[spec.name] = read_csv(data_dir / spec.filename)
         except DataError as error:
@@ -129,7 +143,7 @@ def validate_tables(
     """Every table, row by row, then across tables: clean records and every issue."""
     tables: dict[str, list[dict[str, Any]]] = {}
     issues: list[Issue] = []
-    for spec in (RUBRIC, BILLS, SCORES, CASES):
+    for spec in STORED:
         table = raw.get(spec.name)
         rows, table_issues = validate_table(table, spec) if table else ([], [])
         tables[spec.name] = rows
@@ -142,6 +156,11 @@ def validate_tables(
         files.get("scores", SCORES.filename), tables["scores"], tables["bills"], rubric
     )
     issues += _check_cases(files.get("cases", CASES.filename), tables["cases"], states)
+    issues += contact_issues(
+        files.get("contacts", CONTACTS.filename),
+        tables["contacts"],
+        {b["bill_key"] for b in tables["bills"]},
+    )
     return tables, issues
 
 
@@ -157,6 +176,9 @@ def dataset_from_tables(
         scores=tuple(_score(r) for r in tables["scores"]),
         cases=tuple(case_from_record(r) for r in tables["cases"]),
         states=states,
+        contacts=tuple(
+            Contact(**{k: v for k, v in r.items() if k != ROW}) for r in tables["contacts"]
+        ),
     )
     return dataset, []
 
@@ -242,6 +264,28 @@ def _check_cases(
     path: str | Path, rows: Sequence[dict[str, Any]], states: StateLayer
 ) -> list[Issue]:
     return [issue for r in rows for issue in case_location_issues(str(path), r, states)]
+
+
+def contact_issues(
+    path: str | Path, rows: Sequence[dict[str, Any]], bill_keys: Collection[str]
+) -> list[Issue]:
+    """A sponsor names a stored bill of its own state; a look-up row has its link."""
+    issues = []
+    for r in rows:
+        bill_key = r["bill_key"]
+        if bill_key and bill_key not in bill_keys:
+            message = f"bill '{bill_key}' is not stored; add the bill first or leave bill_key blank"
+            issues.append(Issue(str(path), r[ROW], "bill_key", message))
+        elif bill_key and not bill_key.startswith(f"{r['state']}-"):
+            message = f"bill '{bill_key}' is not a {r['state']} bill; check state or bill_key"
+            issues.append(Issue(str(path), r[ROW], "bill_key", message))
+        if r["kind"] == ContactKind.SPONSOR and not bill_key:
+            message = "a sponsor needs the bill_key of the bill sponsored"
+            issues.append(Issue(str(path), r[ROW], "bill_key", message))
+        if r["kind"] == ContactKind.FIND_LEGISLATOR and not r["url"]:
+            message = "a find_legislator row needs the url of the legislature's look-up page"
+            issues.append(Issue(str(path), r[ROW], "url", message))
+    return issues
 
 
 def case_location_issues(file: str, record: dict[str, Any], states: StateLayer) -> list[Issue]:

@@ -20,6 +20,7 @@ from qimap.dataset import (
     Dataset,
     case_from_record,
     case_location_issues,
+    contact_issues,
     dataset_from_tables,
     read_raw_tables,
     validate_tables,
@@ -179,6 +180,9 @@ def _row_checks(
             if record["criterion_id"] not in criteria:
                 message = f"'{record['criterion_id']}' is not a rubric criterion"
                 yield Issue(file, record[ROW], "criterion_id", message)
+    elif spec.name == "contacts":
+        bills = {key[0] for key in store.rows("bills")}
+        yield from contact_issues(file, records, bills)
     elif spec.name == "bills":
         shapes = states.by_usps()
         for record in records:

@@ -74,6 +74,19 @@ STATUS_LABELS: dict[Status, str] = {
 }
 
 
+class ContactKind(StrEnum):
+    FIND_LEGISLATOR = "find_legislator"  # the legislature's own look-up-by-address page
+    SPONSOR = "sponsor"  # a bill's sponsor
+    OTHER = "other"  # a committee, an office, a coalition partner
+
+
+CONTACT_KIND_LABELS: dict[ContactKind, str] = {
+    ContactKind.FIND_LEGISLATOR: "Find your legislators",
+    ContactKind.SPONSOR: "Sponsor",
+    ContactKind.OTHER: "Contact",
+}
+
+
 class Precision(StrEnum):
     """How exactly a case's point marks where it happened."""
 
@@ -180,6 +193,20 @@ class Case:
     @property
     def place(self) -> str:
         return f"{self.city}, {self.state}"
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """Where to reach officials: kept as data, each with where and when an editor checked it."""
+
+    contact_id: str
+    state: str
+    kind: ContactKind
+    name: str
+    url: str | None
+    bill_key: str | None
+    source_url: str
+    checked_on: str
 
 
 # --- field parsers: each takes the cell text and raises ValueError saying what to do --------
@@ -508,4 +535,55 @@ MODEL_POLICY = TableSpec(
     ),
 )
 
-TABLES: tuple[TableSpec, ...] = (RUBRIC, BILLS, SCORES, CASES, CATEGORY_CRITERIA, MODEL_POLICY)
+# Who to contact. Links are only as good as their last check, so each row says where and when.
+CONTACTS = TableSpec(
+    name="contacts",
+    filename="contacts.csv",
+    key=("contact_id",),
+    columns=(
+        Column("contact_id", parse_slug, "Unique id.", example="ma-find-legislator"),
+        Column("state", parse_state, "USPS code.", example="MA"),
+        Column(
+            "kind",
+            parse_enum(ContactKind),
+            "find_legislator (the legislature's look-up page), sponsor or other.",
+            example="find_legislator",
+        ),
+        Column(
+            "name", parse_text, "What the link or person is called.", example="Find My Legislator"
+        ),
+        Column(
+            "url",
+            parse_url,
+            "The official page (required for find_legislator).",
+            required=False,
+            example="https://example.gov/find-my-legislator",
+        ),
+        Column(
+            "bill_key",
+            parse_bill_key,
+            "For a sponsor: the bill sponsored, e.g. MA-SB1004.",
+            required=False,
+        ),
+        Column(
+            "source_url",
+            parse_url,
+            "Where an editor checked it.",
+            example="https://example.gov/find-my-legislator",
+        ),
+        Column("checked_on", parse_partial_date, "When it was last checked.", example="2026-11-24"),
+    ),
+)
+
+# The tables editors keep up to date (the store holds these); the editorial ones ship with the code.
+STORED: tuple[TableSpec, ...] = (RUBRIC, BILLS, SCORES, CASES, CONTACTS)
+
+TABLES: tuple[TableSpec, ...] = (
+    RUBRIC,
+    BILLS,
+    SCORES,
+    CASES,
+    CONTACTS,
+    CATEGORY_CRITERIA,
+    MODEL_POLICY,
+)

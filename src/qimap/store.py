@@ -22,10 +22,10 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from qimap.records import record_key
-from qimap.schema import BILLS, CASES, RUBRIC, SCORES, TableSpec
+from qimap.schema import STORED, TableSpec
 from qimap.sources import RawRow, RawTable
 
-SPECS: dict[str, TableSpec] = {spec.name: spec for spec in (RUBRIC, BILLS, SCORES, CASES)}
+SPECS: dict[str, TableSpec] = {spec.name: spec for spec in STORED}
 SEED_EDITOR = "bundled data"
 
 metadata = sa.MetaData()

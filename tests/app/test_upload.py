@@ -109,3 +109,30 @@ def test_notes_from_an_uploaded_page_are_escaped(editors: None) -> None:
     assert "evil\\.example" in notes  # the page's text is reported (escaped)...
     assert "![x](" not in notes  # ...but never as an image or link
     assert "<img" not in notes.replace("\\<img", "")
+
+
+def test_contacts_tab_imports_a_checked_link_that_the_state_pages_then_show(
+    editors: None,
+) -> None:
+    # SYNTHETIC contact: example.gov is reserved, and the name carries markup that must stay text.
+    header = "contact_id,state,kind,name,url,bill_key,source_url,checked_on\n"
+    good = "ma-lookup,MA,find_legislator,<b>Find</b> {{ 7*7 }},https://example.gov/f,,https://example.gov/f,2026-11-24\n"
+    bad = "ma-sponsor,MA,sponsor,Synthetic sponsor,,,https://example.gov/s,2026-11-24\n"
+    at = sign_in(open_page())
+    at.file_uploader(key="upload_contacts").set_value(
+        ("contacts.csv", (header + good + bad).encode(), "text/csv")
+    ).run()
+    assert not at.exception
+    assert "1 row(s) have problems" in at.error[0].value
+    (problems,) = [df.value for df in at.dataframe if {"row", "column"} <= set(df.value.columns)]
+    assert list(problems["row"]) == [3]
+    assert list(problems["column"]) == ["bill_key"]
+    at.checkbox(key="confirm_publish").check().run()
+    at.button(key="publish").click().run()
+    assert "1 new" in at.success[0].value
+
+    gi = AppTest.from_file(str(REPO / "pages" / "get_involved.py"), default_timeout=60).run()
+    shown = "\n".join(md.value for md in gi.markdown)
+    assert "[\\<b\\>Find\\</b\\> \\{\\{ 7\\*7 \\}\\}](<https://example.gov/f>)" in shown
+    assert "checked 2026\\-11\\-24" in shown
+    assert "legislature find my legislator" not in shown  # the hint gives way to the real link

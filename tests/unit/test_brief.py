@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import os
+import subprocess
 from pathlib import Path
 
 import numpy as np
+import pypdfium2 as pdfium
 import pytest
 from matplotlib.image import imread
 from pypdf import PdfReader
 
 from qimap.brief import (
-    NO_CONTACT,
     PAGE_H,
     PAGE_W,
     PNG_DPI,
@@ -27,8 +29,9 @@ from qimap.brief import (
     story_lines,
     unwrap_parts,
 )
+from qimap.contacts import NO_CONTACT
 from qimap.dataset import Dataset, case_from_record
-from qimap.schema import CASES, Mark
+from qimap.schema import CASES, Contact, ContactKind, Mark
 from qimap.validate import parse_row
 from tests.conftest import HOSTILE_HTML, HOSTILE_JINJA, hostile_case
 
@@ -37,6 +40,17 @@ def hostile(**overrides: str):
     record, issues = parse_row(hostile_case(**overrides), CASES, "test.csv", 2)
     assert issues == []
     return case_from_record(record)
+
+
+RESULTS = Path(__file__).resolve().parents[2] / "test-results"
+TESSERACT = os.environ.get("QIMAP_TESSERACT", "/usr/bin/tesseract")
+
+
+def ocr(png: Path) -> str:
+    """Tesseract's reading of an image; one-space text so wrapping does not matter."""
+    found = subprocess.run([TESSERACT, str(png), "stdout"], capture_output=True, text=True)
+    assert found.returncode == 0, f"tesseract failed (install tesseract-ocr): {found.stderr}"
+    return " ".join(found.stdout.split())
 
 
 def pdf_text(source: Path | bytes) -> str:
@@ -74,16 +88,56 @@ def test_every_massachusetts_bill_fits_on_the_page(bundled: Dataset, tmp_path: P
     assert text.count("Starts disclosing public records") == len(bundled.scorecards("MA"))
 
 
-def test_contact_url_is_printed_when_given(bundled: Dataset) -> None:
+def test_contacts_from_the_data_are_printed(bundled: Dataset) -> None:
+    # Synthetic contacts (example.gov is reserved; the sponsor is not a real person).
+    contacts = (
+        Contact(
+            "ma-lookup",
+            "MA",
+            ContactKind.FIND_LEGISLATOR,
+            "Find My Legislator",
+            "https://example.gov/find",
+            None,
+            "https://example.gov/find",
+            "2026-11-24",
+        ),
+        Contact(
+            "ma-sponsor",
+            "MA",
+            ContactKind.SPONSOR,
+            "Synthetic Sponsor",
+            None,
+            "MA-SB1004",
+            "https://example.gov/sb1004",
+            "2026-11-24",
+        ),
+    )
     out = io.BytesIO()
-    render_brief(
-        bundled, "MA", out, contacts={"MA": "https://malegislature.gov/Search/FindMyLegislator"}
-    )
+    render_brief(dataclasses.replace(bundled, contacts=contacts), "MA", out)
     text = pdf_text(out.getvalue())
-    assert (
-        "Contact your state legislators: https://malegislature.gov/Search/FindMyLegislator" in text
-    )
+    assert "Find your state legislators: https://example.gov/find" in text
+    assert "Bill sponsors: Synthetic Sponsor (SB 1004)" in text
     assert NO_CONTACT not in text
+    assert SOURCE_LINE in text  # the longer footer still fits
+
+
+def test_pdf_page_rendered_to_png_reads_state_and_tallies(bundled: Dataset, tmp_path: Path) -> None:
+    """What a printer gets: rasterise the PDF (pdfium) and read it back with OCR (Tesseract),
+    so a tally drawn off the page, under the map or in white would fail here."""
+    pdf = io.BytesIO()
+    render_brief(bundled, "MA", pdf)
+    page = pdfium.PdfDocument(pdf.getvalue())[0]
+    image = page.render(scale=200 / 72, grayscale=True).to_pil()
+    assert image.size == (int(PAGE_W * 200), int(PAGE_H * 200))
+    png = RESULTS / "brief-ma-rendered.png"
+    png.parent.mkdir(exist_ok=True)
+    image.save(png)
+    text = ocr(png)
+    assert "Massachusetts: ending qualified immunity" in text
+    for card in bundled.scorecards("MA"):
+        assert f"End criteria met: {card.end.label()}" in text
+        assert f"Start criteria met: {card.start.label()}" in text
+    assert "SB 1004" in text
 
 
 def test_png_is_letter_at_150_dpi_and_not_blank(bundled: Dataset, tmp_path: Path) -> None:

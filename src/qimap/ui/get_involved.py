@@ -8,6 +8,7 @@ import streamlit as st
 from qimap.dataset import Dataset
 from qimap.relevance import Policy
 from qimap.schema import Group
+from qimap.ui.contacts import show_state_contacts
 from qimap.ui.downloads import download_buttons, state_file
 from qimap.ui.markdown import escape_markdown
 
@@ -31,21 +32,33 @@ def show_model_policy(policy: tuple[Policy, ...]) -> None:
             )
 
 
-def show_share(data: Dataset) -> None:
-    st.header("Share your state's story")
+def choose_state(data: Dataset) -> str:
+    """The reader's state; ``?state=OH`` opens the page on it, and the link follows the choice."""
     states = sorted(data.state_names, key=data.state_names.__getitem__)
-    default = states.index("MA") if "MA" in states else 0
+    asked = st.query_params.get("state", "").upper()
+    default = asked if asked in data.state_names else "MA" if "MA" in states else states[0]
     state = st.selectbox(
-        "State", states, index=default, format_func=data.state_names.__getitem__, key="share_state"
+        "Your state",
+        states,
+        index=states.index(default),
+        format_func=data.state_names.__getitem__,
+        key="gi_state",
     )
+    if st.query_params.get("state") != state:
+        st.query_params["state"] = state
+    return state
+
+
+def show_share(data: Dataset, state: str) -> None:
+    st.header("Share your state's story")
     download_buttons(data, state, ("card", "pdf", "png"), key="share")
     st.image(state_file(data, state, "card"), width=360, caption="The square image")
 
 
-def show_contacts() -> None:
+def show_contacts(data: Dataset, state: str) -> None:
     st.header("Contact your officials")
     st.markdown(
-        "Your state legislature's website lists who represents you, by address. Tell them which "
-        "of the nine points a bill must meet, and bring your state's brief. qimap does not yet "
-        "keep a list of contacts or bill sponsors; editors can add them in a later version."
+        "Your legislators are the people who vote on these bills. Tell them which of the nine "
+        "points a bill must meet, and bring your state's brief."
     )
+    show_state_contacts(data, state)

@@ -6,8 +6,9 @@ from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
-from qimap.schema import STATUS_LABELS, Basis, Bill, Case, Mark
+from qimap.schema import STATUS_LABELS, Basis, Bill, Case, Contact, Mark
 from qimap.scoring import Row, Scorecard
+from qimap.ui.contacts import sponsor_caption
 from qimap.ui.markdown import escape_markdown, markdown_link, quote_block
 
 # Symbol and word together: a mark is never told by colour (or symbol) alone.
@@ -28,12 +29,15 @@ def show_scorecard(
     card: Scorecard,
     predecessor: Bill | None = None,
     local_cases: Mapping[str, Sequence[Case]] | None = None,
+    sponsors: Sequence[Contact] = (),
 ) -> None:
     """``local_cases``: per criterion id, the state's cases that show why it matters."""
     bill = card.bill
     year = f" · {bill.year_introduced}" if bill.year_introduced else " · year unknown"
     st.markdown(f"#### {escape_markdown(bill.display_name)}{year} · {STATUS_LABELS[bill.status]}")
     st.markdown(escape_markdown(bill.summary))
+    if sponsors:
+        st.caption(sponsor_caption(sponsors))
     if predecessor is not None:
         st.caption(
             f"Earlier version: {escape_markdown(predecessor.display_name)} ({predecessor.year_introduced or 'year unknown'})"

@@ -9,11 +9,13 @@ from collections.abc import Sequence
 import streamlit as st
 
 from qimap.compare import changes_between, compare, lineage, overview
+from qimap.contacts import sponsors_of
 from qimap.dataset import Dataset
 from qimap.schema import STATUS_LABELS, Basis
 from qimap.scoring import Row, Scorecard
 from qimap.standing import STANDING_STYLES
 from qimap.ui import loaders
+from qimap.ui.contacts import show_state_contacts
 from qimap.ui.markdown import escape_markdown, quote_block
 from qimap.ui.scorecard import MARK_TEXT, show_scorecard
 
@@ -110,11 +112,14 @@ def show_state(data: Dataset) -> None:
     if not usps:
         return
     cards = data.scorecards(usps)
+    with st.expander("Contact your legislators"):
+        show_state_contacts(data, usps)
     if not cards:
         st.info(
             "qimap has no scored bill for this state yet. That does not mean none was introduced."
         )
         return
+    contacts = data.contacts_by_state.get(usps, [])
     by_key = data.scorecards_by_key
     shown: set[str] = set()
     for card in cards:
@@ -125,7 +130,11 @@ def show_state(data: Dataset) -> None:
     for card in cards:
         with st.container(border=True):
             earlier = by_key.get(card.bill.predecessor_key or "")
-            show_scorecard(card, earlier.bill if earlier else None)
+            show_scorecard(
+                card,
+                earlier.bill if earlier else None,
+                sponsors=sponsors_of(contacts, card.bill.bill_key),
+            )
 
 
 def _show_lineage(chain: Sequence[Scorecard]) -> None:

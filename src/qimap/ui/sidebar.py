@@ -7,10 +7,12 @@ from collections.abc import Sequence
 import streamlit as st
 
 from qimap.cases import ALLEGATIONS_NOTE
+from qimap.contacts import sponsors_of
 from qimap.dataset import Dataset
 from qimap.relevance import Link, bills_addressing, cases_for_criterion
 from qimap.ui import session
 from qimap.ui.case_card import show_case
+from qimap.ui.contacts import show_state_contacts
 from qimap.ui.controls import state_select
 from qimap.ui.markdown import escape_markdown
 from qimap.ui.scorecard import show_scorecard
@@ -42,13 +44,20 @@ def show_sidebar(data: Dataset, links: Sequence[Link]) -> None:
                 "qimap has no scored bill for this state yet. That does not mean none was "
                 "introduced."
             )
-            return
         bills = {card.bill.bill_key: card.bill for card in data.scorecards(usps)}
         state_cases = [c for c in data.cases if c.state == usps]
         local = {
             criterion.criterion_id: cases_for_criterion(criterion.criterion_id, state_cases, links)
             for criterion in data.rubric
         }
+        contacts = data.contacts_by_state.get(usps, [])
         for card in cards:
             with st.container(border=True):
-                show_scorecard(card, bills.get(card.bill.predecessor_key or ""), local)
+                show_scorecard(
+                    card,
+                    bills.get(card.bill.predecessor_key or ""),
+                    local,
+                    sponsors_of(contacts, card.bill.bill_key),
+                )
+        with st.expander("Contact your legislators"):
+            show_state_contacts(data, usps)

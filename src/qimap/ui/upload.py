@@ -11,7 +11,7 @@ import streamlit as st
 
 from qimap.exports import dictionary_rows, issues_csv, template_csv
 from qimap.importer import Prepared, cases_from_rows, prepare, prepare_page, publish
-from qimap.schema import BILLS, CASES, SCORES, TableSpec
+from qimap.schema import BILLS, CASES, CONTACTS, SCORES, TableSpec
 from qimap.settings import Settings
 from qimap.sources import DataError, Issue
 from qimap.store import SEED_EDITOR, Plan, StoreError
@@ -263,6 +263,30 @@ def show_scorecard_upload(settings: Settings, editor: str) -> None:
     if files:
         show_report(files)
         show_publish(files, settings, editor)
+
+
+def show_contacts_upload(settings: Settings, editor: str) -> None:
+    st.markdown(
+        "Add or correct where to reach officials: each state's find-your-legislator page and "
+        "bill sponsors. Give each row the page where you checked it and the date: links go stale."
+    )
+    show_template(CONTACTS)
+    upload = st.file_uploader("Contacts CSV", type=["csv", "txt", "tsv"], key="upload_contacts")
+    if upload is None:
+        return
+    store, states = loaders.store(settings.database_url), loaders.states(settings.geo_dir)
+    try:
+        prepared = prepare(upload.getvalue(), upload.name, store, states, CONTACTS.name)
+    except (DataError, ValueError) as error:
+        issues = (
+            error.issues
+            if isinstance(error, DataError)
+            else [Issue(upload.name, None, None, str(error))]
+        )
+        show_problems(issues, "The file cannot be imported")
+        return
+    show_report([prepared])
+    show_publish([prepared], settings, editor)
 
 
 def show_history(settings: Settings, editor: str) -> None:

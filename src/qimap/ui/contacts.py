@@ -1,0 +1,38 @@
+"""A state's contacts: the legislature's look-up page and bill sponsors, as editors keep them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from qimap.contacts import lookup_page, no_contact_hint
+from qimap.dataset import Dataset
+from qimap.schema import CONTACT_KIND_LABELS, Contact
+from qimap.ui.markdown import escape_markdown, markdown_link
+
+
+def contact_text(contact: Contact, bill_names: dict[str, str]) -> str:
+    name = (
+        markdown_link(contact.name, contact.url) if contact.url else escape_markdown(contact.name)
+    )
+    bill = bill_names.get(contact.bill_key or "")
+    of_bill = f" of {escape_markdown(bill)}" if bill else ""
+    checked = f"checked {escape_markdown(contact.checked_on)}"
+    return f"{CONTACT_KIND_LABELS[contact.kind]}{of_bill}: {name} ({checked})"
+
+
+def show_state_contacts(data: Dataset, usps: str) -> None:
+    contacts = data.contacts_by_state.get(usps, [])
+    if lookup_page(contacts) is None:
+        st.markdown(escape_markdown(no_contact_hint(data.state_names[usps])))
+    bill_names = {c.bill.bill_key: c.bill.display_name for c in data.scorecards(usps)}
+    for contact in contacts:
+        st.markdown(contact_text(contact, bill_names))
+
+
+def sponsor_caption(sponsors: Sequence[Contact]) -> str:
+    names = ", ".join(
+        markdown_link(c.name, c.url) if c.url else escape_markdown(c.name) for c in sponsors
+    )
+    return f"Sponsored by {names}" if sponsors else ""
