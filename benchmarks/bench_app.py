@@ -71,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     os.chdir(REPO)
     with tempfile.TemporaryDirectory(prefix="qimap-bench-app-") as tmp:
         data_dir = Path(tmp)
-        for name in ("rubric.csv", "bills.csv", "scores.csv"):
+        for name in ("rubric.csv", "bills.csv", "scores.csv", "contacts.csv"):
             shutil.copy(REPO / "data" / name, data_dir / name)
         write_cases_csv(synthetic_cases(args.cases), data_dir / "cases.csv")
         os.environ["QIMAP_DATA_DIR"] = str(data_dir)

@@ -31,9 +31,10 @@ for note in st.session_state[session.LINK_NOTES]:
 
 place = controls.near_search()
 controls.filters(data)
-visible = filter_cases(data.cases, session.current_filter(session.current_view(data)))
-st.markdown(f"**Showing {len(visible)} of {len(data.cases)} case studies**")
-show_map(data, visible, settings)
+case_filter = session.current_filter(session.current_view(data))
+visible = filter_cases(data.cases_in_list_order, case_filter)
+st.markdown(f"**Showing {len(visible):,} of {len(data.cases):,} case studies**")
+show_map(data, case_filter, settings, st.session_state[session.STATE] or None)
 show_legend()
 controls.show_nearest(place, visible)
 show_sidebar(data, loaders.links(settings, data))

@@ -1,19 +1,18 @@
-"""Vendor Leaflet and Leaflet.markercluster into ``static/vendor/`` for offline use.
+"""Vendor Leaflet and Supercluster into ``static/vendor/`` for offline use.
 
 streamlit-folium / folium load Leaflet from public CDNs by default; the app serves these
 local copies instead (``[server] enableStaticServing`` exposes ``static/`` at
 ``/app/static/``).
 
 Provenance: the pinned npm packages ``leaflet@1.9.4`` (BSD-2-Clause) and
-``leaflet.markercluster@1.5.3`` (MIT), fetched from the npm registry with ``npm pack`` into a
+``supercluster@8.0.1`` (ISC; its UMD build bundles ``kdbush``, also ISC), fetched from the npm registry with ``npm pack`` into a
 temporary directory (no global or project install). Each tarball's sha512 is checked against
 ``npm view <pkg>@<version> dist.integrity`` before anything is copied.
 
 Only the runtime files are copied (no source maps, sources or examples):
 
 - ``leaflet/``: ``leaflet.js``, ``leaflet.css``, ``images/*`` (referenced by the CSS), ``LICENSE``
-- ``leaflet.markercluster/``: ``leaflet.markercluster.js``, ``MarkerCluster.css``,
-  ``MarkerCluster.Default.css``, ``MIT-LICENCE.txt``
+- ``supercluster/``: ``supercluster.min.js``, ``LICENSE``
 
 ``static/vendor/VERSIONS.json`` records package, version, integrity and the sha256 of every
 copied file. The two package folders are replaced wholesale on each run, so the output is
@@ -69,13 +68,11 @@ PACKAGES = (
         },
     ),
     Package(
-        "leaflet.markercluster",
-        "1.5.3",
+        "supercluster",
+        "8.0.1",
         {
-            "dist/leaflet.markercluster.js": "leaflet.markercluster.js",
-            "dist/MarkerCluster.css": "MarkerCluster.css",
-            "dist/MarkerCluster.Default.css": "MarkerCluster.Default.css",
-            "MIT-LICENCE.txt": "MIT-LICENCE.txt",
+            "dist/supercluster.min.js": "supercluster.min.js",
+            "LICENSE": "LICENSE",
         },
     ),
 )
@@ -189,6 +186,11 @@ def main() -> int:
     VENDOR.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="qimap-vendor-") as tmp:
         entries = [vendor_package(package, Path(tmp)) for package in PACKAGES]
+    for stale in sorted(
+        set(p.name for p in VENDOR.iterdir() if p.is_dir()) - {p.name for p in PACKAGES}
+    ):
+        shutil.rmtree(VENDOR / stale)  # a package no longer vendored
+        print(f"removed {stale}/")
     manifest = {"generated_by": "scripts/vendor_assets.py", "packages": entries}
     MANIFEST.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {MANIFEST.relative_to(ROOT)}")

@@ -42,6 +42,11 @@ def filter_cases(cases: Iterable[Case], case_filter: CaseFilter) -> list[Case]:
     return [case for case in cases if case_filter.matches(case)]
 
 
+def list_order(case: Case) -> tuple[str, str, int, str]:
+    """How lists of cases read: by state, then city, newest decision first, then title."""
+    return (case.state, case.city, -case.decision_year, case.title)
+
+
 def year_bounds(cases: Sequence[Case]) -> tuple[int, int]:
     years = [case.decision_year for case in cases]
     return (min(years), max(years)) if years else (2000, 2000)

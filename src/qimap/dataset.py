@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from qimap.cases import list_order, year_bounds
 from qimap.schema import (
     BILLS,
     CASES,
@@ -69,6 +70,22 @@ class Dataset:
     def case_states(self) -> dict[str, str]:
         """Case id -> its state: what links and map clicks are checked against."""
         return {case.case_id: case.state for case in self.cases}
+
+    @cached_property
+    def cases_by_state(self) -> dict[str, list[Case]]:
+        by_state: dict[str, list[Case]] = defaultdict(list)
+        for case in self.cases:
+            by_state[case.state].append(case)
+        return dict(by_state)
+
+    @cached_property
+    def cases_in_list_order(self) -> tuple[Case, ...]:
+        """Sorted once (sorting 100,000 cases costs ~0.2 s); filtering keeps this order."""
+        return tuple(sorted(self.cases, key=list_order))
+
+    @cached_property
+    def year_range(self) -> tuple[int, int]:
+        return year_bounds(self.cases)
 
     @cached_property
     def shapes_by_usps(self) -> dict[str, StateShape]:

@@ -4,21 +4,39 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import math
+import operator
 from collections.abc import Iterable, Mapping
 from typing import Any, TextIO
 
+from qimap.safe import _FORMULA_START as FORMULA_START  # the one list of formula openers
 from qimap.safe import spreadsheet_safe
 from qimap.schema import TableSpec
 from qimap.sources import Issue
+
+# json's encoder for a str without ensure_ascii (its C version when available).
+_encode_string = json.encoder.encode_basestring
 
 
 def write_csv(rows: Iterable[Mapping[str, str]], spec: TableSpec, target: TextIO) -> None:
     """The spec's columns in order; a cell that would run as a formula gets a leading quote,
     which qimap's importer removes again, so the file imports back unchanged."""
+    names = spec.column_names
     writer = csv.writer(target, lineterminator="\n")
-    writer.writerow(spec.column_names)
-    for row in rows:
-        writer.writerow(spreadsheet_safe(row[name]) for name in spec.column_names)
+    writer.writerow(names)
+    cells = operator.itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
+    # spreadsheet_safe changes only a cell that is not text or starts with a formula
+    # character: test that inline rather than call it for every cell.
+    writer.writerows(
+        [
+            cell
+            if cell.__class__ is str and not cell.startswith(FORMULA_START)
+            else spreadsheet_safe(cell)
+            for cell in cells(row)
+        ]
+        for row in rows
+    )
 
 
 def cases_geojson(rows: Iterable[Mapping[str, str]]) -> dict[str, Any]:
@@ -37,6 +55,62 @@ def cases_geojson(rows: Iterable[Mapping[str, str]]) -> dict[str, Any]:
             for row in rows
         ],
     }
+
+
+_POINT_CELLS = frozenset({"latitude", "longitude"})
+
+
+def write_cases_geojson(rows: Iterable[Mapping[str, str]], target: TextIO) -> None:
+    """:func:`cases_geojson` as JSON text, and a newline: the same characters as
+    ``json.dump(cases_geojson(rows), target, ensure_ascii=False, indent=1)`` then ``"\\n"``.
+
+    json's indented output runs in pure Python, several hundred calls per case; this writes
+    each feature in one piece from a fixed layout, with json's C string encoder for the cells.
+    """
+    keys: dict[str, str] = {}
+
+    def key(name: str) -> str:
+        text = keys.get(name)
+        if text is None:
+            text = keys[name] = _encode_string(name)  # keys are column names: text
+        return text
+
+    target.write('{\n "type": "FeatureCollection",\n "features": [')
+    separator = "\n  "
+    for row in rows:
+        longitude, latitude = _json_float(row["longitude"]), _json_float(row["latitude"])
+        properties = ",".join(
+            [
+                f"\n    {key(name)}: {_json_value(value)}"
+                for name, value in row.items()
+                if name not in _POINT_CELLS
+            ]
+        )
+        properties = f"{{{properties}\n   }}" if properties else "{}"
+        target.write(
+            f'{separator}{{\n   "type": "Feature",\n   "geometry": {{\n    "type": "Point",'
+            f'\n    "coordinates": [\n     {longitude},\n     {latitude}\n    ]\n   }},'
+            f'\n   "properties": {properties}\n  }}'
+        )
+        separator = ",\n  "
+    target.write("]\n}\n" if separator == "\n  " else "\n ]\n}\n")
+
+
+def _json_value(value: object) -> str:
+    """A property value as json.dump writes it at the properties' depth (indent=1)."""
+    if value.__class__ is str:
+        return _encode_string(value)
+    return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n    ")
+
+
+def _json_float(cell: str) -> str:
+    """float(cell) as json writes it (NaN and Infinity as json.dump's defaults allow)."""
+    number = float(cell)
+    if number != number:
+        return "NaN"
+    if number in (math.inf, -math.inf):
+        return "Infinity" if number > 0 else "-Infinity"
+    return float.__repr__(number)
 
 
 def issues_csv(issues: Iterable[Issue]) -> str:

@@ -1,6 +1,7 @@
 """Pure builders of the folium map: no Streamlit, no file reads.
 
-Data reaches the browser only as JSON from :func:`qimap.safe.script_json`, and is drawn by
+Data reaches the browser only as JSON: static files (:mod:`qimap.casefile`) and small values in
+the map's script from :func:`qimap.safe.script_json`. It is drawn by
 static/qimap/qimap-map.js, which builds every popup and tooltip with ``textContent``. Jinja's
 ``tojson`` is not enough: branca compiles each element's *rendered* script as a new template.
 qimap's layers skip that step (:class:`JsonLayer`) and ``script_json`` leaves no Jinja
@@ -21,14 +22,13 @@ import folium
 from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
-from qimap.cases import format_incident_date
-from qimap.safe import safe_url, script_json
-from qimap.schema import OUTCOME_LABELS, PRECISION_LABELS, Case, Outcome, Precision
+from qimap.casefile import OUTCOME_MARKER, MapFiles, filter_spec, inline_cases
+from qimap.cases import CaseFilter
+from qimap.safe import script_json
+from qimap.schema import Case, Outcome
 from qimap.standing import STANDING_STYLES, StateStanding
 from qimap.states import NATIONAL_CENTER, NATIONAL_ZOOM
 
-# Summaries are cut in popups (the sidebar shows them whole) to keep the payload small.
-POPUP_SUMMARY_CHARS = 400
 MIN_ZOOM, MAX_ZOOM = 2, 12
 
 
@@ -46,18 +46,9 @@ CASE_MARKERS: dict[str, CaseMarkerStyle] = {
     "other": CaseMarkerStyle("other", "#555555", "square", "Vacated, pending or mixed"),
 }
 
-_OUTCOME_MARKER: dict[Outcome, str] = {
-    Outcome.GRANTED: "immune",
-    Outcome.REVERSED_DENIAL: "immune",
-    Outcome.DENIED: "denied",
-    Outcome.VACATED: "other",
-    Outcome.PENDING: "other",
-    Outcome.OTHER: "other",
-}
-
 
 def marker_style(outcome: Outcome) -> CaseMarkerStyle:
-    return CASE_MARKERS[_OUTCOME_MARKER[outcome]]
+    return CASE_MARKERS[OUTCOME_MARKER[outcome]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,13 +65,11 @@ def local_assets(static_prefix: str) -> MapAssets:
     return MapAssets(
         js=(
             f"{base}/vendor/leaflet/leaflet.js",
-            f"{base}/vendor/leaflet.markercluster/leaflet.markercluster.js",
+            f"{base}/vendor/supercluster/supercluster.min.js",
             f"{base}/qimap/qimap-map.js",
         ),
         css=(
             f"{base}/vendor/leaflet/leaflet.css",
-            f"{base}/vendor/leaflet.markercluster/MarkerCluster.css",
-            f"{base}/vendor/leaflet.markercluster/MarkerCluster.Default.css",
             f"{base}/qimap/qimap-map.css",
         ),
     )
@@ -114,89 +103,60 @@ class JsonLayer(MacroElement):
 
 
 class StatesLayer(JsonLayer):
-    """The state polygons, coloured by standing; they are the basemap when there are no tiles."""
+    """The state polygons, coloured by standing; they are the basemap when there are no tiles.
+
+    The outlines come from a static file (``states_url``); only the styles are in the script."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
         var {{ this.get_name() }} = window.qimap.addStates(
-            {{ this._parent.get_name() }}, {{ this.geojson_json }}, {{ this.styles_json }}
+            {{ this._parent.get_name() }}, {{ this.url_json }}, {{ this.styles_json }}
         );
         {% endmacro %}
         """
     )
 
-    def __init__(self, geojson: Mapping[str, Any], styles: Mapping[str, Any]) -> None:
+    def __init__(self, states_url: str, styles: Mapping[str, Any]) -> None:
         super().__init__()
         self._name = "StatesLayer"
-        self.geojson_json = script_json(geojson)
+        self.url_json = script_json(states_url)
         self.styles_json = script_json(styles)
 
 
-class CaseCluster(JsonLayer):
-    """All visible cases as one compact JSON table, clustered by Leaflet.markercluster."""
+class CaseLayer(JsonLayer):
+    """The cases, clustered in the browser (Supercluster): either named static files plus the
+    filter to apply (the explorer), or the cases themselves inline (an upload's preview)."""
 
     _template = Template(
         """
         {% macro script(this, kwargs) %}
-        window.qimap.addCases({{ this._parent.get_name() }}, {{ this.payload_json }});
+        window.qimap.showCases({{ this._parent.get_name() }}, {{ this.spec_json }});
         {% endmacro %}
         """
     )
 
-    def __init__(self, payload: Mapping[str, Any]) -> None:
+    def __init__(self, spec: Mapping[str, Any]) -> None:
         super().__init__()
-        self._name = "CaseCluster"
-        self.payload_json = script_json(payload)
+        self._name = "CaseLayer"
+        self.spec_json = script_json(spec)
 
 
-CASE_COLUMNS = (
-    "id",
-    "lat",
-    "lon",
-    "title",
-    "date",
-    "place",
-    "state",
-    "outcome",
-    "marker",
-    "summary",
-    "url",
-    "where",  # how to read the point when it is not exact, e.g. "approximate: city centre"
-)
+def file_spec(
+    files_url: str, files: MapFiles, case_filter: CaseFilter, state: str | None = None
+) -> dict[str, Any]:
+    """What the browser needs to show the published cases: where they are, the filter, and the
+    chosen state (outlined). A change of state alone re-draws nothing but the outline."""
+    return {
+        "cases": f"{files_url.rstrip('/')}/{files.cases}",
+        "shards": files.shards,
+        "filter": filter_spec(case_filter),
+        "state": state,
+    }
 
 
-def case_payload(cases: Sequence[Case]) -> dict[str, Any]:
-    """Column names once, then one short array per case (about half the size of objects)."""
-    rows = [
-        [
-            case.case_id,
-            round(case.latitude, 4),
-            round(case.longitude, 4),
-            case.title,
-            format_incident_date(case.incident_date),
-            case.place,
-            case.state,
-            OUTCOME_LABELS[case.outcome],
-            _OUTCOME_MARKER[case.outcome],
-            _shorten(case.summary, POPUP_SUMMARY_CHARS),
-            safe_url(case.source_url),
-            _where(case.location_precision),
-        ]
-        for case in cases
-    ]
-    return {"columns": list(CASE_COLUMNS), "rows": rows}
-
-
-def _where(precision: Precision) -> str | None:
-    """How to read the point, when it is not the exact place (None: exact)."""
-    return None if precision == Precision.EXACT else f"Location {PRECISION_LABELS[precision]}"
-
-
-def _shorten(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1].rsplit(" ", 1)[0] + "…"
+def inline_spec(cases: Sequence[Case]) -> dict[str, Any]:
+    return {"inline": inline_cases(cases), "filter": filter_spec(CaseFilter()), "state": None}
 
 
 def state_styles(
@@ -245,7 +205,7 @@ def _shift_west(polygon: list[list[list[float]]]) -> list[list[list[float]]]:
 
 
 def build_base_map(
-    states_geojson: Mapping[str, Any],
+    states_url: str,
     styles: Mapping[str, Any],
     assets: MapAssets,
     tiles: str | None = None,
@@ -259,20 +219,20 @@ def build_base_map(
         prefer_canvas=False,
         world_copy_jump=False,
     )
-    # folium gives zoom limits to tile layers only; with no tiles, Leaflet.markercluster
-    # needs them on the map itself.
+    # folium gives zoom limits to tile layers only; with no tiles, the map itself needs them
+    # (the clusters are computed for zoom levels MIN_ZOOM..MAX_ZOOM).
     fmap.options.update(minZoom=MIN_ZOOM, maxZoom=MAX_ZOOM)
     # Replace folium's CDN links (Leaflet, jQuery, Bootstrap, Font Awesome) with local files.
     fmap.default_js = [(f"qimap_js_{i}", url) for i, url in enumerate(assets.js)]
     fmap.default_css = [(f"qimap_css_{i}", url) for i, url in enumerate(assets.css)]
     if tiles:
         folium.TileLayer(tiles, name="Basemap").add_to(fmap)
-    StatesLayer(states_geojson, styles).add_to(fmap)
+    StatesLayer(states_url, styles).add_to(fmap)
     return fmap
 
 
-def build_case_group(cases: Sequence[Case]) -> folium.FeatureGroup:
+def build_case_group(spec: Mapping[str, Any]) -> folium.FeatureGroup:
     """The cases as a feature group that st_folium can swap without reloading the map."""
     group = folium.FeatureGroup(name="Case studies", control=False)
-    CaseCluster(case_payload(cases)).add_to(group)
+    CaseLayer(spec).add_to(group)
     return group

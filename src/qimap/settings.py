@@ -17,6 +17,9 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 # The map lives in st_folium's iframe at <base>/component/streamlit_folium.st_folium/index.html;
 # this relative path reaches <base>/app/static/ from there, with or without server.baseUrlPath.
 DEFAULT_STATIC_URL = "../../app/static"
+# Streamlit serves <app folder>/static; the map's data files are written in a folder inside it.
+STATIC_DIR = REPO_ROOT / "static"
+GENERATED = "generated"
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +30,15 @@ class Settings:
     static_url: str
     database_url: str  # the store; data_dir only seeds it when it is empty
     editors: dict[str, str]  # name -> password hash (qimap hash-password); empty: no editing
+
+    @property
+    def generated_dir(self) -> Path:
+        """Where the map's data files go (served by Streamlit, see qimap.casefile)."""
+        return STATIC_DIR / GENERATED
+
+    @property
+    def generated_url(self) -> str:
+        return f"{self.static_url.rstrip('/')}/{GENERATED}"
 
 
 def load_settings(

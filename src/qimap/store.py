@@ -173,7 +173,15 @@ class Store:
         spec = SPECS[table]
         with self._reader(conn) as reader:
             result = reader.execute(sa.select(DATA_TABLES[table]).order_by(*spec.key))
-            return {record_key(row, spec): dict(row) for row in (dict(r._mapping) for r in result)}
+            names = tuple(result.keys())
+            found = result.fetchall()
+        # Plain tuples zipped with the column names: Row._mapping per row costs 3x as much.
+        at = [names.index(name) for name in spec.key]
+        keys = zip(*([values[i] for values in found] for i in at), strict=True)  # record_key
+        return {
+            key: dict(zip(names, values, strict=True))
+            for key, values in zip(keys, found, strict=True)
+        }
 
     def raw_tables(self, conn: Connection | None = None) -> dict[str, RawTable]:
         """Every stored table as rows of cells, for the same validation as a CSV file."""

@@ -32,10 +32,17 @@ def count_text(at: AppTest) -> str:
     return next(md.value for md in at.main.markdown if "case studies**" in md.value)
 
 
-def payload_rows(fake: FakeMap) -> int:
+def map_spec(fake: FakeMap) -> dict:
+    """What the map's case layer was told: which published file, and which filter."""
     group = fake.last["feature_group_to_add"]
-    cluster = next(iter(group._children.values()))
-    return len(json.loads(cluster.payload_json)["rows"])
+    layer = next(iter(group._children.values()))
+    return json.loads(layer.spec_json)
+
+
+def map_file_ids(spec: dict) -> list[str]:
+    """The case ids in the file the map loads (a relative URL under the app's static/)."""
+    name = spec["cases"].rsplit("/generated/", 1)[1]
+    return json.loads((REPO / "static" / "generated" / name).read_text(encoding="utf-8"))["id"]
 
 
 def test_renders_all_cases_without_a_selection(fake_map: FakeMap) -> None:
@@ -44,7 +51,10 @@ def test_renders_all_cases_without_a_selection(fake_map: FakeMap) -> None:
     assert at.title[0].value == "Qualified immunity where you live"
     assert "Showing 34 of 34" in count_text(at)
     assert at.sidebar.selectbox[0].value == ""
-    assert payload_rows(fake_map) == 34
+    spec = map_spec(fake_map)
+    assert spec["filter"] == {"states": [], "outcomes": [], "categories": [], "years": None}
+    assert spec["state"] is None
+    assert len(map_file_ids(spec)) == 34  # the published file holds every case
     assert fake_map.last["returned_objects"] == ["last_active_drawing"]
 
 
@@ -124,16 +134,18 @@ def test_filters_update_map_and_count_together(fake_map: FakeMap) -> None:
     count = count_text(at)
     shown = int(count.split("Showing ")[1].split(" of")[0])
     assert 0 < shown < 34
-    assert payload_rows(fake_map) == shown
+    assert map_spec(fake_map)["filter"]["outcomes"] == ["denied"]
     assert at.query_params["outcome"] == "denied"
     at.multiselect(key="filter_states").select("MA").run()
-    assert payload_rows(fake_map) < shown
+    assert map_spec(fake_map)["filter"]["states"] == ["MA"]
+    assert map_spec(fake_map)["filter"]["outcomes"] == ["denied"]
+    # the browser test checks that the map draws exactly the counted cases
 
 
 def test_state_without_cases_is_an_empty_answer(fake_map: FakeMap) -> None:
     at = open_page(states="WY")
     assert "Showing 0 of 34" in count_text(at)
-    assert payload_rows(fake_map) == 0
+    assert map_spec(fake_map)["filter"]["states"] == ["WY"]
     assert any("No case studies match" in i.value for i in at.info)
     assert at.query_params["states"] == "WY"
 
@@ -142,7 +154,12 @@ def test_every_filter_from_a_link(fake_map: FakeMap) -> None:
     at = open_page(outcome="denied", category="excessive_force", states="MA,TX")
     assert not at.exception
     assert at.multiselect(key="filter_outcomes").value == ["denied"]
-    assert 0 < payload_rows(fake_map) < 34
+    assert map_spec(fake_map)["filter"] == {
+        "states": ["MA", "TX"],
+        "outcomes": ["denied"],
+        "categories": ["excessive_force"],
+        "years": None,
+    }
     assert at.query_params["outcome"] == "denied"
 
 
@@ -160,7 +177,8 @@ def test_view_survives_a_visit_to_another_page(fake_map: FakeMap) -> None:
 
 def test_filters_from_link(fake_map: FakeMap) -> None:
     at = open_page(states="MA", years="2010-2020")
-    assert 0 < payload_rows(fake_map) < 7
+    assert map_spec(fake_map)["filter"]["years"] == [2010, 2020]
+    assert map_spec(fake_map)["filter"]["states"] == ["MA"]
     assert at.slider(key="filter_years").value == (2010, 2020)
 
 

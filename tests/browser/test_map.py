@@ -41,7 +41,8 @@ MOVED_FROM = """([lat, lng]) => {
     const c = window.map.getCenter();
     return Math.abs(c.lat - lat) + Math.abs(c.lng - lng) > 0.01;
 }"""
-MARKERS_DRAWN = "() => document.querySelector('.qimap-case, .marker-cluster') !== null"
+MARKERS_DRAWN = """() => window.qimap !== undefined && window.qimap.status.ready
+    && document.querySelector('.qimap-case, .qimap-cluster') !== null"""
 # st_folium applies a requested centre and zoom with an animated setView after the first
 # render; a setView made during that animation is undone when it ends, so wait it out.
 VIEW_SETTLED = """([south, west, north, east, minZoom]) => {
@@ -181,7 +182,11 @@ def test_case_marker_click_shows_details(page: Page, app_url: str, network: Netw
 
     kisela.click()
 
-    expect(map_locator(page).locator(".qimap-popup h4")).to_have_text("Kisela v. Hughes")
+    popup = map_locator(page).locator(".qimap-popup")
+    expect(popup.locator("h4")).to_have_text("Kisela v. Hughes")
+    # the details come from the case's detail file, fetched when the popup opens
+    expect(popup.get_by_role("link", name="Read the source")).to_be_visible()
+    expect(popup).to_contain_text("Tucson")
     bar = sidebar(page)
     expect(bar.get_by_role("heading", name="Kisela v. Hughes", exact=True)).to_be_visible()
     expect(bar.get_by_role("heading", name="Arizona: bills")).to_be_visible()
@@ -206,14 +211,16 @@ def test_select_box_keeps_map_loaded(page: Page, app_url: str, network: NetworkL
     # Same iframe, same window: st_folium moved the map instead of reloading it.
     expect(page.locator(MAP_IFRAME)).to_have_count(1)
     assert frame.evaluate("() => window.__probe") == 1
+    # the chosen state is outlined on the map, and only it
+    frame.wait_for_function(
+        "() => document.querySelector('path.qimap-state--CO').getAttribute('stroke-width') === '3'"
+    )
+    assert frame.locator("path[stroke-width='3']").count() == 1
     network.assert_local(app_url)
 
 
-VISIBLE_MARKERS = """() => {
-    const groups = window.feature_group || [];
-    const cluster = groups[groups.length - 1].getLayers()[0];
-    return cluster.getLayers().length;
-}"""
+# How many cases the map's filter kept (qimap-map.js applies the filter in the browser).
+VISIBLE_MARKERS = "() => window.qimap.status.ready ? window.qimap.status.shown : -1"
 
 
 def test_filter_swaps_cases_without_reloading(
@@ -242,6 +249,53 @@ def test_filter_swaps_cases_without_reloading(
     frame.wait_for_function(f"() => ({VISIBLE_MARKERS})() === {shown}")
     assert frame.evaluate("() => window.__probe") == 2  # same map, new cases
     expect(page).to_have_url(re.compile(r"[?&]years=(\d{4})-\1(&|$)"))
+    network.assert_local(app_url)
+
+
+SHOWN = re.compile(r"Showing ([\d,]+) of")
+
+
+def test_browser_filter_keeps_exactly_the_cases_the_server_counts(
+    page: Page, app_url: str, network: NetworkLog
+) -> None:
+    """The map filters in the browser (qimap-map.js) and the page counts in Python
+    (qimap.cases.CaseFilter): every kind of filter must give the same number."""
+    links = [
+        "outcome=denied",
+        "category=excessive_force&states=MA,TX,AZ",
+        "years=2010-2020",
+        "outcome=granted,reversed_denial&category=deadly_force,excessive_force",
+        "states=WY",
+    ]
+    for query in links:
+        page.goto(f"{app_url}/?{query}")
+        body = map_locator(page).locator("body")
+        expect(body).to_have_attribute("data-qimap-cases", "ready", timeout=30_000)
+        text = page.get_by_text(SHOWN).inner_text()
+        counted = int(SHOWN.search(text).group(1).replace(",", ""))
+        expect(body, query).to_have_attribute("data-qimap-shown", str(counted))
+    assert counted == 0  # the last link: a state with no cases
+    network.assert_local(app_url)
+
+
+def test_cases_at_one_spot_fan_out_and_each_can_be_picked(
+    page: Page, app_url: str, network: NetworkLog
+) -> None:
+    # Three Boston cases share one point: at the closest zoom they stay one cluster, and a
+    # click lays them out around it.
+    frame = open_map(page, app_url)
+    zoom_map(frame, 42.3601, -71.0589, 12)
+    cluster = map_locator(page).locator(".qimap-cluster")
+    expect(cluster.first).to_be_visible()
+    count = int(cluster.first.inner_text())
+    assert count >= 3
+    cluster.first.click()
+    fanned = map_locator(page).locator(".qimap-case")
+    expect(fanned).to_have_count(count)
+    title = fanned.first.get_attribute("title") or ""
+    fanned.first.click()
+    name = title.rsplit(" (", 1)[0]
+    expect(sidebar(page).get_by_role("heading", name=name, exact=True)).to_be_visible()
     network.assert_local(app_url)
 
 

@@ -100,11 +100,13 @@ def test_upload_publish_show_undo(
     page.get_by_role("textbox", name="Password").fill(EDITOR_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_text("Signed in as")).to_be_visible()
+    wait_until_idle(page)  # an upload given to a widget that a rerun then replaces is lost
 
     upload = write_upload(tmp_path / "cases-semicolons.csv")
     page.locator('input[type="file"]').first.set_input_files(upload)
 
-    expect(page.get_by_text("Columns are separated by semicolons.")).to_be_visible()
+    # reading, mapping and checking the file (the first time: loading the ZIP index) take a while
+    expect(page.get_by_text("Columns are separated by semicolons.")).to_be_visible(timeout=20_000)
     expect(page.get_by_text("1 row(s) have problems")).to_be_visible()
     # The one table of problems (no warnings here). Glide draws grids on a canvas; its
     # accessible copy (th, td) is in the DOM but hidden from role queries, so match it by tag.

@@ -5,16 +5,17 @@ import re
 from collections import Counter
 
 import folium
-import pytest
 import streamlit_folium
 
+from qimap.casefile import MapFiles
+from qimap.cases import CaseFilter
 from qimap.dataset import Dataset, case_from_record
 from qimap.mapview import (
-    CASE_COLUMNS,
     build_base_map,
     build_case_group,
-    case_payload,
     display_geojson,
+    file_spec,
+    inline_spec,
     local_assets,
     state_styles,
 )
@@ -24,15 +25,18 @@ from qimap.validate import parse_row
 from tests.conftest import HOSTILE_HTML, HOSTILE_JINJA, hostile_case
 
 ASSETS = local_assets("../../app/static")
+STATES_URL = "../../app/static/generated/states-0123.json"
+FILES = MapFiles(cases="cases-abcd.json", shards=1, states="states-0123.json")
+FILES_URL = "../../app/static/generated"
 
 
 def base_map(data: Dataset) -> folium.Map:
     standings = state_standings(data.state_names, data.scorecards_by_state)
     styles = state_styles(standings, Counter(c.state for c in data.cases))
-    return build_base_map(display_geojson(data.states.geojson), styles, ASSETS)
+    return build_base_map(STATES_URL, styles, ASSETS)
 
 
-def sent_to_browser(data: Dataset, cases) -> tuple[str, str]:
+def sent_to_browser(data: Dataset, spec: dict) -> tuple[str, str]:
     """The two strings st_folium sends: the map script and the feature-group script.
 
     Uses st_folium's own (private) builders, pinned by pyproject, so what is tested is what
@@ -40,10 +44,14 @@ def sent_to_browser(data: Dataset, cases) -> tuple[str, str]:
     """
     fmap = base_map(data)
     fmap.get_root().render()
-    group_script = streamlit_folium._get_feature_group_string(build_case_group(cases), map=fmap)
+    group_script = streamlit_folium._get_feature_group_string(build_case_group(spec), map=fmap)
     fresh = base_map(data)
     fresh.get_root().render()
     return streamlit_folium._get_map_string(fresh), group_script
+
+
+def spec_in(script: str) -> dict:
+    return json.loads(re.search(r"showCases\([^,]+, (\{.*\})\);", script).group(1))
 
 
 def test_no_cdn_only_local_assets(bundled: Dataset) -> None:
@@ -51,33 +59,33 @@ def test_no_cdn_only_local_assets(bundled: Dataset) -> None:
     links = [url for _, url in fmap.default_js + fmap.default_css]
     assert links == list(ASSETS.js + ASSETS.css)
     assert all(url.startswith("../../app/static/") for url in links)
-    script, _ = sent_to_browser(bundled, bundled.cases)
-    assert not re.search(r"https?://", script.replace("https://endqi.org", ""))
+    script, group = sent_to_browser(bundled, file_spec(FILES_URL, FILES, CaseFilter()))
+    assert not re.search(r"https?://", script + group)
 
 
-def test_base_script_is_identical_across_builds_so_the_map_does_not_reload(
+def test_base_script_is_identical_across_filters_so_the_map_does_not_reload(
     bundled: Dataset,
 ) -> None:
-    first, _ = sent_to_browser(bundled, bundled.cases)
-    second, _ = sent_to_browser(bundled, bundled.cases[:3])
+    first, group_all = sent_to_browser(bundled, file_spec(FILES_URL, FILES, CaseFilter()))
+    narrowed = CaseFilter(states=frozenset({"MA"}), years=(2000, 2010))
+    second, group_ma = sent_to_browser(bundled, file_spec(FILES_URL, FILES, narrowed, "MA"))
     assert streamlit_folium.generate_js_hash(first) == streamlit_folium.generate_js_hash(second)
+    assert group_all != group_ma  # the filter travels in the swapped group only
 
 
-def test_cases_are_one_compact_json_table(bundled: Dataset) -> None:
-    payload = case_payload(bundled.cases)
-    assert payload["columns"] == list(CASE_COLUMNS)
-    assert len(payload["rows"]) == 34
-    glik = next(r for r in payload["rows"] if r[0] == "glik-v-cunniffe")
-    row = dict(zip(CASE_COLUMNS, glik, strict=True))
-    assert row["place"] == "Boston, MA"
-    assert row["date"] == "1 Oct 2007"
-    assert row["marker"] == "denied"
-
-
-def test_group_script_holds_the_payload_once_and_no_marker_objects(bundled: Dataset) -> None:
-    _, group = sent_to_browser(bundled, bundled.cases)
-    assert group.count("window.qimap.addCases(") == 1
-    assert "L.marker(" not in group
+def test_what_is_sent_per_rerun_does_not_grow_with_the_cases(bundled: Dataset) -> None:
+    """The cases live in static files: a rerun sends their name and the filter, not them."""
+    script, group = sent_to_browser(bundled, file_spec(FILES_URL, FILES, CaseFilter()))
+    assert len(group) < 2_000
+    assert len(script) < 40_000  # styles for 56 states; the outlines are a file too
+    assert "Glik" not in script + group
+    spec = spec_in(group)
+    assert spec == {
+        "cases": f"{FILES_URL}/cases-abcd.json",
+        "shards": 1,
+        "filter": {"states": [], "outcomes": [], "categories": [], "years": None},
+        "state": None,
+    }
 
 
 def hostile():
@@ -87,7 +95,7 @@ def hostile():
 
 
 def test_hostile_text_reaches_javascript_only_as_escaped_json(bundled: Dataset) -> None:
-    _, group = sent_to_browser(bundled, [hostile()])
+    _, group = sent_to_browser(bundled, inline_spec([hostile()]))
     assert HOSTILE_HTML not in group
     assert "<script>" not in group
     assert "\\u003cimg src=x onerror=alert(1)\\u003e" in group
@@ -100,38 +108,30 @@ def test_hostile_text_reaches_javascript_only_as_escaped_json(bundled: Dataset) 
 def test_rendering_the_whole_figure_does_not_evaluate_data(bundled: Dataset) -> None:
     """branca re-compiles rendered scripts as templates; data must survive that verbatim."""
     fmap = base_map(bundled)
-    build_case_group([hostile()]).add_to(fmap)
+    build_case_group(inline_spec([hostile()])).add_to(fmap)
     page = fmap.get_root().render()  # raised TemplateSyntaxError before script_json
-    payload = json.loads(re.search(r"addCases\([^,]+, (\{.*\})\);", page).group(1))
-    assert payload["rows"][0][CASE_COLUMNS.index("title")] == f"{HOSTILE_HTML} {HOSTILE_JINJA}"
+    assert spec_in(page)["inline"]["title"] == [f"{HOSTILE_HTML} {HOSTILE_JINJA}"]
 
 
-def test_payload_round_trips_the_hostile_text_exactly(bundled: Dataset) -> None:
-    _, group = sent_to_browser(bundled, [hostile()])
-    payload = json.loads(re.search(r"addCases\([^,]+, (\{.*\})\);", group).group(1))
-    row = dict(zip(payload["columns"], payload["rows"][0], strict=True))
-    assert row["title"] == f"{HOSTILE_HTML} {HOSTILE_JINJA}"
-
-
-@pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "//evil.example"])
-def test_unsafe_links_never_reach_the_popup(bundled: Dataset, url: str) -> None:
-    from dataclasses import replace
-
-    payload = case_payload([replace(hostile(), source_url=url)])
-    assert payload["rows"][0][CASE_COLUMNS.index("url")] is None
+def test_inline_preview_round_trips_the_hostile_text_exactly(bundled: Dataset) -> None:
+    _, group = sent_to_browser(bundled, inline_spec([hostile()]))
+    inline = spec_in(group)["inline"]
+    assert inline["title"] == [f"{HOSTILE_HTML} {HOSTILE_JINJA}"]
+    assert inline["details"]["summary"][0].startswith("<script>alert(2)</script>")
 
 
 def test_tiles_are_opt_in(bundled: Dataset) -> None:
     standings = state_standings(bundled.state_names, bundled.scorecards_by_state)
     styles = state_styles(standings, {})
-    plain = build_base_map(bundled.states.geojson, styles, ASSETS)
-    tiled = build_base_map(bundled.states.geojson, styles, ASSETS, tiles="OpenStreetMap")
+    plain = build_base_map(STATES_URL, styles, ASSETS)
+    tiled = build_base_map(STATES_URL, styles, ASSETS, tiles="OpenStreetMap")
     assert not any(isinstance(c, folium.TileLayer) for c in plain._children.values())
     assert any(isinstance(c, folium.TileLayer) for c in tiled._children.values())
 
 
-def test_zoom_limits_are_on_the_map_for_markercluster(bundled: Dataset) -> None:
-    assert base_map(bundled).options["maxZoom"] == 12
+def test_zoom_limits_are_on_the_map_for_the_clusters(bundled: Dataset) -> None:
+    options = base_map(bundled).options
+    assert (options["minZoom"], options["maxZoom"]) == (2, 12)
 
 
 def test_alaska_is_drawn_in_one_piece(bundled: Dataset) -> None:
@@ -161,9 +161,9 @@ def test_state_styles_describe_in_words(bundled: Dataset) -> None:
 def test_layers_are_never_compiled_as_templates_even_without_escaping(bundled: Dataset) -> None:
     """The first lock alone: a payload that would break (or run in) Jinja passes verbatim."""
     fmap = base_map(bundled)
-    group = build_case_group([])
-    cluster = next(iter(group._children.values()))
-    cluster.payload_json = '"{{ 7*7 }} {% broken"'
+    group = build_case_group(inline_spec([]))
+    layer = next(iter(group._children.values()))
+    layer.spec_json = '"{{ 7*7 }} {% broken"'
     group.add_to(fmap)
     page = fmap.get_root().render()
     assert '"{{ 7*7 }} {% broken"' in page

@@ -16,12 +16,13 @@ from qimap.ui.markdown import escape_markdown, markdown_link
 PAGE_SIZE = 20
 
 
-def show_case_list(data: Dataset, visible: Sequence[Case]) -> None:
+def show_case_list(data: Dataset, ordered: Sequence[Case]) -> None:
+    """``ordered``: the visible cases in list order (filtered from Dataset.cases_in_list_order,
+    so 100,000 cases are not sorted on every rerun)."""
     st.subheader("Case studies in this view")
-    if not visible:
+    if not ordered:
         st.info("No case studies match these filters. Remove a filter to see more.")
         return
-    ordered = sorted(visible, key=lambda c: (c.state, c.city, -c.decision_year, c.title))
     pages = math.ceil(len(ordered) / PAGE_SIZE)
     page = 1
     if pages > 1:

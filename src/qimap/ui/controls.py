@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from qimap.cases import format_miles, nearest_cases, year_bounds
+from qimap.cases import format_miles, nearest_cases
 from qimap.dataset import Dataset
 from qimap.geocode import NotFound, Place, geocode
 from qimap.schema import CATEGORY_LABELS, OUTCOME_LABELS, Case, Outcome
@@ -55,7 +55,7 @@ def show_nearest(place: Place | NotFound | None, visible: Sequence[Case]) -> Non
 
 
 def filters(data: Dataset) -> None:
-    low, high = year_bounds(data.cases)
+    low, high = data.year_range
     with st.expander("Filter case studies", expanded=False):
         left, middle, right = st.columns(3)
         left.multiselect(

@@ -8,6 +8,7 @@ from typing import Any
 
 import streamlit as st
 
+from qimap.casefile import MapFiles, write_map_files
 from qimap.dataset import Dataset, load_states
 from qimap.geocode import GeocodeIndex, build_index
 from qimap.importer import load_from_store, seed
@@ -67,20 +68,29 @@ def dataset(settings: Settings) -> Dataset:
         st.stop()
 
 
+@st.cache_resource(show_spinner="Preparing the map…", max_entries=4)
+def _map_files(_data: Dataset, folder: Path, version: int) -> MapFiles:
+    del version
+    return write_map_files(_data.cases, display_geojson(_data.states.geojson), folder)
+
+
+def map_files(data: Dataset, settings: Settings) -> MapFiles:
+    """The map's static data files for this data version, written on first use."""
+    return _map_files(data, settings.generated_dir, store(settings.database_url).version())
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _map_layers(
-    _data: Dataset, version: tuple[Any, ...]
-) -> tuple[dict[str, Any], dict[str, Any], dict[str, StateStanding]]:
+def _map_layers(_data: Dataset, version: int) -> tuple[dict[str, Any], dict[str, StateStanding]]:
     del version
     standings = state_standings(_data.state_names, _data.scorecards_by_state)
     counts = Counter(case.state for case in _data.cases)
-    return display_geojson(_data.states.geojson), state_styles(standings, counts), standings
+    return state_styles(standings, counts), standings
 
 
 def map_layers(
     data: Dataset, settings: Settings
-) -> tuple[dict[str, Any], dict[str, Any], dict[str, StateStanding]]:
-    """States GeoJSON for display, their styles and standings: built once per data version."""
+) -> tuple[dict[str, Any], dict[str, StateStanding]]:
+    """The states' styles and standings: built once per data version."""
     return _map_layers(data, store(settings.database_url).version())
 
 

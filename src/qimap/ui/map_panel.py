@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import folium
 import streamlit as st
 import streamlit_folium  # called as streamlit_folium.st_folium so tests can replace it
 
+from qimap.cases import CaseFilter
 from qimap.dataset import Dataset
-from qimap.mapview import build_base_map, build_case_group, local_assets
+from qimap.mapview import build_base_map, build_case_group, file_spec, inline_spec, local_assets
 from qimap.schema import Case
 from qimap.selection import RETURNED_OBJECTS, pick_from_map
 from qimap.settings import Settings
@@ -17,11 +19,22 @@ from qimap.ui import loaders, session
 from qimap.ui.chrome import hide_chrome
 
 MAP_HEIGHT = 560
+PREVIEW_CASES = 5_000  # an upload's preview map is inline (unpublished data): keep it small
 
 
-def show_map(data: Dataset, visible: Sequence[Case], settings: Settings) -> None:
-    geojson, styles, _ = loaders.map_layers(data, settings)
-    base = build_base_map(geojson, styles, local_assets(settings.static_url), settings.tiles)
+def base_map(data: Dataset, settings: Settings) -> folium.Map:
+    styles, _ = loaders.map_layers(data, settings)
+    files = loaders.map_files(data, settings)
+    states_url = f"{settings.generated_url}/{files.states}"
+    return build_base_map(states_url, styles, local_assets(settings.static_url), settings.tiles)
+
+
+def show_map(
+    data: Dataset, case_filter: CaseFilter, settings: Settings, state: str | None = None
+) -> None:
+    """The published cases that pass ``case_filter``; ``state`` is outlined."""
+    base = base_map(data, settings)
+    spec = file_spec(settings.generated_url, loaders.map_files(data, settings), case_filter, state)
     focus: session.MapFocus | None = st.session_state.get(session.FOCUS)
     value = streamlit_folium.st_folium(
         base,
@@ -29,7 +42,7 @@ def show_map(data: Dataset, visible: Sequence[Case], settings: Settings) -> None
         height=MAP_HEIGHT,
         use_container_width=True,
         returned_objects=RETURNED_OBJECTS,
-        feature_group_to_add=build_case_group(visible),
+        feature_group_to_add=build_case_group(spec),
         center=focus.nudged_center if focus else None,
         zoom=focus.zoom if focus else None,
     )
@@ -44,9 +57,7 @@ def show_map(data: Dataset, visible: Sequence[Case], settings: Settings) -> None
 
 def show_preview_map(cases: Sequence[Case], settings: Settings) -> None:
     """A small map of ``cases`` only (an upload's preview), framed on them; clicks do nothing."""
-    data = loaders.dataset(settings)
-    geojson, styles, _ = loaders.map_layers(data, settings)
-    base = build_base_map(geojson, styles, local_assets(settings.static_url), settings.tiles)
+    base = base_map(loaders.dataset(settings), settings)
     lats = [case.latitude for case in cases]
     lons = [case.longitude for case in cases]
     center, zoom = view_for_bounds((min(lons), min(lats), max(lons), max(lats)))
@@ -56,16 +67,18 @@ def show_preview_map(cases: Sequence[Case], settings: Settings) -> None:
         height=360,
         use_container_width=True,
         returned_objects=[],
-        feature_group_to_add=build_case_group(cases),
+        feature_group_to_add=build_case_group(inline_spec(cases[:PREVIEW_CASES])),
         center=center,
         zoom=min(zoom, 7),  # a single case still shows its surroundings
     )
+    if len(cases) > PREVIEW_CASES:
+        st.caption(f"The map shows the first {PREVIEW_CASES:,} of {len(cases):,} cases.")
 
 
 def show_embed(data: Dataset, settings: Settings) -> None:
     """The map alone (no sidebar, no controls), as a page to put in an iframe elsewhere."""
     hide_chrome()
-    show_map(data, data.cases, settings)
     state = st.session_state.get(session.STATE) or ""
+    show_map(data, CaseFilter(), settings, state or None)
     link = f"./?state={state}" if state else "./"
     st.markdown(f"[Open the full map and the scorecards ↗]({link})")

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 import streamlit as st
 import streamlit.components.v1 as components
 
-from qimap.cases import ALLEGATIONS_NOTE, format_incident_date, outcome_label
+from qimap.cases import ALLEGATIONS_NOTE, CaseFilter, format_incident_date, outcome_label
 from qimap.dataset import Dataset
 from qimap.schema import STATUS_LABELS
 from qimap.scoring import Scorecard
@@ -98,7 +98,7 @@ def _title_slide(data: Dataset, usps: str, settings: Settings) -> None:
         line += f". Best bill: {escape_markdown(standing.best_bill)}, {standing.best.label()}"
     st.markdown(f"**{line}**")
     session.focus_state(data, usps)
-    show_map(data, [c for c in data.cases if c.state == usps], settings)
+    show_map(data, CaseFilter(states=frozenset({usps})), settings, usps)
 
 
 def _bill_slide(card: Scorecard) -> None:

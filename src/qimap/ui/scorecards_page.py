@@ -62,7 +62,7 @@ def show_page(data: Dataset, settings: object) -> None:
 
 
 def show_overview(data: Dataset, settings: object) -> None:
-    _, _, standings = loaders.map_layers(data, settings)  # type: ignore[arg-type]
+    _, standings = loaders.map_layers(data, settings)  # type: ignore[arg-type]
     rows = overview(standings, data.scorecards_by_state)
     shown = st.multiselect(
         "Show states whose standing is",

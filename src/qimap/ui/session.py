@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from qimap.cases import CaseFilter, year_bounds
+from qimap.cases import CaseFilter
 from qimap.dataset import Dataset
 from qimap.geocode import Place, geocode
 from qimap.schema import Outcome
@@ -59,9 +59,7 @@ def init_from_link(data: Dataset) -> None:
             _apply(data, st.session_state[LAST_VIEW])
         return
     params = {key: st.query_params.get_all(key) for key in st.query_params}
-    view, notes = view_from_query(
-        params, data.state_names, data.case_states, year_bounds(data.cases)
-    )
+    view, notes = view_from_query(params, data.state_names, data.case_states, data.year_range)
     _apply(data, view)
     st.session_state[LINK_NOTES] = notes
     st.session_state[FOCUS] = None
@@ -81,20 +79,20 @@ def _apply(data: Dataset, view: View) -> None:
     # plain strings, as the widget's options are: an enum member here trips its coercion
     st.session_state[FILTER_OUTCOMES] = [outcome.value for outcome in view.outcomes]
     st.session_state[FILTER_CATEGORIES] = list(view.categories)
-    st.session_state[FILTER_YEARS] = view.years or year_bounds(data.cases)
+    st.session_state[FILTER_YEARS] = view.years or data.year_range
     st.session_state[NEAR] = view.near
 
 
 def current_view(data: Dataset) -> View:
     # .get: the slider is not drawn when all cases share one year, and Streamlit then drops it
-    years = tuple(st.session_state.get(FILTER_YEARS, year_bounds(data.cases)))
+    years = tuple(st.session_state.get(FILTER_YEARS, data.year_range))
     return View(
         state=st.session_state[STATE] or None,
         case_id=st.session_state[CASE],
         states=tuple(st.session_state[FILTER_STATES]),
         outcomes=tuple(Outcome(o) for o in st.session_state[FILTER_OUTCOMES]),
         categories=tuple(st.session_state[FILTER_CATEGORIES]),
-        years=None if years == year_bounds(data.cases) else (years[0], years[1]),
+        years=None if years == data.year_range else (years[0], years[1]),
         near=st.session_state[NEAR].strip(),
     )
 

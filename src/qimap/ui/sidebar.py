@@ -45,7 +45,7 @@ def show_sidebar(data: Dataset, links: Sequence[Link]) -> None:
                 "introduced."
             )
         bills = {card.bill.bill_key: card.bill for card in data.scorecards(usps)}
-        state_cases = [c for c in data.cases if c.state == usps]
+        state_cases = data.cases_by_state.get(usps, [])
         local = {
             criterion.criterion_id: cases_for_criterion(criterion.criterion_id, state_cases, links)
             for criterion in data.rubric

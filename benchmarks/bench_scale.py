@@ -1,0 +1,505 @@
+"""Issue 5: qimap's map against the naive way, side by side, at 1k, 10k, 50k and 100k cases.
+
+    .venv/bin/python benchmarks/bench_scale.py            # everything (about 15 minutes)
+    .venv/bin/python benchmarks/bench_scale.py --sizes 1000,10000 --no-browser
+
+All cases are SYNTHETIC (qimap.demo: ids "synthetic-…", titles "Synthetic case N").
+
+Server, per rerun (what st_folium does on every script run, without a Streamlit server):
+- qimap: the base map (``map_panel.base_map``'s parts: states as a file name, styles),
+  ``build_case_group(file_spec(...))``, and st_folium's own steps: ``render``, ``_get_html``,
+  ``_get_header``, ``_get_map_string``, ``generate_js_hash``, ``_get_feature_group_string``.
+  Once per data version (not per rerun) qimap also writes the static files: timed apart.
+- naive: the same st_folium steps on a map whose feature group holds a MarkerCluster with one
+  ``folium.Marker`` + ``folium.Popup`` + tooltip per case. Run in a forked child and given up
+  after NAIVE_TIMEOUT_S.
+Bytes are the strings st_folium puts in the component's arguments on every rerun. Memory is
+tracemalloc's peak over one rerun's building.
+
+Browser (headless Chromium, Playwright, ``/usr/bin/chromium``):
+- qimap: one ``streamlit run app.py`` per size on a fresh store seeded with the synthetic cases;
+  time from navigation to the cases drawn (``window.qimap.status``), the JS heap then, a filter
+  change (year slider, from the keyboard) until the map and the count agree, and a click on a
+  state until its scorecards are in the sidebar.
+- naive: folium's own HTML page of the naive map (Leaflet.markercluster from the npm registry,
+  sha512-checked), served locally, from navigation until the first cluster is drawn. Only for
+  sizes whose naive server side finished.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import contextlib
+import hashlib
+import html
+import http.server
+import json
+import multiprocessing as mp
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tarfile
+import tempfile
+import threading
+import time
+import tracemalloc
+import urllib.request
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import folium
+import folium.plugins
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_common import median, print_machine, print_table, quiet_streamlit_warnings
+
+quiet_streamlit_warnings()
+import streamlit_folium  # noqa: E402
+
+from qimap.casefile import write_map_files  # noqa: E402
+from qimap.cases import CaseFilter  # noqa: E402
+from qimap.dataset import Dataset, load_dataset  # noqa: E402
+from qimap.demo import synthetic_cases, write_cases_csv  # noqa: E402
+from qimap.mapview import (  # noqa: E402
+    build_base_map,
+    build_case_group,
+    display_geojson,
+    file_spec,
+    local_assets,
+    state_styles,
+)
+from qimap.schema import Case  # noqa: E402
+from qimap.settings import REPO_ROOT, load_settings  # noqa: E402
+from qimap.standing import state_standings  # noqa: E402
+
+NAIVE_TIMEOUT_S = 60.0
+SIZES = (1_000, 10_000, 50_000, 100_000)
+CHROMIUM = os.environ.get("QIMAP_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--enable-precise-memory-info",
+]  # fmt: skip
+MARKERCLUSTER = "leaflet.markercluster@1.5.3"
+MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+READY = "() => window.qimap !== undefined && window.qimap.status.ready"
+
+
+# --- server side ---------------------------------------------------------------------------
+
+
+class Rerun:
+    """The map's work on one rerun, as qimap does it, for one dataset."""
+
+    def __init__(self, data: Dataset, files_dir: Path) -> None:
+        settings = load_settings()
+        standings = state_standings(data.state_names, data.scorecards_by_state)
+        self.styles = state_styles(standings, Counter(case.state for case in data.cases))
+        self.assets = local_assets(settings.static_url)
+        self.url = f"{settings.static_url}/generated"
+        start = time.perf_counter()
+        self.files = write_map_files(data.cases, display_geojson(data.states.geojson), files_dir)
+        self.write_seconds = time.perf_counter() - start
+
+    def base(self) -> folium.Map:
+        return build_base_map(f"{self.url}/{self.files.states}", self.styles, self.assets)
+
+    def qimap(self) -> int:
+        fmap = self.base()
+        script = st_folium_steps(fmap)
+        group = build_case_group(file_spec(self.url, self.files, CaseFilter()))
+        return len(script) + len(streamlit_folium._get_feature_group_string(group, map=fmap))
+
+
+def st_folium_steps(fmap: folium.Map) -> str:
+    fmap.get_root().render()
+    fmap.render()
+    streamlit_folium._get_html(fmap)
+    streamlit_folium._get_header(fmap)
+    script = streamlit_folium._get_map_string(fmap)
+    streamlit_folium.generate_js_hash(script, "qimap_map", False)
+    return script
+
+
+def naive_map(cases: Sequence[Case], base: folium.Map) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name="Case studies", control=False)
+    cluster = folium.plugins.MarkerCluster().add_to(group)
+    for case in cases:
+        folium.Marker(
+            [case.latitude, case.longitude],
+            popup=folium.Popup(
+                f"<b>{html.escape(case.title)}</b><br>{html.escape(case.summary)}", max_width=320
+            ),
+            tooltip=html.escape(case.title),
+        ).add_to(cluster)
+    return group
+
+
+def naive_rerun(cases: Sequence[Case], rerun: Rerun) -> int:
+    fmap = rerun.base()
+    script = st_folium_steps(fmap)
+    group = naive_map(cases, fmap)
+    return len(script) + len(streamlit_folium._get_feature_group_string(group, map=fmap))
+
+
+def _naive_child(cases: Sequence[Case], rerun: Rerun, queue: mp.Queue) -> None:
+    tracemalloc.start()
+    start = time.perf_counter()
+    size = naive_rerun(cases, rerun)
+    seconds = time.perf_counter() - start
+    queue.put((seconds, size, tracemalloc.get_traced_memory()[1]))
+
+
+def time_naive(cases: Sequence[Case], rerun: Rerun) -> tuple[float, int, int] | None:
+    """(seconds, bytes, peak memory) of one naive rerun, or None past NAIVE_TIMEOUT_S.
+    (tracemalloc slows the child a little; its time is still far above qimap's.)"""
+    context = mp.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_naive_child, args=(cases, rerun, queue))
+    child.start()
+    child.join(NAIVE_TIMEOUT_S)
+    if child.is_alive():
+        child.terminate()
+        child.join()
+        return None
+    return queue.get()
+
+
+def time_qimap(rerun: Rerun, repeat: int = 15) -> tuple[float, int, int]:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        size = rerun.qimap()
+        times.append(time.perf_counter() - start)
+    tracemalloc.start()
+    rerun.qimap()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return median(times), size, peak
+
+
+def naive_page(cases: Sequence[Case], rerun: Rerun) -> str:
+    """folium's whole HTML page of the naive map (what a browser would load)."""
+    fmap = rerun.base()
+    naive_map(cases, fmap).add_to(fmap)
+    return fmap.get_root().render()
+
+
+# --- browser -------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def app_server(data_dir: Path, store: Path) -> Iterator[tuple[str, int]]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "QIMAP_DATA_DIR": str(data_dir),
+        "QIMAP_DATABASE_URL": f"sqlite:///{store}",
+    }
+    command = [
+        str(REPO_ROOT / ".venv" / "bin" / "streamlit"), "run", str(REPO_ROOT / "app.py"),
+        "--server.port", str(port), "--server.headless", "true",
+        "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)  # fmt: skip
+    try:
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(600):
+            with contextlib.suppress(OSError):
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
+                    break
+            time.sleep(0.2)
+        yield url, process.pid
+    finally:
+        process.terminate()
+        process.wait(10)
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def map_frame(page: Any) -> Any:
+    handle = page.locator(MAP_IFRAME).element_handle(timeout=120_000)
+    return handle.content_frame()
+
+
+def shown_count(page: Any) -> int:
+    text = page.get_by_text(re.compile(r"Showing [\d,]+ of")).inner_text()
+    return int(re.search(r"Showing ([\d,]+)", text).group(1).replace(",", ""))
+
+
+def browser_qimap(url: str, pid: int, loads: int = 3) -> dict[str, float]:
+    from playwright.sync_api import sync_playwright
+
+    found: dict[str, list[float]] = {"load": [], "heap": [], "filter": [], "click": []}
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        # first visit: the server builds its caches (dataset, files); not counted
+        warm = browser.new_page()
+        warm.goto(url)
+        map_frame(warm).wait_for_function(READY, timeout=300_000)
+        warm.close()
+        for _ in range(loads):
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            start = time.time() * 1000
+            page.goto(url)
+            frame = map_frame(page)
+            frame.wait_for_function(READY, timeout=120_000)
+            drawn = frame.evaluate("() => window.qimap.status.times.drawn")
+            found["load"].append((drawn - start) / 1000)
+            found["heap"].append(frame.evaluate("() => performance.memory.usedJSHeapSize") / 1e6)
+            found["click"].append(click_state(page, frame))
+            found["filter"].append(change_filter(page, frame))
+            page.close()
+        browser.close()
+    result = {name: median(values) for name, values in found.items()}
+    result["server_rss"] = rss_mb(pid)
+    return result
+
+
+def change_filter(page: Any, frame: Any) -> float:
+    """Seconds from a key press on the year slider until map and count show the new filter."""
+    page.get_by_text("Filter case studies").click()
+    slider = page.get_by_role("slider", name=re.compile("Year decided.*start"))
+    slider.focus()
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=stApp]').dataset.testScriptState"
+        " === 'notRunning'"
+    )
+    loads = frame.evaluate("() => window.qimap.status.loads")
+    start = time.perf_counter()
+    page.keyboard.press("End")
+    frame.wait_for_function(
+        f"() => window.qimap.status.loads > {loads} && window.qimap.status.ready",
+        timeout=60_000,
+    )
+    page.wait_for_function(
+        "() => !document.body.innerText.match(/Showing ([\\d,]+) of \\1 /)", timeout=60_000
+    )
+    seconds = time.perf_counter() - start
+    assert frame.evaluate("() => window.qimap.status.shown") == shown_count(page)
+    return seconds
+
+
+FREE_POINT_IN_MA = """() => {
+    // a point of Massachusetts that no case marker or cluster covers
+    const box = window.map.getContainer().getBoundingClientRect();
+    for (let lat = 42.05; lat < 42.7; lat += 0.05) {
+        for (let lng = -73.4; lng < -70.9; lng += 0.05) {
+            const p = window.map.latLngToContainerPoint([lat, lng]);
+            const hit = document.elementFromPoint(box.left + p.x, box.top + p.y);
+            if (hit && (hit.getAttribute("class") || "").includes("qimap-state--MA")) {
+                return [box.left + p.x, box.top + p.y];
+            }
+        }
+    }
+    return null;
+}"""
+
+
+def click_state(page: Any, frame: Any) -> float:
+    """Seconds from a click on Massachusetts until its scorecards are in the sidebar."""
+    page.locator(MAP_IFRAME).scroll_into_view_if_needed()
+    frame.evaluate("() => window.map.setView([42.2, -71.9], 7, {animate: false})")
+    time.sleep(0.3)
+    box = page.locator(MAP_IFRAME).bounding_box()
+    point = frame.evaluate(FREE_POINT_IN_MA)
+    if point is None:
+        raise RuntimeError("no free point of Massachusetts to click")
+    start = time.perf_counter()
+    page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    page.get_by_role("heading", name="Massachusetts: bills").wait_for(timeout=60_000)
+    return time.perf_counter() - start
+
+
+NAIVE_PACKAGES = {  # what folium's naive page needs besides Leaflet: npm spec -> dist files
+    MARKERCLUSTER: ("leaflet.markercluster.js", "MarkerCluster.css", "MarkerCluster.Default.css"),
+    "jquery@3.7.1": ("jquery.min.js",),  # folium's popups call $(...)
+}
+
+
+def npm_files(folder: Path) -> None:
+    """The naive page's libraries from the npm registry (integrity-checked)."""
+    for spec, names in NAIVE_PACKAGES.items():
+        integrity = json.loads(
+            subprocess.run(["npm", "view", spec, "dist.integrity", "--json"],
+                           capture_output=True, text=True, check=True).stdout
+        )  # fmt: skip
+        out = subprocess.run(["npm", "pack", spec, "--json", "--pack-destination", str(folder)],
+                             capture_output=True, text=True, check=True).stdout  # fmt: skip
+        tarball = folder / json.loads(out)[0]["filename"]
+        digest = hashlib.sha512(tarball.read_bytes()).digest()
+        if "sha512-" + base64.b64encode(digest).decode() != integrity:
+            raise RuntimeError(f"{tarball.name}: integrity mismatch")
+        with tarfile.open(tarball) as tar:
+            for name in names:
+                member = tar.extractfile(f"package/dist/{name}")
+                assert member is not None
+                (folder / name).write_bytes(member.read())
+
+
+def local_page(page_html: str) -> str:
+    """Point the page at files beside it: the app's static tree and markercluster's files."""
+    replaced = page_html.replace("../../app/static/", "")
+    replaced = re.sub(
+        r'https://[^"]*/leaflet\.markercluster\.js', "leaflet.markercluster.js", replaced
+    )
+    replaced = re.sub(r'https://[^"]*/(MarkerCluster(\.Default)?\.css)', r"\1", replaced)
+    # qimap's base map drops folium's jQuery; the naive popups need it back
+    leaflet = '<script src="vendor/leaflet/leaflet.js"></script>'
+    replaced = replaced.replace(leaflet, leaflet + '<script src="jquery.min.js"></script>', 1)
+    # anything else from a CDN (folium's jQuery, Bootstrap, Font Awesome) would not load
+    # offline anyway; drop it so the page does not wait for it
+    return re.sub(r"<(script|link)[^>]*https://[^>]*>(</script>)?", "", replaced)
+
+
+def browser_naive(page_html: str, states_file: Path) -> dict[str, float]:
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="qimap-naive-") as tmp:
+        folder = Path(tmp)
+        npm_files(folder)
+        for part in ("vendor", "qimap"):
+            shutil.copytree(REPO_ROOT / "static" / part, folder / part)
+        (folder / "generated").mkdir()
+        shutil.copy(states_file, folder / "generated" / states_file.name)
+        (folder / "index.html").write_text(local_page(page_html), encoding="utf-8")
+        handler = partial(QuietHandler, directory=str(folder))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        url = f"http://127.0.0.1:{server.server_address[1]}/index.html"
+        loads, heaps = [], []
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            for _ in range(2):
+                page = browser.new_page(viewport={"width": 1400, "height": 1000})
+                start = time.perf_counter()
+                page.goto(url, timeout=600_000)
+                page.wait_for_selector(".marker-cluster", timeout=600_000)
+                loads.append(time.perf_counter() - start)
+                heaps.append(page.evaluate("() => performance.memory.usedJSHeapSize") / 1e6)
+                page.close()
+            browser.close()
+        server.shutdown()
+    return {"load": median(loads), "heap": median(heaps)}
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+# --- report --------------------------------------------------------------------------------
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:,.0f} ms" if seconds < 10 else f"{seconds:,.1f} s"
+
+
+def kb(size: float) -> str:
+    return f"{size / 1024:,.0f} KB" if size < 10 * 1024 * 1024 else f"{size / 1024 / 1024:,.1f} MB"
+
+
+def ratio(naive: float | None, ours: float) -> str:
+    return "—" if naive is None else f"{naive / ours:,.0f}×"
+
+
+def data_dir_with(cases: Sequence[Case], folder: Path) -> Path:
+    target = folder / "data"
+    shutil.copytree(REPO_ROOT / "data", target)
+    write_cases_csv(cases, target / "cases.csv")
+    return target
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default=",".join(str(s) for s in SIZES))
+    parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument("--naive-browser-max", type=int, default=10_000,
+                        help="largest size whose naive page is loaded in the browser")  # fmt: skip
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",")]
+    print_machine(
+        "qimap bench_scale: the map at scale, qimap against the naive way (SYNTHETIC cases)",
+        ["streamlit", "folium", "streamlit-folium", "playwright"],
+    )
+    server_rows, browser_rows, once_rows = [], [], []
+    for size in sizes:
+        with tempfile.TemporaryDirectory(prefix="qimap-scale-") as tmp:
+            folder = Path(tmp)
+            cases = synthetic_cases(size, seed=size)
+            data_dir = data_dir_with(cases, folder)
+            start = time.perf_counter()
+            data = load_dataset(data_dir, load_settings().geo_dir)
+            load_seconds = time.perf_counter() - start
+            rerun = Rerun(data, folder / "generated")
+            ours, our_bytes, our_peak = time_qimap(rerun)
+            naive = time_naive(cases, rerun)
+            server_rows.append([
+                f"{size:,}",
+                ms(ours), ms(naive[0]) if naive else f"> {NAIVE_TIMEOUT_S:.0f} s",
+                ratio(naive and naive[0], ours),
+                kb(our_bytes), kb(naive[1]) if naive else "—", ratio(naive and naive[1], our_bytes),
+                kb(our_peak), kb(naive[2]) if naive else "—", ratio(naive and naive[2], our_peak),
+            ])  # fmt: skip
+            files_size = sum(p.stat().st_size for p in (folder / "generated").glob("cases-*"))
+            once_rows.append(
+                [f"{size:,}", ms(load_seconds), ms(rerun.write_seconds), kb(files_size)]
+            )
+            print(f"{size:,}: server done", flush=True)
+            if args.no_browser:
+                continue
+            with app_server(data_dir, folder / "store.sqlite3") as (url, pid):
+                app = browser_qimap(url, pid)
+            naive_browser = None
+            if naive and size <= args.naive_browser_max:
+                states = folder / "generated" / rerun.files.states
+                naive_browser = browser_naive(naive_page(cases, rerun), states)
+            browser_rows.append([
+                f"{size:,}",
+                ms(app["load"]), ms(naive_browser["load"]) if naive_browser else "—",
+                ratio(naive_browser and naive_browser["load"], app["load"]),
+                f"{app['heap']:,.0f} MB", f"{naive_browser['heap']:,.0f} MB" if naive_browser else "—",
+                ms(app["filter"]), ms(app["click"]), f"{app['server_rss']:,.0f} MB",
+            ])  # fmt: skip
+            print(f"{size:,}: browser done", flush=True)
+    print_table(
+        "Server, per rerun (median of 15 for qimap; one run for naive)",
+        ["cases", "qimap", "naive", "ratio", "qimap sent", "naive sent", "ratio",
+         "qimap peak", "naive peak", "ratio"],
+        server_rows,
+    )  # fmt: skip
+    print_table(
+        "Once per data version (qimap): load_dataset, writing the map files, their size",
+        ["cases", "load_dataset", "write files", "case files"],
+        once_rows,
+    )
+    if browser_rows:
+        print_table(
+            "Browser (headless Chromium; median of 3 loads after a warm-up visit)",
+            ["cases", "qimap ready", "naive ready", "ratio", "qimap heap", "naive heap",
+             "filter change", "state click", "app RSS"],
+            browser_rows,
+        )  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,634 @@
+"""Load check: concurrent browser-less sessions clicking states against one app process.
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/load_check.py [--sessions 20] [--seconds 60] [--cases N]
+
+It starts ONE ``streamlit run app.py`` on a free port with a fresh store
+(QIMAP_DATABASE_URL=sqlite:///<tmp>/load.sqlite3, seeded from the data dir on the first run);
+with ``--cases N`` the data dir is a temporary copy of data/ whose cases.csv holds N SYNTHETIC
+cases. The file watcher is off (``--server.fileWatcherType none``) so edits made elsewhere in
+the work tree during the check neither reload modules nor notify the sessions.
+
+Each session speaks Streamlit's own websocket protocol at ``/_stcore/stream``, as the browser
+does: subprotocol "streamlit", BackMsg ``rerun_script`` with a ClientState, ForwardMsgs back,
+one per frame. No Origin header is sent, so XSRF/CORS settings need no change (the server only
+uses the XSRF token to read auth cookies). The client keeps the hashes of the cacheable
+messages it received and sends them with every rerun, as the browser does, so the server sends
+references instead of repeating large unchanged elements.
+
+A session opens with a link, ``?state=XX`` (the explorer reads the URL only on a session's
+first run), then for the duration "clicks states": it picks another state with scorecards in
+the sidebar's "State scorecards" selectbox (a widget state for that selectbox's id, with the
+option label the server sent) and waits for ``script_finished``. Like the browser, it sends the
+value of every widget on the page with each rerun, not only the one changed: with the selectbox
+alone, every second selection came back with the previous state (the server set the selectbox
+back), which a browser never sees. One warm-up session runs first, alone, so the store is
+seeded and the data loaded before the clock starts (its time is printed).
+
+Latency is measured from sending the BackMsg to receiving script_finished. A run is an ERROR
+when it does not finish successfully, times out, loses the connection, carries an exception
+element or an error alert, or does not draw the sidebar header "<state name>: bills" of the
+state asked for. Exit code 1 if any run failed.
+
+What a real browser adds is not simulated: drawing, the st_folium iframe's own requests (the
+component's files, the map's data files under static/), and the reruns that st_folium's value
+changes (map moves, clicks) cause. The client runs on the same machine and competes with the
+server for CPU.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import csv
+import json
+import os
+import random
+import resource
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "benchmarks"))
+from bench_common import print_machine  # noqa: E402
+from streamlit.proto.Alert_pb2 import Alert  # noqa: E402
+from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
+from streamlit.proto.Element_pb2 import Element  # noqa: E402
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: E402
+from streamlit.proto.RootContainer_pb2 import RootContainer  # noqa: E402
+from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
+from websockets.asyncio.client import ClientConnection, connect  # noqa: E402
+from websockets.exceptions import ConnectionClosed  # noqa: E402
+
+STATE_SELECT_LABEL = "State scorecards"  # qimap.ui.controls.state_select
+HEALTH_TIMEOUT_S = 120
+WARMUP_TIMEOUT_S = 600  # the first run seeds the store and loads the data
+PERCENTILES = (50, 90, 95, 99)
+ERRORS_SHOWN = 5
+
+
+# --- the app process ------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def streamlit_command() -> list[str]:
+    script = Path(sys.executable).parent / "streamlit"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "streamlit"]
+
+
+def synthetic_generator() -> tuple[str, Callable[..., object], Callable[..., object]]:
+    """The synthetic-case generator: qimap.demo if present, else benchmarks/synthetic.py."""
+    try:
+        from qimap.demo import synthetic_cases, write_cases_csv  # type: ignore[import-not-found]
+
+        return "qimap.demo", synthetic_cases, write_cases_csv
+    except ImportError:
+        from synthetic import synthetic_cases, write_cases_csv
+
+        return "benchmarks/synthetic.py", synthetic_cases, write_cases_csv
+
+
+def make_data_dir(tmp: Path, cases: int) -> Path:
+    data_dir = tmp / "data"
+    shutil.copytree(REPO / "data", data_dir)
+    source, synthetic_cases, write_cases_csv = synthetic_generator()
+    write_cases_csv(synthetic_cases(cases), data_dir / "cases.csv")
+    print(f"data: {data_dir} with {cases} synthetic cases (generator: {source})")
+    return data_dir
+
+
+class AppProcess:
+    """One ``streamlit run app.py``; its output goes to files, read back if it dies."""
+
+    def __init__(self, tmp: Path, port: int, data_dir: Path | None) -> None:
+        self.port = port
+        self.stdout_path = tmp / "server.stdout"
+        self.stderr_path = tmp / "server.stderr"
+        env = dict(os.environ)
+        env["QIMAP_DATABASE_URL"] = f"sqlite:///{tmp / 'load.sqlite3'}"
+        if data_dir is not None:
+            env["QIMAP_DATA_DIR"] = str(data_dir)
+        env["PYTHONUNBUFFERED"] = "1"
+        self.command = [
+            *streamlit_command(),
+            "run",
+            "app.py",
+            "--server.headless",
+            "true",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.fileWatcherType",
+            "none",
+        ]
+        with self.stdout_path.open("wb") as out, self.stderr_path.open("wb") as err:
+            # our own command line: this venv's streamlit and fixed options
+            self.proc = subprocess.Popen(self.command, cwd=REPO, env=env, stdout=out, stderr=err)
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def wait_healthy(self, timeout_s: float) -> float:
+        url = f"http://127.0.0.1:{self.port}/_stcore/health"
+        start = time.perf_counter()
+        while time.perf_counter() - start < timeout_s:
+            if not self.alive():
+                raise RuntimeError(f"the app process exited with code {self.proc.returncode}")
+            try:
+                with urllib.request.urlopen(url, timeout=2) as response:
+                    if response.read().decode().strip() == "ok":
+                        return time.perf_counter() - start
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"{url} did not answer 'ok' within {timeout_s:.0f} s")
+
+    def tail(self, lines: int = 40) -> str:
+        parts = []
+        for path in (self.stderr_path, self.stdout_path):
+            if path.exists():
+                text = path.read_text(encoding="utf-8", errors="replace").splitlines()
+                if text:
+                    parts.append(f"--- {path.name} (last {min(lines, len(text))} lines) ---")
+                    parts.extend(text[-lines:])
+        return "\n".join(parts)
+
+    def stop(self) -> None:
+        if self.alive():
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=15)
+
+
+def proc_status_kib(pid: int, field_name: str) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(field_name + ":"):
+                return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return None
+
+
+def proc_cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of the process (all its threads)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+# --- the sessions ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    session: int
+    kind: str  # "link" (a session's first run, from ?state=XX) or "click" (selectbox)
+    state: str
+    seconds: float
+    error: str | None
+    bytes_received: int
+
+
+@dataclass
+class RunEvidence:
+    header_seen: bool = False
+    errors: list[str] = field(default_factory=list)
+    status: int | None = None
+    bytes_received: int = 0
+
+
+class Disconnected(Exception):
+    pass
+
+
+class Session:
+    """One browser-less client of /_stcore/stream."""
+
+    def __init__(self, index: int, url: str, names: dict[str, str]) -> None:
+        self.index = index
+        self.url = url
+        self.names = names
+        self.ws: ClientConnection | None = None
+        self.page_script_hash = ""
+        self.query_string = ""
+        self.select_id: str | None = None
+        self.select_options: list[str] = []
+        self.widgets: dict[str, WidgetState] = {}  # what the browser would send back
+        self.widgets_seen: set[str] = set()
+        self.cached_hashes: set[str] = set()
+        self.state: str | None = None
+
+    async def open(self) -> None:
+        self.ws = await connect(
+            self.url,
+            subprotocols=["streamlit"],  # type: ignore[list-item]
+            max_size=None,  # a map with 10,000 cases is several MB in one message
+            ping_interval=None,  # browsers do not ping; they only answer the server's pings
+            open_timeout=30,
+        )
+        self.page_script_hash = ""
+        self.query_string = ""
+        self.select_id = None
+        self.select_options = []
+        self.widgets = {}
+        self.widgets_seen = set()
+        self.cached_hashes = set()
+        self.state = None
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            with contextlib.suppress(TimeoutError, ConnectionClosed, OSError):
+                await asyncio.wait_for(self.ws.close(), 5)
+            self.ws = None
+
+    def option_for(self, usps: str) -> str | None:
+        name = self.names[usps]
+        for option in self.select_options:
+            if option == name or option.startswith(name + " ("):
+                return option
+        return None
+
+    async def rerun(self, usps: str, kind: str, timeout_s: float) -> Run:
+        """Ask for one run showing ``usps`` and read messages until it finishes."""
+        if self.ws is None:
+            raise Disconnected("not connected")
+        back = BackMsg()
+        client_state = back.rerun_script
+        client_state.page_script_hash = self.page_script_hash
+        client_state.cached_message_hashes.extend(sorted(self.cached_hashes))
+        if kind == "link":
+            self.query_string = f"state={usps}"  # the address the browser opened
+        else:
+            option = self.option_for(usps)
+            if self.select_id is None or option is None:
+                return Run(self.index, kind, usps, 0.0, "no 'State scorecards' option", 0)
+            self.widgets[self.select_id] = WidgetState(id=self.select_id, string_value=option)
+        client_state.query_string = self.query_string
+        # Like the browser, send the value of every widget on the page, not only the one changed.
+        client_state.widget_states.widgets.extend(self.widgets.values())
+        self.widgets_seen = set()
+        expected_header = f"{self.names[usps]}: bills"
+        evidence = RunEvidence()
+        start = time.perf_counter()
+        deadline = start + timeout_s
+        try:
+            await self.ws.send(back.SerializeToString())
+            while True:
+                remaining = deadline - time.perf_counter()
+                if remaining <= 0:
+                    raise TimeoutError
+                frame = await asyncio.wait_for(self.ws.recv(), remaining)
+                if self.handle(frame, expected_header, evidence):
+                    break
+        except TimeoutError:
+            elapsed = time.perf_counter() - start
+            return Run(self.index, kind, usps, elapsed, f"timeout after {timeout_s:g} s", 0)
+        except ConnectionClosed as closed:
+            elapsed = time.perf_counter() - start
+            raise Disconnected(f"disconnected after {elapsed:.1f} s: {closed}") from closed
+        elapsed = time.perf_counter() - start
+        if evidence.status == ForwardMsg.FINISHED_SUCCESSFULLY:
+            # the browser forgets the widgets that the last run did not draw
+            self.widgets = {k: v for k, v in self.widgets.items() if k in self.widgets_seen}
+        error = self.judge(evidence, expected_header)
+        if error is None:
+            self.state = usps
+        return Run(self.index, kind, usps, elapsed, error, evidence.bytes_received)
+
+    def handle(self, frame: str | bytes, expected_header: str, evidence: RunEvidence) -> bool:
+        """Take one ForwardMsg into account; True when it ends the run."""
+        if isinstance(frame, str):
+            evidence.errors.append("text frame from the server")
+            return False
+        evidence.bytes_received += len(frame)
+        msg = ForwardMsg()
+        msg.ParseFromString(frame)
+        if msg.metadata.cacheable and msg.hash:
+            self.cached_hashes.add(msg.hash)
+        kind = msg.WhichOneof("type")
+        if kind == "new_session":
+            self.page_script_hash = msg.new_session.page_script_hash
+        elif kind == "page_info_changed":
+            self.query_string = msg.page_info_changed.query_string
+        elif kind == "session_event":
+            if msg.session_event.HasField("script_compilation_exception"):
+                exception = msg.session_event.script_compilation_exception
+                evidence.errors.append(f"compile error: {exception.type}: {exception.message}")
+        elif kind == "delta" and msg.delta.WhichOneof("type") == "new_element":
+            self.inspect_element(msg, expected_header, evidence)
+        elif kind == "script_finished":
+            if msg.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                return False  # st.rerun() or a newer request: the chain goes on
+            evidence.status = msg.script_finished
+            return True
+        return False
+
+    def inspect_element(self, msg: ForwardMsg, expected_header: str, evidence: RunEvidence) -> None:
+        element = msg.delta.new_element
+        kind = element.WhichOneof("type")
+        if kind == "exception":
+            evidence.errors.append(
+                f"exception element: {element.exception.type}: {element.exception.message}"
+            )
+        elif kind == "alert" and element.alert.format == Alert.ERROR:
+            evidence.errors.append(f"error alert: {element.alert.body[:200]}")
+        elif kind == "heading":
+            in_sidebar = bool(msg.metadata.delta_path) and (
+                msg.metadata.delta_path[0] == RootContainer.SIDEBAR
+            )
+            if in_sidebar and element.heading.body == expected_header:
+                evidence.header_seen = True
+        if kind == "selectbox" and element.selectbox.label == STATE_SELECT_LABEL:
+            self.select_id = element.selectbox.id
+            self.select_options = list(element.selectbox.options)
+        self.track_widget(element)
+
+    def track_widget(self, element: Element) -> None:
+        """Keep the value the browser would hold for the widgets this page uses.
+
+        A value the server sets (``set_value``) replaces the one held; otherwise the held value
+        stays, or the widget's default on first sight. Buttons (triggers) and the map component
+        send nothing until they are used.
+        """
+        kind = element.WhichOneof("type")
+        if kind not in {"selectbox", "text_input", "multiselect", "slider"}:
+            return
+        proto = getattr(element, kind)
+        self.widgets_seen.add(proto.id)
+        held = self.widgets.get(proto.id)
+        if held is not None and not proto.set_value:
+            return
+        state = WidgetState(id=proto.id)
+        if kind == "selectbox":
+            if proto.set_value:
+                state.string_value = proto.raw_value
+            elif proto.HasField("default") and proto.options:
+                state.string_value = proto.options[proto.default]
+            else:
+                return
+        elif kind == "text_input":
+            state.string_value = proto.value if proto.set_value else proto.default
+        elif kind == "multiselect":
+            values = (
+                list(proto.raw_values)
+                if proto.set_value
+                else [proto.options[i] for i in proto.default]
+            )
+            state.string_array_value.data.extend(values)
+        else:
+            state.double_array_value.data.extend(proto.value if proto.set_value else proto.default)
+        self.widgets[proto.id] = state
+
+    @staticmethod
+    def judge(evidence: RunEvidence, expected_header: str) -> str | None:
+        if evidence.errors:
+            return evidence.errors[0]
+        if evidence.status != ForwardMsg.FINISHED_SUCCESSFULLY:
+            name = ForwardMsg.ScriptFinishedStatus.Name(evidence.status or 0)
+            return f"script_finished status {name}"
+        if not evidence.header_seen:
+            return f"finished without the sidebar header {expected_header!r}"
+        return None
+
+
+async def session_loop(
+    index: int,
+    url: str,
+    names: dict[str, str],
+    states: Sequence[str],
+    stop_at: float,
+    timeout_s: float,
+    seed: int,
+    runs: list[Run],
+) -> None:
+    rng = random.Random(seed)
+    session = Session(index, url, names)
+    try:
+        while time.perf_counter() < stop_at:
+            if session.ws is None:
+                try:
+                    await session.open()
+                except (OSError, TimeoutError, ConnectionClosed) as error:
+                    runs.append(Run(index, "connect", "", 0.0, f"connect failed: {error!r}", 0))
+                    await asyncio.sleep(1)
+                    continue
+                kind = "link"
+                usps = rng.choice(states)
+            else:
+                kind = "click"
+                usps = rng.choice([s for s in states if s != session.state])
+            try:
+                run = await session.rerun(usps, kind, timeout_s)
+            except Disconnected as error:
+                runs.append(Run(index, kind, usps, 0.0, str(error), 0))
+                await session.close()
+                continue
+            runs.append(run)
+            if run.error is not None and run.error.startswith("timeout"):
+                await session.close()  # its late messages would be taken for the next run's
+            elif kind == "link" and run.error is not None:
+                await session.close()  # no selectbox to click: open the link again
+    finally:
+        await session.close()
+
+
+async def warm_up(url: str, names: dict[str, str], states: Sequence[str]) -> Run:
+    session = Session(-1, url, names)
+    await session.open()
+    try:
+        return await session.rerun(states[0], "link", WARMUP_TIMEOUT_S)
+    finally:
+        await session.close()
+
+
+async def sample_rss(pid: int, peak: list[int], stop: asyncio.Event) -> None:
+    while not stop.is_set():
+        rss = proc_status_kib(pid, "VmRSS")
+        if rss is not None and rss > peak[0]:
+            peak[0] = rss
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), 0.5)
+
+
+async def load(
+    app: AppProcess,
+    url: str,
+    names: dict[str, str],
+    states: Sequence[str],
+    sessions: int,
+    seconds: float,
+    timeout_s: float,
+) -> tuple[list[Run], float, int, float | None]:
+    runs: list[Run] = []
+    peak = [0]
+    stop = asyncio.Event()
+    sampler = asyncio.create_task(sample_rss(app.pid, peak, stop))
+    cpu_before = proc_cpu_seconds(app.pid)
+    start = time.perf_counter()
+    stop_at = start + seconds
+    tasks = [
+        asyncio.create_task(
+            session_loop(i, url, names, states, stop_at, timeout_s, seed=1000 + i, runs=runs)
+        )
+        for i in range(sessions)
+    ]
+    await asyncio.gather(*tasks)
+    elapsed = time.perf_counter() - start
+    cpu_after = proc_cpu_seconds(app.pid)
+    stop.set()
+    await sampler
+    cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
+    return runs, elapsed, peak[0], cpu
+
+
+# --- reading the data and reporting ---------------------------------------------------------
+
+
+def state_names() -> dict[str, str]:
+    geojson = json.loads((REPO / "geo" / "us_states.geojson").read_text(encoding="utf-8"))
+    return {f["properties"]["usps"]: f["properties"]["name"] for f in geojson["features"]}
+
+
+def states_with_bills(data_dir: Path) -> list[str]:
+    with (data_dir / "bills.csv").open(newline="", encoding="utf-8") as handle:
+        return sorted({row["state"] for row in csv.DictReader(handle)})
+
+
+def percentile(values: Sequence[float], p: int) -> float:
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[p - 1]
+
+
+def latency_line(label: str, seconds: Sequence[float]) -> str:
+    if not seconds:
+        return f"{label}: no runs"
+    cells = [f"p{p} {percentile(seconds, p) * 1000:.0f}" for p in PERCENTILES]
+    return f"{label} ({len(seconds)} runs), ms: " + ", ".join(
+        [*cells, f"max {max(seconds) * 1000:.0f}"]
+    )
+
+
+def report(
+    runs: Sequence[Run],
+    elapsed: float,
+    sessions: int,
+    seconds: float,
+    peak_rss_kib: int,
+    hwm_kib: int | None,
+    server_cpu: float | None,
+    client_cpu: float,
+) -> int:
+    ok = [r for r in runs if r.error is None]
+    errors = [r for r in runs if r.error is not None]
+    print(f"\nsessions: {sessions}, duration: {seconds:.0f} s asked, {elapsed:.1f} s measured")
+    print(f"runs: {len(runs)} ({len(ok)} ok), {len(ok) / elapsed:.1f} ok runs/s")
+    print(latency_line("latency of the ok runs", [r.seconds for r in ok]))
+    for kind in ("link", "click"):
+        print(latency_line(f"  {kind}s", [r.seconds for r in ok if r.kind == kind]))
+    received = [r.bytes_received for r in ok if r.kind == "click"]
+    if received:
+        print(f"received per click run: median {statistics.median(received) / 1024:.0f} KiB")
+    print(f"errors: {len(errors)}")
+    for run in errors[:ERRORS_SHOWN]:
+        print(f"  session {run.session} {run.kind} {run.state or '-'}: {run.error}")
+    if server_cpu is not None:
+        print(
+            f"app process CPU during the load: {server_cpu:.1f} s "
+            f"({server_cpu / elapsed * 100:.0f}% of one core); "
+            f"client CPU: {client_cpu:.1f} s ({client_cpu / elapsed * 100:.0f}%)"
+        )
+    hwm = f"{hwm_kib / 1024:.0f} MiB" if hwm_kib is not None else "unknown"
+    print(f"app process peak RSS: VmHWM {hwm}, sampled VmRSS max {peak_rss_kib / 1024:.0f} MiB")
+    print("load average at the end: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
+    return 1 if errors else 0
+
+
+def client_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=20, help="concurrent sessions")
+    parser.add_argument("--seconds", type=float, default=60, help="how long the sessions click")
+    parser.add_argument("--cases", type=int, help="synthetic cases instead of data/cases.csv")
+    parser.add_argument("--timeout", type=float, default=30, help="seconds before a run fails")
+    args = parser.parse_args(argv)
+
+    print_machine(
+        "qimap load check (one `streamlit run`, browser-less websocket sessions)",
+        ("streamlit", "streamlit-folium", "folium", "websockets"),
+    )
+    names = state_names()
+    with tempfile.TemporaryDirectory(prefix="qimap-load-") as tmp_name:
+        tmp = Path(tmp_name)
+        data_dir = make_data_dir(tmp, args.cases) if args.cases is not None else None
+        states = states_with_bills(data_dir or REPO / "data")
+        print(f"states clicked ({len(states)}): {' '.join(states)}")
+        app = AppProcess(tmp, free_port(), data_dir)
+        print("app: " + " ".join(app.command[1:]) + f"  (pid {app.pid})")
+        try:
+            health = app.wait_healthy(HEALTH_TIMEOUT_S)
+            print(f"health check ok after {health:.1f} s")
+            url = f"ws://127.0.0.1:{app.port}/_stcore/stream"
+            first = asyncio.run(warm_up(url, names, states))
+            if first.error is not None:
+                raise RuntimeError(f"warm-up run failed: {first.error}")
+            print(f"warm-up (first run: store seeded, data loaded): {first.seconds:.2f} s")
+            client_before = client_cpu_seconds()
+            runs, elapsed, peak, server_cpu = asyncio.run(
+                load(app, url, names, states, args.sessions, args.seconds, args.timeout)
+            )
+            client_cpu = client_cpu_seconds() - client_before
+            hwm = proc_status_kib(app.pid, "VmHWM")
+            status = report(
+                runs, elapsed, args.sessions, args.seconds, peak, hwm, server_cpu, client_cpu
+            )
+            if not app.alive():
+                print(f"\nthe app process died (exit code {app.proc.returncode})")
+                print(app.tail())
+                return 1
+            return status
+        except Exception:
+            if not app.alive():
+                print(f"\nthe app process died (exit code {app.proc.returncode})")
+                print(app.tail())
+            raise
+        finally:
+            app.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
