@@ -4,8 +4,7 @@ Run from the repository root (no server or browser needed)::
 
     python benchmarks/bench_app.py [--cases 10000] [--repeat 5]
 
-A temporary data dir holds the bundled rubric.csv, bills.csv and scores.csv and a cases.csv of
-SYNTHETIC cases (benchmarks/synthetic.py, same header as data/cases.csv); QIMAP_DATA_DIR points
+A temporary data dir holds the bundled tables and a cases.csv of SYNTHETIC cases (benchmarks/synthetic.py, same header as data/cases.csv); QIMAP_DATA_DIR points
 at it. Streamlit's caches are cleared first, so the first run loads and validates the data
 (cold); the following runs are warm reruns of the same session. AppTest runs st_folium's
 Python side (it builds the map script and feature-group strings and the component message)
@@ -71,8 +70,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     os.chdir(REPO)
     with tempfile.TemporaryDirectory(prefix="qimap-bench-app-") as tmp:
         data_dir = Path(tmp)
-        for name in ("rubric.csv", "bills.csv", "scores.csv", "contacts.csv"):
-            shutil.copy(REPO / "data" / name, data_dir / name)
+        for source in (REPO / "data").glob("*.csv"):  # every bundled table but the cases
+            shutil.copy(source, data_dir / source.name)
         write_cases_csv(synthetic_cases(args.cases), data_dir / "cases.csv")
         os.environ["QIMAP_DATA_DIR"] = str(data_dir)
         # a fresh store, seeded from that directory on the first run (the first run's cost)
