@@ -3,6 +3,7 @@ offline with matplotlib (1080 x 1080 px), legible without colour."""
 
 from __future__ import annotations
 
+import textwrap
 from pathlib import Path
 from typing import BinaryIO
 
@@ -15,6 +16,28 @@ from qimap.standing import STANDING_STYLES, state_standings
 
 SIZE_IN, DPI = 7.2, 150  # 1080 px square
 FONT = "DejaVu Sans"
+TEXT_WIDTH_IN = SIZE_IN * 0.84  # inside the frame, with a margin
+CHAR_EM = 0.62  # DejaVu Sans Bold's mean character width, as a fraction of the font size
+LEADING = 1.55  # line height as a multiple of the font size
+TOP = 0.9  # where the first line starts (fraction of the height, from the bottom)
+
+
+def wrapped(text: str, size: float) -> list[str]:
+    """``text`` broken into lines that fit the card's width at ``size`` points."""
+    per_line = max(8, int(TEXT_WIDTH_IN * 72 / (size * CHAR_EM)))
+    return textwrap.wrap(text, per_line) or [""]
+
+
+def placed_lines(data: Dataset, state: str) -> list[tuple[str, float, str, float]]:
+    """(text, size, weight, top y as a fraction of the height): every line wrapped to fit, each
+    below the last, so a long standing ("Bills introduced, none passed as written") cannot
+    run into the next line."""
+    placed, y = [], TOP
+    for text, size, weight in card_lines(data, state):
+        for line in wrapped(text, size):
+            placed.append((line, size, weight, y))
+            y -= size / 72 / SIZE_IN * LEADING
+    return placed
 
 
 def card_lines(data: Dataset, state: str) -> list[tuple[str, float, str]]:
@@ -40,18 +63,20 @@ def card_lines(data: Dataset, state: str) -> list[tuple[str, float, str]]:
 
 
 def render_share_card(data: Dataset, state: str, out: Path | BinaryIO) -> None:
+    share_card_figure(data, state).savefig(out, format="png", dpi=DPI)
+
+
+def share_card_figure(data: Dataset, state: str) -> Figure:
+    """The card as a matplotlib Figure (Agg canvas; no pyplot, no global state)."""
     if state not in data.state_names:
         raise ValueError(f"unknown state {state!r}")
     figure = Figure(figsize=(SIZE_IN, SIZE_IN), dpi=DPI, facecolor="white")
     FigureCanvasAgg(figure)
-    lines = card_lines(data, state)
-    y = 0.9
-    for text, size, weight in lines:
+    for text, size, weight, y in placed_lines(data, state):
         figure.text(
             0.5, y, text, ha="center", va="top", fontsize=size, fontweight=weight,
-            family=FONT, color="black", parse_math=False, wrap=True,
+            family=FONT, color="black", parse_math=False,
         )  # fmt: skip
-        y -= size / 72 / SIZE_IN * 1.55
     frame = Rectangle((0.03, 0.03), 0.94, 0.94, transform=figure.transFigure, fill=False, lw=6)
     figure.add_artist(frame)
-    figure.savefig(out, format="png", dpi=DPI)
+    return figure

@@ -1,10 +1,11 @@
 import io
+import itertools
 
 import pytest
 from matplotlib.image import imread
 
 from qimap.dataset import Dataset
-from qimap.sharecard import card_lines, render_share_card
+from qimap.sharecard import card_lines, render_share_card, share_card_figure
 
 
 def test_card_says_the_best_bill_and_its_score(bundled: Dataset) -> None:
@@ -32,3 +33,19 @@ def test_card_is_a_square_png_with_ink(bundled: Dataset) -> None:
 def test_unknown_state_is_refused(bundled: Dataset) -> None:
     with pytest.raises(ValueError, match="unknown state"):
         render_share_card(bundled, "ZZ", io.BytesIO())
+
+
+def test_every_state_card_has_its_lines_apart_and_inside_the_frame(bundled: Dataset) -> None:
+    """Drawn, not estimated: each line's rendered box stays inside the frame and above the next
+    (Ohio's long standing once wrapped into the line below it)."""
+    for state in bundled.state_names:
+        figure = share_card_figure(bundled, state)
+        renderer = figure.canvas.get_renderer()
+        boxes = [text.get_window_extent(renderer) for text in figure.texts]
+        width = figure.bbox.width
+        for box in boxes:
+            assert 0.03 * width < box.x0, state
+            assert box.x1 < 0.97 * width, state
+            assert box.y0 > 0.03 * width, state
+        for upper, lower in itertools.pairwise(boxes):
+            assert lower.y1 <= upper.y0 + 1, (state, upper, lower)
