@@ -62,6 +62,7 @@ def test_select_box_shows_scorecards_newest_first(fake_map: FakeMap) -> None:
     at = open_page()
     at.sidebar.selectbox[0].select("MA").run()
     assert "Massachusetts: bills" in sidebar_text(at)
+    assert map_spec(fake_map)["state"] == "MA"  # the map outlines the chosen state
     headings = [md.value for md in at.sidebar.markdown if md.value.startswith("#### ")]
     assert headings[0].startswith("#### SB 1004 · 2023 · Pending")
     metrics = [(m.label, m.value) for m in at.sidebar.metric]
