@@ -117,12 +117,14 @@ def make_data_dir(tmp: Path, cases: int) -> Path:
 class AppProcess:
     """One ``streamlit run app.py``; its output goes to files, read back if it dies."""
 
-    def __init__(self, tmp: Path, port: int, data_dir: Path | None) -> None:
+    def __init__(
+        self, tmp: Path, port: int, data_dir: Path | None, database_url: str, name: str = "server"
+    ) -> None:
         self.port = port
-        self.stdout_path = tmp / "server.stdout"
-        self.stderr_path = tmp / "server.stderr"
+        self.stdout_path = tmp / f"{name}.stdout"
+        self.stderr_path = tmp / f"{name}.stderr"
         env = dict(os.environ)
-        env["QIMAP_DATABASE_URL"] = f"sqlite:///{tmp / 'load.sqlite3'}"
+        env["QIMAP_DATABASE_URL"] = database_url
         if data_dir is not None:
             env["QIMAP_DATA_DIR"] = str(data_dir)
         env["PYTHONUNBUFFERED"] = "1"
@@ -481,34 +483,43 @@ async def sample_rss(pid: int, peak: list[int], stop: asyncio.Event) -> None:
 
 
 async def load(
-    app: AppProcess,
-    url: str,
+    apps: Sequence[AppProcess],
     names: dict[str, str],
     states: Sequence[str],
     sessions: int,
     seconds: float,
     timeout_s: float,
-) -> tuple[list[Run], float, int, float | None]:
+) -> tuple[list[Run], float, list[int], list[float | None]]:
+    """Session i talks to process i mod len(apps): sticky, as a load balancer would keep it."""
     runs: list[Run] = []
-    peak = [0]
+    peaks = [[0] for _ in apps]
     stop = asyncio.Event()
-    sampler = asyncio.create_task(sample_rss(app.pid, peak, stop))
-    cpu_before = proc_cpu_seconds(app.pid)
+    samplers = [
+        asyncio.create_task(sample_rss(app.pid, peak, stop))
+        for app, peak in zip(apps, peaks, strict=True)
+    ]
+    cpu_before = [proc_cpu_seconds(app.pid) for app in apps]
     start = time.perf_counter()
     stop_at = start + seconds
+    urls = [f"ws://127.0.0.1:{app.port}/_stcore/stream" for app in apps]
     tasks = [
         asyncio.create_task(
-            session_loop(i, url, names, states, stop_at, timeout_s, seed=1000 + i, runs=runs)
+            session_loop(
+                i, urls[i % len(urls)], names, states, stop_at, timeout_s, seed=1000 + i, runs=runs
+            )
         )
         for i in range(sessions)
     ]
     await asyncio.gather(*tasks)
     elapsed = time.perf_counter() - start
-    cpu_after = proc_cpu_seconds(app.pid)
+    cpu_after = [proc_cpu_seconds(app.pid) for app in apps]
     stop.set()
-    await sampler
-    cpu = None if cpu_before is None or cpu_after is None else cpu_after - cpu_before
-    return runs, elapsed, peak[0], cpu
+    await asyncio.gather(*samplers)
+    cpus = [
+        None if before is None or after is None else after - before
+        for before, after in zip(cpu_before, cpu_after, strict=True)
+    ]
+    return runs, elapsed, [peak[0] for peak in peaks], cpus
 
 
 # --- reading the data and reporting ---------------------------------------------------------
@@ -544,9 +555,9 @@ def report(
     elapsed: float,
     sessions: int,
     seconds: float,
-    peak_rss_kib: int,
-    hwm_kib: int | None,
-    server_cpu: float | None,
+    peak_rss_kib: Sequence[int],
+    hwm_kib: Sequence[int | None],
+    server_cpu: Sequence[float | None],
     client_cpu: float,
 ) -> int:
     ok = [r for r in runs if r.error is None]
@@ -562,14 +573,16 @@ def report(
     print(f"errors: {len(errors)}")
     for run in errors[:ERRORS_SHOWN]:
         print(f"  session {run.session} {run.kind} {run.state or '-'}: {run.error}")
-    if server_cpu is not None:
+    for number, (cpu, hwm, peak) in enumerate(
+        zip(server_cpu, hwm_kib, peak_rss_kib, strict=True), start=1
+    ):
+        share = f"{cpu:.1f} s ({cpu / elapsed * 100:.0f}% of one core)" if cpu is not None else "?"
+        memory = f"VmHWM {hwm / 1024:.0f} MiB" if hwm is not None else "VmHWM unknown"
         print(
-            f"app process CPU during the load: {server_cpu:.1f} s "
-            f"({server_cpu / elapsed * 100:.0f}% of one core); "
-            f"client CPU: {client_cpu:.1f} s ({client_cpu / elapsed * 100:.0f}%)"
+            f"app process {number}: CPU {share}; peak RSS {memory}, "
+            f"sampled VmRSS max {peak / 1024:.0f} MiB"
         )
-    hwm = f"{hwm_kib / 1024:.0f} MiB" if hwm_kib is not None else "unknown"
-    print(f"app process peak RSS: VmHWM {hwm}, sampled VmRSS max {peak_rss_kib / 1024:.0f} MiB")
+    print(f"client CPU: {client_cpu:.1f} s ({client_cpu / elapsed * 100:.0f}%)")
     print("load average at the end: " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
     return 1 if errors else 0
 
@@ -585,10 +598,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60, help="how long the sessions click")
     parser.add_argument("--cases", type=int, help="synthetic cases instead of data/cases.csv")
     parser.add_argument("--timeout", type=float, default=30, help="seconds before a run fails")
+    parser.add_argument(
+        "--processes", type=int, default=1, help="app processes sharing one store (sticky)"
+    )
+    parser.add_argument(
+        "--database-url",
+        help="the shared store, e.g. postgresql+psycopg://… (default: a new SQLite file); "
+        "its tables are filled from the data on first start",
+    )
     args = parser.parse_args(argv)
 
     print_machine(
-        "qimap load check (one `streamlit run`, browser-less websocket sessions)",
+        "qimap load check (`streamlit run` processes, browser-less websocket sessions)",
         ("streamlit", "streamlit-folium", "folium", "websockets"),
     )
     names = state_names()
@@ -597,37 +618,47 @@ def main(argv: Sequence[str] | None = None) -> int:
         data_dir = make_data_dir(tmp, args.cases) if args.cases is not None else None
         states = states_with_bills(data_dir or REPO / "data")
         print(f"states clicked ({len(states)}): {' '.join(states)}")
-        app = AppProcess(tmp, free_port(), data_dir)
-        print("app: " + " ".join(app.command[1:]) + f"  (pid {app.pid})")
+        database_url = args.database_url or f"sqlite:///{tmp / 'load.sqlite3'}"
+        apps = [
+            AppProcess(tmp, free_port(), data_dir, database_url, name=f"server{number}")
+            for number in range(1, args.processes + 1)
+        ]
+        for app in apps:
+            print("app: " + " ".join(app.command[1:]) + f"  (pid {app.pid})")
         try:
-            health = app.wait_healthy(HEALTH_TIMEOUT_S)
-            print(f"health check ok after {health:.1f} s")
-            url = f"ws://127.0.0.1:{app.port}/_stcore/stream"
-            first = asyncio.run(warm_up(url, names, states))
-            if first.error is not None:
-                raise RuntimeError(f"warm-up run failed: {first.error}")
-            print(f"warm-up (first run: store seeded, data loaded): {first.seconds:.2f} s")
+            for app in apps:
+                health = app.wait_healthy(HEALTH_TIMEOUT_S)
+                print(f"health check ok after {health:.1f} s (port {app.port})")
+            for app in apps:  # the first seeds the store; each loads the data once
+                url = f"ws://127.0.0.1:{app.port}/_stcore/stream"
+                first = asyncio.run(warm_up(url, names, states))
+                if first.error is not None:
+                    raise RuntimeError(f"warm-up run failed: {first.error}")
+                print(f"warm-up (store seeded or read, data loaded): {first.seconds:.2f} s")
             client_before = client_cpu_seconds()
-            runs, elapsed, peak, server_cpu = asyncio.run(
-                load(app, url, names, states, args.sessions, args.seconds, args.timeout)
+            runs, elapsed, peaks, server_cpu = asyncio.run(
+                load(apps, names, states, args.sessions, args.seconds, args.timeout)
             )
             client_cpu = client_cpu_seconds() - client_before
-            hwm = proc_status_kib(app.pid, "VmHWM")
+            hwms = [proc_status_kib(app.pid, "VmHWM") for app in apps]
             status = report(
-                runs, elapsed, args.sessions, args.seconds, peak, hwm, server_cpu, client_cpu
+                runs, elapsed, args.sessions, args.seconds, peaks, hwms, server_cpu, client_cpu
             )
-            if not app.alive():
-                print(f"\nthe app process died (exit code {app.proc.returncode})")
-                print(app.tail())
-                return 1
+            for app in apps:
+                if not app.alive():
+                    print(f"\nan app process died (exit code {app.proc.returncode})")
+                    print(app.tail())
+                    return 1
             return status
         except Exception:
-            if not app.alive():
-                print(f"\nthe app process died (exit code {app.proc.returncode})")
-                print(app.tail())
+            for app in apps:
+                if not app.alive():
+                    print(f"\nan app process died (exit code {app.proc.returncode})")
+                    print(app.tail())
             raise
         finally:
-            app.stop()
+            for app in apps:
+                app.stop()
 
 
 if __name__ == "__main__":
