@@ -43,9 +43,11 @@ import argparse
 import asyncio
 import contextlib
 import csv
+import dataclasses
 import json
 import os
 import random
+import re
 import resource
 import shutil
 import socket
@@ -219,14 +221,19 @@ class Run:
     seconds: float
     error: str | None
     bytes_received: int
+    total_cases: int | None = None  # from "Showing X of Y case studies"
 
 
 @dataclass
 class RunEvidence:
+    total_cases: int | None = None
     header_seen: bool = False
     errors: list[str] = field(default_factory=list)
     status: int | None = None
     bytes_received: int = 0
+
+
+SHOWN = re.compile(r"Showing [\d,]+ of ([\d,]+) case studies")
 
 
 class Disconnected(Exception):
@@ -325,7 +332,9 @@ class Session:
         error = self.judge(evidence, expected_header)
         if error is None:
             self.state = usps
-        return Run(self.index, kind, usps, elapsed, error, evidence.bytes_received)
+        return Run(
+            self.index, kind, usps, elapsed, error, evidence.bytes_received, evidence.total_cases
+        )
 
     def handle(self, frame: str | bytes, expected_header: str, evidence: RunEvidence) -> bool:
         """Take one ForwardMsg into account; True when it ends the run."""
@@ -364,6 +373,8 @@ class Session:
             )
         elif kind == "alert" and element.alert.format == Alert.ERROR:
             evidence.errors.append(f"error alert: {element.alert.body[:200]}")
+        elif kind == "markdown" and (shown := SHOWN.search(element.markdown.body)):
+            evidence.total_cases = int(shown.group(1).replace(",", ""))
         elif kind == "heading":
             in_sidebar = bool(msg.metadata.delta_path) and (
                 msg.metadata.delta_path[0] == RootContainer.SIDEBAR
@@ -489,6 +500,7 @@ async def load(
     sessions: int,
     seconds: float,
     timeout_s: float,
+    publish: tuple[float, Path, str] | None = None,
 ) -> tuple[list[Run], float, list[int], list[float | None]]:
     """Session i talks to process i mod len(apps): sticky, as a load balancer would keep it."""
     runs: list[Run] = []
@@ -510,6 +522,8 @@ async def load(
         )
         for i in range(sessions)
     ]
+    if publish is not None:
+        tasks.append(asyncio.create_task(publish_later(*publish)))
     await asyncio.gather(*tasks)
     elapsed = time.perf_counter() - start
     cpu_after = [proc_cpu_seconds(app.pid) for app in apps]
@@ -520,6 +534,46 @@ async def load(
         for before, after in zip(cpu_before, cpu_after, strict=True)
     ]
     return runs, elapsed, [peak[0] for peak in peaks], cpus
+
+
+def check_published(
+    apps: Sequence[AppProcess],
+    names: dict[str, str],
+    states: Sequence[str],
+    runs: Sequence[Run],
+    added: int,
+) -> int:
+    """Every process shows the published cases on a new visit; 1 if one does not."""
+    before = min(r.total_cases for r in runs if r.total_cases is not None)
+    status = 0
+    for number, app in enumerate(apps, start=1):
+        url = f"ws://127.0.0.1:{app.port}/_stcore/stream"
+        shown = asyncio.run(warm_up(url, names, states)).total_cases
+        ok = shown == before + added
+        status = status if ok else 1
+        print(f"after the publish, process {number} shows {shown} cases "
+              f"({'as expected' if ok else f'expected {before + added}'})")  # fmt: skip
+    return status
+
+
+async def publish_later(delay: float, upload: Path, database_url: str) -> None:
+    """An editor's import in the middle of the load: `qimap import FILE` on the shared store."""
+    await asyncio.sleep(delay)
+    env = {**os.environ, "QIMAP_DATABASE_URL": database_url}
+    start = time.perf_counter()
+    process = await asyncio.create_subprocess_exec(
+        str(REPO / ".venv" / "bin" / "qimap"), "import", str(upload), env=env,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+    )  # fmt: skip
+    output, _ = await process.communicate()
+    last = output.decode(errors="replace").strip().splitlines()[-1:]
+    print(
+        f"publish at {delay:.0f} s: `qimap import {upload.name}` exit {process.returncode} "
+        f"in {time.perf_counter() - start:.1f} s: {' '.join(last)}",
+        flush=True,
+    )
+    if process.returncode != 0:
+        raise RuntimeError("the import during the load failed")
 
 
 # --- reading the data and reporting ---------------------------------------------------------
@@ -602,6 +656,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--processes", type=int, default=1, help="app processes sharing one store (sticky)"
     )
     parser.add_argument(
+        "--publish-after",
+        type=float,
+        help="seconds into the load when an editor imports --publish-cases synthetic cases",
+    )
+    parser.add_argument("--publish-cases", type=int, default=500)
+    parser.add_argument(
         "--database-url",
         help="the shared store, e.g. postgresql+psycopg://… (default: a new SQLite file); "
         "its tables are filled from the data on first start",
@@ -636,14 +696,31 @@ def main(argv: Sequence[str] | None = None) -> int:
                     raise RuntimeError(f"warm-up run failed: {first.error}")
                 print(f"warm-up (store seeded or read, data loaded): {first.seconds:.2f} s")
             client_before = client_cpu_seconds()
+            publish = None
+            if args.publish_after is not None:
+                upload = tmp / "editor-upload.csv"
+                _, make_cases, write_csv = synthetic_generator()
+                # own ids and titles, so they add to (never update) synthetic base data
+                extra = [
+                    dataclasses.replace(
+                        case,
+                        case_id=f"synthetic-editor-{n:06d}",
+                        title=f"Synthetic editor case {n}",
+                    )
+                    for n, case in enumerate(make_cases(args.publish_cases, 7), start=1)  # type: ignore[attr-defined]
+                ]
+                write_csv(extra, upload)
+                publish = (args.publish_after, upload, database_url)
             runs, elapsed, peaks, server_cpu = asyncio.run(
-                load(apps, names, states, args.sessions, args.seconds, args.timeout)
+                load(apps, names, states, args.sessions, args.seconds, args.timeout, publish)
             )
             client_cpu = client_cpu_seconds() - client_before
             hwms = [proc_status_kib(app.pid, "VmHWM") for app in apps]
             status = report(
                 runs, elapsed, args.sessions, args.seconds, peaks, hwms, server_cpu, client_cpu
             )
+            if publish is not None:
+                status = max(status, check_published(apps, names, states, runs, args.publish_cases))
             for app in apps:
                 if not app.alive():
                     print(f"\nan app process died (exit code {app.proc.returncode})")
