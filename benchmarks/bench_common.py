@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import platform
+import socket
 import statistics
 from collections.abc import Sequence
 from importlib.metadata import version
@@ -72,3 +73,10 @@ def print_table(
     print(line(["-" * w for w in widths]))
     for row in rows:
         print(line(row))
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now (for a benchmark's own server)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

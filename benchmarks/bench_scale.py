@@ -41,7 +41,6 @@ import multiprocessing as mp
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tarfile
@@ -60,7 +59,7 @@ import folium
 import folium.plugins
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_common import median, print_machine, print_table, quiet_streamlit_warnings
+from bench_common import free_port, median, print_machine, print_table, quiet_streamlit_warnings
 
 quiet_streamlit_warnings()
 import streamlit_folium  # noqa: E402
@@ -195,12 +194,6 @@ def naive_page(cases: Sequence[Case], rerun: Rerun) -> str:
 
 
 # --- browser -------------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextlib.contextmanager

@@ -133,8 +133,7 @@ def story_lines(case: Case, number: int) -> list[str]:
 
 def footer_lines(data: Dataset, state: str) -> list[str]:
     contacts = data.contacts_by_state.get(state, [])
-    bill_names = {c.bill.bill_key: c.bill.display_name for c in data.scorecards(state)}
-    return [*contact_lines(contacts, bill_names), SOURCE_LINE]
+    return [*contact_lines(contacts, data.bill_names), SOURCE_LINE]
 
 
 # --- layout helpers (pure) -------------------------------------------------------------------

@@ -63,6 +63,11 @@ class Dataset:
         return {shape.usps: shape.name for shape in self.states.shapes}
 
     @cached_property
+    def bill_names(self) -> dict[str, str]:
+        """bill_key -> the name a reader knows it by ("SB 1004")."""
+        return {bill.bill_key: bill.display_name for bill in self.bills}
+
+    @cached_property
     def cases_by_id(self) -> dict[str, Case]:
         return {case.case_id: case for case in self.cases}
 

@@ -45,6 +45,14 @@ class DataError(Exception):
         super().__init__(f"{len(issues)} problem(s) in the data:\n{shown}{more}")
 
 
+def issues_of(error: Exception, file: str) -> list[Issue]:
+    """What to show for a file that could not be read: a DataError's own issues, or the
+    error's message as one issue about the whole file."""
+    if isinstance(error, DataError):
+        return error.issues
+    return [Issue(file, None, None, str(error))]
+
+
 @dataclass(frozen=True, slots=True)
 class RawRow:
     row: int

@@ -766,3 +766,13 @@ def test_is_future(iso: str, future: bool) -> None:
 def test_is_future_refuses_non_iso(iso: str) -> None:
     with pytest.raises(ValueError):  # noqa: PT011 - the message is not the point
         is_future(iso, date(2025, 6, 15))
+
+
+def test_unreadable_file_issues_keep_a_data_errors_rows_or_name_the_file() -> None:
+    from qimap.sources import DataError, Issue, issues_of
+
+    row_issue = Issue("cases.csv", 4, "latitude", "'north' is not a number")
+    assert issues_of(DataError([row_issue]), "upload.csv") == [row_issue]
+    (whole,) = issues_of(ValueError("not UTF-8, UTF-16 or cp1252"), "upload.csv")
+    assert (whole.file, whole.row, whole.column) == ("upload.csv", None, None)
+    assert "not UTF-8" in whole.message

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
@@ -12,7 +12,7 @@ from qimap.schema import CONTACT_KIND_LABELS, Contact
 from qimap.ui.markdown import escape_markdown, markdown_link
 
 
-def contact_text(contact: Contact, bill_names: dict[str, str]) -> str:
+def contact_text(contact: Contact, bill_names: Mapping[str, str]) -> str:
     name = (
         markdown_link(contact.name, contact.url) if contact.url else escape_markdown(contact.name)
     )
@@ -26,9 +26,8 @@ def show_state_contacts(data: Dataset, usps: str) -> None:
     contacts = data.contacts_by_state.get(usps, [])
     if lookup_page(contacts) is None:
         st.markdown(escape_markdown(no_contact_hint(data.state_names[usps])))
-    bill_names = {c.bill.bill_key: c.bill.display_name for c in data.scorecards(usps)}
     for contact in contacts:
-        st.markdown(contact_text(contact, bill_names))
+        st.markdown(contact_text(contact, data.bill_names))
 
 
 def sponsor_caption(sponsors: Sequence[Contact]) -> str:

@@ -8,6 +8,7 @@ import folium
 import streamlit as st
 import streamlit_folium  # called as streamlit_folium.st_folium so tests can replace it
 
+from qimap.casefile import MapFiles
 from qimap.cases import CaseFilter
 from qimap.dataset import Dataset
 from qimap.mapview import build_base_map, build_case_group, file_spec, inline_spec, local_assets
@@ -22,9 +23,8 @@ MAP_HEIGHT = 560
 PREVIEW_CASES = 5_000  # an upload's preview map is inline (unpublished data): keep it small
 
 
-def base_map(data: Dataset, settings: Settings) -> folium.Map:
+def base_map(data: Dataset, settings: Settings, files: MapFiles) -> folium.Map:
     styles, _ = loaders.map_layers(data, settings)
-    files = loaders.map_files(data, settings)
     states_url = f"{settings.generated_url}/{files.states}"
     return build_base_map(states_url, styles, local_assets(settings.static_url), settings.tiles)
 
@@ -33,8 +33,9 @@ def show_map(
     data: Dataset, case_filter: CaseFilter, settings: Settings, state: str | None = None
 ) -> None:
     """The published cases that pass ``case_filter``; ``state`` is outlined."""
-    base = base_map(data, settings)
-    spec = file_spec(settings.generated_url, loaders.map_files(data, settings), case_filter, state)
+    files = loaders.map_files(data, settings)
+    base = base_map(data, settings, files)
+    spec = file_spec(settings.generated_url, files, case_filter, state)
     focus: session.MapFocus | None = st.session_state.get(session.FOCUS)
     value = streamlit_folium.st_folium(
         base,
@@ -57,7 +58,8 @@ def show_map(
 
 def show_preview_map(cases: Sequence[Case], settings: Settings) -> None:
     """A small map of ``cases`` only (an upload's preview), framed on them; clicks do nothing."""
-    base = base_map(loaders.dataset(settings), settings)
+    data = loaders.dataset(settings)
+    base = base_map(data, settings, loaders.map_files(data, settings))
     lats = [case.latitude for case in cases]
     lons = [case.longitude for case in cases]
     center, zoom = view_for_bounds((min(lons), min(lats), max(lons), max(lats)))

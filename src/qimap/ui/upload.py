@@ -13,7 +13,7 @@ from qimap.exports import dictionary_rows, issues_csv, template_csv
 from qimap.importer import Prepared, cases_from_rows, prepare, prepare_page, publish
 from qimap.schema import BILLS, CASES, CONTACTS, SCORES, TableSpec
 from qimap.settings import Settings
-from qimap.sources import DataError, Issue
+from qimap.sources import DataError, Issue, issues_of
 from qimap.store import SEED_EDITOR, Plan, StoreError
 from qimap.ui import loaders
 from qimap.ui.map_panel import show_preview_map
@@ -253,12 +253,7 @@ def show_scorecard_upload(settings: Settings, editor: str) -> None:
                 )
             )
     except (DataError, ValueError, UnicodeDecodeError) as error:
-        issues = (
-            error.issues
-            if isinstance(error, DataError)
-            else [Issue("upload", None, None, str(error))]
-        )
-        show_problems(issues, "The file cannot be imported")
+        show_problems(issues_of(error, "upload"), "The file cannot be imported")
         return
     if files:
         show_report(files)
@@ -278,12 +273,7 @@ def show_contacts_upload(settings: Settings, editor: str) -> None:
     try:
         prepared = prepare(upload.getvalue(), upload.name, store, states, CONTACTS.name)
     except (DataError, ValueError) as error:
-        issues = (
-            error.issues
-            if isinstance(error, DataError)
-            else [Issue(upload.name, None, None, str(error))]
-        )
-        show_problems(issues, "The file cannot be imported")
+        show_problems(issues_of(error, upload.name), "The file cannot be imported")
         return
     show_report([prepared])
     show_publish([prepared], settings, editor)
