@@ -2,12 +2,16 @@
 
 import streamlit as st
 
+from qimap.ui import upload_guard
+
 st.set_page_config(
     page_title="qimap · End qualified immunity",
     page_icon="⚖️",
     layout="wide",
     initial_sidebar_state=420,  # pixels: room for a scorecard's criteria and evidence
 )
+# Uploaded bytes are kept only for signed-in editors (see qimap.ui.upload_guard).
+upload_guard.install()
 navigation = st.navigation(
     [
         st.Page("pages/explore.py", title="Map explorer", icon=":material/map:", default=True),

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Set up and run qimap with nothing but Python 3.11+: `python3 dev.py app` or `python3 dev.py test`.
 
-Creates .venv on first use, installs the locked dependencies (requirements.lock) and qimap
-itself, and re-installs only when the lock or pyproject.toml changes.
+Creates .venv on first use, installs the locked, hashed dependencies (`app`: requirements.lock,
+the runtime; `test`: requirements-test.lock, the same plus the test tools) and qimap itself, and
+re-installs only when that lock or pyproject.toml changes.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
-STAMP = VENV / ".qimap-installed"
+RUNTIME_LOCK = ROOT / "requirements.lock"
+TEST_LOCK = ROOT / "requirements-test.lock"
 CHROMIUM = os.environ.get("QIMAP_CHROMIUM", "/usr/bin/chromium")
 TESSERACT = os.environ.get("QIMAP_TESSERACT", "/usr/bin/tesseract")
+NGINX = os.environ.get("QIMAP_NGINX", "/usr/sbin/nginx")
 
 
 def run(*args: str | Path) -> None:
@@ -28,28 +31,32 @@ def run(*args: str | Path) -> None:
     subprocess.run([str(a) for a in args], check=True, cwd=ROOT)
 
 
-def ensure_environment() -> None:
+def ensure_environment(lock: Path = RUNTIME_LOCK) -> None:
     if sys.version_info < (3, 11):
         sys.exit(f"qimap needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     if not (BIN / "python").exists():
         print(f"Creating a virtual environment in {VENV} …", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)
-    digest = hashlib.sha256(
-        (ROOT / "requirements.lock").read_bytes() + (ROOT / "pyproject.toml").read_bytes()
-    ).hexdigest()
-    if STAMP.exists() and STAMP.read_text() == digest:
+    stamp = VENV / f".qimap-installed-{lock.stem}"
+    digest = hashlib.sha256(lock.read_bytes() + (ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == digest:
         return
     python = BIN / "python"
     run(python, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    run(python, "-m", "pip", "install", "--quiet", "-r", ROOT / "requirements.lock")
-    run(python, "-m", "pip", "install", "--quiet", "--no-deps", "-e", ROOT)
-    STAMP.write_text(digest)
+    # Every download is checked against the lock's hashes (setuptools, for the build below, too).
+    run(python, "-m", "pip", "install", "--quiet", "--require-hashes", "-r", lock)
+    # qimap itself is this directory, not a download, so it has no hash to check: --no-deps (its
+    # dependencies came from the lock) and --no-build-isolation (build it with the lock's
+    # setuptools instead of fetching an unpinned one).
+    run(python, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation", "-e", ROOT)
+    stamp.write_text(digest)
 
 
 def ensure_system_tools() -> None:
-    """The browser tests drive Debian's Chromium and the brief's print test reads the rendered
-    page with Tesseract OCR; install them when we can, else say how."""
-    wanted = {"chromium": Path(CHROMIUM), "tesseract-ocr": Path(TESSERACT)}
+    """The browser tests drive Debian's Chromium, the brief's print test reads the rendered
+    page with Tesseract OCR and the proxy test runs deploy/'s nginx in front of the app; install
+    them when we can, else say how."""
+    wanted = {"chromium": Path(CHROMIUM), "tesseract-ocr": Path(TESSERACT), "nginx": Path(NGINX)}
     missing = [package for package, binary in wanted.items() if not binary.exists()]
     if not missing:
         return
@@ -60,7 +67,8 @@ def ensure_system_tools() -> None:
         return
     sys.exit(
         f"The tests need {' and '.join(missing)}. Install them (Debian/Ubuntu: `sudo apt-get "
-        f"install {' '.join(missing)}`), or point QIMAP_CHROMIUM / QIMAP_TESSERACT at the binaries."
+        f"install {' '.join(missing)}`), or point QIMAP_CHROMIUM / QIMAP_TESSERACT / QIMAP_NGINX "
+        "at the binaries."
     )
 
 
@@ -70,7 +78,7 @@ def app(extra: list[str]) -> None:
 
 
 def test(extra: list[str]) -> None:
-    ensure_environment()
+    ensure_environment(TEST_LOCK)
     ensure_system_tools()
     run(BIN / "ruff", "check", ".")
     run(BIN / "ruff", "format", "--check", ".")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from qimap.ui import loaders
+from qimap.ui import loaders, upload_guard
 from qimap.ui.signin import signed_in_editor
 from qimap.ui.upload import (
     show_cases_upload,
@@ -12,10 +12,17 @@ from qimap.ui.upload import (
 )
 
 settings = loaders.settings()
-loaders.dataset(settings)  # opens the store (seeding it on first start) or explains what is wrong
+# Opens the store (seeding it on first start). Unlike the public pages, a data error does not
+# stop this one: editors must still be able to sign in and undo the import that caused it.
+_, problems = loaders.dataset_or_issues(settings)
 
 st.title("Upload data")
 editor = signed_in_editor(settings)
+if problems and editor:
+    loaders.show_data_problems(problems)
+elif problems:
+    st.warning("The public pages cannot show the data right now: sign in to repair it.")
+upload_guard.allow_uploads(editor is not None)  # signed out: its uploads are dropped
 if editor:
     cases, scorecards, contacts, history = st.tabs(
         ["Cases", "Bills and scorecards", "Contacts", "History and undo"]

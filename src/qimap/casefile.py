@@ -26,6 +26,7 @@ import os
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +38,11 @@ FORMAT = 1  # bump when the files' shape changes, so old browsers' caches are no
 SHARD_ROWS = 2_000
 # Summaries are cut in popups (the sidebar shows them whole) to keep the detail files small.
 POPUP_SUMMARY_CHARS = 400
-KEEP_VERSIONS = 4  # generated sets kept per kind; older ones are deleted
+KEEP_VERSIONS = 2  # generated sets kept per kind (the current and the one before)
+# Seconds after an undo during which every set but the current one is deleted: covers clock
+# skew between the machine that undid and this one, and a process still writing a set it
+# built just before the undo.
+UNDO_MARGIN = 120.0
 OUTCOMES: tuple[Outcome, ...] = tuple(Outcome)
 CATEGORIES: tuple[str, ...] = tuple(CATEGORY_LABELS)
 
@@ -137,9 +142,15 @@ def to_json_bytes(value: Any) -> bytes:
 
 
 def write_map_files(
-    cases: Sequence[Case], states_geojson: Mapping[str, Any], folder: Path
+    cases: Sequence[Case],
+    states_geojson: Mapping[str, Any],
+    folder: Path,
+    undone_at: datetime | None = None,
 ) -> MapFiles:
-    """Write (or find already written) this data version's files in ``folder``."""
+    """Write (or find already written) this data version's files in ``folder``.
+
+    ``undone_at`` is the store's last undo: every set written before it (and up to
+    UNDO_MARGIN after) other than this version's is deleted, since it may hold undone data."""
     folder.mkdir(parents=True, exist_ok=True)
     index = to_json_bytes(case_index(cases))
     shards = [
@@ -154,24 +165,44 @@ def write_map_files(
     states = to_json_bytes(states_geojson)
     states_name = f"states-{_digest([states])}.json"
     _write_once(folder / states_name, states)
-    prune(folder, keep={cases_name, states_name})
+    before = undone_at.timestamp() + UNDO_MARGIN if undone_at else None
+    prune(folder, keep={cases_name, states_name}, before=before)
     return MapFiles(cases=cases_name, shards=len(shards), states=states_name)
 
 
-def prune(folder: Path, keep: set[str], versions: int = KEEP_VERSIONS) -> None:
-    """Delete all but the newest ``versions`` sets of each kind (other app processes may still
-    be serving a recent one), never those in ``keep``."""
+def prune(
+    folder: Path, keep: set[str], versions: int = KEEP_VERSIONS, before: float | None = None
+) -> None:
+    """Delete all but the newest ``versions`` sets of each kind, and every set written before
+    ``before`` (a time stamp), never those in ``keep``.
+
+    Publish and undo differ on purpose. After a publish the previous set holds only what was
+    public a moment ago, and an open tab (or another app process not yet rerun) still fetches
+    its popup files, so it is kept. After an undo the older sets may hold exactly what was
+    taken back, so every one of them goes, even if an open tab then fails to open a popup
+    until its next rerun: withdrawing data matters more. Sets are told apart by their main
+    file's time (content-addressed names carry no version); other processes sharing the folder
+    rewrite a set they still need (qimap.ui.loaders.map_files).
+    """
     for kind in ("cases", "states"):
         mains = sorted(
             (p for p in folder.glob(f"{kind}-*.json") if p.stem.count("-") == 1),
-            key=lambda p: p.stat().st_mtime,
+            key=_mtime,
             reverse=True,
         )
-        for old in mains[versions:]:
+        stale = [p for p in mains if before is not None and _mtime(p) < before]
+        for old in {*mains[versions:], *stale}:
             if old.name in keep:
                 continue
             for path in folder.glob(f"{old.stem}*.json"):
                 path.unlink(missing_ok=True)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:  # another process pruned it a moment ago
+        return 0.0
 
 
 def _digest(parts: Sequence[bytes]) -> str:

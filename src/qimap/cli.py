@@ -22,6 +22,7 @@ import us
 
 from qimap.auth import hash_password
 from qimap.brief import render_brief
+from qimap.casefile import write_map_files
 from qimap.dataset import check_dataset, load_states, read_table
 from qimap.demo import synthetic_cases, write_cases_csv
 from qimap.exports import write_cases_geojson, write_csv
@@ -33,14 +34,16 @@ from qimap.importer import (
     prepare_together,
     publish,
     seed,
+    undo,
 )
+from qimap.mapview import display_geojson
 from qimap.relevance import read_links
 from qimap.schema import RUBRIC, STATUS_LABELS
 from qimap.scoring import Scorecard
 from qimap.settings import Settings, load_settings
-from qimap.sources import DataError
+from qimap.sources import DataError, Issue
 from qimap.states import StateLayer
-from qimap.store import SPECS, Plan, Store, StoreError
+from qimap.store import SPECS, Plan, Store, StoreError, UndoBlocked
 from qimap.uploads import mapping_from_json
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -120,7 +123,10 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if path.is_file():  # one upload, checked against what is stored; nothing is written
         store, states = open_store(settings)
         mapping = mapping_from_json(Path(args.mapping).read_text()) if args.mapping else None
-        prepared = prepare(path.read_bytes(), str(path), store, states, args.table, mapping)
+        try:
+            prepared = prepare(path.read_bytes(), str(path), store, states, args.table, mapping)
+        except DataError as error:  # unreadable as a whole (e.g. a ragged row): list why
+            return _problems(error.issues, err)
         return _report(
             prepared_list=[prepared],
             out=out,
@@ -132,13 +138,17 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         read_links(path, _rubric_ids(path))
     except DataError as error:
         issues += error.issues
-    for issue in issues:
-        err.write(f"{issue}\n")
     if issues:
-        err.write(f"{len(issues)} problem(s) found; nothing was changed.\n")
-        return EXIT_PROBLEMS
+        return _problems(issues, err)
     out.write(f"OK: {path} and {geo_dir} are valid.\n")
     return EXIT_OK
+
+
+def _problems(issues: Sequence[Issue], err: TextIO) -> int:
+    for issue in issues:
+        err.write(f"{issue}\n")
+    err.write(f"{len(issues)} problem(s) found; nothing was changed.\n")
+    return EXIT_PROBLEMS
 
 
 def _rubric_ids(data_dir: Path) -> list[str]:
@@ -149,7 +159,7 @@ def _rubric_ids(data_dir: Path) -> list[str]:
 def open_store(settings: Settings) -> tuple[Store, StateLayer]:
     """The store, seeded from the bundled data on first use."""
     states = load_states(settings.geo_dir)
-    store = Store.open(settings.database_url)
+    store = Store.open(settings.database_url, settings.busy_timeout)
     seed(store, settings.data_dir, states)
     return store, states
 
@@ -245,14 +255,26 @@ def _cmd_history(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_undo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    store, _ = open_store(load_settings())
+    settings = load_settings()
+    store, states = open_store(settings)
     try:
-        batch = store.undo(args.batch_id, args.editor)
-    except StoreError as error:
-        err.write(f"qimap: {error}\n")
+        undone = undo(store, args.batch_ids, states, args.editor)
+    except UndoBlocked as error:
+        together = " ".join(str(i) for i in sorted({*args.batch_ids, *error.later}))
+        err.write(f"qimap: {error}\nTo undo them together: qimap undo {together}\n")
         return EXIT_PROBLEMS
-    out.write(f"Undid batch {batch.batch_id} ({batch.file_name}).\n")
+    for batch in undone:
+        out.write(f"Undid batch {batch.batch_id} ({batch.file_name}).\n")
+    _purge_map_files(store, states, settings)
     return EXIT_OK
+
+
+def _purge_map_files(store: Store, states: StateLayer, settings: Settings) -> None:
+    """Rewrite the map's files for the data as it now is and delete the older ones, which may
+    hold what was undone. App processes elsewhere do the same on their next rerun."""
+    data = load_from_store(store, states)
+    geojson = display_geojson(states.geojson)
+    write_map_files(data.cases, geojson, settings.generated_dir, store.last_undo())
 
 
 @contextmanager
@@ -401,7 +423,7 @@ def build_parser() -> argparse.ArgumentParser:
     history = commands.add_parser("history", help="list import batches, newest first")
     history.set_defaults(handler=_cmd_history)
     undo = commands.add_parser("undo", help="put back what an import batch changed")
-    undo.add_argument("batch_id", type=int)
+    undo.add_argument("batch_ids", type=int, nargs="+", metavar="BATCH_ID", help="one or more")
     undo.add_argument("--editor", default=editor, help=f"who is undoing (default: {editor})")
     undo.set_defaults(handler=_cmd_undo)
     export = commands.add_parser("export", help="write stored rows as CSV or GeoJSON")
@@ -424,7 +446,11 @@ def main(
     argv: Sequence[str] | None = None, out: TextIO = sys.stdout, err: TextIO = sys.stderr
 ) -> int:
     args = build_parser().parse_args(argv)
-    return args.handler(args, out, err)
+    try:
+        return args.handler(args, out, err)
+    except (DataError, StoreError, OSError) as error:  # a plain message, never a traceback
+        err.write(f"qimap: {error}\n")
+        return EXIT_PROBLEMS
 
 
 if __name__ == "__main__":

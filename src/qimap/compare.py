@@ -3,6 +3,7 @@ changed between versions, and the national overview of every state's bills."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -30,6 +31,18 @@ def compare(cards: Sequence[Scorecard]) -> list[ComparisonRow]:
         ComparisonRow(row.criterion, tuple(card.rows[index] for card in cards))
         for index, row in enumerate(cards[0].rows)
     ]
+
+
+def column_heads(cards: Sequence[Scorecard]) -> dict[str, str]:
+    """A column heading per bill key, distinct for distinct bills.
+
+    "MA SB 1004"; where two bills would read the same (two unnamed bills of one state and
+    year), each gets its bill key too, so no column hides another. Bill keys are unique, so
+    they are the last resort should even that collide."""
+    names = {c.bill.bill_key: f"{c.bill.state} {c.bill.display_name}" for c in cards}
+    counts = Counter(names.values())
+    heads = {key: name if counts[name] == 1 else f"{name} ({key})" for key, name in names.items()}
+    return heads if len(set(heads.values())) == len(heads) else {key: key for key in heads}
 
 
 def lineage(cards: Mapping[str, Scorecard], bill_key: str) -> list[Scorecard]:

@@ -11,20 +11,32 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from qimap.geocode import GeocodeIndex, Place, geocode
-from qimap.schema import PRECISION_LABELS, Precision, TableSpec
+from qimap.safe import unquote_cell
+from qimap.schema import PRECISION_LABELS, STORED, Precision, TableSpec
 from qimap.sources import Issue, RawRow, RawTable
 from qimap.store import Store
 from qimap.uploads import normalise_date
 
-# Text an export neutralised against spreadsheet formulas ("'=SUM(A1)") reads back as written.
-_NEUTRALISED = ("'=", "'+", "'-", "'@", "'\t", "'\r")
+# The layouts qimap itself writes (qimap export, Evaluate a bill, the templates).
+_QIMAP_HEADERS = frozenset(spec.column_names for spec in STORED)
 
 
 def restore_neutralised(table: RawTable) -> RawTable:
-    rows = tuple(
-        RawRow(row.row, tuple(c[1:] if c.startswith(_NEUTRALISED) else c for c in row.cells))
-        for row in table.rows
-    )
+    """Text an export neutralised against spreadsheet formulas ("'=SUM(A1)") reads back as
+    written; an editor's own leading apostrophe ("'-80s case") is kept.
+
+    The rule, and why it is unambiguous: qimap's writers quote exactly the cells for which
+    qimap.safe.needs_quote holds (a formula character at the start or after a separator, or
+    a quote before such text), so qimap.safe.unquote_cell undoes that exactly, and export ->
+    import is the identity. It applies only to a file in qimap's own layout (its header is
+    exactly one of qimap's tables, as exports write it); any other file (another
+    organisation's columns, or qimap's in another order) is read as written. In a file of
+    qimap's layout, a leading apostrophe before a formula character is qimap's quote: to keep
+    one of your own there, write two ("''-80s case"), as qimap's export itself does.
+    """
+    if tuple(table.header) not in _QIMAP_HEADERS:
+        return table
+    rows = tuple(RawRow(row.row, tuple(map(unquote_cell, row.cells))) for row in table.rows)
     return RawTable(table.file, table.header, rows)
 
 
@@ -44,15 +56,19 @@ def give_missing_ids(table: RawTable) -> tuple[RawTable, list[Issue]]:
     table = with_columns(table, ("id",))
     column = {name: index for index, name in enumerate(table.header)}
     taken = {row.cells[column["id"]].strip() for row in table.rows} - {""}
+    # Per base id, the next number to try: ``taken`` only grows, so the numbers below it stay
+    # taken. Probing upward from 2 for every row was quadratic in rows sharing a title.
+    next_number: dict[str, int] = {}
     rows, notes = [], []
     for row in table.rows:
         if row.cells[column["id"]].strip() or "title" not in column:
             rows.append(row)
             continue
         base = slug_for(row.cells[column["title"]])
-        new_id, number = base, 2
+        new_id, number = base, next_number.get(base, 2)
         while new_id in taken:
             new_id, number = f"{base}-{number}", number + 1
+        next_number[base] = number
         taken.add(new_id)
         cells = list(row.cells)
         cells[column["id"]] = new_id

@@ -10,8 +10,7 @@ import operator
 from collections.abc import Iterable, Mapping
 from typing import Any, TextIO
 
-from qimap.safe import _FORMULA_START as FORMULA_START  # the one list of formula openers
-from qimap.safe import spreadsheet_safe
+from qimap.safe import may_need_quote, spreadsheet_safe
 from qimap.schema import TableSpec
 from qimap.sources import Issue
 
@@ -26,13 +25,11 @@ def write_csv(rows: Iterable[Mapping[str, str]], spec: TableSpec, target: TextIO
     writer = csv.writer(target, lineterminator="\n")
     writer.writerow(names)
     cells = operator.itemgetter(*names) if len(names) > 1 else lambda row: (row[names[0]],)
-    # spreadsheet_safe changes only a cell that is not text or starts with a formula
-    # character: test that inline rather than call it for every cell.
+    # spreadsheet_safe changes only a cell that is not text or needs a quote: test that
+    # inline rather than call it for every cell.
     writer.writerows(
         [
-            cell
-            if cell.__class__ is str and not cell.startswith(FORMULA_START)
-            else spreadsheet_safe(cell)
+            cell if cell.__class__ is str and not may_need_quote(cell) else spreadsheet_safe(cell)
             for cell in cells(row)
         ]
         for row in rows

@@ -254,6 +254,24 @@ def publish(
     return result
 
 
+def undo(store: Store, batch_ids: Sequence[int], states: StateLayer, editor: str) -> list[Batch]:
+    """Undo one batch (or several together) after the same whole-store check as publish, so
+    an undo can never leave data that takes every page down."""
+    if not editor.strip():
+        raise StoreError("An undo needs the editor's name.")
+
+    def check(conn: Any) -> None:
+        _, issues = dataset_from_tables(store.raw_tables(conn), states)
+        if issues:
+            shown = "; ".join(str(issue) for issue in issues[:5])
+            more = f" (and {len(issues) - 5} more)" if len(issues) > 5 else ""
+            raise StoreError(
+                f"Nothing was undone: the data left would have problems: {shown}{more}."
+            )
+
+    return store.undo_together(batch_ids, editor, check=check)
+
+
 # What a state page cannot know: an editor's own words and links. A page import never
 # replaces them with the parser's placeholders.
 EDITORIAL_COLUMNS = {

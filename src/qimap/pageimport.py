@@ -17,6 +17,7 @@ Everything doubtful becomes a plain-language line in :attr:`PageImport.issues`.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -47,6 +48,13 @@ CUT_SUFFIX = " [cut off in stored copy]"
 CUT_MARKER = "[EXCERPT ENDS HERE]"
 _CUT_PREFIX = "[EXCERPT ENDS"  # matched loosely: copies may mangle the rest of the marker
 QUOTE_JOINER = " … "
+# A real state page is 10-30 KB of text; far more is not a page, and costs every visitor time.
+MAX_PAGE_CHARS = 200_000
+MAX_COPIES_OF_A_BILL = 99  # "MA-SB1-copyA-99": more copies of one bill is not a real page
+
+
+class PageError(ValueError):
+    """The text cannot be read as a state page; the message says why, for the editor."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +67,9 @@ class PageImport:
 # --- page structure -------------------------------------------------------------------------
 
 _COPY_HEADER = re.compile(r"^=+\s*STORED COPY\s+([A-Z])\b.*$", re.IGNORECASE)
-_HEADING = re.compile(r"^\s*End qualified immunity in\s+(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
+# Matched against one stripped line at a time: a MULTILINE "^\s*" over the whole text
+# backtracked across every blank line (quadratic; 80 KB froze the server for 27 s).
+_HEADING = re.compile(r"End qualified immunity in\s+(.+)", re.IGNORECASE)
 _FOOTER = re.compile(r"^Case studies in\b", re.IGNORECASE)
 # Lines added by whoever stored the copy ("[NOTE: …]", "[Observation: …]"), not page text.
 _ANNOTATION = re.compile(r"^\[[A-Za-z ]+:.*\]$")
@@ -109,12 +119,14 @@ class _RawBill:
     tallies: dict[Group, str] = field(default_factory=dict)
     items: list[_Item] = field(default_factory=list)
     groups_seen: set[Group] = field(default_factory=set)
+    line: int = 0  # where the bill starts in the text, for messages
 
 
 @dataclass(frozen=True, slots=True)
 class _Section:
     letter: str | None  # stored-copy letter, None for a plain page
     lines: tuple[str, ...]
+    numbers: tuple[int, ...]  # each line's number in the text (1 = first), for messages
     cut: bool
     marker: bool  # cut at an explicit "[EXCERPT ENDS HERE]"
 
@@ -128,8 +140,11 @@ def parse_state_page(
     """Bills, their nine scores each, and warnings, from one endqi.org state page as text.
 
     ``state`` (code or name) wins over the page's "End qualified immunity in …" heading;
-    raises ValueError when neither names a US state, or when ``source_url`` is not http(s).
+    raises PageError (a ValueError) when neither names a US state, when ``source_url`` is not
+    http(s), when the text is over MAX_PAGE_CHARS, or when it lists one bill absurdly often.
+    Odd text gives warnings in ``issues``, never any other exception.
     """
+    _check_size(text)
     criteria = tuple(rubric) if rubric is not None else default_rubric()
     issues: list[str] = []
     code = _state_code(text, state, issues)
@@ -138,6 +153,7 @@ def parse_state_page(
     bills: list[Bill] = []
     scores: list[Score] = []
     used_keys: set[str] = set()
+    next_number: dict[str, int] = {}
     for section in sections:
         where = f"Stored copy {section.letter}" if section.letter else "The page"
         raw_bills = _read_bills(section)
@@ -154,13 +170,27 @@ def parse_state_page(
                 )
         for raw in raw_bills:
             key = _unique_key(
-                _bill_key(code, raw, section.letter or "A"), section.letter, used_keys
+                _bill_key(code, raw, section.letter or "A"), section.letter, used_keys, next_number
             )
+            if key is None:
+                raise PageError(
+                    f"{where}, line {raw.line}: the bill “{raw.bill_id or raw.status or ''}” is "
+                    f"listed more than {MAX_COPIES_OF_A_BILL} times. An endqi.org page lists "
+                    "each bill once; check that the text is one state's page."
+                )
             bill, bill_scores, bill_issues = _records(raw, key, code, url, section, criteria)
             bills.append(bill)
             scores += bill_scores
             issues += bill_issues
     return PageImport(tuple(bills), tuple(scores), tuple(issues))
+
+
+def _check_size(text: str) -> None:
+    if len(text) > MAX_PAGE_CHARS:
+        raise PageError(
+            f"The page text has {len(text):,} characters; an endqi.org state page has far fewer, "
+            f"and at most {MAX_PAGE_CHARS:,} (200 KB) are read. Save only the state's page."
+        )
 
 
 def default_rubric() -> tuple[Criterion, ...]:
@@ -175,29 +205,37 @@ def default_rubric() -> tuple[Criterion, ...]:
 
 
 def _state_code(text: str, state: str | None, issues: list[str]) -> str:
-    heading = _HEADING.search(text)
-    named = heading.group(1) if heading else None
+    named = _heading_name(text)
     if state is not None:
         code = _lookup_state(state)
         if code is None:
-            raise ValueError(f"'{state}' is not a US state; pass a code such as MA or a name")
+            raise PageError(f"'{state}' is not a US state; pass a code such as MA or a name")
         if named is not None and _lookup_state(named) != code:
             issues.append(
                 f"The page's heading names '{named}', but state {code} was given; {code} is used."
             )
         return code
     if named is None:
-        raise ValueError(
+        raise PageError(
             "Cannot tell the state: the text has no 'End qualified immunity in <State>' "
             "heading; pass the state (e.g. state='MA')"
         )
     code = _lookup_state(named)
     if code is None:
-        raise ValueError(
+        raise PageError(
             f"The page's heading names '{named}', which is not a US state; pass the state "
             "(e.g. state='MA')"
         )
     return code
+
+
+def _heading_name(text: str) -> str | None:
+    """The state named by the first "End qualified immunity in …" line, if any."""
+    for line in text.split("\n"):
+        found = _HEADING.match(line.strip())
+        if found:
+            return found.group(1)
+    return None
 
 
 def _lookup_state(value: str) -> str | None:
@@ -213,7 +251,7 @@ def _source_url(source_url: str | None, code: str) -> str:
         return f"https://endqi.org/state/{code.lower()}"
     url = safe_url(source_url)
     if url is None:
-        raise ValueError(
+        raise PageError(
             f"'{source_url}' is not an http(s) link; pass the page's full https://… address"
         )
     return url
@@ -221,23 +259,25 @@ def _source_url(source_url: str | None, code: str) -> str:
 
 def _sections(text: str) -> list[_Section]:
     """The page, or each stored copy, as its meaningful lines (chrome and notes dropped)."""
-    chunks: list[tuple[str | None, list[str]]] = [(None, [])]
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+    chunks: list[tuple[str | None, list[tuple[int, str]]]] = [(None, [])]
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for number, line in enumerate(lines, start=1):
         header = _COPY_HEADER.match(line.strip())
         if header:
             chunks.append((header.group(1).upper(), []))
         else:
-            chunks[-1][1].append(line)
+            chunks[-1][1].append((number, line))
     has_copies = len(chunks) > 1
     sections = [_section(letter, lines) for letter, lines in chunks]
     # The preamble before "STORED COPY A" only holds the address and notes.
     return [s for s in sections if s.letter or not has_copies or s.lines]
 
 
-def _section(letter: str | None, raw_lines: list[str]) -> _Section:
+def _section(letter: str | None, raw_lines: list[tuple[int, str]]) -> _Section:
     lines: list[str] = []
+    numbers: list[int] = []
     marker = footer = False
-    for raw in raw_lines:
+    for number, raw in raw_lines:
         line = raw.strip()
         if line.upper().startswith(_CUT_PREFIX):
             marker = True
@@ -250,7 +290,8 @@ def _section(letter: str | None, raw_lines: list[str]) -> _Section:
         if line.lower() in _CHROME or _HEADING.match(line):
             continue
         lines.append(line)
-    return _Section(letter, tuple(lines), cut=marker or not footer, marker=marker)
+        numbers.append(number)
+    return _Section(letter, tuple(lines), tuple(numbers), cut=marker or not footer, marker=marker)
 
 
 def _cut_reason(section: _Section) -> str:
@@ -268,13 +309,15 @@ def _cut_reason(section: _Section) -> str:
 def _read_bills(section: _Section) -> list[_RawBill]:
     bills: list[_RawBill] = []
 
+    where = [0]  # the line being read, for the bill that starts on it
+
     def current(new_when: bool) -> _RawBill:
         if not bills or new_when:
-            bills.append(_RawBill())
+            bills.append(_RawBill(line=where[0]))
         return bills[-1]
 
     item: _Item | None = None
-    for line in section.lines:
+    for where[0], line in zip(section.numbers, section.lines, strict=True):
         bill = bills[-1] if bills else None
         status = _STATUSES.get(line.lower().rstrip("."))
         year = _YEAR.match(line)
@@ -565,13 +608,15 @@ def _basis(plain: str, status: Status) -> Basis:
 
 
 def _sentences(text: str) -> list[str]:
-    sentences: list[str] = []
+    # Pieces are joined once at the end, and only the last piece is searched for an
+    # abbreviation: growing and searching the whole sentence was quadratic ("Wis. Wis. …").
+    sentences: list[list[str]] = []
     for piece in _SENTENCE_END.split(text):
-        if sentences and _ABBREVIATION.search(sentences[-1]):
-            sentences[-1] += " " + piece
+        if sentences and _ABBREVIATION.search(sentences[-1][-1]):
+            sentences[-1].append(piece)
         else:
-            sentences.append(piece)
-    return sentences
+            sentences.append([piece])
+    return [" ".join(pieces) for pieces in sentences]
 
 
 # --- quotations ------------------------------------------------------------------------------
@@ -594,7 +639,7 @@ def _quote_spans(text: str) -> list[_Span]:
     punctuation or the end ("…relief..."C." stays inside). An unmatched closing quote ends a
     quotation that began after the last long quotation (OH's "(1) "Individual rights" …").
     """
-    spans: list[_Span] = []
+    found = _SpanList(text)
     depth, start = 0, 0
     for i, char in enumerate(text):
         if char not in '“”"':
@@ -607,28 +652,65 @@ def _quote_spans(text: str) -> list[_Span]:
             if opens:
                 depth, start = 1, i + 1
             elif closes and prev != " ":
-                spans = _orphan_close(text, spans, i)
+                found.orphan_close(i)
         elif char == "“" or (opens and not closes):
             depth += 1
         elif closes:
             depth -= 1
             if depth == 0:
-                spans.append(_Span(start, i, closed=True))
+                found.append(_Span(start, i, closed=True))
     if depth:
-        spans.append(_Span(start, len(text), closed=False))
-    return spans
+        found.append(_Span(start, len(text), closed=False))
+    return found.spans
 
 
-def _orphan_close(text: str, spans: list[_Span], end: int) -> list[_Span]:
-    kept = list(spans)
-    while kept and _short(text[kept[-1].start : kept[-1].end]):
-        kept.pop()  # a quoted term inside the statute text, e.g. "Individual rights"
-    if kept:
-        return [*kept, _Span(kept[-1].end + 1, end, closed=True)]
-    introducers = list(_INTRODUCER.finditer(text, 0, end))
-    if not introducers:
-        return spans  # nothing says where it began: leave the mark as text
-    return [_Span(introducers[-1].end(), end, closed=True)]
+class _SpanList:
+    """The quotations found so far, and in O(log n) what an orphan closing quote needs: the
+    last quotation that is not short, and the last introducer before it. (Rescanning the
+    spans and the text at every orphan quote was quadratic on a hostile page.)"""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.spans: list[_Span] = []
+        self._long: list[int] = []  # indices in spans of the quotations that are not short
+        self._word_starts: list[int] | None = None  # computed on first need
+        self._introducer_ends: list[int] | None = None
+
+    def append(self, span: _Span) -> None:
+        if not self._short(span):
+            self._long.append(len(self.spans))
+        self.spans.append(span)
+
+    def orphan_close(self, end: int) -> None:
+        """A closing quote with no opening one: it ends a quotation that began after the last
+        long quotation, else after the last introducer ("states"), else it stays text."""
+        if self._long:
+            last = self._long[-1]
+            # The short quotations after it are quoted terms inside the statute text
+            # (e.g. "Individual rights"): they become part of the new quotation.
+            del self.spans[last + 1 :]
+            self.append(_Span(self.spans[last].end + 1, end, closed=True))
+            return
+        if self._introducer_ends is None:
+            self._introducer_ends = [m.end() for m in _INTRODUCER.finditer(self.text)]
+        # text[end] is a quote, which no introducer match contains: the matches found in
+        # the whole text that end by ``end`` are those a search of text[:end] finds.
+        before = bisect_right(self._introducer_ends, end)
+        if before:  # else nothing says where it began: leave the mark as text
+            self.spans.clear()
+            self.append(_Span(self._introducer_ends[before - 1], end, closed=True))
+
+    def _short(self, span: _Span) -> bool:
+        """_short(text[start:end]) without reading the slice: by counting word starts."""
+        if self._word_starts is None:
+            self._word_starts = [m.start() for m in re.finditer(r"\S+", self.text)]
+        if span.start >= span.end:
+            return True
+        starts = self._word_starts
+        # A word cut by the slice's start still counts as one word of the slice.
+        first = 0 if self.text[span.start].isspace() else 1
+        inside = bisect_left(starts, span.end) - bisect_right(starts, span.start)
+        return first + inside <= 3
 
 
 def _short(quote: str) -> bool:
@@ -677,12 +759,29 @@ def _bill_key(state: str, raw: _RawBill, letter: str) -> str:
     return f"{state}{year}-copy{letter}"
 
 
-def _unique_key(key: str, letter: str | None, used: set[str]) -> str:
-    """Two copies of one page may show the same bill: the second gets its copy letter."""
+def _unique_key(
+    key: str, letter: str | None, used: set[str], next_number: dict[str, int]
+) -> str | None:
+    """Two copies of one page may show the same bill: the second gets its copy letter, later
+    ones -2, -3 … up to -99; None when those are used up (no real page repeats a bill so).
+
+    ``next_number`` remembers, per base key, where to go on counting (``used`` only grows),
+    so a page repeating one bill costs no more than one listing each bill once.
+    """
     candidates = [key]
     if letter and not key.endswith(f"copy{letter}"):
         candidates.append(f"{key}-copy{letter}")
-    candidates += [f"{candidates[-1]}-{n}" for n in range(2, 100)]
-    chosen = next(c for c in candidates if c not in used)
-    used.add(chosen)
-    return chosen
+    base = candidates[-1]
+    number = next_number.get(base, 2)
+    for candidate in candidates:
+        if candidate not in used:
+            used.add(candidate)
+            return candidate
+    while number <= MAX_COPIES_OF_A_BILL:
+        candidate, number = f"{base}-{number}", number + 1
+        if candidate not in used:
+            next_number[base] = number
+            used.add(candidate)
+            return candidate
+    next_number[base] = number
+    return None

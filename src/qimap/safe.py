@@ -46,10 +46,36 @@ def escape_html(text: object) -> str:
     return html.escape(str(text), quote=True)
 
 
+# GFM's autolink literals (remark-gfm) link "http://", "https://", "www." and "a@b.c" in text
+# nodes *after* backslash escapes are resolved, so escaping cannot stop them. An invisible
+# WORD JOINER (U+2060) inside each pattern does: it is neither a word character nor
+# punctuation, so none of the three patterns matches across it (checked in a real browser:
+# tests/browser/test_hostile_links.py). It shows as nothing and keeps the text on one line.
+WORD_JOINER = "\u2060"
+_AUTOLINK_OPENERS = re.compile(r"(?<=[a-z])(?=://)|(?<=www)(?=\.)|(?<=@)", re.IGNORECASE)
+
+
 def escape_markdown(text: object) -> str:
-    """Text that Streamlit's markdown shows literally (no links, images, HTML or formatting)."""
+    """Text that Streamlit's markdown shows literally (no links, images, HTML or formatting).
+
+    URLs, www. names and e-mail addresses stay text too (see WORD_JOINER).
+    """
     flat = " ".join(str(text).split())  # newlines would start new blocks (lists, headings)
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
+    unlinked = _AUTOLINK_OPENERS.sub(WORD_JOINER, flat)
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", unlinked)
+
+
+MAX_ECHO_CHARS = 40
+
+
+def echo(value: object, limit: int = MAX_ECHO_CHARS) -> str:
+    """A value from outside (a link's query parameter) quoted back in a message: one line, at
+    most ``limit`` characters (then an ellipsis), escaped for markdown.
+
+    Cut before escaping, so the cut never splits an escape."""
+    flat = " ".join(str(value).split())
+    cut = flat if len(flat) <= limit else flat[: limit - 1] + "…"
+    return escape_markdown(cut)
 
 
 _URL_BREAKERS = re.compile(r"[\s\x00-\x1f\x7f]")
@@ -86,17 +112,37 @@ def markdown_link(label: str, url: object) -> str:
     return f"[{escape_markdown(label)}](<{encoded}>)"
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+# A formula character at the start (after any quotes of ours), or after a separator: a
+# spreadsheet that splits cells on ";" (or ",", tab, a line break) on import would start a new
+# cell, and so a formula, there. Spaces before it do not stop every spreadsheet.
+_FORMULA_ANYWHERE = re.compile(r"(?:^'*|[,;\t\r\n]) *[=+\-@\t\r]")
+QUOTE = "'"
+# A cheap superset of needs_quote (one C call), for loops over many cells.
+may_need_quote = _FORMULA_ANYWHERE.search
+
+
+def needs_quote(text: str) -> bool:
+    """Whether :func:`spreadsheet_safe` puts a quote before ``text``.
+
+    A formula character at the start or after a separator (plain numbers such as -71.06
+    excepted: they are data); or a quote of our own kind already, i.e. a quote before text
+    that itself needs one, so that the import's rule (see qimap.enrich.restore_neutralised)
+    takes exactly one quote off and the round trip is exact."""
+    # "''=x" needs one as "'=x" and "=x" do; "'-5" does not, as "-5" does not
+    return bool(_FORMULA_ANYWHERE.search(text)) and not _PLAIN_NUMBER.match(text.lstrip(QUOTE))
 
 
 def spreadsheet_safe(value: object) -> str:
     """A cell that a spreadsheet will not run as a formula (OWASP CSV injection).
 
     Plain numbers such as -71.06 stay as they are: they are data, not formulas, and an
-    export must read back unchanged (qimap.importer restores the quote it adds).
+    export must read back unchanged (qimap.enrich.restore_neutralised takes the quote off).
     """
     text = str(value)
-    if text.startswith(_FORMULA_START) and not _PLAIN_NUMBER.match(text):
-        return "'" + text
-    return text
+    return QUOTE + text if needs_quote(text) else text
+
+
+def unquote_cell(text: str) -> str:
+    """The cell :func:`spreadsheet_safe` was given, from what it returned (exact inverse)."""
+    return text[1:] if text.startswith(QUOTE) and needs_quote(text[1:]) else text

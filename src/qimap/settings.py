@@ -30,6 +30,8 @@ class Settings:
     static_url: str
     database_url: str  # the store; data_dir only seeds it when it is empty
     editors: dict[str, str]  # name -> password hash (qimap hash-password); empty: no editing
+    editor_idle_minutes: float = 30.0  # a sign-in lapses after this long without activity
+    busy_timeout: float = 60.0  # seconds a write waits for another import before giving up
 
     @property
     def generated_dir(self) -> Path:
@@ -59,7 +61,21 @@ def load_settings(
         static_url=get("static_url", DEFAULT_STATIC_URL),
         database_url=get("database_url", f"sqlite:///{REPO_ROOT / 'var' / 'qimap.sqlite3'}"),
         editors=_editors(env.get("QIMAP_EDITORS"), table.get("editors")),
+        editor_idle_minutes=_positive(
+            "editor_idle_minutes", get("editor_idle_minutes", "30"), "minutes"
+        ),
+        busy_timeout=_positive("busy_timeout", get("busy_timeout", "60"), "seconds"),
     )
+
+
+def _positive(name: str, text: str, unit: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = 0.0
+    if not value > 0:  # also refuses nan
+        raise ValueError(f"{name} must be a positive number of {unit}, not {text!r}")
+    return value
 
 
 def _editors(from_env: str | None, from_secrets: Any) -> dict[str, str]:

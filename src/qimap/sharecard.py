@@ -62,8 +62,9 @@ def card_lines(data: Dataset, state: str) -> list[tuple[str, float, str]]:
     return lines
 
 
-def render_share_card(data: Dataset, state: str, out: Path | BinaryIO) -> None:
-    share_card_figure(data, state).savefig(out, format="png", dpi=DPI)
+def render_share_card(data: Dataset, state: str, out: Path | BinaryIO, *, dpi: int = DPI) -> None:
+    """The card as PNG; a lower ``dpi`` gives a smaller, cheaper preview of the same card."""
+    share_card_figure(data, state).savefig(out, format="png", dpi=dpi)
 
 
 def share_card_figure(data: Dataset, state: str) -> Figure:

@@ -80,8 +80,34 @@ meta = sa.Table(
 )
 
 
+# Columns that name another table's row: undo must not delete a row one of them still names.
+REFERENCES: tuple[tuple[str, str, str], ...] = (
+    ("scores", "bill_key", "bills"),
+    ("contacts", "bill_key", "bills"),
+    ("bills", "predecessor_key", "bills"),
+    ("scores", "criterion_id", "rubric"),
+)
+BUSY_MESSAGE = "another import is running; try again in a moment"
+BUSY_TIMEOUT = 60.0  # seconds a writer waits for another writer before giving up
+
+
 class StoreError(Exception):
     """An operation the store refuses, with a message for the editor."""
+
+
+class UndoBlocked(StoreError):
+    """Undo refused because later batches depend on the batch; ``later`` are their ids."""
+
+    def __init__(self, message: str, later: Sequence[int]) -> None:
+        super().__init__(message)
+        self.later = tuple(sorted(set(later)))
+
+
+class StoreBusy(StoreError):
+    """Another writer held the store's write lock for longer than the busy timeout."""
+
+    def __init__(self) -> None:
+        super().__init__(BUSY_MESSAGE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -145,17 +171,27 @@ def plan_changes(
 
 
 class Store:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, busy_timeout: float = BUSY_TIMEOUT) -> None:
         self.engine = engine
+        self.busy_timeout = busy_timeout
 
     @classmethod
-    def open(cls, url: str) -> Store:
-        store = cls(make_engine(url))
-        metadata.create_all(store.engine)
-        with store._write() as conn:
-            if conn.execute(sa.select(meta.c.version)).first() is None:
-                conn.execute(meta.insert().values(id=1, version=0))
+    def open(cls, url: str, busy_timeout: float = BUSY_TIMEOUT) -> Store:
+        store = cls(make_engine(url, busy_timeout), busy_timeout)
+        if not store._ready():  # only a new store is written to: reads never take the lock
+            metadata.create_all(store.engine)
+            with store._write() as conn:
+                if conn.execute(sa.select(meta.c.version)).first() is None:
+                    conn.execute(meta.insert().values(id=1, version=0))
         return store
+
+    def _ready(self) -> bool:
+        """Every table exists and the version row is there (a read, no lock taken)."""
+        with self.engine.connect() as conn:
+            inspector = sa.inspect(conn)
+            if not all(inspector.has_table(name) for name in metadata.tables):
+                return False
+            return conn.execute(sa.select(meta.c.version)).first() is not None
 
     # --- reading ------------------------------------------------------------------------
 
@@ -187,6 +223,16 @@ class Store:
         """Every stored table as rows of cells, for the same validation as a CSV file."""
         with self._reader(conn) as reader:
             return {name: _raw_table(name, self.rows(name, reader).values()) for name in SPECS}
+
+    def last_undo(self) -> datetime | None:
+        """When a batch was last undone (data written before then may hold what it undid)."""
+        with self.engine.connect() as conn:
+            when = conn.execute(sa.select(sa.func.max(batches.c.undone_at))).scalar()
+        if isinstance(when, str):  # SQLite returns max() of a DateTime as its stored text
+            when = datetime.fromisoformat(when)
+        if when is not None and when.tzinfo is None:  # SQLite keeps no zone; it was UTC
+            when = when.replace(tzinfo=UTC)
+        return when
 
     def history(self) -> list[Batch]:
         with self.engine.connect() as conn:
@@ -247,36 +293,28 @@ class Store:
             _bump(conn)
             return _batch(_batch_row(conn, batch_id)), plan
 
-    def undo(self, batch_id: int, editor: str) -> Batch:
-        """Put back what batch ``batch_id`` changed, unless a later batch changed it again."""
+    def undo(self, batch_id: int, editor: str, check: Any = None) -> Batch:
+        """Put back what batch ``batch_id`` changed, unless a later batch changed it again or
+        still names a row it added. ``check(conn)`` as in :meth:`publish`."""
+        return self.undo_together([batch_id], editor, check)[0]
+
+    def undo_together(
+        self, batch_ids: Sequence[int], editor: str, check: Any = None
+    ) -> list[Batch]:
+        """Undo several batches in one transaction, newest first (so each finds its rows as
+        it left them): a batch and the later ones that depend on it go back together."""
+        ids = sorted(set(batch_ids), reverse=True)
+        if not ids:
+            raise StoreError("Choose at least one batch to undo.")
         with self._write() as conn:
-            row = conn.execute(sa.select(batches).where(batches.c.id == batch_id)).first()
-            if row is None:
-                raise StoreError(f"There is no import batch {batch_id}; see `qimap history`.")
-            batch = _batch(row._mapping)
-            if batch.undone_at is not None:
-                raise StoreError(f"Batch {batch_id} was already undone by {batch.undone_by}.")
-            if batch.editor == SEED_EDITOR:
-                raise StoreError("The bundled data the store started from cannot be undone.")
-            undone = _changes_of(conn, batch_id)
-            current = {table: self.rows(table, conn) for table in {c.table for c in undone}}
-            for change in undone:
-                if current[change.table].get(change.key) != change.after:
-                    raise StoreError(
-                        f"{change.table} {'/'.join(change.key)} was changed again after batch "
-                        f"{batch_id}; undo the later batch first (see `qimap history`)."
-                    )
-            _delete_rows(conn, [c for c in undone if c.before is None])
-            _replace_rows(
-                conn, [RowChange(c.table, c.key, c.after, c.before) for c in undone if c.before]
-            )
-            conn.execute(
-                batches.update()
-                .where(batches.c.id == batch_id)
-                .values(undone_at=datetime.now(UTC), undone_by=editor)
-            )
+            deleted: list[RowChange] = []
+            for batch_id in ids:
+                deleted += _undo_one(self, conn, batch_id, editor)
+            _refuse_dangling(conn, deleted, ids)
+            if check is not None:
+                check(conn)  # the whole-store validation, as for publish
             _bump(conn)
-            return _batch(_batch_row(conn, batch_id))
+            return [_batch(_batch_row(conn, batch_id)) for batch_id in ids]
 
     # --- transactions -------------------------------------------------------------------
 
@@ -290,22 +328,32 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
-            conn = conn.execution_options(qimap_write=True)
-            with conn.begin():
-                if conn.dialect.name == "postgresql":
-                    # Serialise writers; readers are not blocked by this mode.
-                    conn.exec_driver_sql("LOCK TABLE import_batches IN SHARE ROW EXCLUSIVE MODE")
-                yield conn
+        try:
+            with self.engine.connect() as conn:
+                conn = conn.execution_options(qimap_write=True)
+                with conn.begin():
+                    if conn.dialect.name == "postgresql":
+                        # Serialise writers; readers are not blocked by this mode. Wait as
+                        # long as SQLite's busy timeout, then give up with StoreBusy.
+                        timeout = max(1, int(self.busy_timeout * 1000))
+                        conn.exec_driver_sql(f"SET LOCAL lock_timeout = {timeout}")
+                        conn.exec_driver_sql(
+                            "LOCK TABLE import_batches IN SHARE ROW EXCLUSIVE MODE"
+                        )
+                    yield conn
+        except sa.exc.OperationalError as error:
+            if _is_busy(error):
+                raise StoreBusy() from error
+            raise
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, busy_timeout: float = BUSY_TIMEOUT) -> Engine:
     parsed = sa.make_url(url)
     if parsed.get_backend_name() != "sqlite":
         return sa.create_engine(url, pool_pre_ping=True)
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    engine = sa.create_engine(url, connect_args={"timeout": 60})
+    engine = sa.create_engine(url, connect_args={"timeout": busy_timeout})
 
     @sa.event.listens_for(engine, "connect")
     def _configure(dbapi_connection: Any, _record: Any) -> None:
@@ -313,7 +361,7 @@ def make_engine(url: str) -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")  # readers do not wait for a writer
-        cursor.execute("PRAGMA busy_timeout=60000")
+        cursor.execute(f"PRAGMA busy_timeout={max(1, int(busy_timeout * 1000))}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
@@ -412,3 +460,96 @@ def _batch(row: Mapping[str, Any]) -> Batch:
 
 def _bump(conn: Connection) -> None:
     conn.execute(meta.update().where(meta.c.id == 1).values(version=meta.c.version + 1))
+
+
+def _undo_one(store: Store, conn: Connection, batch_id: int, editor: str) -> list[RowChange]:
+    """Put one batch's rows back and mark it undone; the rows it had added are returned."""
+    row = conn.execute(sa.select(batches).where(batches.c.id == batch_id)).first()
+    if row is None:
+        raise StoreError(f"There is no import batch {batch_id}; see `qimap history`.")
+    batch = _batch(row._mapping)
+    if batch.undone_at is not None:
+        raise StoreError(f"Batch {batch_id} was already undone by {batch.undone_by}.")
+    if batch.editor == SEED_EDITOR:
+        raise StoreError("The bundled data the store started from cannot be undone.")
+    undone = _changes_of(conn, batch_id)
+    current = {table: store.rows(table, conn) for table in {c.table for c in undone}}
+    for change in undone:
+        if current[change.table].get(change.key) != change.after:
+            later = _last_writer(conn, change.table, change.key)
+            raise UndoBlocked(
+                f"{change.table} {'/'.join(change.key)} was changed again after batch "
+                f"{batch_id}, by batch {later}; undo the later batch first (see `qimap "
+                f"history`), or undo batches {batch_id} and {later} together.",
+                [later] if later else [],
+            )
+    _delete_rows(conn, [c for c in undone if c.before is None])
+    _replace_rows(conn, [RowChange(c.table, c.key, c.after, c.before) for c in undone if c.before])
+    conn.execute(
+        batches.update()
+        .where(batches.c.id == batch_id)
+        .values(undone_at=datetime.now(UTC), undone_by=editor)
+    )
+    return [c for c in undone if c.before is None]
+
+
+def _refuse_dangling(conn: Connection, deleted: Sequence[RowChange], ids: Sequence[int]) -> None:
+    """Refuse, naming the later batches, when a remaining row names a row the undo deletes."""
+    problems: list[str] = []
+    later: set[int] = set()
+    for table, column, target in REFERENCES:
+        added_by = {c.key[0]: c for c in deleted if c.table == target}
+        if not added_by:
+            continue
+        data = DATA_TABLES[table]
+        found = conn.execute(sa.select(data).where(data.c[column].in_(sorted(added_by))))
+        for row in found:
+            cells = dict(row._mapping)
+            key = record_key(cells, SPECS[table])
+            writer = _last_writer(conn, table, key)
+            later |= {writer} if writer else set()
+            first = _added_in(conn, target, (cells[column],), ids)
+            then = (
+                f"undo batch {writer} first, or undo batches {first} and {writer} together"
+                if writer
+                else "change or remove that row first"
+            )
+            problems.append(
+                f"{table} {'/'.join(key)} names {cells[column]} ({column}), which batch {first} "
+                f"added; {then}"
+            )
+    if problems:
+        raise UndoBlocked("Nothing was undone: " + "; ".join(problems) + ".", sorted(later))
+
+
+def _last_writer(conn: Connection, table: str, key: Sequence[str]) -> int | None:
+    """The newest batch, not undone, that wrote this row (None: only the seed or no batch)."""
+    query = (
+        sa.select(sa.func.max(changes.c.batch_id))
+        .join(batches, batches.c.id == changes.c.batch_id)
+        .where(changes.c.table_name == table)
+        .where(changes.c.row_key == json.dumps(list(key)))
+        .where(batches.c.undone_at.is_(None))
+        .where(batches.c.editor != SEED_EDITOR)
+    )
+    return conn.execute(query).scalar()
+
+
+def _added_in(conn: Connection, table: str, key: Sequence[str], ids: Sequence[int]) -> int:
+    """Which of the batches being undone inserted this row."""
+    query = (
+        sa.select(changes.c.batch_id)
+        .where(changes.c.table_name == table)
+        .where(changes.c.row_key == json.dumps(list(key)))
+        .where(changes.c.before.is_(None))
+        .where(changes.c.batch_id.in_(list(ids)))
+    )
+    return int(conn.execute(query).scalars().first() or ids[0])
+
+
+def _is_busy(error: sa.exc.OperationalError) -> bool:
+    """SQLite's "database is locked" and PostgreSQL's lock_timeout (SQLSTATE 55P03)."""
+    if getattr(error.orig, "sqlstate", None) == "55P03":
+        return True
+    text = str(error.orig).lower()
+    return "database is locked" in text or "database is busy" in text

@@ -21,6 +21,10 @@ from qimap.schema import TableSpec
 from qimap.sources import DataError, Issue, RawRow, RawTable
 
 MAX_UPLOAD_BYTES = 20_000_000
+# qimap's widest table has 16 columns. Far wider files are mistakes or attacks: matching and
+# one mapping widget per column would cost seconds and send every name to the browser.
+MAX_COLUMNS = 200
+MAX_HEADER_CHARS = 200  # a column's name
 DELIMITERS = (",", ";", "\t")  # in order of preference when the evidence is tied
 DELIMITER_NAMES = {",": "commas", ";": "semicolons", "\t": "tabs"}
 SNIFF_LINES = 20
@@ -217,6 +221,7 @@ def read_upload(
     header, rows, trimmed = _trim_trailing_empty_columns(header, rows)
     if trimmed:
         notes.append("Ignored empty cells after the last column (a trailing separator).")
+    _check_header(header, name)
     for index, cell in enumerate(header, start=1):
         if not cell:
             header[index - 1] = f"column {index}"
@@ -241,6 +246,29 @@ def read_upload(
         tuple(RawRow(index + 2, tuple(cells)) for index, cells in enumerate(rows)),
     )
     return table, UploadInfo(encoding, delimiter, len(table.rows), tuple(notes))
+
+
+def _check_header(header: Sequence[str], name: str) -> None:
+    """Refuse absurd headers before anything matches columns or shows them."""
+    if len(header) > MAX_COLUMNS:
+        raise _error(
+            name,
+            f"has {len(header):,} columns; qimap reads at most {MAX_COLUMNS} — keep only the "
+            "columns of the table you are importing (see its template)",
+        )
+    issues = [
+        Issue(
+            name,
+            1,
+            None,  # not the name itself: that is what is too long to show
+            f"column {index}'s name is {len(cell):,} characters long; qimap reads names of at most "
+            f"{MAX_HEADER_CHARS} — is the first row really the header?",
+        )
+        for index, cell in enumerate(header, start=1)
+        if len(cell) > MAX_HEADER_CHARS
+    ]
+    if issues:
+        raise DataError(issues)
 
 
 def _trim_trailing_empty_columns(

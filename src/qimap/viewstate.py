@@ -10,6 +10,7 @@ import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
+from qimap.safe import echo
 from qimap.schema import CATEGORY_LABELS, Outcome
 
 _YEARS = re.compile(r"^(\d{4})-(\d{4})$")
@@ -44,16 +45,16 @@ def view_from_query(
     case_states: Mapping[str, str],
     year_range: tuple[int, int],
 ) -> tuple[View, list[str]]:
-    notes: list[str] = []
+    notes: list[str] = []  # markdown: every value from the link goes through echo()
 
     state: str | None = _first(params, "state").upper() or None
     if state and state not in states:
-        notes.append(f"The link names an unknown state “{state}”; showing the whole country.")
+        notes.append(f"The link names an unknown state “{echo(state)}”; showing the whole country.")
         state = None
 
     case_id: str | None = _first(params, "case").lower() or None
     if case_id and case_id not in case_states:
-        notes.append(f"The link names a case that is not in the data (“{case_id}”).")
+        notes.append(f"The link names a case that is not in the data (“{echo(case_id)}”).")
         case_id = None
     if case_id and state != case_states[case_id]:
         state = case_states[case_id]  # a case always opens with its own state's scorecards
@@ -62,7 +63,7 @@ def view_from_query(
         values = [v.upper() if upper else v.lower() for v in _values(params, name)]
         bad = [v for v in values if v not in allowed]
         if bad:
-            notes.append(f"Ignored unknown {name} in the link: {', '.join(bad)}.")
+            notes.append(f"Ignored unknown {name} in the link: {echo(', '.join(bad))}.")
         return tuple(dict.fromkeys(v for v in values if v in allowed))
 
     outcomes = tuple(Outcome(v) for v in known("outcome", {o.value for o in Outcome}))
@@ -77,7 +78,9 @@ def view_from_query(
             years = (max(low, year_range[0]), min(high, year_range[1]))
             years = None if years == year_range or years[0] > years[1] else years
         else:
-            notes.append(f"Ignored the year range “{raw_years}”; write it as years=2010-2020.")
+            notes.append(
+                f"Ignored the year range “{echo(raw_years)}”; write it as years=2010-2020."
+            )
 
     raw_near = params.get("near", "")
     raw_near = raw_near if isinstance(raw_near, str) else (list(raw_near) or [""])[0]

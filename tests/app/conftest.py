@@ -50,6 +50,9 @@ def fresh_caches(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """st.cache_* outlive an AppTest run; each test starts cold, in the repo, on a new store."""
     st.cache_data.clear()
     st.cache_resource.clear()
+    # config.toml hides error details from visitors ("none"); tests still fail on any page
+    # exception (at.exception is never empty then), and with "full" they also say which.
+    st.set_option("client.showErrorDetails", "full")
     monkeypatch.chdir(REPO)
     monkeypatch.delenv("QIMAP_DATA_DIR", raising=False)
     monkeypatch.setenv("QIMAP_DATABASE_URL", f"sqlite:///{tmp_path / 'store.sqlite3'}")

@@ -1,5 +1,12 @@
+from collections.abc import Callable
+from typing import BinaryIO
+
+import pytest
 from streamlit.testing.v1 import AppTest
 
+from qimap.dataset import Dataset
+from qimap.sharecard import DPI
+from qimap.ui import downloads
 from tests.conftest import REPO
 
 
@@ -33,3 +40,74 @@ def test_contacts_without_a_checked_link_say_how_to_find_one() -> None:
     hints = [md.value for md in at.markdown if "legislature find my legislator" in md.value]
     assert len(hints) == 1
     assert "Ohio" in hints[0]
+
+
+class Drawings:
+    """Counts what qimap.ui.downloads draws: (kind, state) per call, "preview" for the small
+    card shown on the page."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.calls: list[tuple[str, str]] = []
+        real_card = downloads.render_share_card
+
+        def card(data: Dataset, state: str, out: BinaryIO, *, dpi: int = DPI) -> None:
+            self.calls.append(("card" if dpi == DPI else "preview", state))
+            real_card(data, state, out, dpi=dpi)  # st.image needs a real PNG
+
+        def brief(data: Dataset, state: str, out: BinaryIO, fmt: str = "pdf") -> None:
+            self.calls.append((fmt, state))
+            out.write(b"%PDF-1.4 stand-in")
+
+        monkeypatch.setattr(downloads, "render_share_card", card)
+        monkeypatch.setattr(downloads, "render_brief", brief)
+        self.files: list[Callable[[], bytes]] = []  # what each download button would serve
+        real_lazy = downloads.lazy_file
+
+        def lazy(data: Dataset, state: str, kind: str) -> Callable[[], bytes]:
+            self.files.append(real_lazy(data, state, kind))
+            return self.files[-1]
+
+        monkeypatch.setattr(downloads, "lazy_file", lazy)
+
+
+def test_changing_state_draws_only_a_cached_preview(monkeypatch: pytest.MonkeyPatch) -> None:
+    drawn = Drawings(monkeypatch)
+    at = AppTest.from_file(str(REPO / "pages" / "get_involved.py"), default_timeout=60).run()
+    for state in ("WY", "GA", "MA", "WY"):
+        at.selectbox(key="gi_state").select(state).run()
+        assert not at.exception
+    # no brief and no full-size card until someone asks; each preview once per state
+    assert drawn.calls == [("preview", "MA"), ("preview", "WY"), ("preview", "GA")]
+    assert len(at.image) == 1
+
+
+def test_a_download_draws_its_file_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    drawn = Drawings(monkeypatch)
+    at = AppTest.from_file(str(REPO / "pages" / "get_involved.py"), default_timeout=60)
+    at.query_params["state"] = "OH"
+    at.run()
+    at.selectbox(key="gi_state").select("WY").run()
+    ohio = drawn.files[:3]  # card, pdf and png buttons of the first run
+    drawn.calls.clear()
+    assert all(file() for file in ohio)  # the clicks
+    assert sorted(drawn.calls) == [("card", "OH"), ("pdf", "OH"), ("png", "OH")]
+    assert all(file() for file in ohio)  # again, or from another visitor: from the cache
+    assert len(drawn.calls) == 3
+    assert all(file() for file in drawn.files[-3:])  # Wyoming's buttons serve Wyoming's
+    assert sorted(drawn.calls[3:]) == [("card", "WY"), ("pdf", "WY"), ("png", "WY")]
+
+
+def test_every_states_files_fit_in_the_cache(
+    monkeypatch: pytest.MonkeyPatch, bundled: Dataset
+) -> None:
+    drawn = Drawings(monkeypatch)
+    monkeypatch.setattr(downloads, "_version", lambda: 7)
+    files = [
+        downloads.lazy_file(bundled, state, kind)
+        for state in bundled.state_names
+        for kind in (*downloads.KINDS, downloads.PREVIEW)
+    ]
+    for _ in range(2):  # a visitor cycling through every state, twice
+        for file in files:
+            file()
+    assert len(drawn.calls) == len(files)  # each drawn once

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import time
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from qimap.auth import hash_password
+from qimap.dataset import load_states
 from qimap.exports import write_csv
+from qimap.importer import seed
 from qimap.schema import CASES
-from tests.conftest import DATA_DIR, REPO, hostile_case, read_rows
+from qimap.store import Batch, Store
+from qimap.ui.signin import SEEN
+from tests.conftest import DATA_DIR, GEO_DIR, REPO, hostile_case, read_rows
 
 PAGE = str(REPO / "pages" / "upload.py")
 PASSWORD = "correct horse battery"
@@ -136,3 +143,136 @@ def test_contacts_tab_imports_a_checked_link_that_the_state_pages_then_show(
     assert "[\\<b\\>Find\\</b\\> \\{\\{ 7\\*7 \\}\\}](<https://example.gov/f>)" in shown
     assert "checked 2026\\-11\\-24" in shown
     assert "legislature find my legislator" not in shown  # the hint gives way to the real link
+
+
+def _history() -> list[Batch]:
+    return Store.open(os.environ["QIMAP_DATABASE_URL"]).history()
+
+
+@pytest.mark.parametrize("lapse", ["idle", "no longer an editor"])
+def test_a_lapsed_sign_in_can_neither_publish_nor_undo(
+    editors: None, monkeypatch: pytest.MonkeyPatch, lapse: str
+) -> None:
+    monkeypatch.setenv("QIMAP_EDITOR_IDLE_MINUTES", "5")
+
+    def lapsed(at: AppTest) -> None:
+        if lapse == "idle":
+            at.session_state[SEEN] = time.time() - 6 * 60
+        else:
+            monkeypatch.setenv("QIMAP_EDITORS", json.dumps({"bob": hash_password("b", 1_000)}))
+
+    at = sign_in(open_page())
+    at.file_uploader(key="upload_cases").set_value(("p.csv", upload_bytes(), "text/csv")).run()
+    at.checkbox(key="confirm_publish").check().run()
+    lapsed(at)
+    at.button(key="publish").click().run()
+    assert not at.exception
+    assert not at.success
+    assert [b.batch_id for b in _history()] == [1]  # only the bundled data
+    assert not at.tabs  # back to the sign-in form
+
+    monkeypatch.setenv("QIMAP_EDITORS", json.dumps({"ann": hash_password(PASSWORD, 1_000)}))
+    at = sign_in(open_page())
+    at.file_uploader(key="upload_cases").set_value(("p.csv", upload_bytes(), "text/csv")).run()
+    at.checkbox(key="confirm_publish").check().run()
+    at.button(key="publish").click().run()
+    assert "Published batch 2" in at.success[0].value
+    lapsed(at)
+    at.button(key="undo").click().run()
+    assert not at.exception
+    assert not any("Undid" in s.value for s in at.success)
+    assert _history()[0].undone_at is None
+
+
+def _still_signed_in_page() -> None:
+    import streamlit as st
+
+    from qimap.ui.signin import still_signed_in
+
+    st.write(f"still signed in: {still_signed_in('ann')}")
+
+
+@pytest.mark.parametrize(
+    ("who", "idle_seconds", "expected"),
+    [("ann", 60, True), ("ann", 31 * 60, False), ("bob", 60, False), (None, 60, False)],
+)
+def test_publish_and_undo_recheck_the_sign_in_at_the_click(
+    editors: None, who: str | None, idle_seconds: float, expected: bool
+) -> None:
+    """The check publish and undo make at the moment of the click (default idle: 30 min)."""
+    at = AppTest.from_function(_still_signed_in_page)
+    at.session_state["editor"] = who
+    at.session_state[SEEN] = time.time() - idle_seconds
+    at.run()
+    assert at.markdown[0].value == f"still signed in: {expected}"
+
+
+# --- a data error never locks editors out, and never shows server paths (issue 9, item 1) ---
+
+
+@pytest.fixture(autouse=True)
+def own_static_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """Undo rewrites the map's files: in a folder of the test's own, not the repo's."""
+    static = tmp_path / "static"
+    monkeypatch.setattr("qimap.settings.STATIC_DIR", static)
+    return static / "generated"
+
+
+def store_with_invalid_data() -> int:
+    """The state an undo used to leave: a stored sponsor naming a bill that is not stored.
+    Written around the whole-store check, as the old undo did. Returns that batch's id."""
+    states = load_states(GEO_DIR)
+    store = Store.open(os.environ["QIMAP_DATABASE_URL"])
+    seed(store, DATA_DIR, states)
+    row = {
+        "contact_id": "synthetic-sponsor",
+        "state": "MA",
+        "kind": "sponsor",
+        "name": "Synthetic sponsor",
+        "url": "",
+        "bill_key": "MA-SB9001",
+        "source_url": "https://example.gov/s",
+        "checked_on": "2026-01-02",
+    }
+    result = store.publish({"contacts": [row]}, editor="ann", file_name="c.csv", sha256="x")
+    assert result is not None
+    return result[0].batch_id
+
+
+def test_the_public_error_page_shows_no_server_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    store_with_invalid_data()
+    at = AppTest.from_file(str(REPO / "pages" / "explore.py"), default_timeout=60).run()
+    message = at.error[0].value
+    assert "cannot be shown" in message
+    assert "MA\\-SB9001" in message or "MA-SB9001" in message
+    assert str(REPO) not in message
+    assert "/" not in message.replace("\\/", "")  # no path of any kind
+
+
+def test_a_broken_seed_shows_file_names_only(
+    monkeypatch: pytest.MonkeyPatch, data_copy: Path, edit_csv
+) -> None:
+    edit_csv(data_copy / "cases.csv", lambda rows: rows[4].update(qi_outcome="won"))
+    monkeypatch.setenv("QIMAP_DATA_DIR", str(data_copy))
+    at = AppTest.from_file(str(REPO / "pages" / "explore.py"), default_timeout=60).run()
+    message = at.error[0].value
+    assert "cases\\.csv, row 6" in message  # markdown-escaped
+    assert str(data_copy) not in message
+    assert str(data_copy).replace("/", "\\/") not in message
+
+
+def test_editors_can_sign_in_and_undo_when_the_data_cannot_load(editors: None) -> None:
+    batch = store_with_invalid_data()
+    at = open_page()
+    assert not at.exception
+    assert at.text_input(key="sign_in_name")  # the sign-in form is there
+    assert "sign in to repair it" in at.warning[0].value
+    at = sign_in(at)
+    assert not at.exception
+    assert at.tabs  # upload, history and undo
+    assert "cannot be shown" in at.error[0].value  # the problems, for the editor
+    assert at.selectbox(key="undo_choice").value == batch
+    at.button(key="undo").click().run()
+    assert f"Undid batch {batch}" in at.success[-1].value
+    explore = AppTest.from_file(str(REPO / "pages" / "explore.py"), default_timeout=60).run()
+    assert not explore.error  # every page is back

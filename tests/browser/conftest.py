@@ -58,6 +58,19 @@ HOSTILE_BILL_SUMMARY = (
     'SYNTHETIC test text. <img src=x onerror="window.__xss=3">{{ 7*7 }} '
     "<script>window.__xss=4</script> [link](javascript:alert(1))"
 )
+# Free text that GFM would turn into links and images (URLs, www. names, e-mail addresses,
+# markdown images from elsewhere) and a spreadsheet formula: shown anywhere, it stays text.
+HOSTILE_LINKS_CASE_ID = "synthetic-hostile-links"
+HOSTILE_LINKS_TEXT = (
+    "SYNTHETIC test row, not a real case. ![p](http://elsewhere.invalid/p.png) "
+    "https://evil.example/a www.evil.example victim@evil.example "
+    '=HYPERLINK("https://evil.example/f","x") [Verify](https://evil.example/v)'
+)
+HOSTILE_CONTACT_NAME = (
+    "Call https://evil.example/c or www.evil.example ![c](http://elsewhere.invalid/c.png)"
+)
+# Worcester: away from Boston's markers, so the Boston fan-out tests keep their layout.
+HOSTILE_LINKS_LAT, HOSTILE_LINKS_LNG = 42.2626, -71.8023
 # Jamaica Plain, Boston: far enough from the three Boston cases at (42.360, -71.058) and
 # Quincy's that the synthetic marker stands alone once the map is zoomed to the city.
 HOSTILE_LAT, HOSTILE_LNG = 42.3097, -71.1151
@@ -208,11 +221,36 @@ def hostile_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "location_precision": "exact",
     }
     assert sorted(hostile) == sorted(header), "cases.csv columns changed; update this row"
-    _write_csv(target / "cases.csv", header, [*cases, hostile])
+    links = {
+        **hostile,
+        "id": HOSTILE_LINKS_CASE_ID,
+        "title": "Synthetic www.evil.example case =1+1",
+        "city": "Worcester",
+        "latitude": str(HOSTILE_LINKS_LAT),
+        "longitude": str(HOSTILE_LINKS_LNG),
+        "summary": HOSTILE_LINKS_TEXT,
+    }
+    _write_csv(target / "cases.csv", header, [*cases, hostile, links])
+
+    header, contacts = _read_csv(target / "contacts.csv")
+    contact = {
+        "contact_id": "synthetic-hostile-contact",
+        "state": "MA",
+        "kind": "other",
+        "name": HOSTILE_CONTACT_NAME,
+        "url": "https://example.org/synthetic-contact",
+        "bill_key": "",
+        "source_url": "https://example.org/synthetic-contact",
+        "checked_on": "2026-11-01",
+    }
+    assert sorted(contact) == sorted(header), "contacts.csv columns changed; update this row"
+    _write_csv(target / "contacts.csv", header, [*contacts, contact])
 
     header, bills = _read_csv(target / "bills.csv")
     (bill,) = [row for row in bills if row["bill_key"] == HOSTILE_BILL_KEY]
     bill["summary"] = HOSTILE_BILL_SUMMARY
+    (other,) = [row for row in bills if row["bill_key"] == "MA-HB1479"]
+    other["summary"] = HOSTILE_LINKS_TEXT
     _write_csv(target / "bills.csv", header, bills)
 
     # Fail here, with the validator's words, rather than on an error page in the browser.

@@ -130,3 +130,40 @@ def test_hostile_text_is_stored_verbatim_as_json_data(tmp_path: Path, hostile_ca
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "data:text/html,x", "//evil.example"])
 def test_unsafe_links_never_reach_the_popup(hostile_cases, url: str) -> None:
     assert case_details([replace(hostile_cases[0], source_url=url)])["url"] == [None]
+
+
+def holding(folder: Path, text: str) -> list[str]:
+    return sorted(p.name for p in folder.glob("*.json") if text in p.read_text(encoding="utf-8"))
+
+
+def test_after_an_undo_no_file_holds_the_undone_case(tmp_path: Path) -> None:
+    """Issue 9, item 10: an undone case must not stay downloadable from static/generated."""
+    from qimap.dataset import load_states
+    from qimap.importer import load_from_store, prepare, publish, seed, undo
+    from qimap.mapview import display_geojson
+    from qimap.store import Store
+    from tests.conftest import DATA_DIR, GEO_DIR
+    from tests.unit.test_store import bundled_cases, cases_csv
+
+    states = load_states(GEO_DIR)
+    store = Store.open(f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    seed(store, DATA_DIR, states)
+    folder = tmp_path / "generated"
+    geojson = display_geojson(states.geojson)
+
+    def write() -> None:  # what every app process does for each new data version
+        cases = load_from_store(store, states).cases
+        write_map_files(cases, geojson, folder, store.last_undo())
+
+    write()
+    secret = hostile_case(id="synthetic-undone-case", summary="SYNTHETIC withdrawn summary")
+    upload = cases_csv([*bundled_cases(), secret])
+    batch, _ = publish(store, [prepare(upload, "n.csv", store, states)], states, "ann")
+    write()
+    assert holding(folder, "synthetic-undone-case")  # published: on the map
+    assert len(list(folder.glob("cases-*.json"))) > 2  # the previous version is kept too
+    undo(store, [batch.batch_id], states, "bob")
+    write()
+    assert holding(folder, "synthetic-undone-case") == []
+    assert holding(folder, "SYNTHETIC withdrawn summary") == []
+    assert holding(folder, bundled_cases()[0]["id"])  # the current version is there

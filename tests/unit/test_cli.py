@@ -1,14 +1,23 @@
 import argparse
 import io
 import json
+import os
+import sqlite3
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from qimap.cli import build_parser, main
 from tests.conftest import GEO_DIR
+
+
+@pytest.fixture(autouse=True)
+def own_static_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """`qimap undo` rewrites the map's files: not in the repo's static/generated."""
+    monkeypatch.setattr("qimap.settings.STATIC_DIR", tmp_path / "static")
 
 
 def run(*argv: str) -> tuple[int, str, str]:
@@ -172,3 +181,98 @@ def test_brief_is_written(tmp_path: Path, suffix: str) -> None:
 
 def test_brief_needs_a_known_format(tmp_path: Path) -> None:
     assert run("brief", "MA", "--out", str(tmp_path / "ma.docx"))[0] == 2
+
+
+# --- a busy store, bad files and refused undos are plain messages (issue 9, items 1, 11, 14) ---
+
+
+@pytest.fixture
+def locked_store(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The store, seeded, while another connection holds SQLite's write lock (an import)."""
+    monkeypatch.setenv("QIMAP_BUSY_TIMEOUT", "0.3")  # give up fast instead of after 60 s
+    assert run("history")[0] == 0  # creates and seeds the store before the lock is taken
+    url = os.environ["QIMAP_DATABASE_URL"]
+    writer = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+
+
+def test_read_only_commands_work_while_an_import_holds_the_lock(
+    locked_store: None, tmp_path: Path
+) -> None:
+    code, history, err = run("history")
+    assert (code, err) == (0, "")
+    assert "bundled data" in history
+    code, exported, err = run("export", "--state", "MA")
+    assert (code, err) == (0, "")
+    edited = tmp_path / "edited.csv"
+    edited.write_text(exported.replace("Glik v. Cunniffe", "Glik v. Cunniffe (edited)"))
+    code, out, err = run("import", str(edited), "--dry-run")
+    assert (code, err) == (0, "")
+    assert "new 0, updated 1, unchanged 6" in out
+
+
+def test_a_write_while_an_import_runs_is_a_plain_message(
+    locked_store: None, tmp_path: Path
+) -> None:
+    edited = tmp_path / "edited.csv"
+    edited.write_text(run("export", "--state", "MA")[1].replace("Glik v.", "Glik (edited) v."))
+    code, _, err = run("import", str(edited), "--editor", "ann")
+    assert code == 1
+    assert "another import is running; try again in a moment" in err
+    assert "Traceback" not in err
+    assert run("undo", "1")[0] == 1
+
+
+def test_a_ragged_row_is_a_file_and_row_message_not_a_traceback(tmp_path: Path) -> None:
+    ragged = tmp_path / "ragged.csv"
+    header = "id,title,incident_date,city,state,latitude,longitude"
+    ragged.write_text(f"{header}\nsynthetic-a,Synthetic,2020-01-02,Boston,MA,42.36,-71.06,extra\n")
+    code, _, err = run("validate", str(ragged))
+    assert code == 1
+    assert f"{ragged}, row 2" in err
+    exe = Path(sys.executable).with_name("qimap")
+    result = subprocess.run(
+        [str(exe), "validate", str(ragged)], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 1
+    assert "row 2" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+
+
+def test_a_missing_file_is_a_plain_message(tmp_path: Path) -> None:
+    cases = tmp_path / "cases.csv"
+    cases.write_text(run("export", "--state", "MA")[1])
+    code, _, err = run("validate", str(cases), "--mapping", str(tmp_path / "missing.json"))
+    assert code == 1
+    assert "missing.json" in err
+    code, _, err = run("import", str(tmp_path / "missing.csv"), "--dry-run")
+    assert code == 1
+    assert "missing.csv" in err
+
+
+def test_undo_names_the_later_batch_and_undoes_both_together(tmp_path: Path) -> None:
+    from tests.unit.test_store import sponsor_of, synthetic_bill
+
+    ids = []
+    for uploads in (synthetic_bill("MA-SB9001"), sponsor_of("MA-SB9001")):
+        paths = []
+        for data, name in uploads:
+            (tmp_path / name).write_bytes(data)
+            paths.append(str(tmp_path / name))
+        code, out, err = run("import", *paths, "--editor", "ann")
+        assert code == 0, err
+        ids.append(int(out.split("Published batch ")[1].split(" ")[0]))
+    code, _, err = run("undo", str(ids[0]))
+    assert code == 1
+    assert f"undo batch {ids[1]} first" in err
+    assert f"qimap undo {ids[0]} {ids[1]}" in err
+    assert run("scorecard", "MA")[0] == 0  # the data still loads
+    code, out, err = run("undo", str(ids[0]), str(ids[1]), "--editor", "bob")
+    assert (code, err) == (0, "")
+    assert f"Undid batch {ids[1]}" in out
+    assert "MA-SB9001" not in run("export", "--table", "bills")[1]

@@ -1,6 +1,6 @@
 from dataclasses import replace
 
-from qimap.compare import changes_between, compare, lineage, overview
+from qimap.compare import changes_between, column_heads, compare, lineage, overview
 from qimap.dataset import Dataset
 from qimap.schema import Mark
 from qimap.standing import Standing, state_standings
@@ -64,3 +64,27 @@ def test_overview_has_every_state_with_latest_and_best(bundled: Dataset) -> None
     assert rows["WY"].latest is None
     assert rows["WY"].standing == Standing.NONE
     assert rows["CO"].standing == Standing.PASSED
+
+
+def test_two_unnamed_bills_of_one_state_keep_a_column_each(bundled: Dataset) -> None:
+    cards = cards_by_key(bundled)
+    unnamed = [
+        replace(card, bill=replace(card.bill, bill_id="", year_introduced=2021))
+        for card in (cards["MA-SB1004"], cards["MA-SB945"])
+    ]
+    heads = column_heads([*unnamed, cards["CO-SB20-217"]])
+    assert list(heads) == ["MA-SB1004", "MA-SB945", "CO-SB20-217"]
+    assert len(set(heads.values())) == 3
+    assert heads["MA-SB1004"] == "MA Unnamed bill (2021) (MA-SB1004)"
+    assert heads["CO-SB20-217"] == "CO SB 20-217"  # a name read once needs no key
+
+
+def test_column_heads_fall_back_to_bill_keys_when_names_collide(bundled: Dataset) -> None:
+    cards = cards_by_key(bundled)
+    first, second = cards["MA-SB1004"], cards["MA-SB945"]
+    # a name crafted to read like the other bill's disambiguated heading
+    twin = replace(first, bill=replace(first.bill, bill_id="X"))
+    mimic = replace(second, bill=replace(second.bill, bill_id="X (MA-SB1004)"))
+    third = replace(cards["MA-HB1479"], bill=replace(cards["MA-HB1479"].bill, bill_id="X"))
+    heads = column_heads([twin, mimic, third])
+    assert len(set(heads.values())) == 3

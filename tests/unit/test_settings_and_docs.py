@@ -41,3 +41,13 @@ def test_data_dictionary_tables_are_up_to_date() -> None:
     """Regenerate with: python -m qimap.dictionary"""
     text = (DOCS / "data.md").read_text()
     assert render(text) == text
+
+
+def test_editor_idle_minutes() -> None:
+    assert load_settings(env={}, secrets={}).editor_idle_minutes == 30
+    from_secrets = load_settings(env={}, secrets={"qimap": {"editor_idle_minutes": 10}})
+    assert from_secrets.editor_idle_minutes == 10
+    assert load_settings(env={"QIMAP_EDITOR_IDLE_MINUTES": "2.5"}).editor_idle_minutes == 2.5
+    for bad in ("0", "-1", "soon", "nan"):
+        with pytest.raises(ValueError, match="editor_idle_minutes"):
+            load_settings(env={"QIMAP_EDITOR_IDLE_MINUTES": bad})

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 
 from qimap.dataset import load_states
 from qimap.exports import write_csv
-from qimap.importer import load_from_store, prepare, publish, seed
+from qimap.importer import load_from_store, prepare, prepare_together, publish, seed, undo
 from qimap.schema import CASES
 from qimap.sources import DataError
 from qimap.states import StateLayer
@@ -232,3 +232,91 @@ def test_a_process_killed_mid_import_leaves_the_store_as_it_was(
     # and the store still takes writes
     batch, _ = publish(store, [prepare(data.read_bytes(), "big.csv", store, states)], states, "ann")
     assert batch.new == 1
+
+
+# --- undo must never leave the store with data the app refuses to show (issue 9, item 1) ----
+
+
+def table_csv(table: str, rows: list[dict[str, str]]) -> bytes:
+    buffer = io.StringIO()
+    write_csv(rows, SPECS[table], buffer)
+    return buffer.getvalue().encode()
+
+
+def synthetic_bill(key: str, predecessor: str = "") -> list[tuple[bytes, str]]:
+    """A SYNTHETIC Massachusetts bill (a copy of SB 945 under a new key) and its nine scores."""
+    (bill,) = [r for r in read_rows(DATA_DIR / "bills.csv") if r["bill_key"] == "MA-SB945"]
+    bill = {**bill, "bill_key": key, "bill_id": key.removeprefix("MA-"), "summary": "SYNTHETIC"}
+    bill["predecessor_key"] = predecessor
+    scores = [
+        {**r, "bill_key": key}
+        for r in read_rows(DATA_DIR / "scores.csv")
+        if r["bill_key"] == "MA-SB945"
+    ]
+    return [(table_csv("bills", [bill]), f"{key}.csv"), (table_csv("scores", scores), "scores.csv")]
+
+
+def publish_files(store: Store, states: StateLayer, uploads: list[tuple[bytes, str]]) -> int:
+    prepared = prepare_together(uploads, store, states)
+    assert all(p.issues == () for p in prepared), [p.issues for p in prepared]
+    batch, _ = publish(store, prepared, states, "ann")
+    return batch.batch_id
+
+
+def sponsor_of(key: str) -> list[tuple[bytes, str]]:
+    row = {
+        "contact_id": "synthetic-sponsor",
+        "state": "MA",
+        "kind": "sponsor",
+        "name": "Synthetic sponsor",
+        "url": "",
+        "bill_key": key,
+        "source_url": "https://example.gov/s",
+        "checked_on": "2026-01-02",
+    }
+    return [(table_csv("contacts", [row]), "contacts.csv")]
+
+
+def test_undo_refuses_while_a_later_contact_names_the_bill(
+    store: Store, states: StateLayer
+) -> None:
+    bill = publish_files(store, states, synthetic_bill("MA-SB9001"))
+    contact = publish_files(store, states, sponsor_of("MA-SB9001"))
+    version = store.version()
+    with pytest.raises(StoreError) as refused:
+        undo(store, [bill], states, "bob")
+    message = str(refused.value)
+    assert "contacts synthetic-sponsor" in message
+    assert "MA-SB9001" in message
+    assert f"undo batch {contact} first" in message
+    assert refused.value.later == (contact,)
+    assert store.version() == version  # nothing changed
+    load_from_store(store, states)  # and every page still loads
+    undo(store, [bill, contact], states, "bob")  # both together is fine
+    assert ("MA-SB9001",) not in store.rows("bills")
+    assert ("synthetic-sponsor",) not in store.rows("contacts")
+    load_from_store(store, states)
+
+
+def test_undo_refuses_while_a_later_bill_names_it_as_predecessor(
+    store: Store, states: StateLayer
+) -> None:
+    first = publish_files(store, states, synthetic_bill("MA-SB9001"))
+    later = publish_files(store, states, synthetic_bill("MA-SB9002", predecessor="MA-SB9001"))
+    with pytest.raises(StoreError, match=f"bills MA-SB9002 .*undo batch {later} first"):
+        undo(store, [first], states, "bob")
+    load_from_store(store, states)
+    undo(store, [later], states, "bob")
+    undo(store, [first], states, "bob")
+    load_from_store(store, states)
+
+
+def test_undo_runs_the_whole_store_check(store: Store, states: StateLayer) -> None:
+    batch = publish_files(store, states, synthetic_bill("MA-SB9001"))
+
+    def refuse(conn: object) -> None:
+        raise DataError([])
+
+    with pytest.raises(DataError):
+        store.undo(batch, "bob", check=refuse)
+    assert ("MA-SB9001",) in store.rows("bills")  # rolled back

@@ -41,5 +41,5 @@ def show_case_list(data: Dataset, ordered: Sequence[Case]) -> None:
             key=f"open_{case.case_id}",
             on_click=session.select_case,
             args=(data, case.case_id),
-            help=f"Show {case.title} and {case.state}'s bills in the sidebar",
+            help=f"Show {escape_markdown(case.title)} and {case.state}'s bills in the sidebar",
         )

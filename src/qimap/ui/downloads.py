@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
 import streamlit as st
 
 from qimap.brief import render_brief
 from qimap.dataset import Dataset
-from qimap.sharecard import render_share_card
+from qimap.sharecard import SIZE_IN, render_share_card
 from qimap.ui import loaders
 
 # kind -> (button label, file suffix, MIME type)
@@ -18,31 +19,51 @@ KINDS = {
     "png": ("One-page brief (PNG, for slides)", "brief.png", "image/png"),
 }
 
+PREVIEW = "preview"  # the square image, small, to show on the page
+PREVIEW_PX = 540  # shown 360 px wide: sharp on most screens, a sixth of the full card's pixels
+STATES = 60  # 50 states, DC and the territories, with room to spare
+# Every state's files, for the current data version and the one before it: anyone cycling
+# ?state= through every state costs each drawing once per version, not once per visit.
+CACHED_FILES = STATES * (len(KINDS) + 1) * 2
 
-@st.cache_data(max_entries=64, show_spinner="Drawing…")
+
+@st.cache_data(max_entries=CACHED_FILES, show_spinner=False)  # also runs off the script thread
 def _render(_data: Dataset, state: str, kind: str, version: int) -> bytes:
     del version  # part of the cache key: a new import gives new files
     buffer = io.BytesIO()
-    if kind == "card":
+    if kind == PREVIEW:
+        render_share_card(_data, state, buffer, dpi=round(PREVIEW_PX / SIZE_IN))
+    elif kind == "card":
         render_share_card(_data, state, buffer)
     else:
         render_brief(_data, state, buffer, kind)
     return buffer.getvalue()
 
 
+def _version() -> int:
+    return loaders.store(loaders.settings().database_url).version()
+
+
 def state_file(data: Dataset, state: str, kind: str) -> bytes:
-    version = loaders.store(loaders.settings().database_url).version()
-    return _render(data, state, kind, version)
+    return _render(data, state, kind, _version())
+
+
+def lazy_file(data: Dataset, state: str, kind: str) -> Callable[[], bytes]:
+    """The file, made (or taken from the cache) only when someone clicks to download it."""
+    version = _version()  # read now: the click's thread has no Streamlit session
+    return lambda: _render(data, state, kind, version)
 
 
 def download_buttons(data: Dataset, state: str, kinds: tuple[str, ...], key: str) -> None:
-    """One button per kind, side by side."""
+    """One button per kind, side by side. Nothing is drawn until a button is clicked: drawing
+    all three took 2 s of CPU on every change of state."""
     for column, kind in zip(st.columns(len(kinds)), kinds, strict=True):
         label, suffix, mime = KINDS[kind]
         column.download_button(
             label,
-            state_file(data, state, kind),
+            lazy_file(data, state, kind),
             file_name=f"qimap-{state}-{suffix}",
             mime=mime,
             key=f"{key}_{kind}",
+            on_click="ignore",  # a download changes nothing on the page: no rerun
         )

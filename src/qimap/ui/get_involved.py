@@ -9,7 +9,7 @@ from qimap.dataset import Dataset
 from qimap.relevance import Policy
 from qimap.schema import Group
 from qimap.ui.contacts import show_state_contacts
-from qimap.ui.downloads import download_buttons, state_file
+from qimap.ui.downloads import PREVIEW, download_buttons, state_file
 from qimap.ui.markdown import escape_markdown
 
 
@@ -52,7 +52,7 @@ def choose_state(data: Dataset) -> str:
 def show_share(data: Dataset, state: str) -> None:
     st.header("Share your state's story")
     download_buttons(data, state, ("card", "pdf", "png"), key="share")
-    st.image(state_file(data, state, "card"), width=360, caption="The square image")
+    st.image(state_file(data, state, PREVIEW), width=360, caption="The square image")
 
 
 def show_contacts(data: Dataset, state: str) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +18,10 @@ from qimap.mapview import display_geojson, state_styles
 from qimap.relevance import Link, read_links
 from qimap.safe import escape_markdown
 from qimap.settings import Settings, load_settings
-from qimap.sources import DataError
+from qimap.sources import DataError, Issue
 from qimap.standing import StateStanding, state_standings
 from qimap.states import StateLayer
-from qimap.store import Store
+from qimap.store import BUSY_MESSAGE, Store, StoreBusy
 
 
 def settings() -> Settings:
@@ -32,7 +34,7 @@ def settings() -> Settings:
 
 @st.cache_resource(show_spinner="Opening the data store…")
 def store(database_url: str) -> Store:
-    return Store.open(database_url)
+    return Store.open(database_url, settings().busy_timeout)
 
 
 @st.cache_resource(show_spinner=False)
@@ -52,31 +54,58 @@ def _dataset(database_url: str, geo_dir: Path, version: int) -> Dataset:
 def dataset(settings: Settings) -> Dataset:
     """The stored data (seeded from the bundled CSVs on first start), or a page that lists
     every problem (file, row, column) and stops."""
+    data, issues = dataset_or_issues(settings)
+    if data is None:
+        show_data_problems(issues)
+        st.stop()
+    return data
+
+
+def dataset_or_issues(settings: Settings) -> tuple[Dataset | None, list[Issue]]:
+    """The stored data, or why it cannot be shown (for pages that must work regardless, like
+    /editors, where an editor undoes the import that broke it). A busy store stops the page
+    with a plain message: it is seeded by another process right now."""
     try:
         opened = store(settings.database_url)
         seed(opened, settings.data_dir, states(settings.geo_dir))
-        return _dataset(settings.database_url, settings.geo_dir, opened.version())
+        return _dataset(settings.database_url, settings.geo_dir, opened.version()), []
     except DataError as error:
-        lines = "\n".join(f"- {escape_markdown(str(issue))}" for issue in error.issues[:50])
-        more = f"\n- … and {len(error.issues) - 50} more" if len(error.issues) > 50 else ""
-        st.error(
-            f"**The data in {escape_markdown(str(settings.data_dir))} cannot be shown.** "
-            f"Fix these problems (or run `qimap validate` to list them), then reload:\n\n"
-            f"{lines}{more}",
-            icon="🛑",
-        )
+        return None, error.issues
+    except StoreBusy:
+        st.warning(f"The data is being updated: {BUSY_MESSAGE}.", icon="⏳")
         st.stop()
 
 
+def show_data_problems(issues: Sequence[Issue]) -> None:
+    """The problems, with file names only: a public page never shows the server's paths."""
+    shown = [replace(issue, file=Path(issue.file).name) for issue in issues[:50]]
+    lines = "\n".join(f"- {escape_markdown(str(issue))}" for issue in shown)
+    more = f"\n- … and {len(issues) - 50} more" if len(issues) > 50 else ""
+    st.error(
+        "**The data cannot be shown right now.** An editor can sign in on the Upload page "
+        "to undo the import that caused it, or fix these problems (`qimap validate` lists "
+        f"them), then reload:\n\n{lines}{more}",
+        icon="🛑",
+    )
+
+
 @st.cache_resource(show_spinner="Preparing the map…", max_entries=4)
-def _map_files(_data: Dataset, folder: Path, version: int) -> MapFiles:
+def _map_files(_data: Dataset, folder: Path, version: int, _store: Store) -> MapFiles:
     del version
-    return write_map_files(_data.cases, display_geojson(_data.states.geojson), folder)
+    geojson = display_geojson(_data.states.geojson)
+    # After an undo, older sets may hold what was undone: write_map_files deletes them.
+    return write_map_files(_data.cases, geojson, folder, _store.last_undo())
 
 
 def map_files(data: Dataset, settings: Settings) -> MapFiles:
-    """The map's static data files for this data version, written on first use."""
-    return _map_files(data, settings.generated_dir, store(settings.database_url).version())
+    """The map's static data files for this data version, written on first use (and again
+    if another process pruned them, e.g. after an undo)."""
+    opened = store(settings.database_url)
+    files = _map_files(data, settings.generated_dir, opened.version(), opened)
+    if not (settings.generated_dir / files.cases).exists():
+        _map_files.clear()
+        files = _map_files(data, settings.generated_dir, opened.version(), opened)
+    return files
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from qimap.compare import changes_between, compare, lineage, overview
+from qimap.compare import changes_between, column_heads, compare, lineage, overview
 from qimap.contacts import sponsors_of
 from qimap.dataset import Dataset
 from qimap.schema import STATUS_LABELS, Basis
@@ -18,6 +18,7 @@ from qimap.ui import loaders
 from qimap.ui.contacts import show_state_contacts
 from qimap.ui.markdown import escape_markdown, quote_block
 from qimap.ui.scorecard import MARK_TEXT, show_scorecard
+from qimap.ui.tables import show_table
 
 VIEWS = {"overview": "All states", "state": "One state", "compare": "Compare bills"}
 VIEW, STATE, BILLS, _READY = "sc_view", "sc_state", "sc_bills", "sc_ready"
@@ -72,7 +73,7 @@ def show_overview(data: Dataset, settings: object) -> None:
         placeholder="Any standing",
     )
     rows = [row for row in rows if not shown or row.standing in shown]
-    st.dataframe(
+    show_table(
         [
             {
                 "state": row.name,
@@ -90,8 +91,6 @@ def show_overview(data: Dataset, settings: object) -> None:
             }
             for row in rows
         ],
-        hide_index=True,
-        width="stretch",
         column_config={
             "scorecards": st.column_config.LinkColumn("scorecards", display_text="Open"),
             "map": st.column_config.LinkColumn("map", display_text="On the map"),
@@ -173,7 +172,7 @@ def show_compare(data: Dataset) -> None:
     if len(chosen) < 2:
         st.info("Choose two or more bills, from one state or several.")
         return
-    heads = [f"{c.bill.state} {c.bill.display_name}" for c in chosen]
+    heads = list(column_heads(chosen).values())  # one column per bill key, in chosen order
     table = [
         {
             "criterion": "End tally",
@@ -188,7 +187,7 @@ def show_compare(data: Dataset) -> None:
         cells = {h: _cell(cell) for h, cell in zip(heads, row.cells, strict=True)}
         marker = " (differs)" if row.differs else ""
         table.append({"criterion": f"{row.criterion.label}{marker}", **cells})
-    st.dataframe(table, hide_index=True, width="stretch")
+    show_table(table)
     st.caption(
         "⚠ = the page's mark and its own justification disagree · (law) = rests on current law."
     )

@@ -10,14 +10,16 @@ from pathlib import Path
 import streamlit as st
 
 from qimap.exports import dictionary_rows, issues_csv, template_csv
-from qimap.importer import Prepared, cases_from_rows, prepare, prepare_page, publish
+from qimap.importer import Prepared, cases_from_rows, prepare, prepare_page, publish, undo
 from qimap.schema import BILLS, CASES, CONTACTS, SCORES, TableSpec
 from qimap.settings import Settings
 from qimap.sources import DataError, Issue, issues_of
-from qimap.store import SEED_EDITOR, Plan, StoreError
+from qimap.store import SEED_EDITOR, Plan, StoreError, UndoBlocked
 from qimap.ui import loaders
 from qimap.ui.map_panel import show_preview_map
 from qimap.ui.markdown import escape_markdown
+from qimap.ui.signin import SIGNED_OUT, still_signed_in
+from qimap.ui.tables import show_table
 from qimap.uploads import mapping_from_json, mapping_to_json, read_upload, suggest_mapping
 
 NOT_MAPPED = "— not in this file —"
@@ -50,7 +52,7 @@ def show_template(spec: TableSpec) -> None:
         key=f"template_{spec.name}",
     )
     with st.expander(f"What each {spec.name} column holds"):
-        st.dataframe(dictionary_rows(spec), hide_index=True, width="stretch")
+        show_table(dictionary_rows(spec))
 
 
 def show_cases_upload(settings: Settings, editor: str) -> None:
@@ -135,7 +137,7 @@ def mapping_editor(header: Sequence[str], spec: TableSpec, key: str) -> dict[str
 
 def show_problems(issues: Sequence[Issue], title: str) -> None:
     st.error(f"**{title}.** {len(issues)} problem(s):", icon="🛑")
-    st.dataframe(_issue_rows(issues), hide_index=True, width="stretch")
+    show_table(_issue_rows(issues))
 
 
 def _issue_rows(issues: Sequence[Issue]) -> list[dict[str, object]]:
@@ -163,7 +165,7 @@ def show_report(files: Sequence[Prepared]) -> None:
             "and upload it again, or publish the other rows now.",
             icon="🛑",
         )
-        st.dataframe(_issue_rows(errors), hide_index=True, width="stretch")
+        show_table(_issue_rows(errors))
         st.download_button(
             "Download this report (CSV)",
             issues_csv(errors),
@@ -173,7 +175,7 @@ def show_report(files: Sequence[Prepared]) -> None:
         )
     if warnings:
         st.warning(f"{len(warnings)} row(s) to look at before publishing:", icon="⚠️")
-        st.dataframe(_issue_rows(warnings), hide_index=True, width="stretch")
+        show_table(_issue_rows(warnings))
 
 
 def show_publish(files: Sequence[Prepared], settings: Settings, editor: str) -> None:
@@ -199,6 +201,9 @@ def show_publish(files: Sequence[Prepared], settings: Settings, editor: str) -> 
         disabled=changes == 0,
     )
     if st.button("Publish", type="primary", disabled=not confirmed, key="publish"):
+        if not still_signed_in(editor):  # checked at the click: a sign-in may have lapsed
+            st.error(SIGNED_OUT, icon="🔒")
+            return
         try:
             batch, _ = publish(store, files, states, editor, all_or_nothing)
         except (StoreError, DataError) as error:
@@ -221,7 +226,7 @@ def _preview(plan: Plan, settings: Settings) -> None:
         show_preview_map(cases, settings)
     if rows:
         st.markdown("**Preview of the changes**")
-        st.dataframe(rows[:PREVIEW_ROWS], hide_index=True, width="stretch")
+        show_table(rows[:PREVIEW_ROWS])
         if len(rows) > PREVIEW_ROWS:
             st.caption(f"The first {PREVIEW_ROWS} of {len(rows)} changes.")
     else:
@@ -282,7 +287,7 @@ def show_contacts_upload(settings: Settings, editor: str) -> None:
 def show_history(settings: Settings, editor: str) -> None:
     store = loaders.store(settings.database_url)
     batches = store.history()
-    st.dataframe(
+    show_table(
         [
             {
                 "batch": b.batch_id,
@@ -296,9 +301,7 @@ def show_history(settings: Settings, editor: str) -> None:
                 "undone": f"{b.undone_at:%Y-%m-%d %H:%M} by {b.undone_by}" if b.undone_at else "",
             }
             for b in batches
-        ],
-        hide_index=True,
-        width="stretch",
+        ]
     )
     undoable = [b for b in batches if b.undone_at is None and b.editor != SEED_EDITOR]
     if not undoable:
@@ -313,9 +316,41 @@ def show_history(settings: Settings, editor: str) -> None:
         key="undo_choice",
     )
     if st.button("Undo this import", key="undo"):
-        try:
-            batch = store.undo(choice, editor)
-        except StoreError as error:
-            st.error(escape_markdown(str(error)), icon="🛑")
+        if not still_signed_in(editor):
+            st.error(SIGNED_OUT, icon="🔒")
             return
-        st.success(f"Undid batch {batch.batch_id}; what it changed is back as it was.", icon="↩️")
+        _undo(settings, [choice], editor)
+        return
+    together = st.session_state.get("undo_together") or []
+    label = f"Undo batches {', '.join(str(i) for i in together)} together"
+    if choice in together and st.button(label, key="undo_together_button"):
+        if not still_signed_in(editor):
+            st.error(SIGNED_OUT, icon="🔒")
+            return
+        _undo(settings, together, editor)
+
+
+def _undo(settings: Settings, batch_ids: Sequence[int], editor: str) -> None:
+    """Undo after the whole-store check; when later batches depend on these, offer to undo
+    them all together (a button under the message)."""
+    store, states = loaders.store(settings.database_url), loaders.states(settings.geo_dir)
+    try:
+        undone = undo(store, batch_ids, states, editor)
+    except UndoBlocked as error:
+        together = sorted({*batch_ids, *error.later})
+        st.session_state["undo_together"] = together
+        st.error(escape_markdown(str(error)), icon="🛑")
+        st.button(
+            f"Undo batches {', '.join(str(i) for i in together)} together",
+            key="undo_together_button",
+        )
+        return
+    except StoreError as error:
+        st.error(escape_markdown(str(error)), icon="🛑")
+        return
+    st.session_state.pop("undo_together", None)
+    names = ", ".join(str(b.batch_id) for b in undone)
+    st.success(f"Undid batch {names}; what it changed is back as it was.", icon="↩️")
+    data, _ = loaders.dataset_or_issues(settings)
+    if data is not None:  # write this version's map files, deleting the undone ones
+        loaders.map_files(data, settings)
