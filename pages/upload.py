@@ -22,7 +22,8 @@ if problems and editor:
     loaders.show_data_problems(problems)
 elif problems:
     st.warning("The public pages cannot show the data right now: sign in to repair it.")
-upload_guard.allow_uploads(editor is not None)  # signed out: its uploads are dropped
+# Signed out: its uploads are dropped. Signed in: allowed until the sign-in would lapse.
+upload_guard.allow_uploads(editor is not None, settings.editor_idle_minutes * 60)
 if editor:
     cases, scorecards, contacts, history = st.tabs(
         ["Cases", "Bills and scorecards", "Contacts", "History and undo"]

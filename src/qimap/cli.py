@@ -24,7 +24,7 @@ from qimap.auth import hash_password
 from qimap.brief import render_brief
 from qimap.casefile import write_map_files
 from qimap.dataset import check_dataset, load_states, read_table
-from qimap.demo import synthetic_cases, write_cases_csv
+from qimap.demo import MAX_CASES, synthetic_cases, write_cases_csv
 from qimap.exports import write_cases_geojson, write_csv
 from qimap.importer import (
     Prepared,
@@ -334,8 +334,8 @@ def _cmd_brief(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_demo_data(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    if args.cases < 0:
-        err.write("qimap: --cases must be 0 or more.\n")
+    if not 0 <= args.cases <= MAX_CASES:
+        err.write(f"qimap: --cases must be between 0 and {MAX_CASES:,}.\n")
         return EXIT_USAGE
     to_stdout = args.out == "-"
     target = Path(args.out)
@@ -448,6 +448,8 @@ def main(
     args = build_parser().parse_args(argv)
     try:
         return args.handler(args, out, err)
+    except BrokenPipeError:  # `qimap export | head` closed the pipe: nothing more to say
+        return EXIT_PROBLEMS
     except (DataError, StoreError, OSError) as error:  # a plain message, never a traceback
         err.write(f"qimap: {error}\n")
         return EXIT_PROBLEMS

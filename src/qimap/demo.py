@@ -36,6 +36,7 @@ YEARS = (1980, 2024)  # decision years; the incident is 0-4 years earlier
 SUMMARY_CHARS = 300
 GRID = 10_000  # points lie on a 1/GRID degree grid: 4 decimals, ~11 m
 COURT = "Synthetic Court of Appeals"
+MAX_CASES = 1_000_000  # ten times the largest benchmark; more would only exhaust memory
 
 _FILLER_TEXT = (
     "lorem ipsum dolor sit amet consectetur adipiscing elit sed do eiusmod tempor incididunt ut "

@@ -35,6 +35,13 @@ from qimap.scoring import Scorecard, build_scorecard
 
 SOURCE_NOTE = "Evaluated with qimap's rubric tool."
 YEAR_RANGE = (1900, 2100)  # as schema.BILLS accepts for year_introduced
+# The longest each form field takes (characters): a draft lives in the session and is sent back
+# with every rerun, so unbounded fields would let anyone park megabytes in server memory.
+MAX_BILL_ID_CHARS = 40
+MAX_URL_CHARS = 500
+MAX_SUMMARY_CHARS = 3_000
+MAX_QUOTE_CHARS = 3_000
+MAX_NOTE_CHARS = 1_000
 
 _NOT_KEY_CHARS = re.compile(r"[^A-Za-z0-9-]+")
 _HYPHENS = re.compile(r"-{2,}")

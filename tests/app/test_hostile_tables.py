@@ -65,6 +65,21 @@ def test_compare_table_is_formula_safe_and_keeps_both_unnamed_bills(
     assert len(table) == 11  # two tallies and nine criteria
 
 
+@pytest.mark.parametrize(
+    "compare", ["MA-SB1004,MA-SB1004", "CO-SB20-217,MA-SB1004,CO-SB20-217,MA-SB1004"]
+)
+def test_a_bill_named_twice_in_the_link_is_compared_once(compare: str) -> None:
+    at = run(SCORECARDS, compare=compare)  # run() fails on any page exception
+    wanted = list(dict.fromkeys(compare.split(",")))
+    if len(wanted) < 2:
+        assert not at.dataframe
+        assert "Choose two or more bills" in at.info[0].value
+        return
+    table = at.dataframe[0].value
+    assert len(table.columns) == 1 + len(wanted)  # the criterion, then one column per bill
+    assert at.multiselect(key="sc_bills").value == wanted
+
+
 def test_case_list_tooltip_does_not_render_markdown(
     fake_map: FakeMap, data_copy: Path, edit_csv: Callable, monkeypatch
 ) -> None:

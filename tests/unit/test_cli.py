@@ -276,3 +276,18 @@ def test_undo_names_the_later_batch_and_undoes_both_together(tmp_path: Path) -> 
     assert (code, err) == (0, "")
     assert f"Undid batch {ids[1]}" in out
     assert "MA-SB9001" not in run("export", "--table", "bills")[1]
+
+
+def test_export_into_a_closed_pipe_ends_quietly(tmp_path: Path) -> None:
+    # `qimap export | head -1`: head closes the pipe after one line
+    exe = Path(sys.executable).with_name("qimap")
+    env = {**os.environ, "QIMAP_DATABASE_URL": f"sqlite:///{tmp_path / 'pipe.sqlite3'}"}
+    export = subprocess.Popen(
+        [str(exe), "export"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    )
+    assert export.stdout is not None
+    assert export.stdout.readline().startswith(b"id,")
+    export.stdout.close()
+    _, stderr = export.communicate(timeout=120)
+    assert b"Traceback" not in stderr
+    assert b"Broken pipe" not in stderr

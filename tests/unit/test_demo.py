@@ -128,3 +128,12 @@ def test_cli_writes_to_stdout_and_refuses_the_data_directory() -> None:
     assert code == 2
     assert "never be mixed with real data" in err
     assert not (DATA_DIR / "demo.csv").exists()
+
+
+@pytest.mark.parametrize("count", ["-1", "99999999999999"])
+def test_an_impossible_count_is_a_plain_message(count: str, tmp_path: Path) -> None:
+    # 10**14 cases used to reach numpy and end in a MemoryError traceback
+    code, _, err = run("demo-data", "--cases", count, "--out", str(tmp_path / "demo.csv"))
+    assert code == 2
+    assert "--cases must be between 0 and 1,000,000" in err
+    assert not (tmp_path / "demo.csv").exists()

@@ -38,7 +38,6 @@ PATHOLOGICAL: dict[str, Callable[[int], str]] = {
     "whitespace lines": lambda n: " \n" * (n // 2) + "Bills\n" + HEADING,
     "tabs and spaces": lambda n: "\t \n \n" * (n // 5) + "Bills\n" + HEADING,
     "blank lines, no heading": lambda n: "\n" * (n // 2) + "Bills\n" + "\n" * (n // 2),
-    "heading fragments": lambda n: "End qualified immunity in  \n" * (n // 28) + HEADING,
     # a sentence ending in an abbreviation was grown and searched again for every piece
     "abbreviations": lambda n: ITEM + "Wis. " * (n // 5),
     "sentences": lambda n: ITEM + ". A" * (n // 3),

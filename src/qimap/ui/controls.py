@@ -12,6 +12,7 @@ from qimap.geocode import NotFound, Place, geocode
 from qimap.schema import CATEGORY_LABELS, OUTCOME_LABELS, Case, Outcome
 from qimap.ui import loaders, session
 from qimap.ui.markdown import escape_markdown
+from qimap.viewstate import MAX_NEAR_CHARS
 
 NEAREST_COUNT = 5
 
@@ -22,6 +23,7 @@ def near_search() -> Place | NotFound | None:
         "Find stories near you",
         key=session.NEAR,
         placeholder="ZIP code or city, e.g. 02108 or Boston, MA",
+        max_chars=MAX_NEAR_CHARS,  # the link's near= is cut to the same length
         on_change=_focus_near,
         help="Looked up offline; nothing you type leaves this computer.",
     )

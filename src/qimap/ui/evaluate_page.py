@@ -5,7 +5,18 @@ from __future__ import annotations
 import streamlit as st
 
 from qimap.dataset import Dataset
-from qimap.evaluate import Answer, Evaluation, problems, scorecard, to_csv
+from qimap.evaluate import (
+    MAX_BILL_ID_CHARS,
+    MAX_NOTE_CHARS,
+    MAX_QUOTE_CHARS,
+    MAX_SUMMARY_CHARS,
+    MAX_URL_CHARS,
+    Answer,
+    Evaluation,
+    problems,
+    scorecard,
+    to_csv,
+)
 from qimap.schema import STATUS_LABELS, Basis, Group, Mark, Status
 from qimap.ui.markdown import escape_markdown
 from qimap.ui.scorecard import MARK_TEXT, show_scorecard
@@ -21,13 +32,19 @@ def read_form(data: Dataset) -> Evaluation:
     state = left.selectbox(
         "State", states, format_func=data.state_names.__getitem__, key="ev_state"
     )
-    bill_id = middle.text_input("Bill id", placeholder="e.g. SB 1004", key="ev_bill")
+    bill_id = middle.text_input(
+        "Bill id", placeholder="e.g. SB 1004", key="ev_bill", max_chars=MAX_BILL_ID_CHARS
+    )
     year = right.number_input("Year introduced", 1900, 2100, 2025, key="ev_year")
     status = st.selectbox(
         "Status", list(Status), format_func=STATUS_LABELS.__getitem__, key="ev_status"
     )
-    summary = st.text_area("What the bill does, in your own words", key="ev_summary")
-    source = st.text_input("Link to the bill (http or https)", key="ev_source")
+    summary = st.text_area(
+        "What the bill does, in your own words", key="ev_summary", max_chars=MAX_SUMMARY_CHARS
+    )
+    source = st.text_input(
+        "Link to the bill (http or https)", key="ev_source", max_chars=MAX_URL_CHARS
+    )
     answers = []
     for group, title in (
         (Group.END, "End qualified immunity"),
@@ -46,10 +63,15 @@ def read_form(data: Dataset) -> Evaluation:
                     key=f"ev_mark_{key}",
                 )
                 quote = st.text_area(
-                    "Quotation from the bill or law", key=f"ev_quote_{key}", height=68
+                    "Quotation from the bill or law",
+                    key=f"ev_quote_{key}",
+                    height=68,
+                    max_chars=MAX_QUOTE_CHARS,
                 )
                 note = st.text_input(
-                    "Your note (why it meets the standard or not)", key=f"ev_note_{key}"
+                    "Your note (why it meets the standard or not)",
+                    key=f"ev_note_{key}",
+                    max_chars=MAX_NOTE_CHARS,
                 )
                 basis = st.selectbox(
                     "Based on", list(BASES), format_func=BASES.__getitem__, key=f"ev_basis_{key}"

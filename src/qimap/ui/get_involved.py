@@ -52,7 +52,13 @@ def choose_state(data: Dataset) -> str:
 def show_share(data: Dataset, state: str) -> None:
     st.header("Share your state's story")
     download_buttons(data, state, ("card", "pdf", "png"), key="share")
-    st.image(state_file(data, state, PREVIEW), width=360, caption="The square image")
+    name = data.state_names[state]
+    st.image(
+        state_file(data, state, PREVIEW),
+        width=360,
+        caption="The square image",
+        alt=f"{name}'s share card: how its bills score on ending qualified immunity",
+    )
 
 
 def show_contacts(data: Dataset, state: str) -> None:

@@ -30,7 +30,9 @@ def init_from_link(data: Dataset) -> None:
     params = st.query_params
     view = params.get("view", "")
     state = params.get("state", "").upper()
-    wanted = [key for key in params.get("compare", "").split(",") if key in data.scorecards_by_key]
+    # Each bill once: a link naming one twice must not give it two columns (or crash).
+    asked = dict.fromkeys(params.get("compare", "").split(","))
+    wanted = [key for key in asked if key in data.scorecards_by_key]
     st.session_state[STATE] = state if state in data.state_names else ""
     st.session_state[BILLS] = wanted
     if view not in VIEWS:
@@ -168,7 +170,7 @@ def show_compare(data: Dataset) -> None:
         ),
         placeholder="Choose two or more bills",
     )
-    chosen = [by_key[key] for key in st.session_state[BILLS] if key in by_key]
+    chosen = [by_key[key] for key in dict.fromkeys(st.session_state[BILLS]) if key in by_key]
     if len(chosen) < 2:
         st.info("Choose two or more bills, from one state or several.")
         return

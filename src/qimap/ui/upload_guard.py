@@ -10,15 +10,49 @@ the upload page allows only while an editor is signed in (and drops the files on
 
 from __future__ import annotations
 
+import math
 import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
 from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-_lock = threading.Lock()
-_allowed: set[str] = set()  # session ids of signed-in editors on the upload page
 _MARK = "_qimap_upload_guard"
+
+
+class Allowance:
+    """Which sessions may store uploads, and until when (a signed-in editor's idle deadline).
+
+    The deadline matters because the upload page is what renews it: a sign-in that lapses (or
+    an editor removed from the configuration) stops being allowed without that page running.
+    Times are passed in, so the rule is tested without a clock or a server.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._until: dict[str, float] = {}  # session id -> monotonic deadline
+
+    def allow(self, session_id: str, until: float) -> None:
+        with self._lock:
+            self._until[session_id] = until
+
+    def forbid(self, session_id: str) -> None:
+        with self._lock:
+            self._until.pop(session_id, None)
+
+    def permits(self, session_id: str, now: float) -> bool:
+        with self._lock:
+            return self._until.get(session_id, -math.inf) > now
+
+    def forget_all_but(self, live: Callable[[str], bool], now: float) -> None:
+        """Drop ended sessions and passed deadlines: the table stays as small as the editors."""
+        with self._lock:
+            self._until = {s: t for s, t in self._until.items() if t > now and live(s)}
+
+
+ALLOWANCE = Allowance()
 
 
 class UploadRefused(PermissionError):
@@ -45,9 +79,7 @@ def install() -> None:
     add_file = manager.add_file
 
     def guarded_add_file(session_id: str, file: Any) -> None:
-        with _lock:
-            allowed = session_id in _allowed
-        if not allowed:
+        if not ALLOWANCE.permits(session_id, time.monotonic()):
             raise _refuse()
         add_file(session_id=session_id, file=file)
 
@@ -55,20 +87,17 @@ def install() -> None:
     setattr(manager, _MARK, True)
 
 
-def allow_uploads(allowed: bool) -> None:
-    """Allow (a signed-in editor) or forbid uploads for this session; forbidding drops its files."""
+def allow_uploads(allowed: bool, idle_seconds: float) -> None:
+    """Allow this session's uploads for ``idle_seconds`` (a signed-in editor: the same as the
+    sign-in's idle limit, renewed each time the upload page runs), or forbid them and drop its
+    stored files."""
     ctx = get_script_run_ctx()
     if ctx is None or not runtime.exists():
         return
-    instance = runtime.get_instance()
-    with _lock:
-        if allowed:
-            _allowed.add(ctx.session_id)
-        else:
-            _allowed.discard(ctx.session_id)
-        # Forget sessions that have ended, so the set stays as small as the editors online.
-        _allowed.intersection_update(
-            sid for sid in list(_allowed) if instance.is_active_session(sid)
-        )
-    if not allowed:
+    instance, now = runtime.get_instance(), time.monotonic()
+    if allowed:
+        ALLOWANCE.allow(ctx.session_id, now + idle_seconds)
+    else:
+        ALLOWANCE.forbid(ctx.session_id)
         instance.uploaded_file_mgr.remove_session_files(ctx.session_id)
+    ALLOWANCE.forget_all_but(instance.is_active_session, now)

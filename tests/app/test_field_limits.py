@@ -1,0 +1,48 @@
+"""Every free-text field a visitor can fill has a length limit (issue 9): a value lives in the
+session and travels with every rerun, so an unbounded field lets anyone park megabytes in the
+server's memory. The server-side cap on a client message is in .streamlit/config.toml."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import REPO
+
+PAGES = ["evaluate.py", "explore.py", "upload.py"]
+
+
+def free_text_fields(at: AppTest) -> list[tuple[str, int]]:
+    fields = [*at.text_input, *at.text_area]
+    return [(field.label, field.proto.max_chars) for field in fields]
+
+
+@pytest.mark.usefixtures("fake_map")
+@pytest.mark.parametrize("page", PAGES)
+def test_every_text_field_has_a_limit(page: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QIMAP_EDITORS", '{"ann": "pbkdf2_sha256$1000$c2FsdA==$aGFzaA=="}')
+    at = AppTest.from_file(str(REPO / "pages" / page), default_timeout=60).run()
+    assert not at.exception
+    fields = free_text_fields(at)
+    assert fields, "the page has no text field: the test would check nothing"
+    unbounded = [label for label, limit in fields if not 0 < limit <= 5_000]
+    assert not unbounded
+
+
+def test_near_from_a_link_is_cut_to_the_box_limit(
+    fake_map: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = AppTest.from_file(str(REPO / "pages" / "explore.py"), default_timeout=60)
+    at.query_params["near"] = "Boston, MA " * 500
+    at.run()
+    assert not at.exception  # a value longer than max_chars would raise in the widget
+    (box,) = [field for field in at.text_input if field.label == "Find stories near you"]
+    assert 0 < len(box.value) <= box.proto.max_chars
+
+
+def test_server_caps_client_messages() -> None:
+    config = tomllib.loads((REPO / ".streamlit" / "config.toml").read_text())
+    assert config["server"]["maxWidgetStateSize"] <= 2  # megabytes per client message
+    assert config["server"]["maxMessageSize"] <= 50
