@@ -276,3 +276,10 @@ def test_editors_can_sign_in_and_undo_when_the_data_cannot_load(editors: None) -
     assert f"Undid batch {batch}" in at.success[-1].value
     explore = AppTest.from_file(str(REPO / "pages" / "explore.py"), default_timeout=60).run()
     assert not explore.error  # every page is back
+
+
+def test_history_names_no_server_path(editors: None) -> None:
+    at = sign_in(open_page())
+    (history,) = [df.value for df in at.dataframe if "batch" in df.value.columns]
+    assert list(history["file"]) == ["the bundled data"]  # the seed, not the data folder's path
+    assert not any(str(DATA_DIR) in str(cell) for cell in history.to_numpy().ravel())

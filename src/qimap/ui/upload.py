@@ -293,7 +293,8 @@ def show_history(settings: Settings, editor: str) -> None:
                 "batch": b.batch_id,
                 "when (UTC)": f"{b.created_at:%Y-%m-%d %H:%M}",
                 "editor": b.editor,
-                "file": b.file_name,
+                # the seed's "file" is the server's data folder: not a path to show on a page
+                "file": "the bundled data" if b.editor == SEED_EDITOR else b.file_name,
                 "new": b.new,
                 "updated": b.updated,
                 "unchanged": b.unchanged,
