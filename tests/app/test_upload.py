@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import sqlite3
 import time
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from qimap.dataset import load_states
 from qimap.exports import write_csv
 from qimap.importer import seed
 from qimap.schema import CASES
-from qimap.store import Batch, Store
+from qimap.store import SEED_EDITOR, Batch, Store
 from qimap.ui.signin import SEEN
 from tests.conftest import DATA_DIR, GEO_DIR, REPO, hostile_case, read_rows
 
@@ -283,3 +284,27 @@ def test_history_names_no_server_path(editors: None) -> None:
     (history,) = [df.value for df in at.dataframe if "batch" in df.value.columns]
     assert list(history["file"]) == ["the bundled data"]  # the seed, not the data folder's path
     assert not any(str(DATA_DIR) in str(cell) for cell in history.to_numpy().ravel())
+
+
+def test_publish_while_another_import_runs_is_a_plain_message(
+    editors: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QIMAP_BUSY_TIMEOUT", "0.3")  # give up fast instead of after 60 s
+    at = sign_in(open_page())
+    at.file_uploader(key="upload_cases").set_value(("p.csv", upload_bytes(), "text/csv")).run()
+    at.checkbox(key="confirm_publish").check().run()
+    # another import (a CLI run, another app process) holds the store's write lock
+    writer = sqlite3.connect(os.environ["QIMAP_DATABASE_URL"].removeprefix("sqlite:///"))
+    writer.isolation_level = None
+    writer.execute("BEGIN IMMEDIATE")
+    try:
+        at.button(key="publish").click().run()
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert not at.exception
+    assert any("another import is running; try again in a moment" in e.value for e in at.error)
+    assert not at.success  # nothing was published
+    assert [b.editor for b in Store.open(os.environ["QIMAP_DATABASE_URL"]).history()] == [
+        SEED_EDITOR
+    ]  # no batch was written
