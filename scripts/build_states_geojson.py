@@ -49,6 +49,8 @@ from shapely.geometry import MultiPolygon, Polygon, mapping
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
+from qimap.usstates import Accept, State, resolve_state
+
 PACKAGE = "us-atlas"
 VERSION = "3.0.1"
 # `npm view us-atlas@3.0.1 dist.integrity`
@@ -142,15 +144,12 @@ def clean_geometries(geoms: Iterable[BaseGeometry]) -> list[Polygon | MultiPolyg
     return cleaned
 
 
-def state_for_fips(fips: str) -> us.states.State:
-    """Map a 2-digit FIPS code to a ``us`` State (states, DC or territories) or fail."""
+def state_for_fips(fips: str) -> State:
+    """Map a 2-digit FIPS code to a state, DC or territory (qimap's one state rule) or fail."""
     if len(fips) != 2 or not fips.isdigit():
         raise RuntimeError(f"feature id {fips!r} is not a 2-digit FIPS code")
-    state = us.states.lookup(fips, field="fips")
+    state = resolve_state(fips, allow=Accept.FIPS)  # the atlas's feature ids are FIPS codes
     if state is None:
-        extra = [us.states.DC, *us.states.TERRITORIES]
-        state = next((s for s in extra if s.fips == fips), None)
-    if state is None or state.fips != fips:
         raise RuntimeError(f"FIPS {fips!r} does not map to a US state, DC or territory")
     return state
 
@@ -161,7 +160,7 @@ def attach_attributes(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     out = gpd.GeoDataFrame(
         {
             "fips": [s.fips for s in states],
-            "usps": [s.abbr for s in states],
+            "usps": [s.usps for s in states],
             "name": [s.name for s in states],
         },
         geometry=clean_geometries(frame.geometry),

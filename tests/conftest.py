@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import shutil
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from qimap.dataset import Dataset, load_dataset
+from qimap.settings import GENERATED, STATIC_DIR
 
 REPO = Path(__file__).resolve().parents[1]
 DATA_DIR = REPO / "data"
@@ -20,9 +22,16 @@ HOSTILE_JINJA = "{{ 7*7 }}"
 
 
 @pytest.fixture(autouse=True)
-def private_store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No test touches the developer's store (var/qimap.sqlite3)."""
+def private_store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """No test touches the developer's store (var/qimap.sqlite3), nor the map files a running
+    app serves from static/generated/ (an undo prunes the folder it writes to). The map files'
+    folder must be inside static/ (Streamlit serves nothing else), so each test gets a
+    folder of its own there, removed afterwards."""
     monkeypatch.setenv("QIMAP_DATABASE_URL", f"sqlite:///{tmp_path / 'qimap-test.sqlite3'}")
+    generated = STATIC_DIR / GENERATED / f"test-{uuid.uuid4().hex[:12]}"
+    monkeypatch.setenv("QIMAP_GENERATED_DIR", str(generated))
+    yield
+    shutil.rmtree(generated, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -7,13 +7,13 @@ maths parsing off, so data is never interpreted; long text is wrapped, and what 
 its box is cut with "…".
 
 The text builders (:func:`brief_lines`, :func:`story_lines`, ...) and the layout helpers
-(:func:`wrap`, :func:`fit_lines`) are pure, so tests can check them without rendering.
+(:func:`fit_lines`, over :mod:`qimap.textfit`) are pure, so tests can check them without
+rendering.
 """
 
 from __future__ import annotations
 
 import math
-import textwrap
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,27 +33,21 @@ from shapely.geometry.polygon import orient
 from qimap.cases import ALLEGATIONS_NOTE, format_incident_date
 from qimap.contacts import contact_lines
 from qimap.dataset import Dataset
-from qimap.schema import OUTCOME_LABELS, STATUS_LABELS, Case, Mark
+from qimap.labels import MARK_LABELS, OUTCOME_LABELS, STATUS_LABELS
+from qimap.schema import Case
 from qimap.scoring import Scorecard
+from qimap.textfit import Block, Metrics, fit
 
 FORMATS = ("pdf", "png")
 PNG_DPI = 150
 PAGE_W, PAGE_H = 8.5, 11.0  # US Letter portrait, inches
 MARGIN = 0.45
-FONT = "DejaVu Sans"  # shipped with matplotlib; has ✓ ✗ ½ ≥ …
-LEADING = 1.22  # line height as a multiple of the font size
-CHAR_EM = 0.56  # DejaVu Sans' mean character width, as a fraction of the font size
+FONT = "DejaVu Sans"  # shipped with matplotlib; has ✓ ✗ ◐ ≥ …
+METRICS = Metrics(em=0.56, leading=1.22)  # DejaVu Sans, printed lines
 MARK_COLUMN = 0.85  # inches kept for "✓ Yes" before a criterion's label
 MAX_STORIES = 3
 SUMMARY_CHARS = 200
 ELLIPSIS = "…"
-
-MARK_TEXT: dict[Mark, str] = {
-    Mark.YES: "✓ Yes",
-    Mark.NO: "✗ No",
-    Mark.PARTIAL: "½ Partly",
-    Mark.UNKNOWN: "? Unknown",
-}
 
 FOOTER_H = 0.6  # inches: the contact line, sponsors and the source line
 SOURCE_LINE = "Source: endqi.org scorecards; qimap"
@@ -79,14 +73,9 @@ def tally_line(card: Scorecard) -> str:
     return f"End criteria met: {card.end.label()}   ·   Start criteria met: {card.start.label()}"
 
 
-def mark_text(mark: Mark) -> str:
-    """Symbol and word, never a colour alone: "✓ Yes", "✗ No", "½ Partly", "? Unknown"."""
-    return MARK_TEXT[mark]
-
-
 def criterion_rows(card: Scorecard) -> list[tuple[str, str]]:
     """(mark text, criterion label) for the nine criteria, End group first."""
-    return [(mark_text(row.mark), row.criterion.label) for row in card.rows]
+    return [(MARK_LABELS[row.mark], row.criterion.label) for row in card.rows]
 
 
 def brief_lines(card: Scorecard) -> list[str]:
@@ -163,46 +152,18 @@ class Placed:
     prefix: str = ""
 
 
-def chars_per_line(width_in: float, size: float) -> int:
-    return max(8, int(width_in * 72 / (size * CHAR_EM)))
-
-
-def line_height(size: float) -> float:
-    return size * LEADING / 72
-
-
-def wrap(text: str, width_in: float, size: float) -> list[str]:
-    """Wrap to the box width; overlong words are broken, so nothing runs off the page."""
-    return textwrap.wrap(text, chars_per_line(width_in, size), break_long_words=True) or [""]
-
-
 def fit_lines(lines: Sequence[Line], width: float, height: float) -> list[Placed]:
-    """Wrap and stack lines top-down inside a box; what does not fit is cut with "…"."""
-    placed: list[Placed] = []
-    y = 0.0
-    for line in lines:
-        text_x = line.indent + (MARK_COLUMN if line.prefix else 0.0)
-        pieces = wrap(line.text, width - text_x, line.size)
-        y += line.gap_before
-        for index, piece in enumerate(pieces):
-            step = line_height(line.size)
-            if y + step > height + 1e-9:
-                return _cut(placed, width)
-            prefix = line.prefix if index == 0 else ""
-            placed.append(Placed(text_x, y, piece, line, prefix))
-            y += step
-    return placed
-
-
-def _cut(placed: list[Placed], width: float) -> list[Placed]:
-    """Mark the last line that fits with "…" (shortened so the mark still fits the box)."""
-    if not placed:
-        return placed
-    last = placed[-1]
-    room = chars_per_line(width - last.x, last.line.size) - 2
-    text = last.text if len(last.text) <= room else last.text[:room]
-    placed[-1] = Placed(last.x, last.y, text.rstrip() + " " + ELLIPSIS, last.line, last.prefix)
-    return placed
+    """Wrap and stack lines top-down inside a box (qimap.textfit); what does not fit is cut
+    with "…". A line with a mark starts after the mark column; the mark goes on its first line."""
+    xs = [line.indent + (MARK_COLUMN if line.prefix else 0.0) for line in lines]
+    blocks = [
+        Block(line.text, line.size, width - x, line.gap_before)
+        for line, x in zip(lines, xs, strict=True)
+    ]
+    return [
+        Placed(xs[f.block], f.top, f.text, lines[f.block], lines[f.block].prefix if f.first else "")
+        for f in fit(blocks, height, METRICS)
+    ]
 
 
 def scorecard_block(card: Scorecard, first: bool = False) -> list[Line]:

@@ -31,8 +31,9 @@ from pathlib import Path
 from typing import Any
 
 from qimap.cases import CaseFilter, format_incident_date
+from qimap.labels import OUTCOME_LABELS, PRECISION_LABELS
 from qimap.safe import safe_url
-from qimap.schema import CATEGORY_LABELS, OUTCOME_LABELS, PRECISION_LABELS, Case, Outcome, Precision
+from qimap.schema import CATEGORY_LABELS, Case, Outcome, Precision
 
 FORMAT = 1  # bump when the files' shape changes, so old browsers' caches are not misread
 SHARD_ROWS = 2_000

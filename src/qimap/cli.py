@@ -16,39 +16,29 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
-
-import us
+from typing import TYPE_CHECKING, Any, TextIO
 
 from qimap.auth import hash_password
-from qimap.brief import render_brief
 from qimap.casefile import write_map_files
-from qimap.dataset import check_dataset, load_states, read_table
-from qimap.demo import MAX_CASES, synthetic_cases, write_cases_csv
 from qimap.exports import write_cases_geojson, write_csv
-from qimap.importer import (
-    Prepared,
-    load_from_store,
-    prepare,
-    prepare_page,
-    prepare_together,
-    publish,
-    seed,
-    undo,
-)
-from qimap.mapview import display_geojson
-from qimap.relevance import read_links
-from qimap.schema import RUBRIC, STATUS_LABELS
+from qimap.labels import MARK_LABELS, STATUS_LABELS
 from qimap.scoring import Scorecard
-from qimap.settings import Settings, load_settings
+from qimap.settings import Settings, SettingsError, load_settings
 from qimap.sources import DataError, Issue
-from qimap.states import StateLayer
 from qimap.store import SPECS, Plan, Store, StoreError, UndoBlocked
 from qimap.uploads import mapping_from_json
+from qimap.usstates import TYPED, accepted, resolve_state
+
+if TYPE_CHECKING:
+    from qimap.importer import Prepared
+    from qimap.states import StateLayer
+
+# The data pipeline (dataset, importer, states: shapely and numpy), brief (matplotlib), demo
+# and mapview (folium, pandas) are imported inside the commands that use them, so that
+# `qimap --help` and a mistyped command answer at once.
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-
-MARK_SYMBOL = {"yes": "✓", "partial": "◐", "no": "✗", "unknown": "?"}
+MARK_WIDTH = max(len(label) for label in MARK_LABELS.values())
 
 
 def scorecard_json(state: str, cards: Sequence[Scorecard]) -> dict[str, Any]:
@@ -89,7 +79,8 @@ def scorecard_text(state_name: str, cards: Sequence[Scorecard]) -> str:
         lines.append(f"{bill.display_name} ({year}), {STATUS_LABELS[bill.status]}")
         lines.append(f"  End QI {card.end.label()}   Start {card.start.label()}")
         for row in card.rows:
-            lines.append(f"  {MARK_SYMBOL[row.mark.value]} {row.criterion.label}")
+            # the mark's words padded to one column, so the criteria line up in a terminal
+            lines.append(f"  {MARK_LABELS[row.mark]:<{MARK_WIDTH}}  {row.criterion.label}")
         lines += [f"  ! {flag.message}" for flag in card.flags]
         lines.append("")
     return "\n".join(lines)
@@ -97,31 +88,41 @@ def scorecard_text(state_name: str, cards: Sequence[Scorecard]) -> str:
 
 def _cmd_scorecard(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     settings = load_settings()
-    found = us.states.lookup(args.state)
+    found = resolve_state(args.state, allow=TYPED)
     if found is None:
-        err.write(f"qimap: unknown state '{args.state}'; use a code such as MA or a name.\n")
+        err.write(_unknown_state(args.state))
         return EXIT_USAGE
+    from qimap.importer import load_from_store
+
     try:
-        store, states = open_store(settings)
+        store, states = read_store(settings)
         data = load_from_store(store, states)
     except DataError as error:
         err.write(f"qimap: {error}\n")
         return EXIT_PROBLEMS
-    cards = data.scorecards(found.abbr)
+    cards = data.scorecards(found.usps)
     if args.json:
-        json.dump(scorecard_json(found.abbr, cards), out, indent=2, ensure_ascii=False)
+        json.dump(scorecard_json(found.usps, cards), out, indent=2, ensure_ascii=False)
         out.write("\n")
     else:
         out.write(scorecard_text(found.name, cards))
     return EXIT_OK
 
 
+def _unknown_state(text: str) -> str:
+    return f"qimap: unknown state '{text}'; give {accepted(TYPED)}.\n"
+
+
 def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     settings = load_settings()
     path = Path(args.path) if args.path else settings.data_dir
     geo_dir = Path(args.geo) if args.geo else settings.geo_dir
+    from qimap.dataset import check_dataset
+    from qimap.importer import prepare
+    from qimap.relevance import read_links
+
     if path.is_file():  # one upload, checked against what is stored; nothing is written
-        store, states = open_store(settings)
+        store, states = read_store(settings)
         mapping = mapping_from_json(Path(args.mapping).read_text()) if args.mapping else None
         try:
             prepared = prepare(path.read_bytes(), str(path), store, states, args.table, mapping)
@@ -152,15 +153,35 @@ def _problems(issues: Sequence[Issue], err: TextIO) -> int:
 
 
 def _rubric_ids(data_dir: Path) -> list[str]:
-    rows, _ = read_table(data_dir / RUBRIC.filename, RUBRIC)
-    return [row["criterion_id"] for row in rows]
+    from qimap.dataset import read_rubric
+
+    rubric, _ = read_rubric(data_dir)  # its problems are already in check_dataset's list
+    return [criterion.criterion_id for criterion in rubric]
 
 
 def open_store(settings: Settings) -> tuple[Store, StateLayer]:
-    """The store, seeded from the bundled data on first use."""
+    """The store, seeded from the bundled data on first use: for commands that write."""
+    from qimap.dataset import load_states
+    from qimap.importer import seed
+
     states = load_states(settings.geo_dir)
     store = Store.open(settings.database_url, settings.busy_timeout)
     seed(store, settings.data_dir, states)
+    return store, states
+
+
+def read_store(settings: Settings) -> tuple[Store, StateLayer]:
+    """For commands that only read: the store, or while it is empty the bundled data it will
+    be seeded with, in a private in-memory store. The answer is the one the app gives, and
+    no file, table or seed batch is written (the app or the first write seeds the store)."""
+    from qimap.dataset import load_states
+    from qimap.importer import seed
+
+    states = load_states(settings.geo_dir)
+    store = Store.open_filled(settings.database_url, settings.busy_timeout)
+    if store is None:
+        store = Store.open("sqlite://", settings.busy_timeout)
+        seed(store, settings.data_dir, states)
     return store, states
 
 
@@ -183,8 +204,10 @@ def _report(prepared_list: Sequence[Prepared], out: TextIO, err: TextIO, plan: P
 
 
 def _cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from qimap.importer import prepare_together
+
     settings = load_settings()
-    store, states = open_store(settings)
+    store, states = read_store(settings) if args.dry_run else open_store(settings)
     try:
         mapping = mapping_from_json(Path(args.mapping).read_text()) if args.mapping else None
         uploads = [(Path(f).read_bytes(), f) for f in args.files]
@@ -216,6 +239,8 @@ def _report_and_publish(
     if args.dry_run:
         out.write("Dry run: nothing was published.\n")
         return code
+    from qimap.importer import publish
+
     try:
         all_or_nothing = getattr(args, "all_or_nothing", False)
         batch, _ = publish(store, files, states, args.editor, all_or_nothing)
@@ -227,8 +252,10 @@ def _report_and_publish(
 
 
 def _cmd_import_scorecards(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from qimap.importer import prepare_page
+
     settings = load_settings()
-    store, states = open_store(settings)
+    store, states = read_store(settings) if args.dry_run else open_store(settings)
     try:
         text = Path(args.file).read_text(encoding="utf-8")
         files = prepare_page(text, args.file, store, args.state)
@@ -239,7 +266,14 @@ def _cmd_import_scorecards(args: argparse.Namespace, out: TextIO, err: TextIO) -
 
 
 def _cmd_history(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    store, _ = open_store(load_settings())
+    settings = load_settings()
+    store = Store.open_filled(settings.database_url, settings.busy_timeout)
+    if store is None:  # a seed batch read from data/ would be one the store does not have
+        out.write(
+            "No import batches: the store is empty. The app fills it from the bundled data "
+            "when it starts, and so does the first `qimap import`.\n"
+        )
+        return EXIT_OK
     for batch in store.history():
         undone = (
             f"  undone {batch.undone_at:%Y-%m-%d %H:%M} by {batch.undone_by}"
@@ -255,6 +289,8 @@ def _cmd_history(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_undo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from qimap.importer import undo
+
     settings = load_settings()
     store, states = open_store(settings)
     try:
@@ -272,6 +308,9 @@ def _cmd_undo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _purge_map_files(store: Store, states: StateLayer, settings: Settings) -> None:
     """Rewrite the map's files for the data as it now is and delete the older ones, which may
     hold what was undone. App processes elsewhere do the same on their next rerun."""
+    from qimap.importer import load_from_store
+    from qimap.mapview import display_geojson
+
     data = load_from_store(store, states)
     geojson = display_geojson(states.geojson)
     write_map_files(data.cases, geojson, settings.generated_dir, store.last_undo())
@@ -296,10 +335,14 @@ def _cmd_export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    store, _ = open_store(load_settings())
+    store, _ = read_store(load_settings())
     rows = list(store.rows(args.table).values())
     if args.state:
-        wanted = {code.upper() for code in args.state}
+        found = [resolve_state(text, allow=TYPED) for text in args.state]
+        if unknown := [text for text, state in zip(args.state, found, strict=True) if not state]:
+            err.write(_unknown_state(unknown[0]))
+            return EXIT_USAGE
+        wanted = {state.usps for state in found if state}
         column = "state" if args.table in {"cases", "bills"} else None
         if column is None:
             err.write("qimap: --state filters cases and bills only.\n")
@@ -321,19 +364,27 @@ def _export(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_brief(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    found = us.states.lookup(args.state)
+    found = resolve_state(args.state, allow=TYPED)
+    if found is None:
+        err.write(_unknown_state(args.state))
+        return EXIT_USAGE
     target = Path(args.out)
     fmt = target.suffix.lower().lstrip(".")
-    if found is None or fmt not in {"pdf", "png"}:
-        err.write("qimap: give a state (e.g. MA) and an --out file ending in .pdf or .png.\n")
+    if fmt not in {"pdf", "png"}:
+        err.write("qimap: give an --out file ending in .pdf or .png.\n")
         return EXIT_USAGE
-    store, states = open_store(load_settings())
-    render_brief(load_from_store(store, states), found.abbr, target, fmt)
+    from qimap.brief import render_brief
+    from qimap.importer import load_from_store
+
+    store, states = read_store(load_settings())
+    render_brief(load_from_store(store, states), found.usps, target, fmt)
     out.write(f"Wrote {target}\n")
     return EXIT_OK
 
 
 def _cmd_demo_data(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from qimap.demo import MAX_CASES, synthetic_cases, write_cases_csv
+
     if not 0 <= args.cases <= MAX_CASES:
         err.write(f"qimap: --cases must be between 0 and {MAX_CASES:,}.\n")
         return EXIT_USAGE
@@ -429,7 +480,9 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser("export", help="write stored rows as CSV or GeoJSON")
     export.add_argument("--table", choices=sorted(SPECS), default="cases")
     export.add_argument("--format", choices=["csv", "geojson"], default="csv")
-    export.add_argument("--state", action="append", help="only this state (repeatable)")
+    export.add_argument(
+        "--state", action="append", help="only this state, a code or name (repeatable)"
+    )
     export.add_argument("--output", help="file to write (default: standard output)")
     export.set_defaults(handler=_cmd_export)
     demo = commands.add_parser(
@@ -450,7 +503,7 @@ def main(
         return args.handler(args, out, err)
     except BrokenPipeError:  # `qimap export | head` closed the pipe: nothing more to say
         return EXIT_PROBLEMS
-    except (DataError, StoreError, OSError) as error:  # a plain message, never a traceback
+    except (DataError, StoreError, SettingsError, OSError) as error:  # a plain message
         err.write(f"qimap: {error}\n")
         return EXIT_PROBLEMS
 

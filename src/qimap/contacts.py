@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from qimap.labels import CONTACT_KIND_LABELS
 from qimap.schema import Contact, ContactKind
 
-NO_CONTACT = "Find your state legislators on your legislature's website."
+NO_CONTACT = f"{CONTACT_KIND_LABELS[ContactKind.FIND_LEGISLATOR]} on your legislature's website."
 
 
 def lookup_page(contacts: Sequence[Contact]) -> Contact | None:
@@ -33,7 +34,8 @@ def no_contact_hint(state_name: str) -> str:
 def contact_lines(contacts: Sequence[Contact], bill_names: Mapping[str, str]) -> list[str]:
     """Plain-text lines for print: the look-up page (or how to find it), then the sponsors."""
     page = lookup_page(contacts)
-    lines = [f"Find your state legislators: {page.url}" if page else NO_CONTACT]
+    lookup = CONTACT_KIND_LABELS[ContactKind.FIND_LEGISLATOR]
+    lines = [f"{lookup}: {page.url}" if page else NO_CONTACT]
     sponsors = [
         f"{c.name} ({bill_names.get(c.bill_key or '', c.bill_key)})"
         for c in contacts

@@ -137,6 +137,22 @@ def read_table(
     return validate_table(table, spec)
 
 
+def read_rubric(data_dir: Path) -> tuple[tuple[Criterion, ...], list[Issue]]:
+    """``data_dir``'s rubric.csv as criteria in page order, and its problems: the one reader
+    of a rubric file (the page reader, the links and the dataset must agree on it)."""
+    try:
+        table = read_csv(data_dir / RUBRIC.filename)
+    except DataError as error:
+        return (), error.issues
+    return rubric_from_table(table)
+
+
+def rubric_from_table(table: RawTable) -> tuple[tuple[Criterion, ...], list[Issue]]:
+    """A rubric as rows of cells (a file's or the store's), checked as the dataset checks it."""
+    rows, issues = validate_table(table, RUBRIC)
+    return _rubric(rows), issues + _check_rubric(table.file, rows)
+
+
 def load_states(geo_dir: Path) -> StateLayer:
     try:
         states, issues = read_states(geo_dir / STATES_FILE)

@@ -11,8 +11,9 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from qimap.geocode import GeocodeIndex, Place, geocode
+from qimap.labels import PRECISION_LABELS
 from qimap.safe import unquote_cell
-from qimap.schema import PRECISION_LABELS, STORED, Precision, TableSpec
+from qimap.schema import STORED, Precision, TableSpec
 from qimap.sources import Issue, RawRow, RawTable
 from qimap.store import Store
 from qimap.uploads import normalise_date

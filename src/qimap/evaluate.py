@@ -16,6 +16,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, fields
 
 from qimap.exports import write_csv
+from qimap.labels import MARK_LABELS
 from qimap.records import canonical_cells
 from qimap.safe import safe_url
 from qimap.schema import (
@@ -139,12 +140,13 @@ def _answer_problems(answers: Sequence[Answer], rubric: Sequence[Criterion]) -> 
     ordered = sorted(rubric, key=lambda c: (c.group != Group.END, c.position))
     missing = [c for c in ordered if c.criterion_id not in given]
     for criterion in missing:
-        found.append(f"“{criterion.label}” has no answer; choose unknown if you cannot tell.")
+        unknown = MARK_LABELS[Mark.UNKNOWN]  # the choice as the form shows it
+        found.append(f"“{criterion.label}” has no answer; choose “{unknown}” if you cannot tell.")
     for answer in answers:
         if answer.mark in (Mark.YES, Mark.PARTIAL) and not answer.has_evidence:
             label = labels.get(answer.criterion_id, answer.criterion_id)
             found.append(
-                f"“{label}” is marked {answer.mark.value} without evidence; quote the bill or "
+                f"“{label}” is marked “{MARK_LABELS[answer.mark]}” without evidence; quote the bill or "
                 "say where it says so."
             )
     return found

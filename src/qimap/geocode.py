@@ -11,8 +11,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from statistics import fmean
 
-import us
 import zipcodes
+
+from qimap.usstates import TYPED, resolve_state
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,11 +120,8 @@ def _split_city_state(text: str) -> tuple[str, str | None]:
 
 
 def _state_code(text: str) -> str | None:
-    candidate = text.strip().rstrip(".")
-    if not candidate:
-        return None
-    found = us.states.lookup(candidate.upper() if len(candidate) == 2 else candidate)
-    return found.abbr if found else None
+    found = resolve_state(text, allow=TYPED)  # "MA", "ma", "Massachusetts", "D.C."; not "25"
+    return found.usps if found else None
 
 
 def _normalise(city: str) -> str:

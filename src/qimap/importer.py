@@ -23,6 +23,7 @@ from qimap.dataset import (
     contact_issues,
     dataset_from_tables,
     read_raw_tables,
+    rubric_from_table,
     validate_tables,
 )
 from qimap.enrich import (
@@ -36,7 +37,7 @@ from qimap.enrich import (
 from qimap.geocode import GeocodeIndex, build_index
 from qimap.pageimport import parse_state_page
 from qimap.records import canonical_cells, record_key
-from qimap.schema import CASES, Case, TableSpec
+from qimap.schema import CASES, Case, Criterion, TableSpec
 from qimap.sources import DataError, Issue, RawRow, RawTable
 from qimap.states import StateLayer
 from qimap.store import SEED_EDITOR, SPECS, Batch, Plan, Store, StoreError
@@ -289,7 +290,7 @@ def prepare_page(
     notes; they do not reject rows, because the page is what it is. For rows already stored,
     the editorial columns keep their stored text.
     """
-    page = parse_state_page(text, state=state)
+    page = parse_state_page(text, state=state, rubric=stored_rubric(store))
     digest = sha256_of(text.encode("utf-8"))
     prepared = []
     for table, records in (("bills", page.bills), ("scores", page.scores)):
@@ -314,6 +315,15 @@ def prepare_page(
             )
         )
     return prepared
+
+
+def stored_rubric(store: Store) -> tuple[Criterion, ...]:
+    """The rubric the store holds, which a page's marks are read against (not data/'s file:
+    an editor may have changed a criterion since the seed)."""
+    rubric, issues = rubric_from_table(store.raw_table("rubric"))
+    if issues:
+        raise DataError(issues)
+    return rubric
 
 
 def _fields(record: Any) -> dict[str, Any]:

@@ -24,6 +24,7 @@ from jinja2 import Template
 
 from qimap.casefile import OUTCOME_MARKER, MapFiles, filter_spec, inline_cases
 from qimap.cases import CaseFilter
+from qimap.labels import OUTCOME_GROUP_LABELS
 from qimap.safe import script_json
 from qimap.schema import Case, Outcome
 from qimap.standing import STANDING_STYLES, StateStanding
@@ -41,9 +42,9 @@ class CaseMarkerStyle:
 
 
 CASE_MARKERS: dict[str, CaseMarkerStyle] = {
-    "immune": CaseMarkerStyle("immune", "#D55E00", "circle", "Officials held immune"),
-    "denied": CaseMarkerStyle("denied", "#009E73", "diamond", "Immunity denied"),
-    "other": CaseMarkerStyle("other", "#555555", "square", "Vacated, pending or mixed"),
+    "immune": CaseMarkerStyle("immune", "#D55E00", "circle", OUTCOME_GROUP_LABELS["immune"]),
+    "denied": CaseMarkerStyle("denied", "#009E73", "diamond", OUTCOME_GROUP_LABELS["denied"]),
+    "other": CaseMarkerStyle("other", "#555555", "square", OUTCOME_GROUP_LABELS["other"]),
 }
 
 

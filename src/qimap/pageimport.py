@@ -21,12 +21,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import us
-
-from qimap.dataset import read_table
 from qimap.safe import safe_url
 from qimap.schema import (
-    RUBRIC,
     Basis,
     Bill,
     Criterion,
@@ -38,8 +34,7 @@ from qimap.schema import (
     parse_bill_key,
 )
 from qimap.scoring import build_scorecard
-from qimap.settings import load_settings
-from qimap.sources import DataError
+from qimap.usstates import TYPED, accepted, resolve_state
 
 SUMMARY_PLACEHOLDER = "Imported from endqi.org; summary to be written by an editor."
 UNSEEN_NOTE = "Not shown in the imported text (cut off or missing)."
@@ -135,9 +130,13 @@ def parse_state_page(
     text: str,
     state: str | None = None,
     source_url: str | None = None,
-    rubric: Sequence[Criterion] | None = None,
+    *,
+    rubric: Sequence[Criterion],
 ) -> PageImport:
     """Bills, their nine scores each, and warnings, from one endqi.org state page as text.
+
+    ``rubric`` is the caller's (the store's), never read from disk here: a page is scored
+    against the criteria the store holds, which an editor may have changed since the seed.
 
     ``state`` (code or name) wins over the page's "End qualified immunity in …" heading;
     raises PageError (a ValueError) when neither names a US state, when ``source_url`` is not
@@ -145,7 +144,7 @@ def parse_state_page(
     Odd text gives warnings in ``issues``, never any other exception.
     """
     _check_size(text)
-    criteria = tuple(rubric) if rubric is not None else default_rubric()
+    criteria = tuple(rubric)
     issues: list[str] = []
     code = _state_code(text, state, issues)
     url = _source_url(source_url, code)
@@ -193,14 +192,6 @@ def _check_size(text: str) -> None:
         )
 
 
-def default_rubric() -> tuple[Criterion, ...]:
-    """The bundled data/rubric.csv (or QIMAP_DATA_DIR's), read through the rubric spec."""
-    rows, problems = read_table(load_settings().data_dir / RUBRIC.filename, RUBRIC)
-    if problems:
-        raise DataError(problems)
-    return tuple(Criterion(r["criterion_id"], r["group"], r["position"], r["label"]) for r in rows)
-
-
 # --- state, url, sections -------------------------------------------------------------------
 
 
@@ -209,7 +200,7 @@ def _state_code(text: str, state: str | None, issues: list[str]) -> str:
     if state is not None:
         code = _lookup_state(state)
         if code is None:
-            raise PageError(f"'{state}' is not a US state; pass a code such as MA or a name")
+            raise PageError(f"'{state}' is not a US state; pass {accepted(TYPED)}")
         if named is not None and _lookup_state(named) != code:
             issues.append(
                 f"The page's heading names '{named}', but state {code} was given; {code} is used."
@@ -239,11 +230,8 @@ def _heading_name(text: str) -> str | None:
 
 
 def _lookup_state(value: str) -> str | None:
-    value = value.strip()
-    if not re.fullmatch(r"[A-Za-z .]+", value):  # us also accepts FIPS numbers; we do not
-        return None
-    found = us.states.lookup(value)
-    return found.abbr if found else None
+    found = resolve_state(value, allow=TYPED)  # a heading names the state; a number is not one
+    return found.usps if found else None
 
 
 def _source_url(source_url: str | None, code: str) -> str:

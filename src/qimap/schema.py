@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-import us
-
 from qimap.safe import safe_url
+from qimap.usstates import FILE_COLUMN, accepted, resolve_state
 
 
 class Group(StrEnum):
@@ -56,35 +55,10 @@ class Outcome(StrEnum):
     OTHER = "other"
 
 
-OUTCOME_LABELS: dict[Outcome, str] = {
-    Outcome.GRANTED: "Immunity granted",
-    Outcome.DENIED: "Immunity denied",
-    Outcome.REVERSED_DENIAL: "Denial reversed (officials immune)",
-    Outcome.VACATED: "Vacated and sent back",
-    Outcome.PENDING: "Pending",
-    Outcome.OTHER: "Mixed or other result",
-}
-
-STATUS_LABELS: dict[Status, str] = {
-    Status.PENDING: "Pending",
-    Status.PASSED: "Passed",
-    Status.FAILED: "Failed",
-    Status.SIGNIFICANTLY_AMENDED: "Significantly amended",
-    Status.UNKNOWN: "Status unknown",
-}
-
-
 class ContactKind(StrEnum):
     FIND_LEGISLATOR = "find_legislator"  # the legislature's own look-up-by-address page
     SPONSOR = "sponsor"  # a bill's sponsor
     OTHER = "other"  # a committee, an office, a coalition partner
-
-
-CONTACT_KIND_LABELS: dict[ContactKind, str] = {
-    ContactKind.FIND_LEGISLATOR: "Find your legislators",
-    ContactKind.SPONSOR: "Sponsor",
-    ContactKind.OTHER: "Contact",
-}
 
 
 class Precision(StrEnum):
@@ -95,13 +69,6 @@ class Precision(StrEnum):
     CITY = "city"  # centre of a city
     STATE = "state"
 
-
-PRECISION_LABELS: dict[Precision, str] = {
-    Precision.EXACT: "exact location",
-    Precision.ZIP: "approximate: centre of the ZIP code area",
-    Precision.CITY: "approximate: city centre",
-    Precision.STATE: "approximate: somewhere in the state",
-}
 
 CATEGORY_LABELS: dict[str, str] = {
     "excessive_force": "Excessive force",
@@ -318,11 +285,10 @@ def parse_bill_key(value: str) -> str:
 
 @accepts("two-letter USPS code (MA, DC, PR, …)")
 def parse_state(value: str) -> str:
-    code = value.strip().upper()
-    found = us.states.lookup(code) if len(code) == 2 else None
-    if found is None or found.abbr != code:
-        raise ValueError(f"'{value}' is not a US state code; use two letters such as MA or DC")
-    return code
+    found = resolve_state(value, allow=FILE_COLUMN)  # data files hold codes, not names
+    if found is None:
+        raise ValueError(f"'{value}' is not a US state code; use {accepted(FILE_COLUMN)}")
+    return found.usps
 
 
 @accepts("date: YYYY-MM-DD, YYYY-MM or YYYY (uploads also take 10/1/2007, Oct 1, 2007)")

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from qimap.labels import MARK_LABELS
 from qimap.schema import (
     MARK_VALUE,
     Bill,
@@ -152,8 +153,8 @@ def _flags(bill: Bill, rows: Sequence[Row], end: Tally, start: Tally) -> Iterabl
         if row.contradicted and row.score and row.score.verdict:
             yield Flag(
                 FlagKind.MARK_VS_JUSTIFICATION,
-                f"“{row.criterion.label}”: the page marks it {_mark_word(row.mark)} but its "
-                f"justification says {_mark_word(row.score.verdict)}.",
+                f"“{row.criterion.label}”: the page marks it “{MARK_LABELS[row.mark]}” but its "
+                f"justification says “{MARK_LABELS[row.score.verdict]}”.",
                 row.criterion.criterion_id,
             )
     for name, computed, printed in (
@@ -165,12 +166,6 @@ def _flags(bill: Bill, rows: Sequence[Row], end: Tally, start: Tally) -> Iterabl
                 FlagKind.TALLY_VS_MARKS,
                 f"{name} tally: the page prints {printed} but its marks add up to {computed.label()}.",
             )
-
-
-def _mark_word(mark: Mark) -> str:
-    return {Mark.YES: "yes", Mark.NO: "no", Mark.PARTIAL: "partially", Mark.UNKNOWN: "unknown"}[
-        mark
-    ]
 
 
 def bill_score(card: Scorecard) -> BillScore:

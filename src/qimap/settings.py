@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+import tomllib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,15 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 # The map lives in st_folium's iframe at <base>/component/streamlit_folium.st_folium/index.html;
 # this relative path reaches <base>/app/static/ from there, with or without server.baseUrlPath.
 DEFAULT_STATIC_URL = "../../app/static"
-# Streamlit serves <app folder>/static; the map's data files are written in a folder inside it.
+# Streamlit serves <app folder>/static (and nothing outside it, not even through a symlink);
+# the map's data files are written in a folder inside it, static/generated unless set.
 STATIC_DIR = REPO_ROOT / "static"
 GENERATED = "generated"
+SECRETS_FILE = Path(".streamlit") / "secrets.toml"
+
+
+class SettingsError(ValueError):
+    """A setting qimap cannot use; the message names it (the CLI prints it, no traceback)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,23 +39,52 @@ class Settings:
     editors: dict[str, str]  # name -> password hash (qimap hash-password); empty: no editing
     editor_idle_minutes: float = 30.0  # a sign-in lapses after this long without activity
     busy_timeout: float = 60.0  # seconds a write waits for another import before giving up
-
-    @property
-    def generated_dir(self) -> Path:
-        """Where the map's data files go (served by Streamlit, see qimap.casefile)."""
-        return STATIC_DIR / GENERATED
+    # Where the map's data files go (qimap.casefile): a folder inside STATIC_DIR, checked
+    # by load_settings, because Streamlit serves nothing else.
+    generated_dir: Path = STATIC_DIR / GENERATED
 
     @property
     def generated_url(self) -> str:
-        return f"{self.static_url.rstrip('/')}/{GENERATED}"
+        folder = self.generated_dir.resolve().relative_to(STATIC_DIR.resolve()).as_posix()
+        return f"{self.static_url.rstrip('/')}/{folder}"
+
+
+def secrets_files(app_dir: Path | None = None) -> list[Path]:
+    """The secrets.toml files Streamlit reads for an app in ``app_dir`` (default: app.py's,
+    REPO_ROOT), in its order, later ones winning: ~/.streamlit, the working directory's
+    .streamlit, then the app folder's (streamlit.config.get_config_files). The CLI reads them
+    too, so it sees the app's store."""
+    app_dir = REPO_ROOT if app_dir is None else app_dir
+    files = [Path.home() / SECRETS_FILE, Path.cwd() / SECRETS_FILE, app_dir / SECRETS_FILE]
+    return list(dict.fromkeys(files))  # the working directory is often the app folder
+
+
+def read_secrets(files: Iterable[Path] | None = None) -> dict[str, Any]:
+    """The secrets.toml files merged as Streamlit merges them: a later file's top-level
+    tables replace an earlier one's whole (dict.update), missing files are skipped."""
+    secrets: dict[str, Any] = {}
+    for path in secrets_files() if files is None else files:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            continue
+        try:
+            secrets.update(tomllib.loads(text))
+        except tomllib.TOMLDecodeError as error:
+            raise SettingsError(f"{path} is not valid TOML: {error}") from error
+    return secrets
 
 
 def load_settings(
     env: Mapping[str, str] | None = None, secrets: Mapping[str, Any] | None = None
 ) -> Settings:
-    """Environment variables (QIMAP_*) win over secrets.toml's [qimap] table, then defaults."""
+    """Environment variables (QIMAP_*) win over secrets.toml's [qimap] table, then defaults.
+
+    ``secrets`` None reads the secrets.toml files Streamlit reads (read_secrets); the app
+    passes st.secrets, which holds the same."""
     env = os.environ if env is None else env
-    table = secrets.get("qimap", {}) if secrets else {}
+    secrets = read_secrets() if secrets is None else secrets
+    table = secrets.get("qimap", {})
 
     def get(name: str, default: str) -> str:
         return str(env.get(f"QIMAP_{name.upper()}", table.get(name, default)))
@@ -65,7 +101,21 @@ def load_settings(
             "editor_idle_minutes", get("editor_idle_minutes", "30"), "minutes"
         ),
         busy_timeout=_positive("busy_timeout", get("busy_timeout", "60"), "seconds"),
+        generated_dir=_inside_static(get("generated_dir", GENERATED)),
     )
+
+
+def _inside_static(text: str) -> Path:
+    """The map files' folder: relative to static/ or absolute, and inside static/ either way,
+    since Streamlit serves only that folder (a symlink out of it is refused too)."""
+    folder = (STATIC_DIR / text).resolve()  # an absolute ``text`` replaces STATIC_DIR
+    static = STATIC_DIR.resolve()
+    if folder == static or not folder.is_relative_to(static):
+        raise SettingsError(
+            f"generated_dir must be a folder inside {static} (e.g. 'generated'), since "
+            f"Streamlit serves only that folder; not {text!r}"
+        )
+    return folder
 
 
 def _positive(name: str, text: str, unit: str) -> float:
@@ -74,7 +124,7 @@ def _positive(name: str, text: str, unit: str) -> float:
     except ValueError:
         value = 0.0
     if not value > 0:  # also refuses nan
-        raise ValueError(f"{name} must be a positive number of {unit}, not {text!r}")
+        raise SettingsError(f"{name} must be a positive number of {unit}, not {text!r}")
     return value
 
 
@@ -84,5 +134,5 @@ def _editors(from_env: str | None, from_secrets: Any) -> dict[str, str]:
     if not isinstance(raw, Mapping) or not all(
         isinstance(k, str) and isinstance(v, str) for k, v in raw.items()
     ):
-        raise ValueError("editors must map each name to a password hash (qimap hash-password)")
+        raise SettingsError("editors must map each name to a password hash (qimap hash-password)")
     return {name.strip(): encoded for name, encoded in raw.items()}

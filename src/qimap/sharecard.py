@@ -3,7 +3,7 @@ offline with matplotlib (1080 x 1080 px), legible without colour."""
 
 from __future__ import annotations
 
-import textwrap
+import math
 from pathlib import Path
 from typing import BinaryIO
 
@@ -13,31 +13,26 @@ from matplotlib.patches import Rectangle
 
 from qimap.dataset import Dataset
 from qimap.standing import STANDING_STYLES, state_standings
+from qimap.textfit import Block, Metrics, fit
 
 SIZE_IN, DPI = 7.2, 150  # 1080 px square
 FONT = "DejaVu Sans"
 TEXT_WIDTH_IN = SIZE_IN * 0.84  # inside the frame, with a margin
-CHAR_EM = 0.62  # DejaVu Sans Bold's mean character width, as a fraction of the font size
-LEADING = 1.55  # line height as a multiple of the font size
+# DejaVu Sans Bold's width (the widest used), with airy lines for a poster
+METRICS = Metrics(em=0.62, leading=1.55)
 TOP = 0.9  # where the first line starts (fraction of the height, from the bottom)
-
-
-def wrapped(text: str, size: float) -> list[str]:
-    """``text`` broken into lines that fit the card's width at ``size`` points."""
-    per_line = max(8, int(TEXT_WIDTH_IN * 72 / (size * CHAR_EM)))
-    return textwrap.wrap(text, per_line) or [""]
 
 
 def placed_lines(data: Dataset, state: str) -> list[tuple[str, float, str, float]]:
     """(text, size, weight, top y as a fraction of the height): every line wrapped to fit, each
-    below the last, so a long standing ("Bills introduced, none passed as written") cannot
-    run into the next line."""
-    placed, y = [], TOP
-    for text, size, weight in card_lines(data, state):
-        for line in wrapped(text, size):
-            placed.append((line, size, weight, y))
-            y -= size / 72 / SIZE_IN * LEADING
-    return placed
+    below the last (qimap.textfit, as the brief), so a long standing ("Bills introduced, none
+    passed as written") cannot run into the next line."""
+    lines = card_lines(data, state)
+    blocks = [Block(text, size, TEXT_WIDTH_IN) for text, size, _ in lines]
+    return [
+        (f.text, lines[f.block][1], lines[f.block][2], TOP - f.top / SIZE_IN)
+        for f in fit(blocks, math.inf, METRICS)  # no height limit: the card's lines are few
+    ]
 
 
 def card_lines(data: Dataset, state: str) -> list[tuple[str, float, str]]:

@@ -10,6 +10,7 @@ import shapely
 from shapely.geometry import shape
 
 from qimap.sources import Issue, Source, read_json, source_name
+from qimap.usstates import FILE_COLUMN, resolve_state
 
 REQUIRED_PROPERTIES = ("fips", "usps", "name")
 
@@ -52,6 +53,21 @@ class StateLayer:
         return bool(area.contains(point) or shapely.dwithin(area, point, LOCATION_TOLERANCE_DEG))
 
 
+def _identity_problem(properties: dict[str, Any]) -> str | None:
+    """Why the feature's usps, name and fips are not one of the 56 areas qimap knows, if so.
+
+    Links, the command line and data files resolve states with :mod:`qimap.usstates`; a layer
+    naming an area differently would show names and codes that nothing can look up.
+    """
+    given = (properties["usps"], properties["name"], properties["fips"])
+    known = resolve_state(str(given[0]), allow=FILE_COLUMN)
+    if known is None:
+        return f"{given[0]} is not a US state code"
+    if given != (known.usps, known.name, known.fips):
+        return f"{', '.join(map(str, given))} should read {known.usps}, {known.name}, {known.fips}"
+    return None
+
+
 def read_states(source: Source, name: str | None = None) -> tuple[StateLayer | None, list[Issue]]:
     label = source_name(source, name)
     collection = read_json(source, label)
@@ -68,6 +84,9 @@ def read_states(source: Source, name: str | None = None) -> tuple[StateLayer | N
         missing = [key for key in REQUIRED_PROPERTIES if not properties.get(key)]
         if missing:
             issues.append(Issue(label, None, ", ".join(missing), f"{where} lacks properties"))
+            continue
+        if problem := _identity_problem(properties):
+            issues.append(Issue(label, None, "usps", f"{where}: {problem}"))
             continue
         try:
             geometry = shape(feature["geometry"])

@@ -185,6 +185,18 @@ class Store:
                     conn.execute(meta.insert().values(id=1, version=0))
         return store
 
+    @classmethod
+    def open_filled(cls, url: str, busy_timeout: float = BUSY_TIMEOUT) -> Store | None:
+        """The store at ``url`` if it holds data, else None: found without creating a file, a
+        table or the seed, for commands that only read."""
+        parsed = sa.make_url(url)
+        if parsed.get_backend_name() == "sqlite" and not (
+            parsed.database and parsed.database != ":memory:" and Path(parsed.database).is_file()
+        ):
+            return None  # make_engine would create the folder, and sqlite3 the file
+        store = cls(make_engine(url, busy_timeout), busy_timeout)
+        return store if store._ready() and not store.is_empty() else None
+
     def _ready(self) -> bool:
         """Every table exists and the version row is there (a read, no lock taken)."""
         with self.engine.connect() as conn:
@@ -222,7 +234,11 @@ class Store:
     def raw_tables(self, conn: Connection | None = None) -> dict[str, RawTable]:
         """Every stored table as rows of cells, for the same validation as a CSV file."""
         with self._reader(conn) as reader:
-            return {name: _raw_table(name, self.rows(name, reader).values()) for name in SPECS}
+            return {name: self.raw_table(name, reader) for name in SPECS}
+
+    def raw_table(self, name: str, conn: Connection | None = None) -> RawTable:
+        """One stored table as rows of cells (e.g. the rubric, without reading every case)."""
+        return _raw_table(name, self.rows(name, conn).values())
 
     def last_undo(self) -> datetime | None:
         """When a batch was last undone (data written before then may hold what it undid)."""

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from qimap.safe import echo
 from qimap.schema import CATEGORY_LABELS, Outcome
+from qimap.usstates import TYPED, accepted, resolve_state
 
 _YEARS = re.compile(r"^(\d{4})-(\d{4})$")
 MAX_NEAR_CHARS = 80
@@ -39,6 +40,18 @@ def _first(params: Mapping[str, str | list[str]], name: str) -> str:
     return values[0] if values else ""
 
 
+def link_state(text: str, states: Collection[str]) -> str | None:
+    """The code of a state the map has, named by code or name ("ma", "Washington, D.C.")."""
+    found = resolve_state(text, allow=TYPED)
+    return found.usps if found and found.usps in states else None
+
+
+def _whole_first(params: Mapping[str, str | list[str]], name: str) -> str:
+    # Not split at commas, so that ?state=Washington, D.C. is the District, not Washington.
+    raw = params.get(name, "")
+    return (raw if isinstance(raw, str) else next(iter(raw), "")).strip()
+
+
 def view_from_query(
     params: Mapping[str, str | list[str]],
     states: Collection[str],
@@ -47,10 +60,13 @@ def view_from_query(
 ) -> tuple[View, list[str]]:
     notes: list[str] = []  # markdown: every value from the link goes through echo()
 
-    state: str | None = _first(params, "state").upper() or None
-    if state and state not in states:
-        notes.append(f"The link names an unknown state “{echo(state)}”; showing the whole country.")
-        state = None
+    asked = _whole_first(params, "state")
+    state = link_state(asked, states)
+    if asked and state is None:
+        notes.append(
+            f"The link names an unknown state “{echo(asked)}” (a link takes {accepted(TYPED)}); "
+            "showing the whole country."
+        )
 
     case_id: str | None = _first(params, "case").lower() or None
     if case_id and case_id not in case_states:
@@ -59,8 +75,8 @@ def view_from_query(
     if case_id and state != case_states[case_id]:
         state = case_states[case_id]  # a case always opens with its own state's scorecards
 
-    def known(name: str, allowed: Collection[str], upper: bool = False) -> tuple[str, ...]:
-        values = [v.upper() if upper else v.lower() for v in _values(params, name)]
+    def known(name: str, allowed: Collection[str]) -> tuple[str, ...]:
+        values = [v.lower() for v in _values(params, name)]
         bad = [v for v in values if v not in allowed]
         if bad:
             notes.append(f"Ignored unknown {name} in the link: {echo(', '.join(bad))}.")
@@ -68,7 +84,10 @@ def view_from_query(
 
     outcomes = tuple(Outcome(v) for v in known("outcome", {o.value for o in Outcome}))
     categories = known("category", CATEGORY_LABELS)
-    filter_states = known("states", states, upper=True)
+    asked_states = [(text, link_state(text, states)) for text in _values(params, "states")]
+    if unknown := [text for text, code in asked_states if code is None]:
+        notes.append(f"Ignored unknown states in the link: {echo(', '.join(unknown))}.")
+    filter_states = tuple(dict.fromkeys(code for _, code in asked_states if code))
 
     years = None
     if raw_years := _first(params, "years"):

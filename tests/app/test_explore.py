@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from qimap.labels import MARK_LABELS
+from qimap.schema import Mark
 from tests.app.conftest import FakeMap
 from tests.conftest import REPO, hostile_case
 
@@ -266,7 +268,8 @@ def test_a_case_shows_what_its_states_bills_would_change(fake_map: FakeMap) -> N
     at = open_page(case="glik-v-cunniffe")
     text = sidebar_text(at)
     assert "What MA's bills would change" in text
-    assert "Ends Qualified Immunity for all public employees: SB 1004 ✗ No" in text
+    no = MARK_LABELS[Mark.NO]
+    assert f"Ends Qualified Immunity for all public employees: SB 1004 {no}" in text
     captions = " ".join(c.value for c in at.sidebar.caption)
     assert "Local cases that show why this matters: Glik v\\. Cunniffe" in captions
 

@@ -32,6 +32,19 @@ def test_state_link_opens_that_state() -> None:
     assert at.selectbox(key="gi_state").value == "GA"
 
 
+@pytest.mark.parametrize(
+    ("asked", "shown"), [("Ohio", "OH"), ("Washington, D.C.", "DC"), ("39", "MA"), ("Ohyo", "MA")]
+)
+def test_state_link_reads_codes_and_names_never_numbers(asked: str, shown: str) -> None:
+    """The one state rule: a name is read, Ohio's FIPS number 39 and a misspelling are not (MA)."""
+    at = AppTest.from_file(str(REPO / "pages" / "get_involved.py"), default_timeout=60)
+    at.query_params["state"] = asked
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="gi_state").value == shown
+    assert at.query_params["state"] == shown  # the address is rewritten to the code
+
+
 def test_contacts_without_a_checked_link_say_how_to_find_one() -> None:
     at = AppTest.from_file(str(REPO / "pages" / "get_involved.py"), default_timeout=60).run()
     at.selectbox(key="gi_state").select("OH").run()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
+from qimap.labels import MARK_LABELS
+from qimap.schema import Mark
 from tests.conftest import REPO
 
 PAGE = str(REPO / "pages" / "scorecards.py")
@@ -44,10 +46,18 @@ def test_state_view_shows_lineage_and_what_changed() -> None:
     assert not at.exception
     text = "\n".join(md.value for md in at.markdown)
     assert "Reintroduced: SB 945 (2021) → SB 1004 (2023)" in text
+    yes, no = MARK_LABELS[Mark.YES], MARK_LABELS[Mark.NO]
     assert (
-        "Ends Qualified Immunity for all public employees: ✓ Yes → ✗ No (weaker in SB 1004)" in text
+        f"Ends Qualified Immunity for all public employees: {yes} → {no} (weaker in SB 1004)"
+        in text
     )
     assert [m.value for m in at.metric][:2] == ["2/4", "2/5"]
+
+
+def test_state_link_reads_a_name_but_not_a_fips_number() -> None:
+    """The one state rule: ?state=massachusetts opens MA; ?state=25 (MA's FIPS) opens no state."""
+    assert open_page(view="state", state="massachusetts").selectbox(key="sc_state").value == "MA"
+    assert open_page(view="state", state="25").selectbox(key="sc_state").value == ""
 
 
 def test_compare_from_a_link() -> None:
@@ -60,7 +70,7 @@ def test_compare_from_a_link() -> None:
     rows = table.set_index("criterion")
     assert (
         rows.loc["Ends monetary caps on all public liability amounts (differs)", "CO SB 20-217"]
-        == "✓ Yes"
+        == MARK_LABELS[Mark.YES]
     )
     assert "(law)" in rows.loc["Starts disclosing public records (differs)", "MA SB 1004"]
     assert at.query_params["compare"] == "MA-SB1004,CO-SB20-217"  # the unknown key is dropped

@@ -211,14 +211,6 @@ def test_publish_and_undo_recheck_the_sign_in_at_the_click(
 # --- a data error never locks editors out, and never shows server paths (issue 9, item 1) ---
 
 
-@pytest.fixture(autouse=True)
-def own_static_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
-    """Undo rewrites the map's files: in a folder of the test's own, not the repo's."""
-    static = tmp_path / "static"
-    monkeypatch.setattr("qimap.settings.STATIC_DIR", static)
-    return static / "generated"
-
-
 def store_with_invalid_data() -> int:
     """The state an undo used to leave: a stored sponsor naming a bill that is not stored.
     Written around the whole-store check, as the old undo did. Returns that batch's id."""

@@ -30,7 +30,8 @@ REPO = Path(__file__).resolve().parents[2]
 DATA_DIR = REPO / "data"
 GEO_DIR = REPO / "geo"
 
-CHROMIUM = Path("/usr/bin/chromium")
+# Where dev.py looks too: a machine without Debian's chromium points QIMAP_CHROMIUM elsewhere.
+CHROMIUM = Path(os.environ.get("QIMAP_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -296,7 +297,8 @@ class NetworkLog:
 def browser() -> Iterator[Browser]:
     if not CHROMIUM.exists():  # a failure, not a skip: a missing browser must not hide a broken map
         pytest.fail(
-            f"{CHROMIUM} is not installed; run `python3 dev.py test` as root or install chromium"
+            f"{CHROMIUM} is not installed; run `python3 dev.py test` as root, install chromium "
+            "or point QIMAP_CHROMIUM at one"
         )
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)

@@ -7,6 +7,8 @@ import re
 import pytest
 from playwright.sync_api import Frame, FrameLocator, Locator, Page, expect
 
+from qimap.labels import OUTCOME_LABELS
+from qimap.schema import Outcome
 from tests.browser.conftest import (
     HOSTILE_BILL_SUMMARY,
     HOSTILE_CASE_ID,
@@ -187,8 +189,13 @@ def test_case_marker_click_shows_details(page: Page, app_url: str, network: Netw
     # the details come from the case's detail file, fetched when the popup opens
     expect(popup.get_by_role("link", name="Read the source")).to_be_visible()
     expect(popup).to_contain_text("Tucson")
+    # the popup's outcome words reach the script through the map's data file, from qimap.labels,
+    # so the map and the sidebar say it alike
+    outcome = OUTCOME_LABELS[Outcome.REVERSED_DENIAL]
+    expect(popup.locator(".qimap-popup__outcome")).to_have_text(outcome)
     bar = sidebar(page)
     expect(bar.get_by_role("heading", name="Kisela v. Hughes", exact=True)).to_be_visible()
+    expect(bar.get_by_text(outcome, exact=True)).to_be_visible()
     expect(bar.get_by_role("heading", name="Arizona: bills")).to_be_visible()
     expect(page).to_have_url(re.compile(r"[?&]case=kisela-v-hughes(&|$)"))
     network.assert_local(app_url)

@@ -15,6 +15,7 @@ from matplotlib.image import imread
 from pypdf import PdfReader
 
 from qimap.brief import (
+    METRICS,
     PAGE_H,
     PAGE_W,
     PNG_DPI,
@@ -23,7 +24,6 @@ from qimap.brief import (
     brief_lines,
     excerpt,
     fit_lines,
-    line_height,
     render_brief,
     story_cases,
     story_lines,
@@ -31,7 +31,9 @@ from qimap.brief import (
 )
 from qimap.contacts import NO_CONTACT
 from qimap.dataset import Dataset, case_from_record
+from qimap.labels import MARK_LABELS, OUTCOME_LABELS
 from qimap.schema import CASES, Contact, ContactKind, Mark
+from qimap.textfit import line_height
 from qimap.validate import parse_row
 from tests.conftest import HOSTILE_HTML, HOSTILE_JINJA, hostile_case
 
@@ -70,8 +72,8 @@ def test_massachusetts_pdf_has_title_bill_and_tallies(bundled: Dataset, tmp_path
     assert "SB 1004" in text
     assert "2/4" in text
     assert "2/5" in text
-    assert "✓ Yes" in text
-    assert "✗ No" in text
+    assert MARK_LABELS[Mark.YES] in text  # symbol and word survive into the PDF
+    assert MARK_LABELS[Mark.NO] in text
     first = story_cases(bundled.cases, "MA")[0]
     assert f"1. {first.title}" in text  # stories are numbered like the map's markers
     assert NO_CONTACT in text
@@ -121,6 +123,7 @@ def test_contacts_from_the_data_are_printed(bundled: Dataset) -> None:
     assert SOURCE_LINE in text  # the longer footer still fits
 
 
+@pytest.mark.ocr  # the suite's slowest unit test: deselect with -m "not ocr" while iterating
 def test_pdf_page_rendered_to_png_reads_state_and_tallies(bundled: Dataset, tmp_path: Path) -> None:
     """What a printer gets: rasterise the PDF (pdfium) and read it back with OCR (Tesseract),
     so a tally drawn off the page, under the map or in white would fail here."""
@@ -206,14 +209,8 @@ def test_brief_lines_show_symbol_and_word(bundled: Dataset) -> None:
     assert "2/5" in lines[1]
     marks = lines[2:11]
     assert len(marks) == 9
-    words = {
-        Mark.YES: "✓ Yes",
-        Mark.NO: "✗ No",
-        Mark.PARTIAL: "½ Partly",
-        Mark.UNKNOWN: "? Unknown",
-    }
     for line, row in zip(marks, card.rows, strict=True):
-        assert line.startswith(words[row.mark])
+        assert line.startswith(MARK_LABELS[row.mark])
         assert line.endswith(row.criterion.label)
 
 
@@ -224,7 +221,7 @@ def test_unnamed_bill_and_unknown_marks(bundled: Dataset) -> None:
     odd = dataclasses.replace(card, bill=bill, end_rows=(row, *card.end_rows[1:]))
     lines = brief_lines(odd)
     assert lines[0].startswith("Unnamed bill · Year unknown")
-    assert lines[2].startswith("? Unknown")
+    assert lines[2].startswith(MARK_LABELS[Mark.UNKNOWN])
 
 
 def test_story_lines_number_and_shorten() -> None:
@@ -232,7 +229,7 @@ def test_story_lines_number_and_shorten() -> None:
     title, when, outcome, summary = story_lines(case, 2)
     assert title == f"2. {HOSTILE_HTML} {HOSTILE_JINJA}"
     assert when == "2 Jan 2020 · Boston"
-    assert outcome.startswith("Outcome: Immunity denied")
+    assert outcome.startswith(f"Outcome: {OUTCOME_LABELS[case.outcome]}")
     assert summary.endswith("…")
     assert len(summary) <= 200
     assert excerpt("short") == "short"
@@ -242,7 +239,7 @@ def test_fit_lines_wraps_and_cuts_with_ellipsis() -> None:
     long = Line("x" * 2000, size=8)  # one unbreakable word: must still wrap
     placed = fit_lines([long], width=3.0, height=1.0)
     assert len(placed) > 1
-    assert placed[-1].y + line_height(8) <= 1.0 + 1e-9
+    assert placed[-1].y + line_height(8, METRICS) <= 1.0 + 1e-9
     assert placed[-1].text.endswith("…")
     assert all(len(p.text) <= 60 for p in placed)
     short = fit_lines([Line("fits")], width=3.0, height=1.0)

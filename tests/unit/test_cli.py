@@ -11,13 +11,10 @@ from pathlib import Path
 import pytest
 
 from qimap.cli import build_parser, main
-from tests.conftest import GEO_DIR
-
-
-@pytest.fixture(autouse=True)
-def own_static_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """`qimap undo` rewrites the map's files: not in the repo's static/generated."""
-    monkeypatch.setattr("qimap.settings.STATIC_DIR", tmp_path / "static")
+from qimap.dataset import load_states
+from qimap.importer import seed
+from qimap.store import Store
+from tests.conftest import DATA_DIR, GEO_DIR
 
 
 def run(*argv: str) -> tuple[int, str, str]:
@@ -63,6 +60,46 @@ def test_unknown_state_is_a_usage_error() -> None:
     code, _, err = run("scorecard", "Atlantis")
     assert code == 2
     assert "unknown state" in err
+
+
+# --- one state rule (issue 10): a code or a name, never a FIPS number or a guess ---
+
+
+@pytest.mark.parametrize(
+    ("typed", "name"),
+    [
+        ("ma", "Massachusetts"),
+        ("new  york", "New York"),
+        ("Washington, D.C.", "District of Columbia"),
+    ],
+)
+def test_scorecard_reads_codes_and_names(typed: str, name: str) -> None:
+    code, out, _ = run("scorecard", typed)
+    assert code == 0
+    assert out.startswith(f"{name}:")
+
+
+@pytest.mark.parametrize("typed", ["25", "Masachusets", "Mass"])
+def test_scorecard_refuses_numbers_and_guesses(typed: str) -> None:
+    """25 is Massachusetts' FIPS code, but a person typing it has not said which state they mean."""
+    code, out, err = run("scorecard", typed)
+    assert (code, out) == (2, "")
+    assert f"unknown state '{typed}'" in err
+    assert "two-letter code (MA, DC, PR) or a name" in err
+
+
+def test_brief_refuses_a_fips_number(tmp_path: Path) -> None:
+    code, _, err = run("brief", "25", "--out", str(tmp_path / "ma.pdf"))
+    assert code == 2
+    assert "unknown state '25'" in err
+    assert not (tmp_path / "ma.pdf").exists()
+
+
+def test_export_state_reads_names_and_refuses_unknown_states() -> None:
+    assert run("export", "--state", "massachusetts")[1] == run("export", "--state", "MA")[1]
+    code, out, err = run("export", "--state", "MA", "--state", "25")
+    assert (code, out) == (2, "")
+    assert "unknown state '25'" in err
 
 
 def test_validate_bundled_data() -> None:
@@ -190,8 +227,8 @@ def test_brief_needs_a_known_format(tmp_path: Path) -> None:
 def locked_store(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The store, seeded, while another connection holds SQLite's write lock (an import)."""
     monkeypatch.setenv("QIMAP_BUSY_TIMEOUT", "0.3")  # give up fast instead of after 60 s
-    assert run("history")[0] == 0  # creates and seeds the store before the lock is taken
     url = os.environ["QIMAP_DATABASE_URL"]
+    seed(Store.open(url), DATA_DIR, load_states(GEO_DIR))  # before the lock is taken
     writer = sqlite3.connect(url.removeprefix("sqlite:///"), isolation_level=None)
     writer.execute("BEGIN IMMEDIATE")
     try:

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from qimap.dataset import Dataset, check_dataset, load_dataset
+from qimap.dataset import Dataset, check_dataset, load_dataset, read_rubric
 from qimap.schema import Basis, Group, Mark, Status
 from qimap.sources import DataError
-from tests.conftest import GEO_DIR, hostile_case
+from tests.conftest import DATA_DIR, GEO_DIR, hostile_case
 
 # The Massachusetts seed page, read off symbol by symbol: end criteria, then start criteria.
 MA_SEED = {
@@ -193,6 +193,20 @@ def test_case_outside_its_state(data_copy: Path, edit_csv) -> None:
 def test_rubric_must_keep_its_groups(data_copy: Path, edit_csv) -> None:
     edit_csv(data_copy / "rubric.csv", lambda rows: rows[0].update(group="start"))
     assert any("rubric.csv" in i and "'end' group" in i for i in issues_for(data_copy))
+
+
+def test_the_rubric_reader_reads_as_the_dataset_and_checks_as_it(
+    bundled: Dataset, data_copy: Path, edit_csv
+) -> None:
+    assert read_rubric(DATA_DIR) == (bundled.rubric, [])
+    edit_csv(data_copy / "rubric.csv", lambda rows: rows[0].update(group="start"))
+    assert any("'end' group" in str(issue) for issue in read_rubric(data_copy)[1])
+    (data_copy / "rubric.csv").unlink()
+    rubric, problems = read_rubric(data_copy)
+    assert rubric == ()
+    assert [str(problem) for problem in problems] == [
+        f"{data_copy / 'rubric.csv'}: cannot be read (No such file or directory)"
+    ]
 
 
 def test_broken_geojson(tmp_path: Path) -> None:

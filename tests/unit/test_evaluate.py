@@ -24,6 +24,7 @@ from qimap.evaluate import (
     to_records,
 )
 from qimap.importer import Prepared, prepare_together, publish, seed
+from qimap.labels import MARK_LABELS
 from qimap.schema import BILLS, SCORES, Criterion, Mark, Status
 from qimap.states import StateLayer
 from qimap.store import Store
@@ -173,7 +174,8 @@ def test_missing_unknown_duplicate_and_unsupported_answers(rubric: tuple[Criteri
         base, answers=tuple(a for a in base.answers if a.criterion_id != "start_attorney_fees")
     )
     assert problems(missing, rubric) == [
-        "“Starts attorney fees” has no answer; choose unknown if you cannot tell."
+        f"“Starts attorney fees” has no answer; choose “{MARK_LABELS[Mark.UNKNOWN]}” if you "
+        "cannot tell."
     ]
 
     extra = dataclasses.replace(base, answers=(*base.answers, Answer("end_everything", Mark.NO)))
@@ -186,7 +188,7 @@ def test_missing_unknown_duplicate_and_unsupported_answers(rubric: tuple[Criteri
     for mark in (Mark.YES, Mark.PARTIAL):
         bare = with_answer(base, Answer("end_public_employees", mark, " ", "\n"))
         (found,) = problems(bare, rubric)
-        assert f"marked {mark.value} without evidence" in found
+        assert f"marked “{MARK_LABELS[mark]}” without evidence" in found
     # a note alone is evidence; a "no" needs none
     assert (
         problems(with_answer(base, Answer("end_public_employees", Mark.YES, "", "s.")), rubric)

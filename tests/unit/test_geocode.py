@@ -58,3 +58,30 @@ def test_ambiguous_city_suggests_the_biggest_first(index: GeocodeIndex) -> None:
     result = geocode("Boston", index)
     assert isinstance(result, NotFound)
     assert "“Boston, MA”" in result.message
+
+
+# --- "City, ST" reads the state by the one rule (qimap.usstates): a code or a name ---
+
+
+@pytest.mark.parametrize(
+    ("query", "label"),
+    [
+        ("Washington, D.C.", "Washington, DC"),
+        ("Washington DC", "Washington, DC"),
+        ("San Juan, Puerto Rico", "San Juan, PR"),
+        ("Boston, M.A.", "Boston, MA"),
+    ],
+)
+def test_city_with_a_state_variant(index: GeocodeIndex, query: str, label: str) -> None:
+    place = geocode(query, index)
+    assert isinstance(place, Place)
+    assert place.label == label
+
+
+@pytest.mark.parametrize("query", ["Boston, 25", "Boston, Masachusets"])
+def test_city_with_a_fips_number_or_a_misspelt_state_is_not_guessed(
+    index: GeocodeIndex, query: str
+) -> None:
+    result = geocode(query, index)
+    assert isinstance(result, NotFound)
+    assert f"No place called “{query}”" in result.message

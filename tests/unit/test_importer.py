@@ -11,13 +11,14 @@ import pytest
 from qimap.cli import main
 from qimap.dataset import load_states
 from qimap.exports import write_csv
-from qimap.importer import prepare, seed
+from qimap.importer import prepare, prepare_page, seed
 from qimap.schema import CASES
 from qimap.sources import DataError
 from qimap.states import StateLayer
 from qimap.store import Store
 from qimap.uploads import mapping_to_json, suggest_mapping
 from tests.conftest import DATA_DIR, GEO_DIR, read_rows
+from tests.unit.test_pageimport import END, newer_bill, newer_page
 
 # A SYNTHETIC partner export: its own column names, semicolons, Windows-1252, US dates.
 PARTNER = (
@@ -157,3 +158,19 @@ def test_a_new_id_for_a_stored_case_is_a_likely_duplicate(store: Store, states: 
         "looks like the stored case 'glik-v-cunniffe'" in w.message for w in prepared.warnings
     )
     assert prepared.without_likely_duplicates().rows == ()
+
+
+def test_a_page_is_read_against_the_stored_rubric_not_data_s(
+    tmp_path: Path, data_copy: Path, edit_csv, states: StateLayer
+) -> None:
+    """A store whose first criterion was renamed (here: seeded from an edited copy of data/):
+    the page names it the new way, and only the store's rubric knows that name."""
+    renamed = "Ends Qualified Immunity for all SYNTHETIC officers"
+    edit_csv(data_copy / "rubric.csv", lambda rows: rows[0].update(label=renamed))
+    store = Store.open(f"sqlite:///{tmp_path / 'renamed.sqlite3'}")
+    seed(store, data_copy, states)
+    page = newer_page(newer_bill()).replace(END[0], renamed)
+    bills, scores = prepare_page(page, "ma.txt", store)
+    marks = {row["criterion_id"]: row["mark"] for row in scores.rows}
+    assert marks["end_law_enforcement"] == "yes"  # read with data/rubric.csv: "unknown"
+    assert not any("not a rubric criterion" in note for note in bills.notes)

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import fields
+from functools import partial
 
 import pytest
 
+from qimap import pageimport
+from qimap.dataset import read_rubric
+from qimap.labels import MARK_LABELS
 from qimap.pageimport import (
     CUT_SUFFIX,
     SUMMARY_PLACEHOLDER,
     UNSEEN_NOTE,
     PageImport,
-    default_rubric,
-    parse_state_page,
 )
 from qimap.schema import (
     BILLS,
@@ -33,7 +35,7 @@ from qimap.schema import (
 )
 from qimap.sources import RawRow, RawTable
 from qimap.validate import validate_table
-from tests.conftest import HOSTILE_HTML, HOSTILE_JINJA
+from tests.conftest import DATA_DIR, HOSTILE_HTML, HOSTILE_JINJA
 
 END = (
     "Ends Qualified Immunity for all law enforcement officers",
@@ -59,6 +61,11 @@ IDS = (
     "start_individual_accountability",
     "start_public_records",
 )
+# The rubric these pages are written for; the reader takes it from its caller, as from the store.
+RUBRIC = tuple(Criterion(IDS[i], Group.END, i + 1, label) for i, label in enumerate(END)) + tuple(
+    Criterion(IDS[len(END) + i], Group.START, i + 1, label) for i, label in enumerate(START)
+)
+parse_state_page = partial(pageimport.parse_state_page, rubric=RUBRIC)
 DESCRIPTION = "SYNTHETIC description sentence that must never be copied into the records."
 CUT = "[EXCERPT ENDS HERE]"
 
@@ -248,11 +255,16 @@ def test_a_rubric_can_be_passed_in() -> None:
     assert [(s.criterion_id, s.mark) for s in result.scores] == [("end_synthetic", Y)]
 
 
-def test_default_rubric_is_the_bundled_one() -> None:
-    rubric = default_rubric()
-    assert [
-        c.label for c in sorted(rubric, key=lambda c: (c.group != Group.END, c.position))
-    ] == list(END + START)
+def test_these_pages_use_the_bundled_rubric() -> None:
+    """The synthetic pages carry the real criterion names: the seed's, in page order."""
+    rubric, problems = read_rubric(DATA_DIR)
+    assert problems == []
+    assert rubric == RUBRIC
+
+
+def test_the_rubric_is_the_callers_not_read_from_disk() -> None:
+    with pytest.raises(TypeError, match="rubric"):
+        pageimport.parse_state_page(newer_page(newer_bill()))  # type: ignore[call-arg]
 
 
 # --- stored copies and cut-off text ---------------------------------------------------------
@@ -382,7 +394,8 @@ def test_tick_whose_justification_says_it_does_not_meet_the_standard() -> None:
     row = score(result, "MA-SB9999", "end_public_employees")
     assert (row.mark, row.verdict) == (Y, N)
     assert any(
-        "Ends Qualified Immunity for all public employees" in i and "justification says no" in i
+        "Ends Qualified Immunity for all public employees" in i
+        and f"justification says “{MARK_LABELS[N]}”" in i
         for i in result.issues
     )
 
@@ -495,6 +508,25 @@ def test_page_without_a_heading_needs_a_state() -> None:
     assert parse_state_page(page, state="ri").bills[0].bill_key == "RI-SB9999"
     with pytest.raises(ValueError, match="not a US state"):
         parse_state_page(page, state="Atlantis")
+
+
+@pytest.mark.parametrize(
+    ("heading", "code"),
+    [("Washington, D.C.", "DC"), ("Puerto Rico", "PR"), ("new  york", "NY"), ("WY", "WY")],
+)
+def test_heading_names_the_state_by_the_one_rule(heading: str, code: str) -> None:
+    assert parse_state_page(newer_page(newer_bill(), state=heading)).bills[0].state == code
+
+
+@pytest.mark.parametrize("heading", ["Masachusets", "25"])
+def test_heading_state_is_never_guessed(heading: str) -> None:
+    with pytest.raises(ValueError, match="which is not a US state"):
+        parse_state_page(newer_page(newer_bill(), state=heading))
+
+
+def test_given_fips_number_is_refused_saying_what_is_accepted() -> None:
+    with pytest.raises(ValueError, match=r"'56' is not a US state; pass a two-letter code"):
+        parse_state_page(newer_bill(), state="56")
 
 
 def test_given_state_wins_over_the_heading_with_an_issue() -> None:

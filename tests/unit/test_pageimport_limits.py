@@ -17,13 +17,11 @@ from qimap.pageimport import (
     MAX_PAGE_CHARS,
     PageError,
     PageImport,
-    default_rubric,
     parse_state_page,
 )
 from tests.scaling import LINEAR_LIMIT, growth_ratio
-from tests.unit.test_pageimport import END, newer_bill, newer_page
+from tests.unit.test_pageimport import END, RUBRIC, newer_bill, newer_page
 
-RUBRIC = default_rubric()
 HEADING = "End qualified immunity in Massachusetts"
 ITEM = f"{HEADING}\nSB 9999\nPending\nend\n- ✓\n{END[0]}\nYes. "
 

@@ -1,10 +1,18 @@
+import re
 from pathlib import Path
 
 import pytest
 
 from qimap.dictionary import render
 from qimap.schema import TABLES
-from qimap.settings import DEFAULT_STATIC_URL, REPO_ROOT, load_settings
+from qimap.settings import (
+    DEFAULT_STATIC_URL,
+    REPO_ROOT,
+    STATIC_DIR,
+    load_settings,
+    read_secrets,
+    secrets_files,
+)
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
@@ -51,3 +59,92 @@ def test_editor_idle_minutes() -> None:
     for bad in ("0", "-1", "soon", "nan"):
         with pytest.raises(ValueError, match="editor_idle_minutes"):
             load_settings(env={"QIMAP_EDITOR_IDLE_MINUTES": bad})
+
+
+# --- one source for settings (issue 10): the CLI reads the secrets.toml files the app reads ---
+
+
+def write_secrets(folder: Path, text: str) -> Path:
+    path = folder / ".streamlit" / "secrets.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+@pytest.fixture
+def home_and_project(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> tuple[Path, Path]:
+    home, project = tmp_path / "home", tmp_path / "project"
+    home.mkdir()
+    project.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(project)
+    return home, project
+
+
+def test_secrets_files_are_streamlits_in_its_order(home_and_project: tuple[Path, Path]) -> None:
+    home, project = home_and_project
+    assert secrets_files() == [
+        home / ".streamlit/secrets.toml",
+        project / ".streamlit/secrets.toml",
+        REPO_ROOT / ".streamlit/secrets.toml",  # the app's folder (app.py)
+    ]
+    assert secrets_files(app_dir=project) == secrets_files()[:2]
+
+
+def test_later_secrets_files_replace_earlier_tables(home_and_project: tuple[Path, Path]) -> None:
+    home, project = home_and_project
+    write_secrets(home, '[qimap]\ntiles = "OpenStreetMap"\ndata_dir = "/home/data"\n')
+    write_secrets(project, '[qimap]\ndata_dir = "/project/data"\n')
+    # as st.secrets: the project's [qimap] table replaces the home one whole
+    assert read_secrets() == {"qimap": {"data_dir": "/project/data"}}
+
+
+def test_load_settings_reads_secrets_toml_and_the_environment_wins(
+    home_and_project: tuple[Path, Path],
+) -> None:
+    _, project = home_and_project
+    write_secrets(project, '[qimap]\ndatabase_url = "sqlite:////srv/app.sqlite3"\ntiles = "x"\n')
+    settings = load_settings(env={"QIMAP_TILES": "OpenStreetMap"})
+    assert settings.database_url == "sqlite:////srv/app.sqlite3"
+    assert settings.tiles == "OpenStreetMap"
+    assert load_settings(env={}, secrets={}).database_url.endswith("var/qimap.sqlite3")
+
+
+def test_a_broken_secrets_file_is_named(home_and_project: tuple[Path, Path]) -> None:
+    _, project = home_and_project
+    path = write_secrets(project, "[qimap\n")
+    with pytest.raises(ValueError, match=re.escape(str(path))):
+        load_settings(env={})
+
+
+# --- the map files' folder is a setting, inside static/ (Streamlit serves nothing else) ---
+
+
+@pytest.mark.parametrize(
+    ("value", "folder", "url"),
+    [
+        (None, STATIC_DIR / "generated", "../../app/static/generated"),
+        (
+            "generated/server-a",
+            STATIC_DIR / "generated/server-a",
+            "../../app/static/generated/server-a",
+        ),
+        (str(STATIC_DIR / "maps"), STATIC_DIR / "maps", "../../app/static/maps"),
+    ],
+)
+def test_generated_dir(value: str | None, folder: Path, url: str) -> None:
+    env = {} if value is None else {"QIMAP_GENERATED_DIR": value}
+    settings = load_settings(env=env, secrets={})
+    assert settings.generated_dir == folder.resolve()
+    assert settings.generated_url == url
+
+
+def test_generated_dir_from_secrets() -> None:
+    settings = load_settings(env={}, secrets={"qimap": {"generated_dir": "generated/b"}})
+    assert settings.generated_dir == (STATIC_DIR / "generated/b").resolve()
+
+
+@pytest.mark.parametrize("value", ["/srv/qimap/maps", "../var/maps", ".", str(STATIC_DIR)])
+def test_generated_dir_outside_static_is_refused(value: str) -> None:
+    with pytest.raises(ValueError, match=r"generated_dir must be a folder inside .*static"):
+        load_settings(env={"QIMAP_GENERATED_DIR": value}, secrets={})

@@ -1,6 +1,10 @@
+import json
+
+import pytest
+
 from qimap.dataset import Dataset
 from qimap.standing import Standing, classify, state_standings
-from qimap.states import view_for_bounds
+from qimap.states import read_states, view_for_bounds
 
 
 def test_every_geometry_is_valid_and_alaska_bounds_stay_in_one_hemisphere(bundled: Dataset) -> None:
@@ -38,3 +42,46 @@ def test_stronger_best_bill_fills_stronger(bundled: Dataset) -> None:
 
 def test_no_bills_is_none() -> None:
     assert classify([]) == Standing.NONE
+
+
+# --- the layer's areas are the 56 that qimap.usstates resolves ---
+
+
+def _layer_with(properties: dict) -> bytes:
+    square = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]}
+    feature = {"type": "Feature", "properties": properties, "geometry": square}
+    return json.dumps({"type": "FeatureCollection", "features": [feature]}).encode()
+
+
+def test_layer_with_the_known_identity_is_read() -> None:
+    layer, issues = read_states(
+        _layer_with({"usps": "DC", "name": "District of Columbia", "fips": "11"})
+    )
+    assert issues == []
+    assert layer is not None
+    assert layer.by_usps()["DC"].name == "District of Columbia"
+
+
+@pytest.mark.parametrize(
+    ("properties", "fragment"),
+    [
+        ({"usps": "ZZ", "name": "Zedland", "fips": "99"}, "ZZ is not a US state code"),
+        (
+            {"usps": "ma", "name": "Massachusetts", "fips": "25"},
+            "should read MA, Massachusetts, 25",
+        ),
+        (
+            {"usps": "DC", "name": "Washington, D.C.", "fips": "11"},
+            "should read DC, District of Columbia, 11",
+        ),
+        (
+            {"usps": "MA", "name": "Massachusetts", "fips": "26"},
+            "should read MA, Massachusetts, 25",
+        ),
+    ],
+)
+def test_layer_naming_an_area_otherwise_is_refused(properties: dict, fragment: str) -> None:
+    layer, issues = read_states(_layer_with(properties), "states.geojson")
+    assert layer is None
+    assert [issue.column for issue in issues] == ["usps"]
+    assert fragment in issues[0].message

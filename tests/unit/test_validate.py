@@ -134,3 +134,22 @@ def test_unreadable_sources_raise_with_the_file_name(content: bytes, fragment: s
 def test_missing_file_is_an_issue_not_a_crash(tmp_path: Path) -> None:
     _, issues = read_table(tmp_path / "nope.csv", CASES)
     assert "cannot be read" in issues[0].message
+
+
+# --- a file's state column holds codes, by the one state rule (qimap.usstates) ---
+
+
+@pytest.mark.parametrize(("cell", "stored"), [("MA", "MA"), (" ma ", "MA"), ("M.A.", "MA")])
+def test_state_column_reads_codes(cell: str, stored: str) -> None:
+    rows, issues = read_table(cases_csv(case_line(state=cell)), CASES, name="up.csv")
+    assert issues == []
+    assert rows[0]["state"] == stored
+
+
+@pytest.mark.parametrize("cell", ["Massachusetts", "25", "Masachusets"])
+def test_state_column_refuses_names_and_numbers_saying_what_it_takes(cell: str) -> None:
+    _, issues = read_table(cases_csv(case_line(state=cell)), CASES, name="up.csv")
+    assert [issue.column for issue in issues] == ["state"]
+    assert (
+        f"'{cell}' is not a US state code; use a two-letter code (MA, DC, PR)" in issues[0].message
+    )

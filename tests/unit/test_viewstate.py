@@ -71,3 +71,35 @@ def test_lists_and_repeats() -> None:
 def test_near_is_trimmed_and_bounded() -> None:
     assert parse({"near": "  Boston,   MA "})[0].near == "Boston, MA"
     assert len(parse({"near": "x" * 500})[0].near) == 80
+
+
+# --- ?state= and ?states= read states by the one rule (qimap.usstates) ---
+
+
+@pytest.mark.parametrize(
+    ("asked", "state"),
+    [("ma", "MA"), ("Massachusetts", "MA"), ("new york", "NY"), (" TX ", "TX")],
+)
+def test_link_state_by_code_or_name(asked: str, state: str) -> None:
+    view, notes = parse({"state": asked})
+    assert (view.state, notes) == (state, [])
+
+
+def test_link_names_the_district_with_a_comma() -> None:
+    view, notes = view_from_query({"state": "Washington, D.C."}, {"DC", "WA"}, {}, YEARS)
+    assert (view.state, notes) == ("DC", [])
+
+
+@pytest.mark.parametrize("asked", ["25", "Masachusets", "WY"])  # WY: a state, but not on this map
+def test_link_state_is_never_guessed_and_the_note_says_what_is_accepted(asked: str) -> None:
+    view, notes = parse({"state": asked})
+    assert view == View()
+    assert len(notes) == 1
+    assert f"unknown state “{asked}”" in notes[0]
+    assert "two-letter code (MA, DC, PR) or a name" in notes[0]
+
+
+def test_link_states_filter_reads_names_and_drops_numbers() -> None:
+    view, notes = parse({"states": "ma,Texas,25"})
+    assert view.states == ("MA", "TX")
+    assert notes == ["Ignored unknown states in the link: 25."]

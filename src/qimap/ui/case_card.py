@@ -7,10 +7,10 @@ from collections.abc import Sequence
 import streamlit as st
 
 from qimap.cases import ALLEGATIONS_NOTE, category_labels, format_incident_date, outcome_label
+from qimap.labels import MARK_LABELS, PRECISION_LABELS
 from qimap.relevance import Addressed
-from qimap.schema import PRECISION_LABELS, Case, Precision
+from qimap.schema import Case, Precision
 from qimap.ui.markdown import escape_markdown, markdown_link
-from qimap.ui.scorecard import MARK_TEXT
 
 
 def show_case(case: Case, addressed: Sequence[Addressed] = ()) -> None:
@@ -29,7 +29,7 @@ def show_case(case: Case, addressed: Sequence[Addressed] = ()) -> None:
         lines = [f"**What {escape_markdown(case.state)}'s bills would change**"]
         for item in addressed:
             marks = " · ".join(
-                f"{escape_markdown(card.bill.display_name)} {MARK_TEXT[mark]}"
+                f"{escape_markdown(card.bill.display_name)} {MARK_LABELS[mark]}"
                 for card, mark in item.marks
             )
             lines.append(

@@ -8,7 +8,8 @@ import streamlit as st
 
 from qimap.contacts import lookup_page, no_contact_hint
 from qimap.dataset import Dataset
-from qimap.schema import CONTACT_KIND_LABELS, Contact
+from qimap.labels import CONTACT_KIND_LABELS
+from qimap.schema import Contact
 from qimap.ui.markdown import escape_markdown, markdown_link
 
 

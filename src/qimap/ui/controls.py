@@ -9,7 +9,8 @@ import streamlit as st
 from qimap.cases import format_miles, nearest_cases
 from qimap.dataset import Dataset
 from qimap.geocode import NotFound, Place, geocode
-from qimap.schema import CATEGORY_LABELS, OUTCOME_LABELS, Case, Outcome
+from qimap.labels import OUTCOME_LABELS
+from qimap.schema import CATEGORY_LABELS, Case, Outcome
 from qimap.ui import loaders, session
 from qimap.ui.markdown import escape_markdown
 from qimap.viewstate import MAX_NEAR_CHARS

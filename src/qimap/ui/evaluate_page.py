@@ -17,9 +17,10 @@ from qimap.evaluate import (
     scorecard,
     to_csv,
 )
-from qimap.schema import STATUS_LABELS, Basis, Group, Mark, Status
+from qimap.labels import MARK_LABELS, STATUS_LABELS
+from qimap.schema import Basis, Group, Mark, Status
 from qimap.ui.markdown import escape_markdown
-from qimap.ui.scorecard import MARK_TEXT, show_scorecard
+from qimap.ui.scorecard import show_scorecard
 
 MARKS = [Mark.YES, Mark.PARTIAL, Mark.NO, Mark.UNKNOWN]
 BASES = {None: "not said", Basis.BILL: "the bill's text", Basis.CURRENT_LAW: "current state law"}
@@ -57,7 +58,7 @@ def read_form(data: Dataset) -> Evaluation:
                 mark = st.radio(
                     escape_markdown(criterion.label),
                     MARKS,
-                    format_func=MARK_TEXT.__getitem__,
+                    format_func=MARK_LABELS.__getitem__,
                     horizontal=True,
                     index=3,
                     key=f"ev_mark_{key}",

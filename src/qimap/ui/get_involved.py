@@ -11,6 +11,7 @@ from qimap.schema import Group
 from qimap.ui.contacts import show_state_contacts
 from qimap.ui.downloads import PREVIEW, download_buttons, state_file
 from qimap.ui.markdown import escape_markdown
+from qimap.viewstate import link_state
 
 
 def show_model_policy(policy: tuple[Policy, ...]) -> None:
@@ -35,8 +36,8 @@ def show_model_policy(policy: tuple[Policy, ...]) -> None:
 def choose_state(data: Dataset) -> str:
     """The reader's state; ``?state=OH`` opens the page on it, and the link follows the choice."""
     states = sorted(data.state_names, key=data.state_names.__getitem__)
-    asked = st.query_params.get("state", "").upper()
-    default = asked if asked in data.state_names else "MA" if "MA" in states else states[0]
+    asked = link_state(st.query_params.get("state", ""), data.state_names)
+    default = asked or ("MA" if "MA" in states else states[0])
     state = st.selectbox(
         "Your state",
         states,

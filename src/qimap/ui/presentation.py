@@ -10,7 +10,7 @@ import streamlit.components.v1 as components
 
 from qimap.cases import ALLEGATIONS_NOTE, CaseFilter, format_incident_date, outcome_label
 from qimap.dataset import Dataset
-from qimap.schema import STATUS_LABELS
+from qimap.labels import MARK_LABELS, STATUS_LABELS
 from qimap.scoring import Scorecard
 from qimap.settings import Settings
 from qimap.standing import STANDING_STYLES, state_standings
@@ -18,7 +18,6 @@ from qimap.ui import session
 from qimap.ui.chrome import hide_chrome
 from qimap.ui.map_panel import show_map
 from qimap.ui.markdown import escape_markdown
-from qimap.ui.scorecard import MARK_TEXT
 
 SLIDE = "present_slide"
 NEXT, PREVIOUS = "Next →", "← Previous"
@@ -112,7 +111,8 @@ def _bill_slide(card: Scorecard) -> None:
     )
     st.markdown(
         "\n".join(
-            f"- {MARK_TEXT[row.mark]}: {escape_markdown(row.criterion.label)}" for row in card.rows
+            f"- {MARK_LABELS[row.mark]}: {escape_markdown(row.criterion.label)}"
+            for row in card.rows
         )
     )
 

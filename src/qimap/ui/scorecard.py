@@ -6,23 +6,11 @@ from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
-from qimap.schema import STATUS_LABELS, Basis, Bill, Case, Contact, Mark
+from qimap.labels import BASIS_LABELS, MARK_LABELS, STATUS_LABELS
+from qimap.schema import Bill, Case, Contact
 from qimap.scoring import Row, Scorecard
 from qimap.ui.contacts import sponsor_caption
 from qimap.ui.markdown import escape_markdown, markdown_link, quote_block
-
-# Symbol and word together: a mark is never told by colour (or symbol) alone.
-MARK_TEXT: dict[Mark, str] = {
-    Mark.YES: "✓ Yes",
-    Mark.PARTIAL: "◐ Partly",
-    Mark.NO: "✗ No",
-    Mark.UNKNOWN: "? Unknown",
-}
-
-BASIS_TEXT: dict[Basis, str] = {
-    Basis.BILL: "Based on the bill's text.",
-    Basis.CURRENT_LAW: "Based on current state law, not the bill.",
-}
 
 
 def show_scorecard(
@@ -81,7 +69,7 @@ def show_scorecard(
 
 def _show_row(row: Row, cases: Sequence[Case] = ()) -> None:
     marker = " ⚠" if row.contradicted else ""
-    label = f"{MARK_TEXT[row.mark]}{marker} — {escape_markdown(row.criterion.label)}"
+    label = f"{MARK_LABELS[row.mark]}{marker} — {escape_markdown(row.criterion.label)}"
     with st.expander(label):
         score = row.score
         if score is None or (not score.evidence_quote and not score.evidence_note):
@@ -92,7 +80,7 @@ def _show_row(row: Row, cases: Sequence[Case] = ()) -> None:
         if score.evidence_note:
             st.caption(escape_markdown(score.evidence_note))
         if score.basis is not None:
-            st.caption(BASIS_TEXT[score.basis])
+            st.caption(BASIS_LABELS[score.basis])
         if cases:
             names = ", ".join(escape_markdown(case.title) for case in cases[:5])
             more = f" and {len(cases) - 5} more" if len(cases) > 5 else ""

@@ -11,14 +11,16 @@ import streamlit as st
 from qimap.compare import changes_between, column_heads, compare, lineage, overview
 from qimap.contacts import sponsors_of
 from qimap.dataset import Dataset
-from qimap.schema import STATUS_LABELS, Basis
+from qimap.labels import MARK_LABELS, STATUS_LABELS
+from qimap.schema import Basis
 from qimap.scoring import Row, Scorecard
 from qimap.standing import STANDING_STYLES
 from qimap.ui import loaders
 from qimap.ui.contacts import show_state_contacts
 from qimap.ui.markdown import escape_markdown, quote_block
-from qimap.ui.scorecard import MARK_TEXT, show_scorecard
+from qimap.ui.scorecard import show_scorecard
 from qimap.ui.tables import show_table
+from qimap.viewstate import link_state
 
 VIEWS = {"overview": "All states", "state": "One state", "compare": "Compare bills"}
 VIEW, STATE, BILLS, _READY = "sc_view", "sc_state", "sc_bills", "sc_ready"
@@ -29,11 +31,11 @@ def init_from_link(data: Dataset) -> None:
         return
     params = st.query_params
     view = params.get("view", "")
-    state = params.get("state", "").upper()
+    state = link_state(params.get("state", ""), data.state_names) or ""
     # Each bill once: a link naming one twice must not give it two columns (or crash).
     asked = dict.fromkeys(params.get("compare", "").split(","))
     wanted = [key for key in asked if key in data.scorecards_by_key]
-    st.session_state[STATE] = state if state in data.state_names else ""
+    st.session_state[STATE] = state
     st.session_state[BILLS] = wanted
     if view not in VIEWS:
         view = "compare" if wanted else "state" if st.session_state[STATE] else "overview"
@@ -149,8 +151,8 @@ def _show_lineage(chain: Sequence[Scorecard]) -> None:
             lines.append(f"- {escape_markdown(newer.bill.display_name)}: the same marks as before.")
         for change in changes:
             lines.append(
-                f"- {escape_markdown(change.criterion.label)}: {MARK_TEXT[change.before]} → "
-                f"{MARK_TEXT[change.after]} ({change.direction} in "
+                f"- {escape_markdown(change.criterion.label)}: {MARK_LABELS[change.before]} → "
+                f"{MARK_LABELS[change.after]} ({change.direction} in "
                 f"{escape_markdown(newer.bill.display_name)})"
             )
     st.markdown("\n".join(lines))
@@ -196,7 +198,7 @@ def show_compare(data: Dataset) -> None:
     for row in compare(chosen):
         with st.expander(f"Evidence: {escape_markdown(row.criterion.label)}"):
             for head, cell in zip(heads, row.cells, strict=True):
-                st.markdown(f"**{escape_markdown(head)}: {MARK_TEXT[cell.mark]}**")
+                st.markdown(f"**{escape_markdown(head)}: {MARK_LABELS[cell.mark]}**")
                 if cell.score and cell.score.evidence_quote:
                     st.markdown(quote_block(cell.score.evidence_quote))
                 if cell.score and cell.score.evidence_note:
@@ -204,7 +206,7 @@ def show_compare(data: Dataset) -> None:
 
 
 def _cell(row: Row) -> str:
-    text = MARK_TEXT[row.mark]
+    text = MARK_LABELS[row.mark]
     if row.contradicted:
         text += " ⚠"
     if row.score and row.score.basis == Basis.CURRENT_LAW:

@@ -1,0 +1,84 @@
+"""Every word a reader sees for a mark, an outcome, a bill's status, a map point's precision, a
+contact's kind and a mark's basis: one place, so the sidebar, the brief, the CLI, the legend and
+the map's popups (which get these words through the map's data file) cannot drift apart.
+
+No I/O; imports only the enums. The stored values (``yes``, ``reversed_denial``, …) are data,
+not words for people: they stay in :mod:`qimap.schema` and in the CSV files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Final
+
+from qimap.schema import Basis, ContactKind, Mark, Outcome, Precision, Status
+
+# Symbol and word together: a mark is never told by colour (or a symbol) alone, and the words
+# read on a phone without a key. "Partly" is the word everywhere (not "partially", not "½").
+MARK_LABELS: Final[Mapping[Mark, str]] = MappingProxyType(
+    {
+        Mark.YES: "✓ Yes",
+        Mark.PARTIAL: "◐ Partly",
+        Mark.NO: "✗ No",
+        Mark.UNKNOWN: "? Unknown",
+    }
+)
+
+# Who won, in the legend's words: a reader matches a case's line to the legend's marker.
+OUTCOME_LABELS: Final[Mapping[Outcome, str]] = MappingProxyType(
+    {
+        Outcome.GRANTED: "Officials held immune",
+        Outcome.DENIED: "Immunity denied",
+        Outcome.REVERSED_DENIAL: "Officials held immune on appeal",
+        Outcome.VACATED: "Vacated and sent back",
+        Outcome.PENDING: "Pending",
+        Outcome.OTHER: "Mixed or other result",
+    }
+)
+
+# The legend's three markers, keyed like qimap.casefile.OUTCOME_MARKER's values; each outcome's
+# label above begins with (or is listed in) its marker's words.
+OUTCOME_GROUP_LABELS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "immune": "Officials held immune",
+        "denied": "Immunity denied",
+        "other": "Vacated, pending or mixed",
+    }
+)
+
+STATUS_LABELS: Final[Mapping[Status, str]] = MappingProxyType(
+    {
+        Status.PENDING: "Pending",
+        Status.PASSED: "Passed",
+        Status.FAILED: "Failed",
+        Status.SIGNIFICANTLY_AMENDED: "Significantly amended",
+        Status.UNKNOWN: "Status unknown",
+    }
+)
+
+# Follows "Map point: " in the case card, "Location " in the map's popup and "placed at … (…)"
+# in an import report, so lower case.
+PRECISION_LABELS: Final[Mapping[Precision, str]] = MappingProxyType(
+    {
+        Precision.EXACT: "exact location",
+        Precision.ZIP: "approximate: centre of the ZIP code area",
+        Precision.CITY: "approximate: city centre",
+        Precision.STATE: "approximate: somewhere in the state",
+    }
+)
+
+CONTACT_KIND_LABELS: Final[Mapping[ContactKind, str]] = MappingProxyType(
+    {
+        ContactKind.FIND_LEGISLATOR: "Find your state legislators",
+        ContactKind.SPONSOR: "Sponsor",
+        ContactKind.OTHER: "Contact",
+    }
+)
+
+BASIS_LABELS: Final[Mapping[Basis, str]] = MappingProxyType(
+    {
+        Basis.BILL: "Based on the bill's text.",
+        Basis.CURRENT_LAW: "Based on current state law, not the bill.",
+    }
+)

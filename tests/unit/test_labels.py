@@ -1,0 +1,157 @@
+"""qimap.labels is the one place for the words people read for marks, outcomes, statuses,
+precision, contact kinds and bases: every enum member has one, and no other source file keeps a
+copy of them."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator, Mapping
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from qimap import labels
+from qimap.brief import brief_lines
+from qimap.casefile import OUTCOME_MARKER
+from qimap.cli import MARK_WIDTH, scorecard_text
+from qimap.dataset import Dataset
+from qimap.mapview import CASE_MARKERS
+from qimap.schema import Basis, ContactKind, Mark, Outcome, Precision, Status
+from tests.conftest import REPO
+
+MAPPINGS: list[tuple[type[StrEnum], Mapping[Any, str]]] = [
+    (Mark, labels.MARK_LABELS),
+    (Outcome, labels.OUTCOME_LABELS),
+    (Status, labels.STATUS_LABELS),
+    (Precision, labels.PRECISION_LABELS),
+    (ContactKind, labels.CONTACT_KIND_LABELS),
+    (Basis, labels.BASIS_LABELS),
+]
+
+
+@pytest.mark.parametrize(("enum", "words"), MAPPINGS, ids=lambda x: getattr(x, "__name__", ""))
+def test_every_member_has_one_distinct_label(enum: type[StrEnum], words: Mapping[Any, str]) -> None:
+    assert set(words) == set(enum), f"{enum.__name__}: a member has no label (or a stray one)"
+    assert all(text.strip() == text and text for text in words.values())
+    assert len(set(words.values())) == len(words), f"{enum.__name__}: two members read the same"
+
+
+def test_a_mark_is_a_symbol_and_a_word_never_a_symbol_alone() -> None:
+    for mark, text in labels.MARK_LABELS.items():
+        symbol, _, word = text.partition(" ")
+        assert len(symbol) == 1, mark
+        assert not symbol.isalnum(), mark
+        assert word.isalpha(), mark
+
+
+def test_the_legend_and_the_case_list_say_the_same_outcome() -> None:
+    """Each outcome's words name its legend marker's words, so a reader can match them."""
+    assert set(labels.OUTCOME_GROUP_LABELS) == set(OUTCOME_MARKER.values()) == set(CASE_MARKERS)
+    for kind, style in CASE_MARKERS.items():
+        assert style.label == labels.OUTCOME_GROUP_LABELS[kind]
+    for outcome, text in labels.OUTCOME_LABELS.items():
+        legend = labels.OUTCOME_GROUP_LABELS[OUTCOME_MARKER[outcome]].lower()
+        assert text.lower().startswith(legend) or text.split()[0].lower() in legend, outcome
+
+
+# --- no second copy --------------------------------------------------------------------------
+
+# Files that may keep such words, and why.
+ALLOWED = {
+    "src/qimap/labels.py": "the one source",
+    # reads endqi.org's own page text (✓, ✗, "Partially.", "Yes.", "Pending") into enum values
+    "src/qimap/pageimport.py": "reads the page's own words",
+}
+SYMBOLS = re.compile("[✓✗◐½]")  # mark symbols: said only with their word, from labels
+
+
+def label_texts() -> list[str]:
+    every = [*labels.OUTCOME_GROUP_LABELS.values()]
+    for _, words in MAPPINGS:
+        every += words.values()
+    return every
+
+
+def string_literals(path: Path) -> Iterator[tuple[int, str]]:
+    """Non-docstring string constants, f-string pieces included (prose may name the words)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {
+        id(node.body[0].value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.body
+        and isinstance(node.body[0], ast.Expr)
+        and isinstance(node.body[0].value, ast.Constant)
+    }
+    for node in ast.walk(tree):
+        is_text = isinstance(node, ast.Constant) and isinstance(node.value, str)
+        if is_text and id(node) not in docstrings:
+            yield node.lineno, node.value
+
+
+def js_literals(path: Path) -> Iterator[tuple[int, str]]:
+    """Quoted strings in the map's script (it gets its words from the map's data file)."""
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        for match in re.finditer(r"\"([^\"\\]*)\"|'([^'\\]*)'", line):
+            yield number, match.group(1) or match.group(2) or ""
+
+
+def stray_labels(root: Path) -> list[str]:
+    """``file:line: "text"`` for each literal outside ALLOWED that copies a label's words."""
+    texts = label_texts()
+    phrases = [t for t in texts if len(t.split()) > 1]  # distinctive enough to find inside text
+    found = []
+    python = [*(root / "src/qimap").rglob("*.py"), *(root / "pages").glob("*.py"), root / "app.py"]
+    sources = [(p, string_literals) for p in sorted(python) if p.exists()]
+    sources += [(p, js_literals) for p in sorted((root / "static/qimap").glob("*.js"))]
+    for path, literals in sources:
+        name = path.relative_to(root).as_posix()
+        if name in ALLOWED:
+            continue
+        for line, text in literals(path):
+            if (
+                text.strip() in texts
+                or SYMBOLS.search(text)
+                or any(phrase in text for phrase in phrases)
+            ):
+                found.append(f"{name}:{line}: {text!r}")
+    return found
+
+
+def test_no_copy_of_a_label_outside_the_labels_module() -> None:
+    assert stray_labels(REPO) == []
+
+
+def test_the_guard_finds_a_copy(tmp_path: Path) -> None:
+    (tmp_path / "src/qimap").mkdir(parents=True)
+    (tmp_path / "static/qimap").mkdir(parents=True)
+    (tmp_path / "src/qimap/copy.py").write_text(
+        '"""Docstrings may say ✓ Yes."""\nA = {"p": "½ Partly"}\nB = f"x {1} Status unknown"\n'
+    )
+    (tmp_path / "static/qimap/map.js").write_text('var o = "Immunity denied";\n')
+    assert stray_labels(tmp_path) == [
+        "src/qimap/copy.py:2: '½ Partly'",
+        "src/qimap/copy.py:3: ' Status unknown'",
+        "static/qimap/map.js:1: 'Immunity denied'",
+    ]
+
+
+# --- every surface says a mark the same way ----------------------------------------------------
+
+
+def test_the_cli_and_the_brief_print_the_seeds_marks_in_the_same_words(bundled: Dataset) -> None:
+    """MA's 27 marks (and UT's "Partly") read alike in the terminal and on the printed brief."""
+    ma, ut = bundled.scorecards("MA"), bundled.scorecards("UT")
+    assert sum(len(card.rows) for card in ma) == 27
+    assert Mark.PARTIAL in {row.mark for card in ut for row in card.rows}
+    for cards in (ma, ut):
+        cli = scorecard_text("X", cards).splitlines()
+        for card in cards:
+            printed = brief_lines(card)[2:11]
+            for line, row in zip(printed, card.rows, strict=True):
+                words, label = labels.MARK_LABELS[row.mark], row.criterion.label
+                assert line == f"{words}  {label}"
+                assert f"  {words:<{MARK_WIDTH}}  {label}" in cli
