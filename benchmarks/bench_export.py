@@ -28,12 +28,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_common import median, print_machine
 
 from qimap.cli import main as qimap_main
-from qimap.dataset import load_states
 from qimap.demo import synthetic_cases, write_cases_csv
-from qimap.exports import cases_geojson
-from qimap.importer import seed
+from qimap.ingest.dataset import load_states
+from qimap.ingest.importer import seed
+from qimap.model.schema import CASES
+from qimap.render.exports import cases_geojson
 from qimap.safe import spreadsheet_safe
-from qimap.schema import CASES
 from qimap.settings import REPO_ROOT
 from qimap.store import Store
 

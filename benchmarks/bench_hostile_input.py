@@ -15,6 +15,7 @@ docs/performance.md.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import subprocess
@@ -25,6 +26,7 @@ import time
 from collections.abc import Callable
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -54,25 +56,32 @@ def fastest(run: Callable[[], object]) -> tuple[float, str]:
     return min(times), outcome
 
 
+def qimap_module(new: str, old: str) -> Any:
+    """A module of whichever qimap PYTHONPATH holds: the packages of today, or the flat modules
+    of the code before issue 10 (the baseline)."""
+    try:
+        return importlib.import_module(f"qimap.{new}")
+    except ImportError:
+        return importlib.import_module(f"qimap.{old}")
+
+
 def worker(kind: str, arg: str) -> None:
     """One measurement with whichever qimap PYTHONPATH holds; prints JSON for the parent."""
     if kind == "page":
-        from qimap.pageimport import parse_state_page
-
+        parse_state_page = qimap_module("ingest.endqi_page", "pageimport").parse_state_page
         rubric, text = bundled_rubric(), Path(arg).read_text(encoding="utf-8")
         fastest(lambda: parse_state_page(text[:2_000], state="MA", rubric=rubric))  # warm-up
         result = fastest(lambda: parse_state_page(text, state="MA", rubric=rubric))
     elif kind == "ids":
-        from qimap.enrich import give_missing_ids
-        from qimap.sources import RawRow, RawTable
-
+        give_missing_ids = qimap_module("ingest.enrich", "enrich").give_missing_ids
+        sources = qimap_module("ingest.sources", "sources")
+        RawRow, RawTable = sources.RawRow, sources.RawTable
         rows = tuple(RawRow(n, ("", "Same title")) for n in range(2, int(arg) + 2))
         fastest(lambda: give_missing_ids(RawTable("cases.csv", ("id", "title"), rows[:10])))
         result = fastest(lambda: give_missing_ids(RawTable("cases.csv", ("id", "title"), rows)))
     else:  # "read_upload" or "prepare", on a file of int(arg) columns and one row
-        from qimap.importer import prepare
-        from qimap.uploads import read_upload
-
+        prepare = qimap_module("ingest.importer", "importer").prepare
+        read_upload = qimap_module("ingest.uploads", "uploads").read_upload
         header = ",".join(f"c{i}" for i in range(int(arg)))
         data = f"{header}\n{',' * (int(arg) - 1)}x\n".encode()
         fastest(lambda: read_upload(b"id,title\n1,a\n", "small.csv"))
@@ -86,13 +95,10 @@ def worker(kind: str, arg: str) -> None:
 def bundled_rubric() -> tuple[object, ...]:
     """data/rubric.csv, read by whichever qimap runs: the page reader takes its rubric from
     the caller now; the old code read it itself (pageimport.default_rubric)."""
-    try:
-        from qimap.dataset import read_rubric
-    except ImportError:
-        from qimap.pageimport import default_rubric  # type: ignore[attr-defined]
-
-        return tuple(default_rubric())
-    rubric, problems = read_rubric(REPO_ROOT / "data")
+    dataset = qimap_module("ingest.dataset", "dataset")
+    if not hasattr(dataset, "read_rubric"):
+        return tuple(qimap_module("ingest.endqi_page", "pageimport").default_rubric())
+    rubric, problems = dataset.read_rubric(REPO_ROOT / "data")
     if problems:
         raise SystemExit("\n".join(str(problem) for problem in problems))
     return rubric
@@ -121,7 +127,7 @@ def seconds(value: float) -> str:
 def hostile_pages(folder: Path, all_kinds: bool) -> list[tuple[str, str, str, str]]:
     """("page", case, size, file) for each hostile page, at most MAX_PAGE_CHARS so that it is parsed."""
     sys.path.insert(0, str(REPO_ROOT))
-    from qimap.pageimport import MAX_PAGE_CHARS
+    from qimap.ingest.endqi_page import MAX_PAGE_CHARS
     from tests.unit.test_pageimport_limits import PATHOLOGICAL
 
     pages = []

@@ -20,9 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_common import print_machine
 from synthetic import bundled_cases_header, synthetic_cases, write_cases_csv
 
-from qimap.dataset import load_states
-from qimap.geocode import build_index
-from qimap.importer import prepare, publish, seed
+from qimap.geo.geocode import build_index
+from qimap.ingest.dataset import load_states
+from qimap.ingest.importer import prepare, publish, seed
 from qimap.settings import REPO_ROOT
 from qimap.store import Store
 

@@ -64,11 +64,10 @@ from bench_common import free_port, median, print_machine, print_table, quiet_st
 quiet_streamlit_warnings()
 import streamlit_folium  # noqa: E402
 
-from qimap.casefile import write_map_files  # noqa: E402
-from qimap.cases import CaseFilter  # noqa: E402
-from qimap.dataset import Dataset, load_dataset  # noqa: E402
 from qimap.demo import synthetic_cases, write_cases_csv  # noqa: E402
-from qimap.mapview import (  # noqa: E402
+from qimap.ingest.dataset import Dataset, load_dataset  # noqa: E402
+from qimap.map.casefile import write_map_files  # noqa: E402
+from qimap.map.mapview import (  # noqa: E402
     build_base_map,
     build_case_group,
     display_geojson,
@@ -76,9 +75,10 @@ from qimap.mapview import (  # noqa: E402
     local_assets,
     state_styles,
 )
-from qimap.schema import Case  # noqa: E402
+from qimap.model.cases import CaseFilter  # noqa: E402
+from qimap.model.schema import Case  # noqa: E402
+from qimap.model.standing import state_standings  # noqa: E402
 from qimap.settings import REPO_ROOT, load_settings  # noqa: E402
-from qimap.standing import state_standings  # noqa: E402
 
 NAIVE_TIMEOUT_S = 60.0
 SIZES = (1_000, 10_000, 50_000, 100_000)

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from qimap.cases import filter_cases
+from qimap.model.cases import filter_cases
 from qimap.ui import controls, loaders, session
 from qimap.ui.case_list import show_case_list
 from qimap.ui.chrome import embedded, flag

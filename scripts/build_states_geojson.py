@@ -49,7 +49,7 @@ from shapely.geometry import MultiPolygon, Polygon, mapping
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
-from qimap.usstates import Accept, State, resolve_state
+from qimap.model.usstates import Accept, State, resolve_state
 
 PACKAGE = "us-atlas"
 VERSION = "3.0.1"

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from qimap.dataset import Dataset, load_dataset
+from qimap.ingest.dataset import Dataset, load_dataset
 from qimap.settings import GENERATED, STATIC_DIR
 
 REPO = Path(__file__).resolve().parents[1]

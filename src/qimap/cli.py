@@ -19,19 +19,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from qimap.auth import hash_password
-from qimap.casefile import write_map_files
-from qimap.exports import write_cases_geojson, write_csv
-from qimap.labels import MARK_LABELS, STATUS_LABELS
-from qimap.scoring import Scorecard
+from qimap.ingest.sources import DataError, Issue
+from qimap.ingest.uploads import mapping_from_json
+from qimap.map.casefile import write_map_files
+from qimap.model.labels import MARK_LABELS, STATUS_LABELS
+from qimap.model.scoring import Scorecard
+from qimap.model.usstates import TYPED, accepted, resolve_state
+from qimap.render.exports import write_cases_geojson, write_csv
 from qimap.settings import Settings, SettingsError, load_settings
-from qimap.sources import DataError, Issue
 from qimap.store import SPECS, Plan, Store, StoreError, UndoBlocked
-from qimap.uploads import mapping_from_json
-from qimap.usstates import TYPED, accepted, resolve_state
 
 if TYPE_CHECKING:
-    from qimap.importer import Prepared
-    from qimap.states import StateLayer
+    from qimap.geo.states import StateLayer
+    from qimap.ingest.importer import Prepared
 
 # The data pipeline (dataset, importer, states: shapely and numpy), brief (matplotlib), demo
 # and mapview (folium, pandas) are imported inside the commands that use them, so that
@@ -92,7 +92,7 @@ def _cmd_scorecard(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if found is None:
         err.write(_unknown_state(args.state))
         return EXIT_USAGE
-    from qimap.importer import load_from_store
+    from qimap.ingest.importer import load_from_store
 
     try:
         store, states = read_store(settings)
@@ -117,9 +117,9 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     settings = load_settings()
     path = Path(args.path) if args.path else settings.data_dir
     geo_dir = Path(args.geo) if args.geo else settings.geo_dir
-    from qimap.dataset import check_dataset
-    from qimap.importer import prepare
-    from qimap.relevance import read_links
+    from qimap.ingest.dataset import check_dataset
+    from qimap.ingest.importer import prepare
+    from qimap.model.relevance import read_links
 
     if path.is_file():  # one upload, checked against what is stored; nothing is written
         store, states = read_store(settings)
@@ -153,7 +153,7 @@ def _problems(issues: Sequence[Issue], err: TextIO) -> int:
 
 
 def _rubric_ids(data_dir: Path) -> list[str]:
-    from qimap.dataset import read_rubric
+    from qimap.ingest.dataset import read_rubric
 
     rubric, _ = read_rubric(data_dir)  # its problems are already in check_dataset's list
     return [criterion.criterion_id for criterion in rubric]
@@ -161,8 +161,8 @@ def _rubric_ids(data_dir: Path) -> list[str]:
 
 def open_store(settings: Settings) -> tuple[Store, StateLayer]:
     """The store, seeded from the bundled data on first use: for commands that write."""
-    from qimap.dataset import load_states
-    from qimap.importer import seed
+    from qimap.ingest.dataset import load_states
+    from qimap.ingest.importer import seed
 
     states = load_states(settings.geo_dir)
     store = Store.open(settings.database_url, settings.busy_timeout)
@@ -174,8 +174,8 @@ def read_store(settings: Settings) -> tuple[Store, StateLayer]:
     """For commands that only read: the store, or while it is empty the bundled data it will
     be seeded with, in a private in-memory store. The answer is the one the app gives, and
     no file, table or seed batch is written (the app or the first write seeds the store)."""
-    from qimap.dataset import load_states
-    from qimap.importer import seed
+    from qimap.ingest.dataset import load_states
+    from qimap.ingest.importer import seed
 
     states = load_states(settings.geo_dir)
     store = Store.open_filled(settings.database_url, settings.busy_timeout)
@@ -204,7 +204,7 @@ def _report(prepared_list: Sequence[Prepared], out: TextIO, err: TextIO, plan: P
 
 
 def _cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from qimap.importer import prepare_together
+    from qimap.ingest.importer import prepare_together
 
     settings = load_settings()
     store, states = read_store(settings) if args.dry_run else open_store(settings)
@@ -239,7 +239,7 @@ def _report_and_publish(
     if args.dry_run:
         out.write("Dry run: nothing was published.\n")
         return code
-    from qimap.importer import publish
+    from qimap.ingest.importer import publish
 
     try:
         all_or_nothing = getattr(args, "all_or_nothing", False)
@@ -252,7 +252,7 @@ def _report_and_publish(
 
 
 def _cmd_import_scorecards(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from qimap.importer import prepare_page
+    from qimap.ingest.importer import prepare_page
 
     settings = load_settings()
     store, states = read_store(settings) if args.dry_run else open_store(settings)
@@ -289,7 +289,7 @@ def _cmd_history(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
 
 def _cmd_undo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from qimap.importer import undo
+    from qimap.ingest.importer import undo
 
     settings = load_settings()
     store, states = open_store(settings)
@@ -308,8 +308,8 @@ def _cmd_undo(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 def _purge_map_files(store: Store, states: StateLayer, settings: Settings) -> None:
     """Rewrite the map's files for the data as it now is and delete the older ones, which may
     hold what was undone. App processes elsewhere do the same on their next rerun."""
-    from qimap.importer import load_from_store
-    from qimap.mapview import display_geojson
+    from qimap.ingest.importer import load_from_store
+    from qimap.map.mapview import display_geojson
 
     data = load_from_store(store, states)
     geojson = display_geojson(states.geojson)
@@ -373,8 +373,8 @@ def _cmd_brief(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     if fmt not in {"pdf", "png"}:
         err.write("qimap: give an --out file ending in .pdf or .png.\n")
         return EXIT_USAGE
-    from qimap.brief import render_brief
-    from qimap.importer import load_from_store
+    from qimap.ingest.importer import load_from_store
+    from qimap.render.brief import render_brief
 
     store, states = read_store(load_settings())
     render_brief(load_from_store(store, states), found.usps, target, fmt)

@@ -10,7 +10,7 @@ Each case first gets a state or territory of geo/us_states.geojson, drawn with w
 large states get more cases than small ones, yet Rhode Island, DC and the territories still get
 some. Its point is then drawn uniformly on a 0.0001° grid in the state's bounding box and kept
 only when it lies inside the outline (``shapely.contains_xy``, in batches), so every case passes
-the validator's point-in-state check (:func:`qimap.dataset.case_location_issues`). Alaska's box
+the validator's point-in-state check (:func:`qimap.ingest.dataset.case_location_issues`). Alaska's box
 crosses 180°: longitudes past it are wrapped back into -180..180 before the check.
 
 The same ``n`` and ``seed`` always give the same cases (NumPy's PCG64 generator).
@@ -27,10 +27,10 @@ from typing import TextIO
 import numpy as np
 import shapely
 
-from qimap.exports import write_csv
-from qimap.schema import CASES, CATEGORY_LABELS, Case, Outcome
+from qimap.geo.states import StateLayer, read_states
+from qimap.model.schema import CASES, CATEGORY_LABELS, Case, Outcome
+from qimap.render.exports import write_csv
 from qimap.settings import REPO_ROOT
-from qimap.states import StateLayer, read_states
 
 YEARS = (1980, 2024)  # decision years; the incident is 0-4 years earlier
 SUMMARY_CHARS = 300
@@ -196,7 +196,7 @@ def synthetic_cases(n: int, seed: int = 0, states: StateLayer | None = None) -> 
 
 
 def case_cells(case: Case) -> dict[str, str]:
-    """A case as the cells of a data/cases.csv row (qimap.records.format_cell of each field)."""
+    """A case as the cells of a data/cases.csv row (qimap.model.records.format_cell of each field)."""
     return {
         "id": case.case_id,
         "title": case.title,

@@ -3,7 +3,7 @@
 Case summaries, bill text and uploaded CSV cells are all untrusted. Python-side output (the
 sidebar, captions, lists) goes through :func:`escape_markdown` or :func:`escape_html`; the map's
 JavaScript builds its DOM with ``textContent`` and receives data only as JSON
-(:func:`qimap.mapview`), so no data string is ever parsed as HTML or as a Jinja template.
+(:func:`qimap.map.mapview`), so no data string is ever parsed as HTML or as a Jinja template.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ def script_json(value: Any) -> str:
     Safe inside a <script> and free of Jinja delimiters: branca compiles an element's rendered
     script as a new template (branca.element.MacroElement.render), so a "{{ ... }}" in data
     would otherwise run on the server. qimap's layers also skip that step (see
-    qimap.mapview.JsonLayer); this is the second lock on the door.
+    qimap.map.mapview.JsonLayer); this is the second lock on the door.
     """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return _JINJA_OPENER.sub(r"\\u007b", text.translate(_SCRIPT_ESCAPES))
@@ -127,7 +127,7 @@ def needs_quote(text: str) -> bool:
 
     A formula character at the start or after a separator (plain numbers such as -71.06
     excepted: they are data); or a quote of our own kind already, i.e. a quote before text
-    that itself needs one, so that the import's rule (see qimap.enrich.restore_neutralised)
+    that itself needs one, so that the import's rule (see qimap.ingest.enrich.restore_neutralised)
     takes exactly one quote off and the round trip is exact."""
     # "''=x" needs one as "'=x" and "=x" do; "'-5" does not, as "-5" does not
     return bool(_FORMULA_ANYWHERE.search(text)) and not _PLAIN_NUMBER.match(text.lstrip(QUOTE))
@@ -137,7 +137,7 @@ def spreadsheet_safe(value: object) -> str:
     """A cell that a spreadsheet will not run as a formula (OWASP CSV injection).
 
     Plain numbers such as -71.06 stay as they are: they are data, not formulas, and an
-    export must read back unchanged (qimap.enrich.restore_neutralised takes the quote off).
+    export must read back unchanged (qimap.ingest.enrich.restore_neutralised takes the quote off).
     """
     text = str(value)
     return QUOTE + text if needs_quote(text) else text

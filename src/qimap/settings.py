@@ -39,7 +39,7 @@ class Settings:
     editors: dict[str, str]  # name -> password hash (qimap hash-password); empty: no editing
     editor_idle_minutes: float = 30.0  # a sign-in lapses after this long without activity
     busy_timeout: float = 60.0  # seconds a write waits for another import before giving up
-    # Where the map's data files go (qimap.casefile): a folder inside STATIC_DIR, checked
+    # Where the map's data files go (qimap.map.casefile): a folder inside STATIC_DIR, checked
     # by load_settings, because Streamlit serves nothing else.
     generated_dir: Path = STATIC_DIR / GENERATED
 

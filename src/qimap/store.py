@@ -1,8 +1,8 @@
 """Persistence: the stored tables, import batches with their changes, history and undo.
 
 SQLite by default, any SQLAlchemy URL (PostgreSQL for several app servers) the same way. The
-tables mirror qimap.schema: one text column per spec column, holding canonical cells
-(qimap.records). Every import is one transaction that writes its rows, a batch record and
+tables mirror qimap.model.schema: one text column per spec column, holding canonical cells
+(qimap.model.records). Every import is one transaction that writes its rows, a batch record and
 each row's before/after image, so a batch can be undone and a crash leaves nothing half-done.
 Writers are serialised (SQLite ``BEGIN IMMEDIATE``; PostgreSQL a table lock) and compute their
 changes inside the lock, so two editors importing at once lose nothing.
@@ -21,9 +21,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from qimap.records import record_key
-from qimap.schema import STORED, TableSpec
-from qimap.sources import RawRow, RawTable
+from qimap.ingest.sources import RawRow, RawTable
+from qimap.model.records import record_key
+from qimap.model.schema import STORED, TableSpec
 
 SPECS: dict[str, TableSpec] = {spec.name: spec for spec in STORED}
 SEED_EDITOR = "bundled data"

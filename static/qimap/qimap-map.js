@@ -1,6 +1,6 @@
 /*
  * qimap's map layers. The states and the cases arrive as static JSON files written by
- * qimap.casefile (fetched once, then kept for the life of the map); the map's script carries
+ * qimap.map.casefile (fetched once, then kept for the life of the map); the map's script carries
  * only their names, the styles and the current filter. Every piece of text is put into the
  * page with textContent, never innerHTML, so case and bill text cannot become markup.
  *
@@ -134,7 +134,7 @@
     return layer;
   }
 
-  // --- cases: filtering (the same rules as qimap.cases.CaseFilter.matches) ----------------
+  // --- cases: filtering (the same rules as qimap.model.cases.CaseFilter.matches) ----------------
 
   function positions(names, wanted) {
     var found = {};

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from qimap.labels import MARK_LABELS
-from qimap.schema import Mark
+from qimap.model.labels import MARK_LABELS
+from qimap.model.schema import Mark
 from tests.app.conftest import FakeMap
 from tests.conftest import REPO, hostile_case
 

@@ -4,8 +4,8 @@ from typing import BinaryIO
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from qimap.dataset import Dataset
-from qimap.sharecard import DPI
+from qimap.ingest.dataset import Dataset
+from qimap.render.sharecard import DPI
 from qimap.ui import downloads
 from tests.conftest import REPO
 

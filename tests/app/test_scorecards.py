@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from qimap.labels import MARK_LABELS
-from qimap.schema import Mark
+from qimap.model.labels import MARK_LABELS
+from qimap.model.schema import Mark
 from tests.conftest import REPO
 
 PAGE = str(REPO / "pages" / "scorecards.py")

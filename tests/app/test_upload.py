@@ -13,10 +13,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from qimap.auth import hash_password
-from qimap.dataset import load_states
-from qimap.exports import write_csv
-from qimap.importer import seed
-from qimap.schema import CASES
+from qimap.ingest.dataset import load_states
+from qimap.ingest.importer import seed
+from qimap.model.schema import CASES
+from qimap.render.exports import write_csv
 from qimap.store import SEED_EDITOR, Batch, Store
 from qimap.ui.signin import SEEN
 from tests.conftest import DATA_DIR, GEO_DIR, REPO, hostile_case, read_rows

@@ -10,7 +10,7 @@ import json
 import pytest
 
 from qimap.auth import hash_password
-from qimap.pageimport import MAX_PAGE_CHARS
+from qimap.ingest.endqi_page import MAX_PAGE_CHARS
 from tests.app.test_upload import PASSWORD, open_page, sign_in
 from tests.unit.test_pageimport import newer_bill, newer_page
 

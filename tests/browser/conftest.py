@@ -24,7 +24,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from qimap.auth import hash_password
-from qimap.dataset import load_dataset
+from qimap.ingest.dataset import load_dataset
 
 REPO = Path(__file__).resolve().parents[2]
 DATA_DIR = REPO / "data"

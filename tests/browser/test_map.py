@@ -7,8 +7,8 @@ import re
 import pytest
 from playwright.sync_api import Frame, FrameLocator, Locator, Page, expect
 
-from qimap.labels import OUTCOME_LABELS
-from qimap.schema import Outcome
+from qimap.model.labels import OUTCOME_LABELS
+from qimap.model.schema import Outcome
 from tests.browser.conftest import (
     HOSTILE_BILL_SUMMARY,
     HOSTILE_CASE_ID,
@@ -189,7 +189,7 @@ def test_case_marker_click_shows_details(page: Page, app_url: str, network: Netw
     # the details come from the case's detail file, fetched when the popup opens
     expect(popup.get_by_role("link", name="Read the source")).to_be_visible()
     expect(popup).to_contain_text("Tucson")
-    # the popup's outcome words reach the script through the map's data file, from qimap.labels,
+    # the popup's outcome words reach the script through the map's data file, from qimap.model.labels,
     # so the map and the sidebar say it alike
     outcome = OUTCOME_LABELS[Outcome.REVERSED_DENIAL]
     expect(popup.locator(".qimap-popup__outcome")).to_have_text(outcome)
@@ -266,7 +266,7 @@ def test_browser_filter_keeps_exactly_the_cases_the_server_counts(
     page: Page, app_url: str, network: NetworkLog
 ) -> None:
     """The map filters in the browser (qimap-map.js) and the page counts in Python
-    (qimap.cases.CaseFilter): every kind of filter must give the same number."""
+    (qimap.model.cases.CaseFilter): every kind of filter must give the same number."""
     links = [
         "outcome=denied",
         "category=excessive_force&states=MA,TX,AZ",

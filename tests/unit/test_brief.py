@@ -14,7 +14,12 @@ import pytest
 from matplotlib.image import imread
 from pypdf import PdfReader
 
-from qimap.brief import (
+from qimap.ingest.dataset import Dataset, case_from_record
+from qimap.ingest.validate import parse_row
+from qimap.model.contacts import NO_CONTACT
+from qimap.model.labels import MARK_LABELS, OUTCOME_LABELS
+from qimap.model.schema import CASES, Contact, ContactKind, Mark
+from qimap.render.brief import (
     METRICS,
     PAGE_H,
     PAGE_W,
@@ -29,12 +34,7 @@ from qimap.brief import (
     story_lines,
     unwrap_parts,
 )
-from qimap.contacts import NO_CONTACT
-from qimap.dataset import Dataset, case_from_record
-from qimap.labels import MARK_LABELS, OUTCOME_LABELS
-from qimap.schema import CASES, Contact, ContactKind, Mark
-from qimap.textfit import line_height
-from qimap.validate import parse_row
+from qimap.render.textfit import line_height
 from tests.conftest import HOSTILE_HTML, HOSTILE_JINJA, hostile_case
 
 
@@ -258,7 +258,7 @@ def test_alaska_parts_east_of_180_move_west() -> None:
 def test_printable_scorecard_for_an_evaluated_bill(bundled, tmp_path) -> None:
     from pypdf import PdfReader
 
-    from qimap.brief import render_scorecard
+    from qimap.render.brief import render_scorecard
 
     card = next(c for c in bundled.scorecards("MA") if c.bill.bill_key == "MA-SB1004")
     target = tmp_path / "card.pdf"

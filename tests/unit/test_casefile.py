@@ -9,7 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from qimap.casefile import (
+from qimap.demo import synthetic_cases
+from qimap.ingest.dataset import Dataset, case_from_record
+from qimap.ingest.validate import parse_row
+from qimap.map.casefile import (
     CATEGORIES,
     KEEP_VERSIONS,
     SHARD_ROWS,
@@ -19,11 +22,8 @@ from qimap.casefile import (
     filter_spec,
     write_map_files,
 )
-from qimap.cases import CaseFilter
-from qimap.dataset import Dataset, case_from_record
-from qimap.demo import synthetic_cases
-from qimap.schema import CASES, Outcome
-from qimap.validate import parse_row
+from qimap.model.cases import CaseFilter
+from qimap.model.schema import CASES, Outcome
 from tests.conftest import HOSTILE_HTML, HOSTILE_JINJA, hostile_case
 
 STATES = {"type": "FeatureCollection", "features": []}
@@ -138,9 +138,9 @@ def holding(folder: Path, text: str) -> list[str]:
 
 def test_after_an_undo_no_file_holds_the_undone_case(tmp_path: Path) -> None:
     """Issue 9, item 10: an undone case must not stay downloadable from static/generated."""
-    from qimap.dataset import load_states
-    from qimap.importer import load_from_store, prepare, publish, seed, undo
-    from qimap.mapview import display_geojson
+    from qimap.ingest.dataset import load_states
+    from qimap.ingest.importer import load_from_store, prepare, publish, seed, undo
+    from qimap.map.mapview import display_geojson
     from qimap.store import Store
     from tests.conftest import DATA_DIR, GEO_DIR
     from tests.unit.test_store import bundled_cases, cases_csv

@@ -1,6 +1,7 @@
 import pytest
 
-from qimap.cases import (
+from qimap.ingest.dataset import Dataset
+from qimap.model.cases import (
     CaseFilter,
     distance_miles,
     filter_cases,
@@ -9,8 +10,7 @@ from qimap.cases import (
     nearest_cases,
     year_bounds,
 )
-from qimap.dataset import Dataset
-from qimap.schema import Outcome
+from qimap.model.schema import Outcome
 
 
 def test_empty_filter_keeps_everything(bundled: Dataset) -> None:

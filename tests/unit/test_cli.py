@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from qimap.cli import build_parser, main
-from qimap.dataset import load_states
-from qimap.importer import seed
+from qimap.ingest.dataset import load_states
+from qimap.ingest.importer import seed
 from qimap.store import Store
 from tests.conftest import DATA_DIR, GEO_DIR
 

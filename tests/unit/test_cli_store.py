@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from qimap.dataset import load_states
+from qimap.ingest.dataset import load_states
 from qimap.settings import GENERATED, STATIC_DIR
 from qimap.store import Store
 from tests.conftest import DATA_DIR, GEO_DIR
@@ -138,7 +138,7 @@ def test_read_only_commands_on_an_empty_store_answer_from_the_bundled_data(
 def test_read_only_commands_leave_a_filled_store_unchanged(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from qimap.importer import seed
+    from qimap.ingest.importer import seed
 
     url = os.environ["QIMAP_DATABASE_URL"]
     store = Store.open(url)

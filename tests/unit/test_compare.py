@@ -1,9 +1,9 @@
 from dataclasses import replace
 
-from qimap.compare import changes_between, column_heads, compare, lineage, overview
-from qimap.dataset import Dataset
-from qimap.schema import Mark
-from qimap.standing import Standing, state_standings
+from qimap.ingest.dataset import Dataset
+from qimap.model.compare import changes_between, column_heads, compare, lineage, overview
+from qimap.model.schema import Mark
+from qimap.model.standing import Standing, state_standings
 
 
 def cards_by_key(data: Dataset) -> dict:

@@ -7,11 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from qimap.contacts import NO_CONTACT, contact_lines, lookup_page, no_contact_hint, sponsors_of
-from qimap.dataset import Dataset, check_dataset, load_dataset, load_states
-from qimap.importer import load_from_store, prepare, publish, seed
-from qimap.schema import CONTACTS, Contact, ContactKind
-from qimap.states import StateLayer
+from qimap.geo.states import StateLayer
+from qimap.ingest.dataset import Dataset, check_dataset, load_dataset, load_states
+from qimap.ingest.importer import load_from_store, prepare, publish, seed
+from qimap.model.contacts import (
+    NO_CONTACT,
+    contact_lines,
+    lookup_page,
+    no_contact_hint,
+    sponsors_of,
+)
+from qimap.model.schema import CONTACTS, Contact, ContactKind
 from qimap.store import Store
 from tests.conftest import DATA_DIR, GEO_DIR, write_rows
 

@@ -4,9 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from qimap.dataset import Dataset, check_dataset, load_dataset, read_rubric
-from qimap.schema import Basis, Group, Mark, Status
-from qimap.sources import DataError
+from qimap.ingest.dataset import Dataset, check_dataset, load_dataset, read_rubric
+from qimap.ingest.sources import DataError
+from qimap.model.schema import Basis, Group, Mark, Status
 from tests.conftest import DATA_DIR, GEO_DIR, hostile_case
 
 # The Massachusetts seed page, read off symbol by symbol: end criteria, then start criteria.

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 import shapely
 
-from qimap.dataset import check_dataset
 from qimap.demo import (
     bundled_states,
     case_cells,
@@ -16,11 +15,12 @@ from qimap.demo import (
     synthetic_cases,
     write_cases_csv,
 )
-from qimap.importer import cases_from_rows
-from qimap.records import canonical_cells
-from qimap.schema import CASES
-from qimap.sources import RawRow, RawTable
-from qimap.validate import validate_table
+from qimap.ingest.dataset import check_dataset
+from qimap.ingest.importer import cases_from_rows
+from qimap.ingest.sources import RawRow, RawTable
+from qimap.ingest.validate import validate_table
+from qimap.model.records import canonical_cells
+from qimap.model.schema import CASES
 from tests.conftest import DATA_DIR, GEO_DIR, read_rows
 from tests.unit.test_cli import run
 

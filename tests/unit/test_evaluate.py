@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from qimap.dataset import load_states
-from qimap.evaluate import (
+from qimap.geo.states import StateLayer
+from qimap.ingest.dataset import load_states
+from qimap.ingest.importer import Prepared, prepare_together, publish, seed
+from qimap.model.evaluate import (
     SOURCE_NOTE,
     Answer,
     Evaluation,
@@ -23,10 +25,8 @@ from qimap.evaluate import (
     to_csv,
     to_records,
 )
-from qimap.importer import Prepared, prepare_together, publish, seed
-from qimap.labels import MARK_LABELS
-from qimap.schema import BILLS, SCORES, Criterion, Mark, Status
-from qimap.states import StateLayer
+from qimap.model.labels import MARK_LABELS
+from qimap.model.schema import BILLS, SCORES, Criterion, Mark, Status
 from qimap.store import Store
 from tests.conftest import DATA_DIR, GEO_DIR, HOSTILE_HTML, read_rows, write_rows
 
@@ -59,7 +59,7 @@ def states() -> StateLayer:
 
 @pytest.fixture(scope="module")
 def rubric() -> tuple[Criterion, ...]:
-    from qimap.dataset import load_dataset
+    from qimap.ingest.dataset import load_dataset
 
     return load_dataset(DATA_DIR, GEO_DIR).rubric
 

@@ -7,9 +7,9 @@ from enum import StrEnum
 
 import pytest
 
-from qimap.exports import cases_geojson, write_cases_geojson, write_csv
+from qimap.model.schema import CASES, TableSpec
+from qimap.render.exports import cases_geojson, write_cases_geojson, write_csv
 from qimap.safe import spreadsheet_safe
-from qimap.schema import CASES, TableSpec
 from qimap.store import Store
 from tests.conftest import DATA_DIR, GEO_DIR, HOSTILE_HTML, HOSTILE_JINJA
 
@@ -77,8 +77,8 @@ def odd_rows() -> list[dict]:
 
 
 def stored_rows() -> list[dict[str, str]]:
-    from qimap.dataset import load_states
-    from qimap.importer import seed
+    from qimap.ingest.dataset import load_states
+    from qimap.ingest.importer import seed
 
     store = Store.open("sqlite://")
     seed(store, DATA_DIR, load_states(GEO_DIR))

@@ -1,6 +1,6 @@
 import pytest
 
-from qimap.geocode import GeocodeIndex, NotFound, Place, build_index, geocode
+from qimap.geo.geocode import GeocodeIndex, NotFound, Place, build_index, geocode
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +60,7 @@ def test_ambiguous_city_suggests_the_biggest_first(index: GeocodeIndex) -> None:
     assert "“Boston, MA”" in result.message
 
 
-# --- "City, ST" reads the state by the one rule (qimap.usstates): a code or a name ---
+# --- "City, ST" reads the state by the one rule (qimap.model.usstates): a code or a name ---
 
 
 @pytest.mark.parametrize(

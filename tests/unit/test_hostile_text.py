@@ -6,7 +6,10 @@ import re
 
 import pytest
 
-from qimap.enrich import restore_neutralised
+from qimap.ingest.enrich import restore_neutralised
+from qimap.ingest.sources import RawRow, RawTable
+from qimap.map.viewstate import view_from_query
+from qimap.model.schema import BILLS
 from qimap.safe import (
     WORD_JOINER,
     echo,
@@ -15,9 +18,6 @@ from qimap.safe import (
     spreadsheet_safe,
     unquote_cell,
 )
-from qimap.schema import BILLS
-from qimap.sources import RawRow, RawTable
-from qimap.viewstate import view_from_query
 
 # The GFM autolink-literal patterns remark-gfm applies to text after escapes are resolved
 # (mdast-util-gfm-autolink-literal): a match in escaped text would be a link on the page.

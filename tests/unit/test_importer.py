@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 
 from qimap.cli import main
-from qimap.dataset import load_states
-from qimap.exports import write_csv
-from qimap.importer import prepare, prepare_page, seed
-from qimap.schema import CASES
-from qimap.sources import DataError
-from qimap.states import StateLayer
+from qimap.geo.states import StateLayer
+from qimap.ingest.dataset import load_states
+from qimap.ingest.importer import prepare, prepare_page, seed
+from qimap.ingest.sources import DataError
+from qimap.ingest.uploads import mapping_to_json, suggest_mapping
+from qimap.model.schema import CASES
+from qimap.render.exports import write_csv
 from qimap.store import Store
-from qimap.uploads import mapping_to_json, suggest_mapping
 from tests.conftest import DATA_DIR, GEO_DIR, read_rows
 from tests.unit.test_pageimport import END, newer_bill, newer_page
 

@@ -1,4 +1,4 @@
-"""qimap.labels is the one place for the words people read for marks, outcomes, statuses,
+"""qimap.model.labels is the one place for the words people read for marks, outcomes, statuses,
 precision, contact kinds and bases: every enum member has one, and no other source file keeps a
 copy of them."""
 
@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 
-from qimap import labels
-from qimap.brief import brief_lines
-from qimap.casefile import OUTCOME_MARKER
 from qimap.cli import MARK_WIDTH, scorecard_text
-from qimap.dataset import Dataset
-from qimap.mapview import CASE_MARKERS
-from qimap.schema import Basis, ContactKind, Mark, Outcome, Precision, Status
+from qimap.ingest.dataset import Dataset
+from qimap.map.casefile import OUTCOME_MARKER
+from qimap.map.mapview import CASE_MARKERS
+from qimap.model import labels
+from qimap.model.schema import Basis, ContactKind, Mark, Outcome, Precision, Status
+from qimap.render.brief import brief_lines
 from tests.conftest import REPO
 
 MAPPINGS: list[tuple[type[StrEnum], Mapping[Any, str]]] = [
@@ -61,9 +61,9 @@ def test_the_legend_and_the_case_list_say_the_same_outcome() -> None:
 
 # Files that may keep such words, and why.
 ALLOWED = {
-    "src/qimap/labels.py": "the one source",
+    "src/qimap/model/labels.py": "the one source",
     # reads endqi.org's own page text (✓, ✗, "Partially.", "Yes.", "Pending") into enum values
-    "src/qimap/pageimport.py": "reads the page's own words",
+    "src/qimap/ingest/endqi_page.py": "reads the page's own words",
 }
 SYMBOLS = re.compile("[✓✗◐½]")  # mark symbols: said only with their word, from labels
 

@@ -7,10 +7,10 @@ from collections import Counter
 import folium
 import streamlit_folium
 
-from qimap.casefile import MapFiles
-from qimap.cases import CaseFilter
-from qimap.dataset import Dataset, case_from_record
-from qimap.mapview import (
+from qimap.ingest.dataset import Dataset, case_from_record
+from qimap.ingest.validate import parse_row
+from qimap.map.casefile import MapFiles
+from qimap.map.mapview import (
     build_base_map,
     build_case_group,
     display_geojson,
@@ -19,9 +19,9 @@ from qimap.mapview import (
     local_assets,
     state_styles,
 )
-from qimap.schema import CASES
-from qimap.standing import state_standings
-from qimap.validate import parse_row
+from qimap.model.cases import CaseFilter
+from qimap.model.schema import CASES
+from qimap.model.standing import state_standings
 from tests.conftest import HOSTILE_HTML, HOSTILE_JINJA, hostile_case
 
 ASSETS = local_assets("../../app/static")

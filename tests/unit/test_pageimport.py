@@ -1,4 +1,4 @@
-"""qimap.pageimport on SYNTHETIC endqi.org-style pages.
+"""qimap.ingest.endqi_page on SYNTHETIC endqi.org-style pages.
 
 Every page below is invented for these tests (bill ids such as "SB 9999", made-up
 justifications and "statute" text); only the rubric's criterion names are the real ones. The
@@ -13,16 +13,18 @@ from functools import partial
 
 import pytest
 
-from qimap import pageimport
-from qimap.dataset import read_rubric
-from qimap.labels import MARK_LABELS
-from qimap.pageimport import (
+from qimap.ingest import endqi_page as pageimport
+from qimap.ingest.dataset import read_rubric
+from qimap.ingest.endqi_page import (
     CUT_SUFFIX,
     SUMMARY_PLACEHOLDER,
     UNSEEN_NOTE,
     PageImport,
 )
-from qimap.schema import (
+from qimap.ingest.sources import RawRow, RawTable
+from qimap.ingest.validate import validate_table
+from qimap.model.labels import MARK_LABELS
+from qimap.model.schema import (
     BILLS,
     SCORES,
     Basis,
@@ -33,8 +35,6 @@ from qimap.schema import (
     Score,
     Status,
 )
-from qimap.sources import RawRow, RawTable
-from qimap.validate import validate_table
 from tests.conftest import DATA_DIR, HOSTILE_HTML, HOSTILE_JINJA
 
 END = (

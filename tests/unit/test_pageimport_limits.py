@@ -1,4 +1,4 @@
-"""qimap.pageimport on hostile or odd page text: bounded size, linear time, plain errors.
+"""qimap.ingest.endqi_page on hostile or odd page text: bounded size, linear time, plain errors.
 
 The pages are SYNTHETIC (built with test_pageimport's helpers); only the shapes are taken from
 what broke: an 80 KB upload of blank-ish lines froze the server for 27 s, and a page listing
@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 import pytest
 
-from qimap.pageimport import (
+from qimap.ingest.endqi_page import (
     MAX_COPIES_OF_A_BILL,
     MAX_PAGE_CHARS,
     PageError,

@@ -2,10 +2,10 @@ from pathlib import Path
 
 import pytest
 
-from qimap.dataset import Dataset
-from qimap.relevance import bills_addressing, cases_for_criterion, read_links
-from qimap.schema import Mark
-from qimap.sources import DataError
+from qimap.ingest.dataset import Dataset
+from qimap.ingest.sources import DataError
+from qimap.model.relevance import bills_addressing, cases_for_criterion, read_links
+from qimap.model.schema import Mark
 from tests.conftest import DATA_DIR
 
 
@@ -15,7 +15,7 @@ def links(bundled: Dataset):
 
 
 def test_every_category_but_other_points_somewhere(bundled: Dataset, links) -> None:
-    from qimap.schema import CATEGORY_LABELS
+    from qimap.model.schema import CATEGORY_LABELS
 
     assert {link.category for link in links} == set(CATEGORY_LABELS) - {"other"}
     assert ("failure_to_intervene", "start_failure_to_intervene") in {
@@ -54,7 +54,7 @@ def test_a_link_to_an_unknown_criterion_is_an_error(tmp_path: Path) -> None:
 
 
 def test_model_policy_covers_every_criterion_in_order(bundled: Dataset) -> None:
-    from qimap.relevance import read_model_policy
+    from qimap.model.relevance import read_model_policy
 
     policy = read_model_policy(DATA_DIR, bundled.rubric)
     assert [p.criterion.criterion_id for p in policy] == [c.criterion_id for c in bundled.rubric]
@@ -62,7 +62,7 @@ def test_model_policy_covers_every_criterion_in_order(bundled: Dataset) -> None:
 
 
 def test_model_policy_missing_a_criterion_is_an_error(bundled: Dataset, tmp_path: Path) -> None:
-    from qimap.relevance import read_model_policy
+    from qimap.model.relevance import read_model_policy
 
     (tmp_path / "model_policy.csv").write_text("criterion_id,plain_language,a_bill_should\n")
     with pytest.raises(DataError, match="no entry for 'end_law_enforcement'"):

@@ -2,9 +2,9 @@ from dataclasses import replace
 
 import pytest
 
-from qimap.dataset import Dataset
-from qimap.schema import Mark, PrintedTally, Score
-from qimap.scoring import FlagKind, build_scorecard, sort_newest_first
+from qimap.ingest.dataset import Dataset
+from qimap.model.schema import Mark, PrintedTally, Score
+from qimap.model.scoring import FlagKind, build_scorecard, sort_newest_first
 
 SEED_TALLIES = [
     ("MA-SB1004", "2/4", "2/5"),

@@ -1,6 +1,6 @@
 import pytest
 
-from qimap.selection import Pick, pick_from_map
+from qimap.map.selection import Pick, pick_from_map
 
 STATES = {"MA", "TX"}
 CASES = {"glik-v-cunniffe": "MA"}

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from qimap.dictionary import render
-from qimap.schema import TABLES
+from qimap.model.schema import TABLES
+from qimap.render.dictionary import render
 from qimap.settings import (
     DEFAULT_STATIC_URL,
     REPO_ROOT,
@@ -46,7 +46,7 @@ def test_data_dictionary_documents_every_column(spec) -> None:
 
 
 def test_data_dictionary_tables_are_up_to_date() -> None:
-    """Regenerate with: python -m qimap.dictionary"""
+    """Regenerate with: python -m qimap.render.dictionary"""
     text = (DOCS / "data.md").read_text()
     assert render(text) == text
 

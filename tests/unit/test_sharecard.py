@@ -4,8 +4,8 @@ import itertools
 import pytest
 from matplotlib.image import imread
 
-from qimap.dataset import Dataset
-from qimap.sharecard import card_lines, render_share_card, share_card_figure
+from qimap.ingest.dataset import Dataset
+from qimap.render.sharecard import card_lines, render_share_card, share_card_figure
 
 
 def test_card_says_the_best_bill_and_its_score(bundled: Dataset) -> None:

@@ -2,9 +2,9 @@ import json
 
 import pytest
 
-from qimap.dataset import Dataset
-from qimap.standing import Standing, classify, state_standings
-from qimap.states import read_states, view_for_bounds
+from qimap.geo.states import read_states, view_for_bounds
+from qimap.ingest.dataset import Dataset
+from qimap.model.standing import Standing, classify, state_standings
 
 
 def test_every_geometry_is_valid_and_alaska_bounds_stay_in_one_hemisphere(bundled: Dataset) -> None:
@@ -44,7 +44,7 @@ def test_no_bills_is_none() -> None:
     assert classify([]) == Standing.NONE
 
 
-# --- the layer's areas are the 56 that qimap.usstates resolves ---
+# --- the layer's areas are the 56 that qimap.model.usstates resolves ---
 
 
 def _layer_with(properties: dict) -> bytes:

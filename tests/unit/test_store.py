@@ -18,12 +18,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from qimap.dataset import load_states
-from qimap.exports import write_csv
-from qimap.importer import load_from_store, prepare, prepare_together, publish, seed, undo
-from qimap.schema import CASES
-from qimap.sources import DataError
-from qimap.states import StateLayer
+from qimap.geo.states import StateLayer
+from qimap.ingest.dataset import load_states
+from qimap.ingest.importer import load_from_store, prepare, prepare_together, publish, seed, undo
+from qimap.ingest.sources import DataError
+from qimap.model.schema import CASES
+from qimap.render.exports import write_csv
 from qimap.store import SPECS, Store, StoreError, metadata
 from tests.conftest import DATA_DIR, GEO_DIR, REPO, hostile_case, read_rows
 
@@ -200,8 +200,8 @@ def test_a_process_killed_mid_import_leaves_the_store_as_it_was(
         f"""
         import time
         from pathlib import Path
-        from qimap.dataset import load_states
-        from qimap.importer import prepare, publish
+        from qimap.ingest.dataset import load_states
+        from qimap.ingest.importer import prepare, publish
         from qimap.store import Store
         states = load_states(Path({str(GEO_DIR)!r}))
         store = Store.open({url!r})

@@ -1,4 +1,4 @@
-"""qimap.textfit: the one wrap-and-stack rule shared by the brief and the share image."""
+"""qimap.render.textfit: the one wrap-and-stack rule shared by the brief and the share image."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from qimap.textfit import (
+from qimap.render.textfit import (
     ELLIPSIS,
     MIN_CHARS,
     Block,
@@ -83,7 +83,7 @@ def test_a_box_too_low_for_one_line_holds_nothing() -> None:
 
 def test_the_brief_and_the_share_card_both_fit_text_here() -> None:
     """One rule for both: they had two copies, and a wrapping fix reached only one."""
-    from qimap import brief, sharecard
+    from qimap.render import brief, sharecard
 
     assert brief.fit is fit
     assert sharecard.fit is fit

@@ -8,9 +8,8 @@ from datetime import date
 
 import pytest
 
-from qimap.schema import BILLS, CASES, SCORES
-from qimap.sources import DataError, Issue, RawRow, RawTable, read_csv
-from qimap.uploads import (
+from qimap.ingest.sources import DataError, Issue, RawRow, RawTable, read_csv
+from qimap.ingest.uploads import (
     EXTRA_COLUMNS,
     SYNONYMS,
     UploadInfo,
@@ -27,7 +26,8 @@ from qimap.uploads import (
     target_columns,
     unmapped_sources,
 )
-from qimap.validate import validate_table
+from qimap.ingest.validate import validate_table
+from qimap.model.schema import BILLS, CASES, SCORES
 from tests.conftest import DATA_DIR, HOSTILE_HTML, hostile_case
 
 HEADER = ("id", "title", "city")
@@ -769,7 +769,7 @@ def test_is_future_refuses_non_iso(iso: str) -> None:
 
 
 def test_unreadable_file_issues_keep_a_data_errors_rows_or_name_the_file() -> None:
-    from qimap.sources import DataError, Issue, issues_of
+    from qimap.ingest.sources import DataError, Issue, issues_of
 
     row_issue = Issue("cases.csv", 4, "latitude", "'north' is not a number")
     assert issues_of(DataError([row_issue]), "upload.csv") == [row_issue]

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from qimap import importer
-from qimap.sources import DataError
+from qimap.ingest import importer
+from qimap.ingest.sources import DataError
+from qimap.ingest.uploads import MAX_COLUMNS, MAX_HEADER_CHARS, read_upload
 from qimap.store import Store
-from qimap.uploads import MAX_COLUMNS, MAX_HEADER_CHARS, read_upload
 
 
 def csv_bytes(header: list[str], rows: int = 2) -> bytes:

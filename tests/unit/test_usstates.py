@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from qimap.usstates import FILE_COLUMN, STATES, TYPED, Accept, accepted, resolve_state
+from qimap.model.usstates import FILE_COLUMN, STATES, TYPED, Accept, accepted, resolve_state
 from tests.conftest import GEO_DIR
 
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -122,7 +122,7 @@ def test_messages_say_what_is_accepted() -> None:
 
 
 def test_only_usstates_reads_the_us_package() -> None:
-    """Every place resolves states through qimap.usstates, so the rule cannot drift again."""
+    """Every place resolves states through qimap.model.usstates, so the rule cannot drift again."""
     uses = re.compile(r"^\s*(import us\b|from us\b)|\bus\.states\b", re.MULTILINE)
     offenders = [
         str(path.relative_to(SRC))

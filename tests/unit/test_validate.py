@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from qimap.dataset import read_table
-from qimap.schema import BILLS, CASES
-from qimap.sources import DataError, read_csv
+from qimap.ingest.dataset import read_table
+from qimap.ingest.sources import DataError, read_csv
+from qimap.model.schema import BILLS, CASES
 from tests.conftest import DATA_DIR, hostile_case
 
 HEADER = ",".join(CASES.column_names)
@@ -136,7 +136,7 @@ def test_missing_file_is_an_issue_not_a_crash(tmp_path: Path) -> None:
     assert "cannot be read" in issues[0].message
 
 
-# --- a file's state column holds codes, by the one state rule (qimap.usstates) ---
+# --- a file's state column holds codes, by the one state rule (qimap.model.usstates) ---
 
 
 @pytest.mark.parametrize(("cell", "stored"), [("MA", "MA"), (" ma ", "MA"), ("M.A.", "MA")])

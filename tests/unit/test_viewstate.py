@@ -1,7 +1,7 @@
 import pytest
 
-from qimap.schema import Outcome
-from qimap.viewstate import View, view_from_query, view_to_query
+from qimap.map.viewstate import View, view_from_query, view_to_query
+from qimap.model.schema import Outcome
 
 STATES = {"MA", "TX", "NY"}
 CASES = {"glik-v-cunniffe": "MA", "zadeh-v-robinson": "TX"}
@@ -73,7 +73,7 @@ def test_near_is_trimmed_and_bounded() -> None:
     assert len(parse({"near": "x" * 500})[0].near) == 80
 
 
-# --- ?state= and ?states= read states by the one rule (qimap.usstates) ---
+# --- ?state= and ?states= read states by the one rule (qimap.model.usstates) ---
 
 
 @pytest.mark.parametrize(

@@ -6,10 +6,10 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from qimap.cases import ALLEGATIONS_NOTE, category_labels, format_incident_date, outcome_label
-from qimap.labels import MARK_LABELS, PRECISION_LABELS
-from qimap.relevance import Addressed
-from qimap.schema import Case, Precision
+from qimap.model.cases import ALLEGATIONS_NOTE, category_labels, format_incident_date, outcome_label
+from qimap.model.labels import MARK_LABELS, PRECISION_LABELS
+from qimap.model.relevance import Addressed
+from qimap.model.schema import Case, Precision
 from qimap.ui.markdown import escape_markdown, markdown_link
 
 

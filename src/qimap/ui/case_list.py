@@ -7,9 +7,9 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from qimap.cases import format_incident_date, outcome_label
-from qimap.dataset import Dataset
-from qimap.schema import Case
+from qimap.ingest.dataset import Dataset
+from qimap.model.cases import format_incident_date, outcome_label
+from qimap.model.schema import Case
 from qimap.ui import session
 from qimap.ui.markdown import escape_markdown, markdown_link
 

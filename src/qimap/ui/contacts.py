@@ -6,10 +6,10 @@ from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
-from qimap.contacts import lookup_page, no_contact_hint
-from qimap.dataset import Dataset
-from qimap.labels import CONTACT_KIND_LABELS
-from qimap.schema import Contact
+from qimap.ingest.dataset import Dataset
+from qimap.model.contacts import lookup_page, no_contact_hint
+from qimap.model.labels import CONTACT_KIND_LABELS
+from qimap.model.schema import Contact
 from qimap.ui.markdown import escape_markdown, markdown_link
 
 

@@ -6,14 +6,14 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from qimap.cases import format_miles, nearest_cases
-from qimap.dataset import Dataset
-from qimap.geocode import NotFound, Place, geocode
-from qimap.labels import OUTCOME_LABELS
-from qimap.schema import CATEGORY_LABELS, Case, Outcome
+from qimap.geo.geocode import NotFound, Place, geocode
+from qimap.ingest.dataset import Dataset
+from qimap.map.viewstate import MAX_NEAR_CHARS
+from qimap.model.cases import format_miles, nearest_cases
+from qimap.model.labels import OUTCOME_LABELS
+from qimap.model.schema import CATEGORY_LABELS, Case, Outcome
 from qimap.ui import loaders, session
 from qimap.ui.markdown import escape_markdown
-from qimap.viewstate import MAX_NEAR_CHARS
 
 NEAREST_COUNT = 5
 

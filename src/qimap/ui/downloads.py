@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from qimap.brief import render_brief
-from qimap.dataset import Dataset
-from qimap.sharecard import SIZE_IN, render_share_card
+from qimap.ingest.dataset import Dataset
+from qimap.render.brief import render_brief
+from qimap.render.sharecard import SIZE_IN, render_share_card
 from qimap.ui import loaders
 
 # kind -> (button label, file suffix, MIME type)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from qimap.dataset import Dataset
-from qimap.evaluate import (
+from qimap.ingest.dataset import Dataset
+from qimap.model.evaluate import (
     MAX_BILL_ID_CHARS,
     MAX_NOTE_CHARS,
     MAX_QUOTE_CHARS,
@@ -17,8 +17,8 @@ from qimap.evaluate import (
     scorecard,
     to_csv,
 )
-from qimap.labels import MARK_LABELS, STATUS_LABELS
-from qimap.schema import Basis, Group, Mark, Status
+from qimap.model.labels import MARK_LABELS, STATUS_LABELS
+from qimap.model.schema import Basis, Group, Mark, Status
 from qimap.ui.markdown import escape_markdown
 from qimap.ui.scorecard import show_scorecard
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from qimap.dataset import Dataset
-from qimap.relevance import Policy
-from qimap.schema import Group
+from qimap.ingest.dataset import Dataset
+from qimap.map.viewstate import link_state
+from qimap.model.relevance import Policy
+from qimap.model.schema import Group
 from qimap.ui.contacts import show_state_contacts
 from qimap.ui.downloads import PREVIEW, download_buttons, state_file
 from qimap.ui.markdown import escape_markdown
-from qimap.viewstate import link_state
 
 
 def show_model_policy(policy: tuple[Policy, ...]) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from qimap.mapview import CASE_MARKERS
+from qimap.map.mapview import CASE_MARKERS
+from qimap.model.standing import MAX_OPACITY, MIN_OPACITY, STANDING_STYLES
 from qimap.safe import escape_html
-from qimap.standing import MAX_OPACITY, MIN_OPACITY, STANDING_STYLES
 
 _SHAPE_CSS = {
     "circle": "border-radius:50%",

@@ -8,14 +8,14 @@ import folium
 import streamlit as st
 import streamlit_folium  # called as streamlit_folium.st_folium so tests can replace it
 
-from qimap.casefile import MapFiles
-from qimap.cases import CaseFilter
-from qimap.dataset import Dataset
-from qimap.mapview import build_base_map, build_case_group, file_spec, inline_spec, local_assets
-from qimap.schema import Case
-from qimap.selection import RETURNED_OBJECTS, pick_from_map
+from qimap.geo.states import view_for_bounds
+from qimap.ingest.dataset import Dataset
+from qimap.map.casefile import MapFiles
+from qimap.map.mapview import build_base_map, build_case_group, file_spec, inline_spec, local_assets
+from qimap.map.selection import RETURNED_OBJECTS, pick_from_map
+from qimap.model.cases import CaseFilter
+from qimap.model.schema import Case
 from qimap.settings import Settings
-from qimap.states import view_for_bounds
 from qimap.ui import loaders, session
 from qimap.ui.chrome import hide_chrome
 

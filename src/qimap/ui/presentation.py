@@ -8,12 +8,12 @@ from collections.abc import Callable, Sequence
 import streamlit as st
 import streamlit.components.v1 as components
 
-from qimap.cases import ALLEGATIONS_NOTE, CaseFilter, format_incident_date, outcome_label
-from qimap.dataset import Dataset
-from qimap.labels import MARK_LABELS, STATUS_LABELS
-from qimap.scoring import Scorecard
+from qimap.ingest.dataset import Dataset
+from qimap.model.cases import ALLEGATIONS_NOTE, CaseFilter, format_incident_date, outcome_label
+from qimap.model.labels import MARK_LABELS, STATUS_LABELS
+from qimap.model.scoring import Scorecard
+from qimap.model.standing import STANDING_STYLES, state_standings
 from qimap.settings import Settings
-from qimap.standing import STANDING_STYLES, state_standings
 from qimap.ui import session
 from qimap.ui.chrome import hide_chrome
 from qimap.ui.map_panel import show_map

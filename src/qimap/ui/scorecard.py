@@ -6,9 +6,9 @@ from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
-from qimap.labels import BASIS_LABELS, MARK_LABELS, STATUS_LABELS
-from qimap.schema import Bill, Case, Contact
-from qimap.scoring import Row, Scorecard
+from qimap.model.labels import BASIS_LABELS, MARK_LABELS, STATUS_LABELS
+from qimap.model.schema import Bill, Case, Contact
+from qimap.model.scoring import Row, Scorecard
 from qimap.ui.contacts import sponsor_caption
 from qimap.ui.markdown import escape_markdown, markdown_link, quote_block
 

@@ -8,19 +8,19 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from qimap.compare import changes_between, column_heads, compare, lineage, overview
-from qimap.contacts import sponsors_of
-from qimap.dataset import Dataset
-from qimap.labels import MARK_LABELS, STATUS_LABELS
-from qimap.schema import Basis
-from qimap.scoring import Row, Scorecard
-from qimap.standing import STANDING_STYLES
+from qimap.ingest.dataset import Dataset
+from qimap.map.viewstate import link_state
+from qimap.model.compare import changes_between, column_heads, compare, lineage, overview
+from qimap.model.contacts import sponsors_of
+from qimap.model.labels import MARK_LABELS, STATUS_LABELS
+from qimap.model.schema import Basis
+from qimap.model.scoring import Row, Scorecard
+from qimap.model.standing import STANDING_STYLES
 from qimap.ui import loaders
 from qimap.ui.contacts import show_state_contacts
 from qimap.ui.markdown import escape_markdown, quote_block
 from qimap.ui.scorecard import show_scorecard
 from qimap.ui.tables import show_table
-from qimap.viewstate import link_state
 
 VIEWS = {"overview": "All states", "state": "One state", "compare": "Compare bills"}
 VIEW, STATE, BILLS, _READY = "sc_view", "sc_state", "sc_bills", "sc_ready"

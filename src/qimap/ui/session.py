@@ -10,13 +10,13 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from qimap.cases import CaseFilter
-from qimap.dataset import Dataset
-from qimap.geocode import Place, geocode
-from qimap.schema import Outcome
-from qimap.states import NATIONAL_CENTER, NATIONAL_ZOOM, view_for_bounds
+from qimap.geo.geocode import Place, geocode
+from qimap.geo.states import NATIONAL_CENTER, NATIONAL_ZOOM, view_for_bounds
+from qimap.ingest.dataset import Dataset
+from qimap.map.viewstate import View, view_from_query, view_to_query
+from qimap.model.cases import CaseFilter
+from qimap.model.schema import Outcome
 from qimap.ui import loaders
-from qimap.viewstate import View, view_from_query, view_to_query
 
 STATE = "state"  # selectbox: USPS code or "" for none
 CASE = "case"  # selected case id or None

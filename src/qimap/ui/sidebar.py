@@ -6,10 +6,10 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from qimap.cases import ALLEGATIONS_NOTE
-from qimap.contacts import sponsors_of
-from qimap.dataset import Dataset
-from qimap.relevance import Link, bills_addressing, cases_for_criterion
+from qimap.ingest.dataset import Dataset
+from qimap.model.cases import ALLEGATIONS_NOTE
+from qimap.model.contacts import sponsors_of
+from qimap.model.relevance import Link, bills_addressing, cases_for_criterion
 from qimap.ui import session
 from qimap.ui.case_card import show_case
 from qimap.ui.contacts import show_state_contacts

@@ -1,5 +1,5 @@
 """The editors' upload workflow: template, column mapping, row-by-row report, preview, publish,
-history and undo. Everything it writes goes through qimap.importer and qimap.store."""
+history and undo. Everything it writes goes through qimap.ingest.importer and qimap.store."""
 
 from __future__ import annotations
 
@@ -9,18 +9,18 @@ from pathlib import Path
 
 import streamlit as st
 
-from qimap.exports import dictionary_rows, issues_csv, template_csv
-from qimap.importer import Prepared, cases_from_rows, prepare, prepare_page, publish, undo
-from qimap.schema import BILLS, CASES, CONTACTS, SCORES, TableSpec
+from qimap.ingest.importer import Prepared, cases_from_rows, prepare, prepare_page, publish, undo
+from qimap.ingest.sources import DataError, Issue, issues_of
+from qimap.ingest.uploads import mapping_from_json, mapping_to_json, read_upload, suggest_mapping
+from qimap.model.schema import BILLS, CASES, CONTACTS, SCORES, TableSpec
+from qimap.render.exports import dictionary_rows, issues_csv, template_csv
 from qimap.settings import Settings
-from qimap.sources import DataError, Issue, issues_of
 from qimap.store import SEED_EDITOR, Plan, StoreError, UndoBlocked
 from qimap.ui import loaders
 from qimap.ui.map_panel import show_preview_map
 from qimap.ui.markdown import escape_markdown
 from qimap.ui.signin import SIGNED_OUT, still_signed_in
 from qimap.ui.tables import show_table
-from qimap.uploads import mapping_from_json, mapping_to_json, read_upload, suggest_mapping
 
 NOT_MAPPED = "— not in this file —"
 PREVIEW_ROWS = 200

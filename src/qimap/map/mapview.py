@@ -1,6 +1,6 @@
 """Pure builders of the folium map: no Streamlit, no file reads.
 
-Data reaches the browser only as JSON: static files (:mod:`qimap.casefile`) and small values in
+Data reaches the browser only as JSON: static files (:mod:`qimap.map.casefile`) and small values in
 the map's script from :func:`qimap.safe.script_json`. It is drawn by
 static/qimap/qimap-map.js, which builds every popup and tooltip with ``textContent``. Jinja's
 ``tojson`` is not enough: branca compiles each element's *rendered* script as a new template.
@@ -22,13 +22,13 @@ import folium
 from branca.element import Element, Figure, MacroElement
 from jinja2 import Template
 
-from qimap.casefile import OUTCOME_MARKER, MapFiles, filter_spec, inline_cases
-from qimap.cases import CaseFilter
-from qimap.labels import OUTCOME_GROUP_LABELS
+from qimap.geo.states import NATIONAL_CENTER, NATIONAL_ZOOM
+from qimap.map.casefile import OUTCOME_MARKER, MapFiles, filter_spec, inline_cases
+from qimap.model.cases import CaseFilter
+from qimap.model.labels import OUTCOME_GROUP_LABELS
+from qimap.model.schema import Case, Outcome
+from qimap.model.standing import STANDING_STYLES, StateStanding
 from qimap.safe import script_json
-from qimap.schema import Case, Outcome
-from qimap.standing import STANDING_STYLES, StateStanding
-from qimap.states import NATIONAL_CENTER, NATIONAL_ZOOM
 
 MIN_ZOOM, MAX_ZOOM = 2, 12
 

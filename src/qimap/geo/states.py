@@ -9,8 +9,8 @@ from typing import Any
 import shapely
 from shapely.geometry import shape
 
-from qimap.sources import Issue, Source, read_json, source_name
-from qimap.usstates import FILE_COLUMN, resolve_state
+from qimap.ingest.sources import Issue, Source, read_json, source_name
+from qimap.model.usstates import FILE_COLUMN, resolve_state
 
 REQUIRED_PROPERTIES = ("fips", "usps", "name")
 
@@ -56,7 +56,7 @@ class StateLayer:
 def _identity_problem(properties: dict[str, Any]) -> str | None:
     """Why the feature's usps, name and fips are not one of the 56 areas qimap knows, if so.
 
-    Links, the command line and data files resolve states with :mod:`qimap.usstates`; a layer
+    Links, the command line and data files resolve states with :mod:`qimap.model.usstates`; a layer
     naming an area differently would show names and codes that nothing can look up.
     """
     given = (properties["usps"], properties["name"], properties["fips"])

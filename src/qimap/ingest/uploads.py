@@ -2,7 +2,7 @@
 
 Uploads differ from the bundled data in encoding, separator and column names. This module
 guesses each of those (and says what it guessed in :class:`UploadInfo`), and maps the file's
-columns onto a :class:`TableSpec`. It never judges cell content: that is :mod:`qimap.validate`.
+columns onto a :class:`TableSpec`. It never judges cell content: that is :mod:`qimap.ingest.validate`.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from qimap.schema import TableSpec
-from qimap.sources import DataError, Issue, RawRow, RawTable
+from qimap.ingest.sources import DataError, Issue, RawRow, RawTable
+from qimap.model.schema import TableSpec
 
 MAX_UPLOAD_BYTES = 20_000_000
 # qimap's widest table has 16 columns. Far wider files are mistakes or attacks: matching and
@@ -194,7 +194,7 @@ def read_upload(
 ) -> tuple[RawTable, UploadInfo]:
     """Decode, split and tidy an uploaded CSV; the header keeps the file's own column names.
 
-    Blank lines are skipped and rows are numbered like :func:`qimap.sources.read_csv` (header
+    Blank lines are skipped and rows are numbered like :func:`qimap.ingest.sources.read_csv` (header
     row 1, then record index + 2). A row with a different number of cells than the header is
     an error here: mapping columns by position would put its values under the wrong names.
     """

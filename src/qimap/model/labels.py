@@ -3,7 +3,7 @@ contact's kind and a mark's basis: one place, so the sidebar, the brief, the CLI
 the map's popups (which get these words through the map's data file) cannot drift apart.
 
 No I/O; imports only the enums. The stored values (``yes``, ``reversed_denial``, …) are data,
-not words for people: they stay in :mod:`qimap.schema` and in the CSV files.
+not words for people: they stay in :mod:`qimap.model.schema` and in the CSV files.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
-from qimap.schema import Basis, ContactKind, Mark, Outcome, Precision, Status
+from qimap.model.schema import Basis, ContactKind, Mark, Outcome, Precision, Status
 
 # Symbol and word together: a mark is never told by colour (or a symbol) alone, and the words
 # read on a phone without a key. "Partly" is the word everywhere (not "partially", not "½").
@@ -37,7 +37,7 @@ OUTCOME_LABELS: Final[Mapping[Outcome, str]] = MappingProxyType(
     }
 )
 
-# The legend's three markers, keyed like qimap.casefile.OUTCOME_MARKER's values; each outcome's
+# The legend's three markers, keyed like qimap.map.casefile.OUTCOME_MARKER's values; each outcome's
 # label above begins with (or is listed in) its marker's words.
 OUTCOME_GROUP_LABELS: Final[Mapping[str, str]] = MappingProxyType(
     {

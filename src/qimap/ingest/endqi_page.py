@@ -21,8 +21,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from qimap.safe import safe_url
-from qimap.schema import (
+from qimap.model.schema import (
     Basis,
     Bill,
     Criterion,
@@ -33,8 +32,9 @@ from qimap.schema import (
     Status,
     parse_bill_key,
 )
-from qimap.scoring import build_scorecard
-from qimap.usstates import TYPED, accepted, resolve_state
+from qimap.model.scoring import build_scorecard
+from qimap.model.usstates import TYPED, accepted, resolve_state
+from qimap.safe import safe_url
 
 SUMMARY_PLACEHOLDER = "Imported from endqi.org; summary to be written by an editor."
 UNSEEN_NOTE = "Not shown in the imported text (cut off or missing)."

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
+from qimap.model.usstates import FILE_COLUMN, accepted, resolve_state
 from qimap.safe import safe_url
-from qimap.usstates import FILE_COLUMN, accepted, resolve_state
 
 
 class Group(StrEnum):

@@ -1,7 +1,7 @@
-"""The data dictionary's column tables, written from qimap.schema so the docs cannot drift.
+"""The data dictionary's column tables, written from qimap.model.schema so the docs cannot drift.
 
 docs/data.md holds one table per data file between ``<!-- columns:NAME -->`` and
-``<!-- /columns -->``; ``python -m qimap.dictionary`` rewrites them, and a test fails when
+``<!-- /columns -->``; ``python -m qimap.render.dictionary`` rewrites them, and a test fails when
 they are out of date.
 """
 
@@ -11,7 +11,7 @@ import re
 import sys
 from pathlib import Path
 
-from qimap.schema import TABLES, TableSpec
+from qimap.model.schema import TABLES, TableSpec
 from qimap.settings import REPO_ROOT
 
 DOC = REPO_ROOT / "docs" / "data.md"

@@ -1,6 +1,6 @@
 """Reading tables and shapes from a path, bytes or a file-like object. Nothing else.
 
-Readers never judge content (that is :mod:`qimap.validate`); they only turn a source into
+Readers never judge content (that is :mod:`qimap.ingest.validate`); they only turn a source into
 rows of strings, and report an unreadable source as an :class:`Issue` naming the file.
 """
 

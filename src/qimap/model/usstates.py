@@ -2,7 +2,7 @@
 
 The areas are the 50 states, the District of Columbia and the five inhabited territories (AS, GU,
 MP, PR, VI): the 56 of the ``us`` package, and of ``geo/us_states.geojson``. (The outlines
-themselves are :mod:`qimap.states`; this module is only names and codes, with no I/O.)
+themselves are :mod:`qimap.geo.states`; this module is only names and codes, with no I/O.)
 
 The rule, applied by :func:`resolve_state`:
 

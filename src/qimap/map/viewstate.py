@@ -10,9 +10,9 @@ import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
+from qimap.model.schema import CATEGORY_LABELS, Outcome
+from qimap.model.usstates import TYPED, accepted, resolve_state
 from qimap.safe import echo
-from qimap.schema import CATEGORY_LABELS, Outcome
-from qimap.usstates import TYPED, accepted, resolve_state
 
 _YEARS = re.compile(r"^(\d{4})-(\d{4})$")
 MAX_NEAR_CHARS = 80

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from qimap.labels import MARK_LABELS
-from qimap.schema import (
+from qimap.model.labels import MARK_LABELS
+from qimap.model.schema import (
     MARK_VALUE,
     Bill,
     Criterion,

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from qimap.labels import CONTACT_KIND_LABELS
-from qimap.schema import Contact, ContactKind
+from qimap.model.labels import CONTACT_KIND_LABELS
+from qimap.model.schema import Contact, ContactKind
 
 NO_CONTACT = f"{CONTACT_KIND_LABELS[ContactKind.FIND_LEGISLATOR]} on your legislature's website."
 

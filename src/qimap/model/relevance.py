@@ -7,10 +7,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from qimap.dataset import read_table
-from qimap.schema import CATEGORY_CRITERIA, MODEL_POLICY, Case, Criterion, Mark
-from qimap.scoring import Scorecard
-from qimap.sources import DataError, Issue
+from qimap.ingest.dataset import read_table
+from qimap.ingest.sources import DataError, Issue
+from qimap.model.schema import CATEGORY_CRITERIA, MODEL_POLICY, Case, Criterion, Mark
+from qimap.model.scoring import Scorecard
 
 
 @dataclass(frozen=True, slots=True)

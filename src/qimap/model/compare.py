@@ -7,9 +7,9 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from qimap.schema import Criterion, Mark, Status
-from qimap.scoring import BillScore, Row, Scorecard
-from qimap.standing import Standing, StateStanding
+from qimap.model.schema import Criterion, Mark, Status
+from qimap.model.scoring import BillScore, Row, Scorecard
+from qimap.model.standing import Standing, StateStanding
 
 
 @dataclass(frozen=True, slots=True)

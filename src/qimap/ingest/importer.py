@@ -15,7 +15,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from qimap.dataset import (
+from qimap.geo.geocode import GeocodeIndex, build_index
+from qimap.geo.states import StateLayer
+from qimap.ingest.dataset import (
     STATES_FILE,
     Dataset,
     case_from_record,
@@ -26,7 +28,8 @@ from qimap.dataset import (
     rubric_from_table,
     validate_tables,
 )
-from qimap.enrich import (
+from qimap.ingest.endqi_page import parse_state_page
+from qimap.ingest.enrich import (
     give_missing_ids,
     likely_duplicates,
     normalise_dates,
@@ -34,15 +37,12 @@ from qimap.enrich import (
     restore_neutralised,
     without_extras,
 )
-from qimap.geocode import GeocodeIndex, build_index
-from qimap.pageimport import parse_state_page
-from qimap.records import canonical_cells, record_key
-from qimap.schema import CASES, Case, Criterion, TableSpec
-from qimap.sources import DataError, Issue, RawRow, RawTable
-from qimap.states import StateLayer
+from qimap.ingest.sources import DataError, Issue, RawRow, RawTable
+from qimap.ingest.uploads import apply_mapping, is_future, read_upload, suggest_mapping
+from qimap.ingest.validate import ROW, validate_table
+from qimap.model.records import canonical_cells, record_key
+from qimap.model.schema import CASES, Case, Criterion, TableSpec
 from qimap.store import SEED_EDITOR, SPECS, Batch, Plan, Store, StoreError
-from qimap.uploads import apply_mapping, is_future, read_upload, suggest_mapping
-from qimap.validate import ROW, validate_table
 
 
 @dataclass(frozen=True)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from qimap.schema import TableSpec
-from qimap.sources import Issue, RawTable
+from qimap.ingest.sources import Issue, RawTable
+from qimap.model.schema import TableSpec
 
 MAX_CELL_CHARS = 10_000
 ROW = "_row"  # each clean record keeps its spreadsheet row for later cross-table messages

@@ -11,9 +11,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from qimap.dataset import Dataset
-from qimap.standing import STANDING_STYLES, state_standings
-from qimap.textfit import Block, Metrics, fit
+from qimap.ingest.dataset import Dataset
+from qimap.model.standing import STANDING_STYLES, state_standings
+from qimap.render.textfit import Block, Metrics, fit
 
 SIZE_IN, DPI = 7.2, 150  # 1080 px square
 FONT = "DejaVu Sans"
@@ -25,7 +25,7 @@ TOP = 0.9  # where the first line starts (fraction of the height, from the botto
 
 def placed_lines(data: Dataset, state: str) -> list[tuple[str, float, str, float]]:
     """(text, size, weight, top y as a fraction of the height): every line wrapped to fit, each
-    below the last (qimap.textfit, as the brief), so a long standing ("Bills introduced, none
+    below the last (qimap.render.textfit, as the brief), so a long standing ("Bills introduced, none
     passed as written") cannot run into the next line."""
     lines = card_lines(data, state)
     blocks = [Block(text, size, TEXT_WIDTH_IN) for text, size, _ in lines]

@@ -10,9 +10,9 @@ import operator
 from collections.abc import Iterable, Mapping
 from typing import Any, TextIO
 
+from qimap.ingest.sources import Issue
+from qimap.model.schema import TableSpec
 from qimap.safe import may_need_quote, spreadsheet_safe
-from qimap.schema import TableSpec
-from qimap.sources import Issue
 
 # json's encoder for a str without ensure_ascii (its C version when available).
 _encode_string = json.encoder.encode_basestring

@@ -15,11 +15,9 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, fields
 
-from qimap.exports import write_csv
-from qimap.labels import MARK_LABELS
-from qimap.records import canonical_cells
-from qimap.safe import safe_url
-from qimap.schema import (
+from qimap.model.labels import MARK_LABELS
+from qimap.model.records import canonical_cells
+from qimap.model.schema import (
     BILLS,
     SCORES,
     Basis,
@@ -32,7 +30,9 @@ from qimap.schema import (
     parse_bill_key,
     parse_state,
 )
-from qimap.scoring import Scorecard, build_scorecard
+from qimap.model.scoring import Scorecard, build_scorecard
+from qimap.render.exports import write_csv
+from qimap.safe import safe_url
 
 SOURCE_NOTE = "Evaluated with qimap's rubric tool."
 YEAR_RANGE = (1900, 2100)  # as schema.BILLS accepts for year_introduced

@@ -15,7 +15,7 @@ Files:
 - ``states-<digest>.json``: the state outlines for display.
 
 The filter travels as :func:`filter_spec`; ``static/qimap/qimap-map.js`` applies it with the
-same rules as :meth:`qimap.cases.CaseFilter.matches` (a browser test compares the counts).
+same rules as :meth:`qimap.model.cases.CaseFilter.matches` (a browser test compares the counts).
 """
 
 from __future__ import annotations
@@ -30,10 +30,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from qimap.cases import CaseFilter, format_incident_date
-from qimap.labels import OUTCOME_LABELS, PRECISION_LABELS
+from qimap.model.cases import CaseFilter, format_incident_date
+from qimap.model.labels import OUTCOME_LABELS, PRECISION_LABELS
+from qimap.model.schema import CATEGORY_LABELS, Case, Outcome, Precision
 from qimap.safe import safe_url
-from qimap.schema import CATEGORY_LABELS, Case, Outcome, Precision
 
 FORMAT = 1  # bump when the files' shape changes, so old browsers' caches are not misread
 SHARD_ROWS = 2_000

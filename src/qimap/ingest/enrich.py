@@ -10,13 +10,13 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from qimap.geocode import GeocodeIndex, Place, geocode
-from qimap.labels import PRECISION_LABELS
+from qimap.geo.geocode import GeocodeIndex, Place, geocode
+from qimap.ingest.sources import Issue, RawRow, RawTable
+from qimap.ingest.uploads import normalise_date
+from qimap.model.labels import PRECISION_LABELS
+from qimap.model.schema import STORED, Precision, TableSpec
 from qimap.safe import unquote_cell
-from qimap.schema import STORED, Precision, TableSpec
-from qimap.sources import Issue, RawRow, RawTable
 from qimap.store import Store
-from qimap.uploads import normalise_date
 
 # The layouts qimap itself writes (qimap export, Evaluate a bill, the templates).
 _QIMAP_HEADERS = frozenset(spec.column_names for spec in STORED)

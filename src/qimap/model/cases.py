@@ -6,8 +6,8 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from qimap.labels import OUTCOME_LABELS
-from qimap.schema import CATEGORY_LABELS, Case, Outcome
+from qimap.model.labels import OUTCOME_LABELS
+from qimap.model.schema import CATEGORY_LABELS, Case, Outcome
 
 MONTHS = (
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",

@@ -13,7 +13,7 @@ from statistics import fmean
 
 import zipcodes
 
-from qimap.usstates import TYPED, resolve_state
+from qimap.model.usstates import TYPED, resolve_state
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,8 +14,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from qimap.cases import list_order, year_bounds
-from qimap.schema import (
+from qimap.geo.states import StateLayer, StateShape, read_states
+from qimap.ingest.sources import DataError, Issue, RawTable, Source, read_csv
+from qimap.ingest.validate import ROW, validate_table
+from qimap.model.cases import list_order, year_bounds
+from qimap.model.schema import (
     BILLS,
     CASES,
     CONTACTS,
@@ -32,10 +35,7 @@ from qimap.schema import (
     Score,
     TableSpec,
 )
-from qimap.scoring import Scorecard, build_scorecard, sort_newest_first
-from qimap.sources import DataError, Issue, RawTable, Source, read_csv
-from qimap.states import StateLayer, StateShape, read_states
-from qimap.validate import ROW, validate_table
+from qimap.model.scoring import Scorecard, build_scorecard, sort_newest_first
 
 STATES_FILE = "us_states.geojson"
 

@@ -11,8 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from qimap.schema import Status
-from qimap.scoring import BillScore, Scorecard
+from qimap.model.schema import Status
+from qimap.model.scoring import BillScore, Scorecard
 
 
 class Standing(StrEnum):

@@ -7,7 +7,7 @@ maths parsing off, so data is never interpreted; long text is wrapped, and what 
 its box is cut with "…".
 
 The text builders (:func:`brief_lines`, :func:`story_lines`, ...) and the layout helpers
-(:func:`fit_lines`, over :mod:`qimap.textfit`) are pure, so tests can check them without
+(:func:`fit_lines`, over :mod:`qimap.render.textfit`) are pure, so tests can check them without
 rendering.
 """
 
@@ -30,13 +30,13 @@ from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
-from qimap.cases import ALLEGATIONS_NOTE, format_incident_date
-from qimap.contacts import contact_lines
-from qimap.dataset import Dataset
-from qimap.labels import MARK_LABELS, OUTCOME_LABELS, STATUS_LABELS
-from qimap.schema import Case
-from qimap.scoring import Scorecard
-from qimap.textfit import Block, Metrics, fit
+from qimap.ingest.dataset import Dataset
+from qimap.model.cases import ALLEGATIONS_NOTE, format_incident_date
+from qimap.model.contacts import contact_lines
+from qimap.model.labels import MARK_LABELS, OUTCOME_LABELS, STATUS_LABELS
+from qimap.model.schema import Case
+from qimap.model.scoring import Scorecard
+from qimap.render.textfit import Block, Metrics, fit
 
 FORMATS = ("pdf", "png")
 PNG_DPI = 150
@@ -153,7 +153,7 @@ class Placed:
 
 
 def fit_lines(lines: Sequence[Line], width: float, height: float) -> list[Placed]:
-    """Wrap and stack lines top-down inside a box (qimap.textfit); what does not fit is cut
+    """Wrap and stack lines top-down inside a box (qimap.render.textfit); what does not fit is cut
     with "…". A line with a mark starts after the mark column; the mark goes on its first line."""
     xs = [line.indent + (MARK_COLUMN if line.prefix else 0.0) for line in lines]
     blocks = [

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
-from qimap.schema import PrintedTally, TableSpec
+from qimap.model.schema import PrintedTally, TableSpec
 
 
 def format_cell(value: Any) -> str:

@@ -1,0 +1,1 @@
+"""Geography: state outlines and point-in-state, offline geocoding."""

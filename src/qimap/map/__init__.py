@@ -1,0 +1,1 @@
+"""The map: folium builders, the static data files the browser clusters, clicks and links."""
