@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from qimap.model.relevance import read_model_policy
+from qimap.ingest.editorial import read_model_policy
 from qimap.ui import loaders
 from qimap.ui.get_involved import choose_state, show_contacts, show_model_policy, show_share
 

@@ -118,8 +118,8 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     path = Path(args.path) if args.path else settings.data_dir
     geo_dir = Path(args.geo) if args.geo else settings.geo_dir
     from qimap.ingest.dataset import check_dataset
+    from qimap.ingest.editorial import read_links
     from qimap.ingest.importer import prepare
-    from qimap.model.relevance import read_links
 
     if path.is_file():  # one upload, checked against what is stored; nothing is written
         store, states = read_store(settings)

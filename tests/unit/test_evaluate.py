@@ -22,11 +22,11 @@ from qimap.model.evaluate import (
     bill_key_for,
     problems,
     scorecard,
-    to_csv,
     to_records,
 )
 from qimap.model.labels import MARK_LABELS
 from qimap.model.schema import BILLS, SCORES, Criterion, Mark, Status
+from qimap.render.exports import evaluation_csv
 from qimap.store import Store
 from tests.conftest import DATA_DIR, GEO_DIR, HOSTILE_HTML, read_rows, write_rows
 
@@ -201,7 +201,7 @@ def test_records_refuse_an_evaluation_with_problems(rubric: tuple[Criterion, ...
     with pytest.raises(ValueError, match="summary is empty"):
         to_records(ready(summary=""), rubric)
     with pytest.raises(ValueError, match="not ready"):
-        to_csv(ready(state="ZZ"), rubric)
+        evaluation_csv(ready(state="ZZ"), rubric)
 
 
 # --- records and the live scorecard ----------------------------------------------------------
@@ -240,7 +240,7 @@ def test_live_scorecard_of_an_unfinished_evaluation(rubric: tuple[Criterion, ...
 
 
 def test_csv_has_exactly_the_import_headers(rubric: tuple[Criterion, ...]) -> None:
-    bills_text, scores_text = to_csv(ready(), rubric)
+    bills_text, scores_text = evaluation_csv(ready(), rubric)
     assert bills_text.splitlines()[0].split(",") == list(BILLS.column_names)
     assert scores_text.splitlines()[0].split(",") == list(SCORES.column_names)
     (bill,) = parse_csv(bills_text)
@@ -262,7 +262,7 @@ def test_hostile_evidence_is_neutralised_in_csv_and_kept_in_records(
     bill, scores = to_records(evaluation, rubric)
     assert bill.summary == HOSTILE_HTML
     assert (scores[0].evidence_quote, scores[0].evidence_note) == (HOSTILE_FORMULA, HOSTILE_HTML)
-    bills_text, scores_text = to_csv(evaluation, rubric)
+    bills_text, scores_text = evaluation_csv(evaluation, rubric)
     first = parse_csv(scores_text)[0]
     assert first["evidence_quote"] == "'" + HOSTILE_FORMULA  # a spreadsheet will not run it
     assert first["evidence_note"] == HOSTILE_HTML
@@ -313,7 +313,7 @@ def test_round_trip_through_the_import(
         ready(status=Status.SIGNIFICANTLY_AMENDED, year=2023),
         Answer("end_law_enforcement", Mark.YES, HOSTILE_FORMULA, HOSTILE_HTML),
     )
-    bills_text, scores_text = to_csv(evaluation, rubric)
+    bills_text, scores_text = evaluation_csv(evaluation, rubric)
     files = import_csvs(store, states, bills_text, scores_text)
     assert [(f.table, f.issues, f.warnings, len(f.rows)) for f in files] == [
         ("bills", (), (), 1),
@@ -351,7 +351,7 @@ def test_a_new_bill_imports_in_one_batch(
 ) -> None:
     store = Store.open(f"sqlite:///{tmp_path / 's.sqlite3'}")
     seed(store, DATA_DIR, states)
-    files = import_csvs(store, states, *to_csv(ready(), rubric))
+    files = import_csvs(store, states, *evaluation_csv(ready(), rubric))
     assert [f.issues for f in files] == [(), ()]
     publish(store, files, states, "synthetic editor", all_or_nothing=True)
     assert (SYNTHETIC_KEY,) in store.rows("bills")

@@ -3,8 +3,9 @@ from pathlib import Path
 import pytest
 
 from qimap.ingest.dataset import Dataset
+from qimap.ingest.editorial import read_links
 from qimap.ingest.sources import DataError
-from qimap.model.relevance import bills_addressing, cases_for_criterion, read_links
+from qimap.model.relevance import bills_addressing, cases_for_criterion
 from qimap.model.schema import Mark
 from tests.conftest import DATA_DIR
 
@@ -54,7 +55,7 @@ def test_a_link_to_an_unknown_criterion_is_an_error(tmp_path: Path) -> None:
 
 
 def test_model_policy_covers_every_criterion_in_order(bundled: Dataset) -> None:
-    from qimap.model.relevance import read_model_policy
+    from qimap.ingest.editorial import read_model_policy
 
     policy = read_model_policy(DATA_DIR, bundled.rubric)
     assert [p.criterion.criterion_id for p in policy] == [c.criterion_id for c in bundled.rubric]
@@ -62,7 +63,7 @@ def test_model_policy_covers_every_criterion_in_order(bundled: Dataset) -> None:
 
 
 def test_model_policy_missing_a_criterion_is_an_error(bundled: Dataset, tmp_path: Path) -> None:
-    from qimap.model.relevance import read_model_policy
+    from qimap.ingest.editorial import read_model_policy
 
     (tmp_path / "model_policy.csv").write_text("criterion_id,plain_language,a_bill_should\n")
     with pytest.raises(DataError, match="no entry for 'end_law_enforcement'"):

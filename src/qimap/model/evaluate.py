@@ -3,23 +3,19 @@
 The pure core of the "Evaluate a bill" tool. An :class:`Evaluation` holds what the advocate
 entered (state, bill id, year, status, summary, source link and one :class:`Answer` per
 rubric criterion); :func:`problems` says in plain words what still stops it from being
-imported; :func:`scorecard` is the live view; :func:`to_csv` writes the bills and scores rows
-in exactly the columns and canonical spelling that the editors' import accepts unchanged.
+imported; :func:`scorecard` is the live view; :func:`to_records` gives the bill and score records
+that :func:`qimap.render.exports.evaluation_csv` writes for the editors' import.
 """
 
 from __future__ import annotations
 
-import io
 import re
 from collections import Counter
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 from qimap.model.labels import MARK_LABELS
-from qimap.model.records import canonical_cells
 from qimap.model.schema import (
-    BILLS,
-    SCORES,
     Basis,
     Bill,
     Criterion,
@@ -31,7 +27,6 @@ from qimap.model.schema import (
     parse_state,
 )
 from qimap.model.scoring import Scorecard, build_scorecard
-from qimap.render.exports import write_csv
 from qimap.safe import safe_url
 
 SOURCE_NOTE = "Evaluated with qimap's rubric tool."
@@ -209,18 +204,3 @@ def scorecard(evaluation: Evaluation, rubric: Sequence[Criterion]) -> Scorecard:
         evaluation, key, evaluation.state.strip().upper(), evaluation.bill_id.strip() or None
     )
     return build_scorecard(bill, rubric, _scores(key, evaluation.answers, rubric))
-
-
-def to_csv(evaluation: Evaluation, rubric: Sequence[Criterion]) -> tuple[str, str]:
-    """(bills CSV, scores CSV): the BILLS and SCORES columns in order, canonical cells,
-    formula-safe; qimap's import reads them back unchanged. Raises ValueError when
-    :func:`problems` finds anything."""
-    bill, scores = to_records(evaluation, rubric)
-    bills_text, scores_text = io.StringIO(), io.StringIO()
-    write_csv([canonical_cells(_as_dict(bill), BILLS)], BILLS, bills_text)
-    write_csv([canonical_cells(_as_dict(s), SCORES) for s in scores], SCORES, scores_text)
-    return bills_text.getvalue(), scores_text.getvalue()
-
-
-def _as_dict(record: Bill | Score) -> dict[str, object]:
-    return {f.name: getattr(record, f.name) for f in fields(record)}

@@ -5,11 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
-from qimap.ingest.dataset import read_table
-from qimap.ingest.sources import DataError, Issue
-from qimap.model.schema import CATEGORY_CRITERIA, MODEL_POLICY, Case, Criterion, Mark
+from qimap.model.schema import Case, Criterion, Mark
 from qimap.model.scoring import Scorecard
 
 
@@ -18,23 +15,6 @@ class Link:
     category: str
     criterion_id: str
     why: str
-
-
-def read_links(data_dir: Path, criteria: Iterable[str]) -> tuple[Link, ...]:
-    """The bundled category -> criterion links, checked against the rubric."""
-    path = data_dir / CATEGORY_CRITERIA.filename
-    rows, issues = read_table(path, CATEGORY_CRITERIA)
-    known = set(criteria)
-    issues += [
-        Issue(
-            str(path), row["_row"], "criterion_id", f"'{row['criterion_id']}' is not in the rubric"
-        )
-        for row in rows
-        if row["criterion_id"] not in known
-    ]
-    if issues:
-        raise DataError(issues)
-    return tuple(Link(r["category"], r["criterion_id"], r["why"]) for r in rows)
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,21 +68,3 @@ class Policy:
     criterion: Criterion
     plain_language: str
     a_bill_should: str
-
-
-def read_model_policy(data_dir: Path, rubric: Sequence[Criterion]) -> tuple[Policy, ...]:
-    """The model policy, one entry per criterion in rubric order; every criterion must have one."""
-    path = data_dir / MODEL_POLICY.filename
-    rows, issues = read_table(path, MODEL_POLICY)
-    by_id = {row["criterion_id"]: row for row in rows}
-    issues += [
-        Issue(str(path), None, "criterion_id", f"no entry for '{c.criterion_id}'")
-        for c in rubric
-        if c.criterion_id not in by_id
-    ]
-    if issues:
-        raise DataError(issues)
-    return tuple(
-        Policy(c, by_id[c.criterion_id]["plain_language"], by_id[c.criterion_id]["a_bill_should"])
-        for c in rubric
-    )

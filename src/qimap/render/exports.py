@@ -7,11 +7,14 @@ import io
 import json
 import math
 import operator
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import fields
 from typing import Any, TextIO
 
 from qimap.ingest.sources import Issue
-from qimap.model.schema import TableSpec
+from qimap.model.evaluate import Evaluation, to_records
+from qimap.model.records import canonical_cells
+from qimap.model.schema import BILLS, SCORES, Bill, Criterion, Score, TableSpec
 from qimap.safe import may_need_quote, spreadsheet_safe
 
 # json's encoder for a str without ensure_ascii (its C version when available).
@@ -140,3 +143,18 @@ def dictionary_rows(spec: TableSpec) -> list[dict[str, str]]:
         }
         for column in spec.columns
     ]
+
+
+def evaluation_csv(evaluation: Evaluation, rubric: Sequence[Criterion]) -> tuple[str, str]:
+    """(bills CSV, scores CSV): the BILLS and SCORES columns in order, canonical cells,
+    formula-safe; qimap's import reads them back unchanged. Raises ValueError when
+    :func:`problems` finds anything."""
+    bill, scores = to_records(evaluation, rubric)
+    bills_text, scores_text = io.StringIO(), io.StringIO()
+    write_csv([canonical_cells(_as_dict(bill), BILLS)], BILLS, bills_text)
+    write_csv([canonical_cells(_as_dict(s), SCORES) for s in scores], SCORES, scores_text)
+    return bills_text.getvalue(), scores_text.getvalue()
+
+
+def _as_dict(record: Bill | Score) -> dict[str, object]:
+    return {f.name: getattr(record, f.name) for f in fields(record)}

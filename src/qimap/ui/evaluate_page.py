@@ -15,10 +15,10 @@ from qimap.model.evaluate import (
     Evaluation,
     problems,
     scorecard,
-    to_csv,
 )
 from qimap.model.labels import MARK_LABELS, STATUS_LABELS
 from qimap.model.schema import Basis, Group, Mark, Status
+from qimap.render.exports import evaluation_csv
 from qimap.ui.markdown import escape_markdown
 from qimap.ui.scorecard import show_scorecard
 
@@ -93,7 +93,7 @@ def show_result(evaluation: Evaluation, data: Dataset) -> None:
             icon="📝",
         )
         return
-    bills_csv, scores_csv = to_csv(evaluation, data.rubric)
+    bills_csv, scores_csv = evaluation_csv(evaluation, data.rubric)
     st.success("Ready. An editor can import both files together on the Upload page.", icon="✅")
     left, right = st.columns(2)
     left.download_button(

@@ -13,11 +13,12 @@ import streamlit as st
 from qimap.geo.geocode import GeocodeIndex, build_index
 from qimap.geo.states import StateLayer
 from qimap.ingest.dataset import Dataset, load_states
+from qimap.ingest.editorial import read_links
 from qimap.ingest.importer import load_from_store, seed
 from qimap.ingest.sources import DataError, Issue
 from qimap.map.casefile import MapFiles, write_map_files
 from qimap.map.mapview import display_geojson, state_styles
-from qimap.model.relevance import Link, read_links
+from qimap.model.relevance import Link
 from qimap.model.standing import StateStanding, state_standings
 from qimap.safe import escape_markdown
 from qimap.settings import Settings, load_settings
