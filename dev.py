@@ -82,6 +82,7 @@ def test(extra: list[str]) -> None:
     ensure_system_tools()
     run(BIN / "ruff", "check", ".")
     run(BIN / "ruff", "format", "--check", ".")
+    run(BIN / "mypy")  # type-checks src/ (pyproject's [tool.mypy])
     run(BIN / "python", "-m", "pytest", *extra)
 
 

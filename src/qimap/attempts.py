@@ -138,7 +138,7 @@ class AttemptLog:
 def _buckets(conn: Connection, keys: Iterable[str]) -> dict[str, Bucket]:
     query = sa.select(counters.c.key, counters.c.count, counters.c.start)
     rows = conn.execute(query.where(counters.c.key.in_(list(keys))))
-    return {row.key: Bucket(row.count, row.start) for row in rows}
+    return {row.key: Bucket(row._mapping["count"], row.start) for row in rows}
 
 
 def _save(conn: Connection, key: str, bucket: Bucket, now: float, *, exists: bool) -> None:

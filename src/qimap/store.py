@@ -288,7 +288,7 @@ class Store:
             if only_if_empty and conn.execute(sa.select(batches.c.id).limit(1)).first():
                 return None
             plan = plan_changes(incoming, {t: self.rows(t, conn) for t in incoming})
-            batch_id = conn.execute(
+            inserted = conn.execute(
                 batches.insert().values(
                     created_at=datetime.now(UTC),
                     editor=editor,
@@ -300,7 +300,10 @@ class Store:
                     unchanged=plan.unchanged,
                     rejected=rejected,
                 )
-            ).inserted_primary_key[0]
+            ).inserted_primary_key
+            if inserted is None:  # every dialect qimap supports returns the new id
+                raise StoreError("The store did not return the new batch's id.")
+            batch_id = inserted[0]
             _replace_rows(conn, plan.changes)
             if plan.changes:
                 conn.execute(changes.insert(), [_change_row(batch_id, c) for c in plan.changes])
@@ -453,11 +456,11 @@ def _changes_of(conn: Connection, batch_id: int) -> list[RowChange]:
     ]
 
 
-def _batch_row(conn: Connection, batch_id: int) -> Mapping[str, Any]:
+def _batch_row(conn: Connection, batch_id: int) -> Mapping[Any, Any]:
     return conn.execute(sa.select(batches).where(batches.c.id == batch_id)).one()._mapping
 
 
-def _batch(row: Mapping[str, Any]) -> Batch:
+def _batch(row: Mapping[Any, Any]) -> Batch:
     return Batch(
         batch_id=row["id"],
         created_at=row["created_at"],

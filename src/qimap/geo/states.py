@@ -8,6 +8,7 @@ from typing import Any
 
 import shapely
 from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
 
 from qimap.ingest.sources import Issue, Source, read_json, source_name
 from qimap.model.usstates import FILE_COLUMN, resolve_state
@@ -39,7 +40,7 @@ LOCATION_TOLERANCE_DEG = 0.02
 class StateLayer:
     geojson: dict[str, Any]
     shapes: tuple[StateShape, ...]
-    areas: dict[str, shapely.Geometry]  # usps -> prepared geometry, for point-in-state checks
+    areas: dict[str, BaseGeometry]  # usps -> prepared geometry, for point-in-state checks
 
     def by_usps(self) -> dict[str, StateShape]:
         return {state.usps: state for state in self.shapes}
@@ -76,7 +77,7 @@ def read_states(source: Source, name: str | None = None) -> tuple[StateLayer | N
         return None, [Issue(label, None, None, "is not a GeoJSON FeatureCollection with features")]
     issues: list[Issue] = []
     shapes: list[StateShape] = []
-    areas: dict[str, shapely.Geometry] = {}
+    areas: dict[str, BaseGeometry] = {}
     seen: set[str] = set()
     for index, feature in enumerate(features, start=1):
         where = f"feature {index}"
@@ -129,7 +130,7 @@ def read_states(source: Source, name: str | None = None) -> tuple[StateLayer | N
     return StateLayer(collection, tuple(shapes), areas), []
 
 
-def _bounds(geometry: shapely.Geometry) -> tuple[float, float, float, float]:
+def _bounds(geometry: BaseGeometry) -> tuple[float, float, float, float]:
     """Bounds that stay in one hemisphere when a state straddles 180° (Alaska)."""
     west, south, east, north = geometry.bounds
     if east - west <= 180:

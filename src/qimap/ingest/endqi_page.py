@@ -544,7 +544,7 @@ def _verdict(plain: str, key: str, criterion: Criterion, issues: list[str]) -> M
     opening = _OPENING_WORD.match(plain)
     word = _WORDS[opening.group(1).lower()] if opening else None
     phrase = next((mark for pattern, mark in _PHRASES if pattern.search(plain)), None)
-    if word is not None and phrase is not None and word != phrase:
+    if opening is not None and word is not None and phrase is not None and word != phrase:
         issues.append(
             f"{key}: “{criterion.label}”: the justification opens with “{opening.group(1)}” "
             "but also says the bill "

@@ -53,7 +53,9 @@ def lineage(cards: Mapping[str, Scorecard], bill_key: str) -> list[Scorecard]:
         card.bill.predecessor_key: key for key, card in cards.items() if card.bill.predecessor_key
     }
     oldest, seen = bill_key, {bill_key}
-    while (earlier := cards[oldest].bill.predecessor_key) in cards and earlier not in seen:
+    while (
+        (earlier := cards[oldest].bill.predecessor_key) and earlier in cards and earlier not in seen
+    ):
         oldest = earlier
         seen.add(oldest)
     chain, key, visited = [], oldest, set()

@@ -52,7 +52,7 @@ class State:
 
 STATES: tuple[State, ...] = tuple(
     sorted(
-        (State(s.abbr, s.name, s.fips) for s in us.states.STATES_AND_TERRITORIES),
+        (State(s.abbr, s.name, s.fips or "") for s in us.states.STATES_AND_TERRITORIES),
         key=lambda state: state.usps,
     )
 )

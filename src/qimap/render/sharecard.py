@@ -38,7 +38,7 @@ def placed_lines(data: Dataset, state: str) -> list[tuple[str, float, str, float
 def card_lines(data: Dataset, state: str) -> list[tuple[str, float, str]]:
     """(text, font size, weight) from top to bottom; pure, so tests can read it."""
     standing = state_standings(data.state_names, data.scorecards_by_state)[state]
-    lines = [
+    lines: list[tuple[str, float, str]] = [
         (standing.name, 44, "bold"),
         ("Ending qualified immunity", 24, "normal"),
         (STANDING_STYLES[standing.standing].label, 26, "bold"),
@@ -54,7 +54,7 @@ def card_lines(data: Dataset, state: str) -> list[tuple[str, float, str]]:
             (f"End QI {best.end.short_label()}  ·  Start {best.start.short_label()}", 24, "normal"),
         ]
     lines.append(("Scores from endqi.org's rubric · qimap", 16, "normal"))
-    return lines
+    return lines  # sizes in points
 
 
 def render_share_card(data: Dataset, state: str, out: Path | BinaryIO, *, dpi: int = DPI) -> None:

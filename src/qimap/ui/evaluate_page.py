@@ -78,6 +78,7 @@ def read_form(data: Dataset) -> Evaluation:
                     "Based on", list(BASES), format_func=BASES.__getitem__, key=f"ev_basis_{key}"
                 )
                 answers.append(Answer(key, mark, quote, note, basis))
+    status = status or Status.UNKNOWN  # a select box with options always has one chosen
     return Evaluation(state, bill_id, int(year), status, summary, tuple(answers), source)
 
 

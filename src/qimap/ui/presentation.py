@@ -3,6 +3,7 @@ next/previous. Slides: the state and its map, each bill's scorecard, then local 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 
 import streamlit as st
@@ -11,6 +12,7 @@ import streamlit.components.v1 as components
 from qimap.ingest.dataset import Dataset
 from qimap.model.cases import ALLEGATIONS_NOTE, CaseFilter, format_incident_date, outcome_label
 from qimap.model.labels import MARK_LABELS, STATUS_LABELS
+from qimap.model.schema import Case
 from qimap.model.scoring import Scorecard
 from qimap.model.standing import STANDING_STYLES, state_standings
 from qimap.settings import Settings
@@ -59,7 +61,7 @@ def slides_for(data: Dataset, usps: str, settings: Settings) -> list[Callable[[]
     cards = data.scorecards(usps)
     cases = sorted((c for c in data.cases if c.state == usps), key=lambda c: -c.decision_year)
     slides: list[Callable[[], None]] = [lambda: _title_slide(data, usps, settings)]
-    slides += [lambda card=card: _bill_slide(card) for card in cards]
+    slides += [functools.partial(_bill_slide, card) for card in cards]
     if cases:
         slides.append(lambda: _stories_slide(cases[:3]))
     return slides
@@ -117,7 +119,7 @@ def _bill_slide(card: Scorecard) -> None:
     )
 
 
-def _stories_slide(cases: Sequence) -> None:  # type: ignore[type-arg]
+def _stories_slide(cases: Sequence[Case]) -> None:
     st.header("Stories from this state")
     for case in cases:
         st.markdown(
