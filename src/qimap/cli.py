@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from qimap.auth import hash_password
-from qimap.ingest.sources import DataError, Issue
 from qimap.ingest.uploads import mapping_from_json
+from qimap.issues import DataError, Issue
 from qimap.map.casefile import write_map_files
 from qimap.model.labels import MARK_LABELS, STATUS_LABELS
 from qimap.model.scoring import Scorecard

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from qimap.ingest.dataset import Dataset, check_dataset, load_dataset, read_rubric
-from qimap.ingest.sources import DataError
+from qimap.issues import DataError
 from qimap.model.schema import Basis, Group, Mark, Status
 from tests.conftest import DATA_DIR, GEO_DIR, hostile_case
 

@@ -12,8 +12,8 @@ from qimap.cli import main
 from qimap.geo.states import StateLayer
 from qimap.ingest.dataset import load_states
 from qimap.ingest.importer import prepare, prepare_page, seed
-from qimap.ingest.sources import DataError
 from qimap.ingest.uploads import mapping_to_json, suggest_mapping
+from qimap.issues import DataError
 from qimap.model.schema import CASES
 from qimap.render.exports import write_csv
 from qimap.store import Store

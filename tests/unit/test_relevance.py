@@ -4,7 +4,7 @@ import pytest
 
 from qimap.ingest.dataset import Dataset
 from qimap.ingest.editorial import read_links
-from qimap.ingest.sources import DataError
+from qimap.issues import DataError
 from qimap.model.relevance import bills_addressing, cases_for_criterion
 from qimap.model.schema import Mark
 from tests.conftest import DATA_DIR

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from qimap.geo.states import StateLayer
 from qimap.ingest.dataset import load_states
 from qimap.ingest.importer import load_from_store, prepare, prepare_together, publish, seed, undo
-from qimap.ingest.sources import DataError
+from qimap.issues import DataError
 from qimap.model.schema import CASES
 from qimap.render.exports import write_csv
 from qimap.store import SPECS, Store, StoreError, metadata

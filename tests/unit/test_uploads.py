@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from qimap.ingest.sources import DataError, Issue, RawRow, RawTable, read_csv
+from qimap.ingest.sources import RawRow, RawTable, read_csv
 from qimap.ingest.uploads import (
     EXTRA_COLUMNS,
     SYNONYMS,
@@ -27,6 +27,7 @@ from qimap.ingest.uploads import (
     unmapped_sources,
 )
 from qimap.ingest.validate import validate_table
+from qimap.issues import DataError, Issue
 from qimap.model.schema import BILLS, CASES, SCORES
 from tests.conftest import DATA_DIR, HOSTILE_HTML, hostile_case
 
@@ -769,7 +770,7 @@ def test_is_future_refuses_non_iso(iso: str) -> None:
 
 
 def test_unreadable_file_issues_keep_a_data_errors_rows_or_name_the_file() -> None:
-    from qimap.ingest.sources import DataError, Issue, issues_of
+    from qimap.issues import DataError, Issue, issues_of
 
     row_issue = Issue("cases.csv", 4, "latitude", "'north' is not a number")
     assert issues_of(DataError([row_issue]), "upload.csv") == [row_issue]

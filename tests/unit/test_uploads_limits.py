@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from qimap.ingest import importer
-from qimap.ingest.sources import DataError
 from qimap.ingest.uploads import MAX_COLUMNS, MAX_HEADER_CHARS, read_upload
+from qimap.issues import DataError
 from qimap.store import Store
 
 

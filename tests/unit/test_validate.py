@@ -6,7 +6,8 @@ from pathlib import Path
 import pytest
 
 from qimap.ingest.dataset import read_table
-from qimap.ingest.sources import DataError, read_csv
+from qimap.ingest.sources import read_csv
+from qimap.issues import DataError
 from qimap.model.schema import BILLS, CASES
 from tests.conftest import DATA_DIR, hostile_case
 

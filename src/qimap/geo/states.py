@@ -10,7 +10,8 @@ import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from qimap.ingest.sources import Issue, Source, read_json, source_name
+from qimap.ingest.sources import Source, read_json, source_name
+from qimap.issues import Issue
 from qimap.model.usstates import FILE_COLUMN, resolve_state
 
 REQUIRED_PROPERTIES = ("fips", "usps", "name")

@@ -15,8 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from qimap.geo.states import StateLayer, StateShape, read_states
-from qimap.ingest.sources import DataError, Issue, RawTable, Source, read_csv
+from qimap.ingest.sources import RawTable, Source, read_csv
 from qimap.ingest.validate import ROW, validate_table
+from qimap.issues import DataError, Issue
 from qimap.model.cases import list_order, year_bounds
 from qimap.model.schema import (
     BILLS,

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from qimap.ingest.dataset import read_table
-from qimap.ingest.sources import DataError, Issue
+from qimap.issues import DataError, Issue
 from qimap.model.relevance import Link, Policy
 from qimap.model.schema import CATEGORY_CRITERIA, MODEL_POLICY, Criterion
 

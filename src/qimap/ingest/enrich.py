@@ -11,8 +11,9 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from qimap.geo.geocode import GeocodeIndex, Place, geocode
-from qimap.ingest.sources import Issue, RawRow, RawTable
+from qimap.ingest.sources import RawRow, RawTable
 from qimap.ingest.uploads import normalise_date
+from qimap.issues import Issue
 from qimap.model.labels import PRECISION_LABELS
 from qimap.model.schema import STORED, Precision, TableSpec
 from qimap.safe import unquote_cell

@@ -37,9 +37,10 @@ from qimap.ingest.enrich import (
     restore_neutralised,
     without_extras,
 )
-from qimap.ingest.sources import DataError, Issue, RawRow, RawTable
+from qimap.ingest.sources import RawRow, RawTable
 from qimap.ingest.uploads import apply_mapping, is_future, read_upload, suggest_mapping
 from qimap.ingest.validate import ROW, validate_table
+from qimap.issues import DataError, Issue
 from qimap.model.records import canonical_cells, record_key
 from qimap.model.schema import CASES, Case, Criterion, TableSpec
 from qimap.store import SEED_EDITOR, SPECS, Batch, Plan, Store, StoreError

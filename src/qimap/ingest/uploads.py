@@ -17,7 +17,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from qimap.ingest.sources import DataError, Issue, RawRow, RawTable
+from qimap.ingest.sources import RawRow, RawTable
+from qimap.issues import DataError, Issue
 from qimap.model.schema import TableSpec
 
 MAX_UPLOAD_BYTES = 20_000_000

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from qimap.ingest.sources import Issue, RawTable
+from qimap.ingest.sources import RawTable
+from qimap.issues import Issue
 from qimap.model.schema import TableSpec
 
 MAX_CELL_CHARS = 10_000

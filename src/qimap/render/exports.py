@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import fields
 from typing import Any, TextIO
 
-from qimap.ingest.sources import Issue
+from qimap.issues import Issue
 from qimap.model.evaluate import Evaluation, to_records
 from qimap.model.records import canonical_cells
 from qimap.model.schema import BILLS, SCORES, Bill, Criterion, Score, TableSpec

@@ -15,7 +15,7 @@ from qimap.geo.states import StateLayer
 from qimap.ingest.dataset import Dataset, load_states
 from qimap.ingest.editorial import read_links
 from qimap.ingest.importer import load_from_store, seed
-from qimap.ingest.sources import DataError, Issue
+from qimap.issues import DataError, Issue
 from qimap.map.casefile import MapFiles, write_map_files
 from qimap.map.mapview import display_geojson, state_styles
 from qimap.model.relevance import Link

@@ -10,8 +10,8 @@ from pathlib import Path
 import streamlit as st
 
 from qimap.ingest.importer import Prepared, cases_from_rows, prepare, prepare_page, publish, undo
-from qimap.ingest.sources import DataError, Issue, issues_of
 from qimap.ingest.uploads import mapping_from_json, mapping_to_json, read_upload, suggest_mapping
+from qimap.issues import DataError, Issue, issues_of
 from qimap.model.schema import BILLS, CASES, CONTACTS, SCORES, TableSpec
 from qimap.render.exports import dictionary_rows, issues_csv, template_csv
 from qimap.settings import Settings
