@@ -7,7 +7,7 @@ runs in a child process of this script, PYTHONPATH at the new or the old ``src``
 over ``--timeout`` seconds is stopped, shown as "> 60 s", and the next size of that case is not
 run. The pages are the SYNTHETIC hostile pages of tests/unit/test_pageimport_limits.py, built by
 the current tests and given to both as files. "prepare" is the first step of ``qimap import``
-(importer.prepare): read the file, then find the table whose columns it holds. Each figure is
+(pipeline.prepare): read the file, then find the table whose columns it holds. Each figure is
 the fastest of up to 5 runs within about 2 s. Prints figures only; results go in
 docs/performance.md.
 """
@@ -73,15 +73,15 @@ def worker(kind: str, arg: str) -> None:
         fastest(lambda: parse_state_page(text[:2_000], state="MA", rubric=rubric))  # warm-up
         result = fastest(lambda: parse_state_page(text, state="MA", rubric=rubric))
     elif kind == "ids":
-        give_missing_ids = qimap_module("ingest.enrich", "enrich").give_missing_ids
+        give_missing_ids = qimap_module("ingest.complete", "enrich").give_missing_ids
         sources = qimap_module("ingest.sources", "sources")
         RawRow, RawTable = sources.RawRow, sources.RawTable
         rows = tuple(RawRow(n, ("", "Same title")) for n in range(2, int(arg) + 2))
         fastest(lambda: give_missing_ids(RawTable("cases.csv", ("id", "title"), rows[:10])))
         result = fastest(lambda: give_missing_ids(RawTable("cases.csv", ("id", "title"), rows)))
     else:  # "read_upload" or "prepare", on a file of int(arg) columns and one row
-        prepare = qimap_module("ingest.importer", "importer").prepare
-        read_upload = qimap_module("ingest.uploads", "uploads").read_upload
+        prepare = qimap_module("ingest.pipeline", "importer").prepare
+        read_upload = qimap_module("ingest.read", "uploads").read_upload
         header = ",".join(f"c{i}" for i in range(int(arg)))
         data = f"{header}\n{',' * (int(arg) - 1)}x\n".encode()
         fastest(lambda: read_upload(b"id,title\n1,a\n", "small.csv"))

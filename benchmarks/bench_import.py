@@ -22,7 +22,8 @@ from synthetic import bundled_cases_header, synthetic_cases, write_cases_csv
 
 from qimap.geo.geocode import build_index
 from qimap.ingest.dataset import load_states
-from qimap.ingest.importer import prepare, publish, seed
+from qimap.ingest.importer import publish, seed
+from qimap.ingest.pipeline import context_from_store, prepare
 from qimap.settings import REPO_ROOT
 from qimap.store import Store
 
@@ -70,7 +71,9 @@ def main() -> None:
         total = time.perf_counter()
         prepared = timed(
             "prepare: read, map, validate, geocode, check in state",
-            lambda: prepare(data, "bench.csv", store, states, geocoder=lambda: index),
+            lambda: prepare(
+                data, "bench.csv", context_from_store(store, states), geocoder=lambda: index
+            ),
         )
         batch, _ = timed(
             "publish: one transaction + whole-store check",
@@ -82,7 +85,9 @@ def main() -> None:
         )
         again = timed(
             "re-import the same file: prepare",
-            lambda: prepare(data, "bench.csv", store, states, geocoder=lambda: index),
+            lambda: prepare(
+                data, "bench.csv", context_from_store(store, states), geocoder=lambda: index
+            ),
         )
         plan = timed("re-import: plan (all unchanged)", lambda: store.plan({"cases": again.rows}))
         print(f"  unchanged {plan.unchanged:,}")

@@ -19,19 +19,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from qimap.auth import hash_password
-from qimap.ingest.uploads import mapping_from_json
+from qimap.ingest.diff import Plan
+from qimap.ingest.mapping import mapping_from_json
 from qimap.issues import DataError, Issue
 from qimap.map.casefile import write_map_files
 from qimap.model.labels import MARK_LABELS, STATUS_LABELS
+from qimap.model.schema import SPECS
 from qimap.model.scoring import Scorecard
 from qimap.model.usstates import TYPED, accepted, resolve_state
 from qimap.render.exports import write_cases_geojson, write_csv
 from qimap.settings import Settings, SettingsError, load_settings
-from qimap.store import SPECS, Plan, Store, StoreError, UndoBlocked
+from qimap.store import Store, StoreError, UndoBlocked
 
 if TYPE_CHECKING:
     from qimap.geo.states import StateLayer
-    from qimap.ingest.importer import Prepared
+    from qimap.ingest.pipeline import Prepared
 
 # The data pipeline (dataset, importer, states: shapely and numpy), brief (matplotlib), demo
 # and mapview (folium, pandas) are imported inside the commands that use them, so that
@@ -119,13 +121,14 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     geo_dir = Path(args.geo) if args.geo else settings.geo_dir
     from qimap.ingest.dataset import check_dataset
     from qimap.ingest.editorial import read_links
-    from qimap.ingest.importer import prepare
+    from qimap.ingest.pipeline import context_from_store, prepare
 
     if path.is_file():  # one upload, checked against what is stored; nothing is written
         store, states = read_store(settings)
         mapping = mapping_from_json(Path(args.mapping).read_text()) if args.mapping else None
         try:
-            prepared = prepare(path.read_bytes(), str(path), store, states, args.table, mapping)
+            context = context_from_store(store, states, args.table)
+            prepared = prepare(path.read_bytes(), str(path), context, args.table, mapping)
         except DataError as error:  # unreadable as a whole (e.g. a ragged row): list why
             return _problems(error.issues, err)
         return _report(
@@ -204,14 +207,15 @@ def _report(prepared_list: Sequence[Prepared], out: TextIO, err: TextIO, plan: P
 
 
 def _cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from qimap.ingest.importer import prepare_together
+    from qimap.ingest.pipeline import context_from_store, prepare_together
 
     settings = load_settings()
     store, states = read_store(settings) if args.dry_run else open_store(settings)
     try:
         mapping = mapping_from_json(Path(args.mapping).read_text()) if args.mapping else None
         uploads = [(Path(f).read_bytes(), f) for f in args.files]
-        files = prepare_together(uploads, store, states, args.table, mapping)
+        context = context_from_store(store, states, args.table)
+        files = prepare_together(uploads, context, args.table, mapping)
     except (DataError, OSError) as error:
         err.write(f"qimap: {error}\n")
         return EXIT_PROBLEMS

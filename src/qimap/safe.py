@@ -127,7 +127,7 @@ def needs_quote(text: str) -> bool:
 
     A formula character at the start or after a separator (plain numbers such as -71.06
     excepted: they are data); or a quote of our own kind already, i.e. a quote before text
-    that itself needs one, so that the import's rule (see qimap.ingest.enrich.restore_neutralised)
+    that itself needs one, so that the import's rule (see qimap.ingest.normalise.restore_neutralised)
     takes exactly one quote off and the round trip is exact."""
     # "''=x" needs one as "'=x" and "=x" do; "'-5" does not, as "-5" does not
     return bool(_FORMULA_ANYWHERE.search(text)) and not _PLAIN_NUMBER.match(text.lstrip(QUOTE))
@@ -137,7 +137,7 @@ def spreadsheet_safe(value: object) -> str:
     """A cell that a spreadsheet will not run as a formula (OWASP CSV injection).
 
     Plain numbers such as -71.06 stay as they are: they are data, not formulas, and an
-    export must read back unchanged (qimap.ingest.enrich.restore_neutralised takes the quote off).
+    export must read back unchanged (qimap.ingest.normalise.restore_neutralised takes the quote off).
     """
     text = str(value)
     return QUOTE + text if needs_quote(text) else text

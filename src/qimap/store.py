@@ -21,11 +21,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from qimap.ingest.diff import Plan, RowChange, plan_changes
 from qimap.ingest.sources import RawRow, RawTable
 from qimap.model.records import record_key
-from qimap.model.schema import STORED, TableSpec
+from qimap.model.schema import SPECS, TableSpec
 
-SPECS: dict[str, TableSpec] = {spec.name: spec for spec in STORED}
 SEED_EDITOR = "bundled data"
 
 metadata = sa.MetaData()
@@ -124,50 +124,6 @@ class Batch:
     rejected: int
     undone_at: datetime | None
     undone_by: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class RowChange:
-    table: str
-    key: tuple[str, ...]
-    before: dict[str, str] | None
-    after: dict[str, str]
-
-
-@dataclass(frozen=True, slots=True)
-class Plan:
-    """What an import would do, computed against the store's current rows."""
-
-    new: tuple[RowChange, ...]
-    updated: tuple[RowChange, ...]
-    unchanged: int
-
-    @property
-    def changes(self) -> tuple[RowChange, ...]:
-        return self.new + self.updated
-
-
-def plan_changes(
-    incoming: Mapping[str, Sequence[Mapping[str, str]]],
-    current: Mapping[str, Mapping[tuple[str, ...], Mapping[str, str]]],
-) -> Plan:
-    """Pure diff: incoming canonical rows per table against the stored ones, keyed by id."""
-    new: list[RowChange] = []
-    updated: list[RowChange] = []
-    unchanged = 0
-    for table, rows in incoming.items():
-        spec = SPECS[table]
-        stored = current.get(table, {})
-        for cells in rows:
-            key = record_key(cells, spec)
-            before = stored.get(key)
-            if before is None:
-                new.append(RowChange(table, key, None, dict(cells)))
-            elif dict(before) == dict(cells):
-                unchanged += 1
-            else:
-                updated.append(RowChange(table, key, dict(before), dict(cells)))
-    return Plan(tuple(new), tuple(updated), unchanged)
 
 
 class Store:

@@ -139,7 +139,8 @@ def holding(folder: Path, text: str) -> list[str]:
 def test_after_an_undo_no_file_holds_the_undone_case(tmp_path: Path) -> None:
     """Issue 9, item 10: an undone case must not stay downloadable from static/generated."""
     from qimap.ingest.dataset import load_states
-    from qimap.ingest.importer import load_from_store, prepare, publish, seed, undo
+    from qimap.ingest.importer import load_from_store, publish, seed, undo
+    from qimap.ingest.pipeline import context_from_store, prepare
     from qimap.map.mapview import display_geojson
     from qimap.store import Store
     from tests.conftest import DATA_DIR, GEO_DIR
@@ -158,7 +159,9 @@ def test_after_an_undo_no_file_holds_the_undone_case(tmp_path: Path) -> None:
     write()
     secret = hostile_case(id="synthetic-undone-case", summary="SYNTHETIC withdrawn summary")
     upload = cases_csv([*bundled_cases(), secret])
-    batch, _ = publish(store, [prepare(upload, "n.csv", store, states)], states, "ann")
+    batch, _ = publish(
+        store, [prepare(upload, "n.csv", context_from_store(store, states))], states, "ann"
+    )
     write()
     assert holding(folder, "synthetic-undone-case")  # published: on the map
     assert len(list(folder.glob("cases-*.json"))) > 2  # the previous version is kept too

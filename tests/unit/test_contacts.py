@@ -9,7 +9,8 @@ import pytest
 
 from qimap.geo.states import StateLayer
 from qimap.ingest.dataset import Dataset, check_dataset, load_dataset, load_states
-from qimap.ingest.importer import load_from_store, prepare, publish, seed
+from qimap.ingest.importer import load_from_store, publish, seed
+from qimap.ingest.pipeline import context_from_store, prepare
 from qimap.model.contacts import (
     NO_CONTACT,
     contact_lines,
@@ -124,7 +125,7 @@ def test_editors_import_contacts_row_by_row_and_can_undo(store: tuple[Store, Sta
             contact_row(contact_id="s", kind="sponsor", name="Synthetic", bill_key="MA-SB9"),
         ]
     )
-    prepared = prepare(upload, "contacts.csv", opened, states)
+    prepared = prepare(upload, "contacts.csv", context_from_store(opened, states))
     assert prepared.table == "contacts"  # guessed from the header
     (issue,) = prepared.issues
     assert (issue.file, issue.row, issue.column) == ("contacts.csv", 3, "bill_key")

@@ -14,7 +14,8 @@ import pytest
 
 from qimap.geo.states import StateLayer
 from qimap.ingest.dataset import load_states
-from qimap.ingest.importer import Prepared, prepare_together, publish, seed
+from qimap.ingest.importer import publish, seed
+from qimap.ingest.pipeline import Prepared, context_from_store, prepare_together
 from qimap.model.evaluate import (
     SOURCE_NOTE,
     Answer,
@@ -276,7 +277,9 @@ def import_csvs(
     store: Store, states: StateLayer, bills_text: str, scores_text: str
 ) -> list[Prepared]:
     uploads = [(scores_text.encode(), "scores.csv"), (bills_text.encode(), "bills.csv")]
-    return prepare_together(uploads, store, states)  # bills first, whatever the order given
+    return prepare_together(
+        uploads, context_from_store(store, states)
+    )  # bills first, whatever the order given
 
 
 @pytest.fixture

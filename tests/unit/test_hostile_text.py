@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from qimap.ingest.enrich import restore_neutralised
+from qimap.ingest.normalise import restore_neutralised
 from qimap.ingest.sources import RawRow, RawTable
 from qimap.map.viewstate import view_from_query
 from qimap.model.schema import BILLS

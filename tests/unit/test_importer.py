@@ -11,8 +11,9 @@ import pytest
 from qimap.cli import main
 from qimap.geo.states import StateLayer
 from qimap.ingest.dataset import load_states
-from qimap.ingest.importer import prepare, prepare_page, seed
-from qimap.ingest.uploads import mapping_to_json, suggest_mapping
+from qimap.ingest.importer import prepare_page, seed
+from qimap.ingest.mapping import mapping_to_json, suggest_mapping
+from qimap.ingest.pipeline import context_from_store, prepare
 from qimap.issues import DataError
 from qimap.model.schema import CASES
 from qimap.render.exports import write_csv
@@ -45,7 +46,10 @@ def store(tmp_path: Path, states: StateLayer) -> Store:
 
 def test_partner_file_is_read_mapped_and_checked(store: Store, states: StateLayer) -> None:
     prepared = prepare(
-        PARTNER.encode("cp1252"), "partner.csv", store, states, today=date(2026, 1, 1)
+        PARTNER.encode("cp1252"),
+        "partner.csv",
+        context_from_store(store, states),
+        today=date(2026, 1, 1),
     )
     assert prepared.table == "cases"
     assert prepared.mapping["latitude"] == "Lat"
@@ -63,19 +67,25 @@ def test_partner_file_is_read_mapped_and_checked(store: Store, states: StateLaye
 
 def test_a_mapping_can_be_given(store: Store, states: StateLayer) -> None:
     text = PARTNER.replace("Town", "Place")
-    auto = prepare(text.encode("cp1252"), "p.csv", store, states, today=date(2026, 1, 1))
+    auto = prepare(
+        text.encode("cp1252"), "p.csv", context_from_store(store, states), today=date(2026, 1, 1)
+    )
     assert auto.mapping["city"] is None
     assert any(issue.column == "city" for issue in auto.issues)
     mapping = {**auto.mapping, "city": "Place"}
     given = prepare(
-        text.encode("cp1252"), "p.csv", store, states, mapping=mapping, today=date(2026, 1, 1)
+        text.encode("cp1252"),
+        "p.csv",
+        context_from_store(store, states),
+        mapping=mapping,
+        today=date(2026, 1, 1),
     )
     assert given.rows[0]["city"] == "Worcester"
 
 
 def test_an_unrecognised_file_is_a_clear_error(store: Store, states: StateLayer) -> None:
     with pytest.raises(DataError, match="matches no qimap table"):
-        prepare(b"colour,size\nred,2\n", "other.csv", store, states)
+        prepare(b"colour,size\nred,2\n", "other.csv", context_from_store(store, states))
 
 
 def test_cli_import_with_a_saved_mapping(tmp_path: Path) -> None:
@@ -109,7 +119,7 @@ UNPLACED = (
 def test_rows_without_coordinates_are_placed_and_say_how_precisely(
     store: Store, states: StateLayer
 ) -> None:
-    prepared = prepare(UNPLACED.encode(), "unplaced.csv", store, states)
+    prepared = prepare(UNPLACED.encode(), "unplaced.csv", context_from_store(store, states))
     rows = {row["id"]: row for row in prepared.rows}
     assert set(rows) == {"synthetic-zip", "synthetic-city"}
     assert rows["synthetic-zip"]["location_precision"] == "zip"
@@ -133,7 +143,7 @@ def test_rows_without_ids_get_one_and_likely_duplicates_are_flagged(
         "Synthetic Café v. Town,,Worcester,MA,42.26,-71.8,Court,1,2020,denied,other,S,https://example.org/b\n"
         "Synthetic Café v. Town,,Worcester,MA,42.26,-71.8,Court,2,2021,denied,other,S,https://example.org/c\n"
     )
-    prepared = prepare((header + rows).encode(), "noids.csv", store, states)
+    prepared = prepare((header + rows).encode(), "noids.csv", context_from_store(store, states))
     assert [row["id"] for row in prepared.rows] == [
         "glik-v-cunniffe",
         "synthetic-cafe-v-town",
@@ -152,7 +162,7 @@ def test_a_new_id_for_a_stored_case_is_a_likely_duplicate(store: Store, states: 
     glik = next(r for r in rows if r["id"] == "glik-v-cunniffe")
     upload = io.StringIO()
     write_csv([{**glik, "id": "glik-2007-boston"}], CASES, upload)
-    prepared = prepare(upload.getvalue().encode(), "dup.csv", store, states)
+    prepared = prepare(upload.getvalue().encode(), "dup.csv", context_from_store(store, states))
     assert prepared.likely_duplicates == {"glik-2007-boston": "glik-v-cunniffe"}
     assert any(
         "looks like the stored case 'glik-v-cunniffe'" in w.message for w in prepared.warnings

@@ -5,7 +5,9 @@ builders -> pages, and these rules keep each room to its role:
 - ``qimap.model`` does no I/O: no database, no settings, no reading of files; from qimap it
   imports only itself, ``qimap.safe`` and ``qimap.issues`` (the other rooms build on it, not it on them);
 - ``qimap.ingest`` never imports ``qimap.ui`` or ``qimap.render`` (reading data does not depend
-  on how it is shown).
+  on how it is shown);
+- the ingest stages import no later stage (an upload passes each of them once, downward):
+  read, mapping, normalise, complete, validate, check, diff, then the pipeline that runs them.
 
 The rules read each module's syntax tree, so they hold for imports inside functions too.
 """
@@ -25,6 +27,8 @@ PACKAGE = REPO / "src" / "qimap"
 IO_MODULES = ("sqlalchemy", "sqlite3", "psycopg", "urllib", "http", "socket", "shutil", "tempfile")
 MODEL_MAY_IMPORT = ("qimap.model", "qimap.safe", "qimap.issues")
 IO_CALLS = {"open", "read_text", "read_bytes", "write_text", "write_bytes", "mkdir", "unlink"}
+# The ingest stages in the order an upload passes them (qimap.ingest.pipeline runs them).
+STAGES = ("read", "mapping", "normalise", "complete", "validate", "check", "diff", "pipeline")
 
 
 def modules(folder: Path) -> list[Path]:
@@ -101,6 +105,38 @@ def test_model_does_no_io() -> None:
 
 def test_ingest_never_imports_ui_or_render() -> None:
     assert not breaches(PACKAGE / "ingest", ("qimap.ui", "qimap.render"))
+
+
+def stage_breaches(folder: Path) -> list[str]:
+    """Where a stage module in ``folder`` imports a later stage (or a stage is missing)."""
+    missing = [
+        f"{stage}.py is missing" for stage in STAGES if not (folder / f"{stage}.py").is_file()
+    ]
+    return missing + [
+        f"{stage}.py imports {name}"
+        for index, stage in enumerate(STAGES)
+        if (folder / f"{stage}.py").is_file()
+        for name in imported(folder / f"{stage}.py")
+        if within(name, tuple(f"qimap.ingest.{later}" for later in STAGES[index + 1 :]))
+    ]
+
+
+def test_stages_import_no_later_stage() -> None:
+    assert not stage_breaches(PACKAGE / "ingest")
+
+
+def test_the_stage_rule_fails_when_broken(tmp_path: Path) -> None:
+    """The stage rule, run on a copy of ingest/ where an early stage imports a later one."""
+    for stage in STAGES:
+        source = (PACKAGE / "ingest" / f"{stage}.py").read_text(encoding="utf-8")
+        (tmp_path / f"{stage}.py").write_text(source, encoding="utf-8")
+    assert not stage_breaches(tmp_path)  # the copy as it is passes
+    with (tmp_path / "mapping.py").open("a", encoding="utf-8") as planted:
+        planted.write("\n\ndef f():\n    from qimap.ingest.check import Context\n")
+    assert stage_breaches(tmp_path) == [
+        "mapping.py imports qimap.ingest.check",
+        "mapping.py imports qimap.ingest.check.Context",
+    ]
 
 
 @pytest.mark.parametrize(

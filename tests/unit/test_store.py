@@ -20,11 +20,12 @@ import sqlalchemy as sa
 
 from qimap.geo.states import StateLayer
 from qimap.ingest.dataset import load_states
-from qimap.ingest.importer import load_from_store, prepare, prepare_together, publish, seed, undo
+from qimap.ingest.importer import load_from_store, publish, seed, undo
+from qimap.ingest.pipeline import context_from_store, prepare, prepare_together
 from qimap.issues import DataError
-from qimap.model.schema import CASES
+from qimap.model.schema import CASES, SPECS
 from qimap.render.exports import write_csv
-from qimap.store import SPECS, Store, StoreError, metadata
+from qimap.store import Store, StoreError, metadata
 from tests.conftest import DATA_DIR, GEO_DIR, REPO, hostile_case, read_rows
 
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("QIMAP_TEST_DATABASE_URL") else [])
@@ -78,7 +79,9 @@ def test_seed_fills_an_empty_store_once(store: Store, states: StateLayer) -> Non
 
 
 def test_reimporting_the_same_file_changes_nothing(store: Store, states: StateLayer) -> None:
-    prepared = prepare((DATA_DIR / "cases.csv").read_bytes(), "cases.csv", store, states)
+    prepared = prepare(
+        (DATA_DIR / "cases.csv").read_bytes(), "cases.csv", context_from_store(store, states)
+    )
     version = store.version()
     batch, plan = publish(store, [prepared], states, "ann")
     assert (batch.new, batch.updated, batch.unchanged, batch.rejected) == (0, 0, 34, 0)
@@ -89,7 +92,10 @@ def test_reimporting_the_same_file_changes_nothing(store: Store, states: StateLa
 def test_update_then_undo_restores(store: Store, states: StateLayer) -> None:
     first_id = bundled_cases()[0]["id"]
     batch, _ = publish(
-        store, [prepare(edited("Edited title"), "e.csv", store, states)], states, "ann"
+        store,
+        [prepare(edited("Edited title"), "e.csv", context_from_store(store, states))],
+        states,
+        "ann",
     )
     assert (batch.new, batch.updated) == (0, 1)
     assert store.rows("cases")[(first_id,)]["title"] == "Edited title"
@@ -104,15 +110,21 @@ def test_update_then_undo_restores(store: Store, states: StateLayer) -> None:
 
 def test_undo_of_an_insert_deletes_the_row(store: Store, states: StateLayer) -> None:
     rows = [*bundled_cases(), hostile_case(id="synthetic-new-case")]
-    batch, _ = publish(store, [prepare(cases_csv(rows), "n.csv", store, states)], states, "ann")
+    batch, _ = publish(
+        store, [prepare(cases_csv(rows), "n.csv", context_from_store(store, states))], states, "ann"
+    )
     assert batch.new == 1
     store.undo(batch.batch_id, "ann")
     assert ("synthetic-new-case",) not in store.rows("cases")
 
 
 def test_undo_refuses_when_a_later_batch_changed_the_row(store: Store, states: StateLayer) -> None:
-    first, _ = publish(store, [prepare(edited("One"), "1.csv", store, states)], states, "ann")
-    publish(store, [prepare(edited("Two"), "2.csv", store, states)], states, "bob")
+    first, _ = publish(
+        store, [prepare(edited("One"), "1.csv", context_from_store(store, states))], states, "ann"
+    )
+    publish(
+        store, [prepare(edited("Two"), "2.csv", context_from_store(store, states))], states, "bob"
+    )
     with pytest.raises(StoreError, match="undo the later batch first"):
         store.undo(first.batch_id, "ann")
     assert store.rows("cases")[(bundled_cases()[0]["id"],)]["title"] == "Two"
@@ -128,7 +140,7 @@ def test_bad_rows_are_rejected_and_good_rows_published(store: Store, states: Sta
     rows[0]["title"] = "Good edit"
     rows[1]["latitude"] = "north"
     rows.append(hostile_case(id="synthetic-outside", longitude="71.06"))  # in China, not Boston
-    prepared = prepare(cases_csv(rows), "mixed.csv", store, states)
+    prepared = prepare(cases_csv(rows), "mixed.csv", context_from_store(store, states))
     assert prepared.rejected_rows == 2
     assert {(i.row, i.column) for i in prepared.issues} == {(3, "latitude"), (36, "latitude")}
     batch, _ = publish(store, [prepared], states, "ann")
@@ -141,7 +153,7 @@ def test_a_whole_store_problem_rolls_back_everything(store: Store, states: State
     """A bill whose nine scores are missing passes row checks but not the whole-store check."""
     header = ",".join(SPECS["bills"].column_names)
     bill = "RI-SB1,RI,SB 1,2024,pending,Synthetic bill,,,,https://example.org/synthetic,\n"
-    prepared = prepare(f"{header}\n{bill}".encode(), "bill.csv", store, states)
+    prepared = prepare(f"{header}\n{bill}".encode(), "bill.csv", context_from_store(store, states))
     assert prepared.issues == ()
     version, batches = store.version(), len(store.history())
     with pytest.raises(DataError, match="has no row for"):
@@ -152,12 +164,14 @@ def test_a_whole_store_problem_rolls_back_everything(store: Store, states: State
 
 def test_export_imports_back_unchanged_even_with_formulas(store: Store, states: StateLayer) -> None:
     rows = [*bundled_cases(), hostile_case(id="synthetic-formula", title='=HYPERLINK("http://x")')]
-    publish(store, [prepare(cases_csv(rows), "f.csv", store, states)], states, "ann")
+    publish(
+        store, [prepare(cases_csv(rows), "f.csv", context_from_store(store, states))], states, "ann"
+    )
     exported = io.StringIO()
     write_csv(store.rows("cases").values(), CASES, exported)
     assert "'=HYPERLINK" in exported.getvalue()
     assert ",-71.06," in exported.getvalue()  # numbers are not touched
-    again = prepare(exported.getvalue().encode(), "export.csv", store, states)
+    again = prepare(exported.getvalue().encode(), "export.csv", context_from_store(store, states))
     assert store.plan({"cases": again.rows}).changes == ()
     assert store.rows("cases")[("synthetic-formula",)]["title"] == '=HYPERLINK("http://x")'
 
@@ -173,7 +187,9 @@ def test_two_editors_at_once_lose_nothing(url: str, store: Store, states: StateL
     def run(editor: str) -> None:
         try:
             own = Store.open(url)
-            prepared = prepare(cases_csv(payloads[editor]), f"{editor}.csv", own, states)
+            prepared = prepare(
+                cases_csv(payloads[editor]), f"{editor}.csv", context_from_store(own, states)
+            )
             publish(own, [prepared], states, editor)
         except BaseException as error:
             errors.append(error)
@@ -201,11 +217,12 @@ def test_a_process_killed_mid_import_leaves_the_store_as_it_was(
         import time
         from pathlib import Path
         from qimap.ingest.dataset import load_states
-        from qimap.ingest.importer import prepare, publish
+        from qimap.ingest.importer import publish
+        from qimap.ingest.pipeline import context_from_store, prepare
         from qimap.store import Store
         states = load_states(Path({str(GEO_DIR)!r}))
         store = Store.open({url!r})
-        prepared = prepare(Path({str(data)!r}).read_bytes(), "big.csv", store, states)
+        prepared = prepare(Path({str(data)!r}).read_bytes(), "big.csv", context_from_store(store, states))
 
         def stall(conn):  # rows are written, the transaction is open: wait to be killed
             Path({str(ready)!r}).write_text("x")
@@ -230,7 +247,12 @@ def test_a_process_killed_mid_import_leaves_the_store_as_it_was(
     assert [b.editor for b in store.history()] == ["bundled data"]
     assert store.version() == version
     # and the store still takes writes
-    batch, _ = publish(store, [prepare(data.read_bytes(), "big.csv", store, states)], states, "ann")
+    batch, _ = publish(
+        store,
+        [prepare(data.read_bytes(), "big.csv", context_from_store(store, states))],
+        states,
+        "ann",
+    )
     assert batch.new == 1
 
 
@@ -257,7 +279,7 @@ def synthetic_bill(key: str, predecessor: str = "") -> list[tuple[bytes, str]]:
 
 
 def publish_files(store: Store, states: StateLayer, uploads: list[tuple[bytes, str]]) -> int:
-    prepared = prepare_together(uploads, store, states)
+    prepared = prepare_together(uploads, context_from_store(store, states))
     assert all(p.issues == () for p in prepared), [p.issues for p in prepared]
     batch, _ = publish(store, prepared, states, "ann")
     return batch.batch_id

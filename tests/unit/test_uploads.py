@@ -8,24 +8,20 @@ from datetime import date
 
 import pytest
 
-from qimap.ingest.sources import RawRow, RawTable, read_csv
-from qimap.ingest.uploads import (
+from qimap.ingest.mapping import (
     EXTRA_COLUMNS,
     SYNONYMS,
-    UploadInfo,
     apply_mapping,
-    decode_upload,
-    is_future,
     mapping_from_json,
     mapping_to_json,
-    normalise_date,
     normalise_name,
-    read_upload,
-    sniff_delimiter,
     suggest_mapping,
     target_columns,
     unmapped_sources,
 )
+from qimap.ingest.normalise import is_future, normalise_date
+from qimap.ingest.read import UploadInfo, decode_upload, read_upload, sniff_delimiter
+from qimap.ingest.sources import RawRow, RawTable, read_csv
 from qimap.ingest.validate import validate_table
 from qimap.issues import DataError, Issue
 from qimap.model.schema import BILLS, CASES, SCORES

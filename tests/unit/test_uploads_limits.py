@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from qimap.ingest import importer
-from qimap.ingest.uploads import MAX_COLUMNS, MAX_HEADER_CHARS, read_upload
+from qimap.ingest import mapping, pipeline
+from qimap.ingest.read import MAX_COLUMNS, MAX_HEADER_CHARS, read_upload
 from qimap.issues import DataError
 from qimap.store import Store
 
@@ -55,7 +55,8 @@ def test_prepare_refuses_before_matching_columns(
     def no_matching(*args: object) -> None:
         raise AssertionError("columns were matched")
 
-    monkeypatch.setattr(importer, "suggest_mapping", no_matching)
+    monkeypatch.setattr(mapping, "suggest_mapping", no_matching)
     store = Store.open(f"sqlite:///{tmp_path / 's.sqlite3'}")
+    context = pipeline.context_from_store(store, None)  # type: ignore[arg-type]
     with pytest.raises(DataError, match="columns"):
-        importer.prepare(csv_bytes([f"c{i}" for i in range(5_000)]), "wide.csv", store, None)  # type: ignore[arg-type]
+        pipeline.prepare(csv_bytes([f"c{i}" for i in range(5_000)]), "wide.csv", context)

@@ -543,6 +543,7 @@ CONTACTS = TableSpec(
 
 # The tables editors keep up to date (the store holds these); the editorial ones ship with the code.
 STORED: tuple[TableSpec, ...] = (RUBRIC, BILLS, SCORES, CASES, CONTACTS)
+SPECS: dict[str, TableSpec] = {spec.name: spec for spec in STORED}  # by name, in that order
 
 TABLES: tuple[TableSpec, ...] = (
     RUBRIC,

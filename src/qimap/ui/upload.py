@@ -1,5 +1,6 @@
 """The editors' upload workflow: template, column mapping, row-by-row report, preview, publish,
-history and undo. Everything it writes goes through qimap.ingest.importer and qimap.store."""
+history and undo. Files are read and checked by qimap.ingest.pipeline; everything it writes goes through
+qimap.ingest.importer and qimap.store."""
 
 from __future__ import annotations
 
@@ -9,13 +10,16 @@ from pathlib import Path
 
 import streamlit as st
 
-from qimap.ingest.importer import Prepared, cases_from_rows, prepare, prepare_page, publish, undo
-from qimap.ingest.uploads import mapping_from_json, mapping_to_json, read_upload, suggest_mapping
+from qimap.ingest.diff import Plan
+from qimap.ingest.importer import cases_from_rows, prepare_page, publish, undo
+from qimap.ingest.mapping import mapping_from_json, mapping_to_json, suggest_mapping
+from qimap.ingest.pipeline import Prepared, context_from_store, prepare
+from qimap.ingest.read import read_upload
 from qimap.issues import DataError, Issue, issues_of
 from qimap.model.schema import BILLS, CASES, CONTACTS, SCORES, TableSpec
 from qimap.render.exports import dictionary_rows, issues_csv, template_csv
 from qimap.settings import Settings
-from qimap.store import SEED_EDITOR, Plan, StoreError, UndoBlocked
+from qimap.store import SEED_EDITOR, StoreError, UndoBlocked
 from qimap.ui import loaders
 from qimap.ui.map_panel import show_preview_map
 from qimap.ui.markdown import escape_markdown
@@ -40,7 +44,7 @@ def _prepare(
     del version
     mapping = mapping_from_json(mapping_json) if mapping_json else None
     store, states = loaders.store(database_url), loaders.states(geo_dir)
-    return prepare(data, name, store, states, table, mapping)
+    return prepare(data, name, context_from_store(store, states, table), table, mapping)
 
 
 def show_template(spec: TableSpec) -> None:
@@ -249,13 +253,13 @@ def show_scorecard_upload(settings: Settings, editor: str) -> None:
         if page is not None:
             files = prepare_page(page.getvalue().decode("utf-8"), page.name, store)
         if bills is not None:
-            files.append(prepare(bills.getvalue(), bills.name, store, states, BILLS.name))
+            context = context_from_store(store, states, BILLS.name)
+            files.append(prepare(bills.getvalue(), bills.name, context, BILLS.name))
         if scores is not None:
             new_bills = {row["bill_key"] for f in files if f.table == "bills" for row in f.rows}
+            context = context_from_store(store, states, SCORES.name)
             files.append(
-                prepare(
-                    scores.getvalue(), scores.name, store, states, SCORES.name, new_bills=new_bills
-                )
+                prepare(scores.getvalue(), scores.name, context, SCORES.name, new_bills=new_bills)
             )
     except (DataError, ValueError, UnicodeDecodeError) as error:
         show_problems(issues_of(error, "upload"), "The file cannot be imported")
@@ -276,7 +280,8 @@ def show_contacts_upload(settings: Settings, editor: str) -> None:
         return
     store, states = loaders.store(settings.database_url), loaders.states(settings.geo_dir)
     try:
-        prepared = prepare(upload.getvalue(), upload.name, store, states, CONTACTS.name)
+        context = context_from_store(store, states, CONTACTS.name)
+        prepared = prepare(upload.getvalue(), upload.name, context, CONTACTS.name)
     except (DataError, ValueError) as error:
         show_problems(issues_of(error, upload.name), "The file cannot be imported")
         return

@@ -1,45 +1,30 @@
-"""Completing an upload's rows before validation: ids from titles, ISO dates, map points for
-rows without coordinates, quotes an export added against spreadsheet formulas, and the
-stored cases a new row probably duplicates. Pure functions over RawTable rows (plus the
-store for duplicates), each reporting what it did so the editor can see it."""
+"""Stage 4, complete: what a row can be given before validation, each with a note the editor
+sees: ids made from titles, and map points for cases without coordinates (the centre of their
+ZIP code, else of their city, from the offline geocoder the caller passes in)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
 
 from qimap.geo.geocode import GeocodeIndex, Place, geocode
 from qimap.ingest.sources import RawRow, RawTable
-from qimap.ingest.uploads import normalise_date
 from qimap.issues import Issue
 from qimap.model.labels import PRECISION_LABELS
-from qimap.model.schema import STORED, Precision, TableSpec
-from qimap.safe import unquote_cell
-from qimap.store import Store
-
-# The layouts qimap itself writes (qimap export, Evaluate a bill, the templates).
-_QIMAP_HEADERS = frozenset(spec.column_names for spec in STORED)
+from qimap.model.schema import Precision, TableSpec
 
 
-def restore_neutralised(table: RawTable) -> RawTable:
-    """Text an export neutralised against spreadsheet formulas ("'=SUM(A1)") reads back as
-    written; an editor's own leading apostrophe ("'-80s case") is kept.
-
-    The rule, and why it is unambiguous: qimap's writers quote exactly the cells for which
-    qimap.safe.needs_quote holds (a formula character at the start or after a separator, or
-    a quote before such text), so qimap.safe.unquote_cell undoes that exactly, and export ->
-    import is the identity. It applies only to a file in qimap's own layout (its header is
-    exactly one of qimap's tables, as exports write it); any other file (another
-    organisation's columns, or qimap's in another order) is read as written. In a file of
-    qimap's layout, a leading apostrophe before a formula character is qimap's quote: to keep
-    one of your own there, write two ("''-80s case"), as qimap's export itself does.
-    """
-    if tuple(table.header) not in _QIMAP_HEADERS:
-        return table
-    rows = tuple(RawRow(row.row, tuple(map(unquote_cell, row.cells))) for row in table.rows)
-    return RawTable(table.file, table.header, rows)
+def complete(
+    table: RawTable, spec: TableSpec, geocoder: Callable[[], GeocodeIndex]
+) -> tuple[RawTable, list[Issue], list[Issue]]:
+    """A mapped table with what could be added (cases only): the table, the notes on what
+    was added, and the rows that could not be placed (errors)."""
+    if spec.name != "cases":
+        return table, [], []
+    table, named = give_missing_ids(table)
+    table, warnings, unplaced = place_missing_points(table, geocoder)
+    return table, named + warnings, unplaced
 
 
 _SLUG_CHARS = re.compile(r"[^a-z0-9]+")
@@ -77,33 +62,6 @@ def give_missing_ids(table: RawTable) -> tuple[RawTable, list[Issue]]:
         rows.append(RawRow(row.row, tuple(cells)))
         notes.append(Issue(table.file, row.row, "id", f"had no id: it is now '{new_id}'"))
     return RawTable(table.file, table.header, tuple(rows)), notes
-
-
-def likely_duplicates(records: Sequence[Mapping[str, Any]], store: Store) -> dict[str, str]:
-    """New rows (ids not stored) that match a stored case by title, or by date and place."""
-    stored = list(store.rows("cases").values())
-    by_title = {_norm(c["title"]): c["id"] for c in stored}
-    by_event = {
-        (c["incident_date"], _norm(c["city"]), c["state"]): c["id"]
-        for c in stored
-        if c["incident_date"]
-    }
-    stored_ids = {c["id"] for c in stored}
-    found = {}
-    for record in records:
-        if record["id"] in stored_ids:
-            continue  # a stable id: an update, not a duplicate
-        event = (record["incident_date"], _norm(record["city"]), record["state"])
-        match = by_title.get(_norm(record["title"])) or (
-            by_event.get(event) if record["incident_date"] else None
-        )
-        if match:
-            found[record["id"]] = match
-    return found
-
-
-def _norm(text: str) -> str:
-    return " ".join(_SLUG_CHARS.sub(" ", text.lower()).split())
 
 
 def place_missing_points(
@@ -161,31 +119,3 @@ def with_columns(table: RawTable, names: Sequence[str]) -> RawTable:
     blank = ("",) * len(missing)
     rows = tuple(RawRow(row.row, row.cells + blank) for row in table.rows)
     return RawTable(table.file, table.header + missing, rows)
-
-
-_DATE_COLUMNS = ("incident_date",)
-
-
-def normalise_dates(table: RawTable) -> RawTable:
-    """Dates written as 10/1/2007 or "Oct 1, 2007" become 2007-10-01; others stay for validation."""
-    positions = [table.header.index(c) for c in _DATE_COLUMNS if c in table.header]
-    if not positions:
-        return table
-
-    def fix(cells: tuple[str, ...]) -> tuple[str, ...]:
-        fixed = list(cells)
-        for position in positions:
-            fixed[position] = normalise_date(cells[position]) or cells[position]
-        return tuple(fixed)
-
-    rows = tuple(RawRow(row.row, fix(row.cells)) for row in table.rows)
-    return RawTable(table.file, table.header, rows)
-
-
-def without_extras(table: RawTable, spec: TableSpec) -> RawTable:
-    """Only the spec's columns go on to validation (a mapped "zip" is for geocoding)."""
-    keep = [i for i, name in enumerate(table.header) if name in spec.column_names]
-    if len(keep) == len(table.header):
-        return table
-    rows = tuple(RawRow(r.row, tuple(r.cells[i] for i in keep)) for r in table.rows)
-    return RawTable(table.file, tuple(table.header[i] for i in keep), rows)

@@ -1,0 +1,236 @@
+"""Stage 2, mapping: the file's columns -> qimap's (suggested from names and synonyms, chosen
+by the editor, saved as JSON for the next file from the same source), and which table a header
+is for."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+
+from qimap.ingest.sources import RawRow, RawTable
+from qimap.issues import DataError, Issue
+from qimap.model.schema import SPECS, TableSpec
+
+# Alternative names per qimap column, compared after normalise_name(). Each table lists every
+# column (an empty tuple means "only its own name"); no alternative may serve two columns.
+SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
+    "cases": {
+        "id": ("case_id", "slug", "identifier"),
+        "title": ("name", "case", "case_name", "casename"),
+        "incident_date": ("date", "incident", "date_of_incident", "incidentdate"),
+        "city": ("town", "municipality", "locality"),
+        "state": ("st", "state_code", "province"),
+        "latitude": ("lat", "y"),
+        "longitude": ("lng", "lon", "long", "x"),
+        "court": (),
+        "citation": ("cite", "reporter"),
+        "decision_year": ("year", "year_decided"),
+        "qi_outcome": ("outcome", "result", "qi_result"),
+        "categories": ("category", "tags", "type"),
+        "summary": ("description", "details", "narrative"),
+        "source_url": ("url", "link", "source", "source_link"),
+        "location_precision": ("precision", "location_accuracy", "accuracy", "geocode_precision"),
+        "zip": ("zipcode", "zip_code", "postal_code", "postcode"),
+    },
+    "bills": {
+        "bill_key": ("key",),
+        "state": ("st", "state_code"),
+        "bill_id": ("bill", "bill_number", "bill_no", "number"),
+        "year_introduced": ("year", "introduced", "year_filed"),
+        "status": ("bill_status",),
+        "summary": ("description", "details"),
+        "predecessor_key": ("predecessor", "previous_bill", "prior_bill"),
+        "printed_end_tally": ("end_tally", "end_score"),
+        "printed_start_tally": ("start_tally", "start_score"),
+        "source_url": ("url", "link", "source"),
+        "source_note": ("note", "notes"),
+    },
+    "scores": {
+        "bill_key": ("bill", "key"),
+        "criterion_id": ("criterion", "criteria"),
+        "mark": ("score", "rating"),
+        "verdict": (),
+        "basis": (),
+        "evidence_quote": ("quote", "evidence"),
+        "evidence_note": ("note", "notes"),
+    },
+}
+
+# Columns kept from an upload that are not in the table's spec (the geocoder reads "zip").
+EXTRA_COLUMNS: dict[str, tuple[str, ...]] = {"cases": ("zip",)}
+
+_PUNCTUATION = re.compile(r"[\s_.\-\ufeff]+")
+
+
+def normalise_name(name: str) -> str:
+    """How header names are compared: " Incident-Date " -> "incidentdate"."""
+    return _PUNCTUATION.sub("", name.lower())
+
+
+def target_columns(spec: TableSpec) -> tuple[str, ...]:
+    """The columns an upload can map onto: the spec's, then its extras."""
+    return spec.column_names + EXTRA_COLUMNS.get(spec.name, ())
+
+
+def suggest_mapping(header: Sequence[str], spec: TableSpec) -> dict[str, str | None]:
+    """For each target column, the header name it most likely comes from, or None.
+
+    Exact names win over normalised names, which win over synonyms, across all targets: a
+    "source" column is never taken for source_url while "source_url" itself is present. A
+    header name appearing twice is ambiguous and never suggested.
+    """
+    targets = target_columns(spec)
+    synonyms = SYNONYMS.get(spec.name, {})
+    counts = Counter(header)
+    free = [name for name in header if counts[name] == 1 and normalise_name(name)]
+    mapping: dict[str, str | None] = dict.fromkeys(targets)
+    tiers: tuple[tuple[Callable[[str], str], Callable[[str], tuple[str, ...]]], ...] = (
+        (str, lambda target: (target,)),
+        (normalise_name, lambda target: (normalise_name(target),)),
+        (normalise_name, lambda target: tuple(map(normalise_name, synonyms.get(target, ())))),
+    )
+    for key, wanted in tiers:
+        for target in targets:
+            if mapping[target] is not None:
+                continue
+            # Earlier synonyms win, then earlier header columns.
+            found = next((n for want in wanted(target) for n in free if key(n) == want), None)
+            if found is not None:
+                mapping[target] = found
+                free.remove(found)
+    return mapping
+
+
+def unmapped_sources(header: Sequence[str], mapping: Mapping[str, str | None]) -> tuple[str, ...]:
+    """Header names no target takes; apply_mapping drops these columns."""
+    used = {source for source in mapping.values() if source is not None}
+    return tuple(name for name in dict.fromkeys(header) if name not in used)
+
+
+def apply_mapping(table: RawTable, mapping: Mapping[str, str | None], spec: TableSpec) -> RawTable:
+    """``table`` with qimap's header: spec columns in spec order, then mapped extras.
+
+    An unmapped optional column becomes blank cells. An unmapped required column is left out,
+    so validation reports it once as a missing column rather than as an empty cell per row.
+    """
+    targets = target_columns(spec)
+    issues = [
+        Issue(
+            table.file,
+            None,
+            target,
+            f"is not a column of {spec.name}; use one of: {', '.join(targets)}",
+        )
+        for target in mapping
+        if target not in targets
+    ]
+    sources = [source for source in mapping.values() if source is not None]
+    issues += [
+        Issue(table.file, 1, source, f"is not in the file's header (chosen for {target})")
+        for target, source in mapping.items()
+        if source is not None and source not in table.header
+    ]
+    issues += [
+        Issue(table.file, 1, source, "appears twice in the header; rename one of them")
+        for source in dict.fromkeys(sources)
+        if table.header.count(source) > 1
+    ]
+    issues += [
+        Issue(table.file, 1, source, f"is mapped to {count} columns; map it to one")
+        for source, count in Counter(sources).items()
+        if count > 1
+    ]
+    issues += [
+        Issue(
+            table.file,
+            raw.row,
+            None,
+            f"has {len(raw.cells)} cells but the header has {len(table.header)}; "
+            "check for a missing or unquoted separator",
+        )
+        for raw in table.rows
+        if len(raw.cells) != len(table.header)
+    ]
+    if issues:
+        raise DataError(issues)
+
+    optional = {column.name for column in spec.columns if not column.required}
+    # (target, index of its source column or None for a blank cell)
+    picks: list[tuple[str, int | None]] = []
+    for target in targets:
+        source = mapping.get(target)
+        if source is not None:
+            picks.append((target, table.header.index(source)))
+        elif target in optional:
+            picks.append((target, None))
+    header = tuple(target for target, _ in picks)
+    rows = tuple(
+        RawRow(raw.row, tuple("" if i is None else raw.cells[i] for _, i in picks))
+        for raw in table.rows
+    )
+    return RawTable(table.file, header, rows)
+
+
+def mapping_to_json(mapping: Mapping[str, str | None]) -> str:
+    """A mapping as JSON an editor can save and load next time: {"qimap column": "header"}."""
+    return json.dumps(dict(mapping), indent=2, ensure_ascii=False)
+
+
+def mapping_from_json(text: str, name: str = "mapping") -> dict[str, str | None]:
+    """The mapping saved by mapping_to_json; DataError if ``text`` is not one."""
+    try:
+        loaded = json.loads(text)
+    except (json.JSONDecodeError, TypeError) as error:
+        raise _error(name, f"is not a saved column mapping (not valid JSON: {error})") from None
+    shape = 'an object such as {"city": "Town", "zip": null}'
+    if not isinstance(loaded, dict):
+        raise _error(name, f"is not a saved column mapping; expected {shape}")
+    issues = [
+        Issue(name, None, str(key), f"must name a column or be null, not {value!r}")
+        for key, value in loaded.items()
+        if not (value is None or (isinstance(value, str) and value.strip()))
+    ]
+    issues += [Issue(name, None, None, "has an empty column name") for key in loaded if not key]
+    if issues:
+        raise DataError(issues)
+    return dict(loaded)
+
+
+def _error(name: str, message: str) -> DataError:
+    return DataError([Issue(name, None, None, message)])
+
+
+def detect_table(header: Sequence[str]) -> TableSpec:
+    """The table whose columns the header holds best, by name or synonym."""
+
+    def mapped(spec: TableSpec) -> int:
+        return sum(1 for source in suggest_mapping(header, spec).values() if source)
+
+    best = max(SPECS.values(), key=mapped)
+    found = suggest_mapping(header, best)
+    # a case without an id gets one from its title (complete.give_missing_ids)
+    has_key = all(found.get(key) for key in best.key) or (best.name == "cases" and found["title"])
+    if not has_key:
+        message = "matches no qimap table; see the data dictionary for the columns"
+        raise DataError([Issue("header", 1, None, message)])
+    return best
+
+
+def choose_mapping(
+    header: Sequence[str], table: str | None, mapping: Mapping[str, str | None] | None
+) -> tuple[TableSpec, dict[str, str | None]]:
+    """The table (given, or detected from the header) and the mapping to use (given, or
+    suggested)."""
+    spec = SPECS[table] if table else detect_table(header)
+    return spec, dict(mapping) if mapping is not None else suggest_mapping(header, spec)
+
+
+def without_extras(table: RawTable, spec: TableSpec) -> RawTable:
+    """Only the spec's columns go on to validation (a mapped "zip" is for geocoding)."""
+    keep = [i for i, name in enumerate(table.header) if name in spec.column_names]
+    if len(keep) == len(table.header):
+        return table
+    rows = tuple(RawRow(r.row, tuple(r.cells[i] for i in keep)) for r in table.rows)
+    return RawTable(table.file, tuple(table.header[i] for i in keep), rows)

@@ -1,0 +1,140 @@
+"""The ingest pipeline: an upload's bytes -> canonical rows ready to publish, and why the other
+rows were rejected. One function, :func:`prepare`, runs the stages in order, each a module of
+its own that imports no later one:
+
+read -> mapping -> normalise -> complete -> validate -> check, then diff (new / updated /
+unchanged), which the store runs on the prepared rows when it previews or publishes a batch.
+
+What the checks need from the store comes in a :class:`Context`, built once by
+:func:`context_from_store`, the only place here that touches the store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date
+from typing import TYPE_CHECKING
+
+from qimap.geo.geocode import GeocodeIndex, build_index
+from qimap.geo.states import StateLayer
+from qimap.ingest.check import Context, check
+from qimap.ingest.complete import complete
+from qimap.ingest.mapping import apply_mapping, choose_mapping, detect_table, without_extras
+from qimap.ingest.normalise import normalise
+from qimap.ingest.read import read_upload
+from qimap.ingest.validate import validate_table
+from qimap.issues import Issue
+from qimap.model.records import canonical_cells
+from qimap.model.schema import SPECS
+
+if TYPE_CHECKING:
+    from qimap.store import Store
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One file, checked and ready to publish."""
+
+    table: str
+    file_name: str
+    sha256: str
+    total_rows: int
+    rows: tuple[dict[str, str], ...]  # canonical cells of the valid rows
+    issues: tuple[Issue, ...]  # why the other rows were rejected
+    mapping: dict[str, str | None] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()  # what reading the file guessed (encoding, separator, ...)
+    warnings: tuple[Issue, ...] = ()  # published, but worth a look (e.g. a geocoded place)
+    likely_duplicates: dict[str, str] = field(default_factory=dict)  # new id -> stored id
+
+    def without_likely_duplicates(self) -> Prepared:
+        """The same upload minus the rows that look like cases already stored."""
+        keep = tuple(row for row in self.rows if row.get("id") not in self.likely_duplicates)
+        return replace(self, rows=keep, likely_duplicates={})
+
+    @property
+    def rejected_rows(self) -> int:
+        return len({issue.row for issue in self.issues if issue.row is not None})
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def context_from_store(store: Store, states: StateLayer, table: str | None = None) -> Context:
+    """What the checks of ``table`` (of any table when None) need from the store."""
+    needs = {table} if table else set(SPECS)
+    bills = needs & {"scores", "contacts"}
+    return Context(
+        states=states,
+        bills=frozenset(key[0] for key in store.rows("bills")) if bills else frozenset(),
+        criteria=frozenset(key[0] for key in store.rows("rubric"))
+        if "scores" in needs
+        else frozenset(),
+        cases=tuple(store.rows("cases").values()) if "cases" in needs else (),
+    )
+
+
+def prepare(
+    data: bytes,
+    file_name: str,
+    context: Context,
+    table: str | None = None,
+    mapping: Mapping[str, str | None] | None = None,
+    today: date | None = None,
+    geocoder: Callable[[], GeocodeIndex] | None = None,
+    new_bills: Collection[str] = (),
+) -> Prepared:
+    """Read one upload (any common encoding and separator), map its columns to qimap's, and
+    check every row against the schema and against what ``context`` says is stored.
+
+    ``new_bills`` are the bill keys of a bills file published in the same batch, so a new
+    bill's scores can arrive with it."""
+    raw, info = read_upload(data, file_name)
+    spec, used = choose_mapping(raw.header, table, mapping)
+    mapped = normalise(apply_mapping(raw, used, spec), raw.header)
+    mapped, warnings, unplaced = complete(mapped, spec, geocoder or build_index)
+    records, issues = validate_table(without_extras(mapped, spec), spec)
+    lost = {issue.row for issue in unplaced}  # their "latitude is empty" says less than ours
+    issues = [i for i in issues if not (i.row in lost and i.column in {"latitude", "longitude"})]
+    checked = check(
+        records, issues + unplaced, spec, file_name, context, today or date.today(), new_bills
+    )
+    bad_rows = {issue.row for issue in checked.issues}
+    warnings += checked.warnings
+    return Prepared(
+        table=spec.name,
+        file_name=file_name,
+        sha256=sha256_of(data),
+        total_rows=len(raw.rows),
+        rows=tuple(canonical_cells(r, spec) for r in checked.records),
+        issues=tuple(sorted(checked.issues, key=lambda i: (i.row or 0, i.column or ""))),
+        mapping=used,
+        notes=info.notes,
+        warnings=tuple(
+            sorted((w for w in warnings if w.row not in bad_rows), key=lambda w: w.row or 0)
+        ),
+        likely_duplicates=checked.likely_duplicates,
+    )
+
+
+def prepare_together(
+    uploads: Sequence[tuple[bytes, str]],
+    context: Context,
+    table: str | None = None,
+    mapping: Mapping[str, str | None] | None = None,
+) -> list[Prepared]:
+    """Several files for one batch: bills files first, so scores may name their new bills."""
+    prepared: list[Prepared] = []
+    for data, name in sorted(uploads, key=lambda upload: _is_scores(upload[0], upload[1], table)):
+        new_bills = {row["bill_key"] for p in prepared if p.table == "bills" for row in p.rows}
+        prepared.append(prepare(data, name, context, table, mapping, new_bills=new_bills))
+    return prepared
+
+
+def _is_scores(data: bytes, name: str, table: str | None) -> bool:
+    if table:
+        return table == "scores"
+    raw, _ = read_upload(data, name)
+    return detect_table(raw.header).name == "scores"
