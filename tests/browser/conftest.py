@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 
 from qimap.auth import hash_password
 from qimap.ingest.dataset import load_dataset
+from qimap.settings import GENERATED, STATIC_DIR
 
 REPO = Path(__file__).resolve().parents[2]
 DATA_DIR = REPO / "data"
@@ -133,8 +135,12 @@ def running_app(
     if extra_env:
         assert "QIMAP_DATABASE_URL" not in extra_env, "each server gets a store of its own"
         env.update(extra_env)
-    # Each server gets a store of its own, seeded from its data directory on first start.
+    # Each server gets a store of its own, seeded from its data directory on first start, and a
+    # folder of its own for the map's files (inside static/, which Streamlit serves): an undo in
+    # one test prunes only that server's files, never a developer's running app's.
     env["QIMAP_DATABASE_URL"] = f"sqlite:///{log.parent / 'store.sqlite3'}"
+    generated = STATIC_DIR / GENERATED / f"test-browser-{uuid.uuid4().hex[:12]}"
+    env["QIMAP_GENERATED_DIR"] = str(generated)
     command = [
         sys.executable,
         "-m",
@@ -162,6 +168,7 @@ def running_app(
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=10)
+            shutil.rmtree(generated, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
