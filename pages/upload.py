@@ -18,12 +18,8 @@ _, problems = loaders.dataset_or_issues(settings)
 
 st.title("Upload data")
 editor = signed_in_editor(settings)
-if problems and editor:
-    loaders.show_data_problems(problems)
-elif problems:
-    st.warning("The public pages cannot show the data right now: sign in to repair it.")
-# Signed out: its uploads are dropped. Signed in: allowed until the sign-in would lapse.
-upload_guard.allow_uploads(editor is not None, settings.editor_idle_minutes * 60)
+loaders.show_problems_to_editors(problems, signed_in=editor is not None)
+upload_guard.allow_uploads(editor is not None, settings)
 if editor:
     cases, scorecards, contacts, history = st.tabs(
         ["Cases", "Bills and scorecards", "Contacts", "History and undo"]

@@ -20,6 +20,7 @@ from qimap.render.exports import write_csv
 from qimap.store import SEED_EDITOR, Batch, Store
 from qimap.ui.signin import SEEN
 from tests.conftest import DATA_DIR, GEO_DIR, REPO, hostile_case, read_rows
+from tests.unit.test_store import sponsor_row
 
 PAGE = str(REPO / "pages" / "upload.py")
 PASSWORD = "correct horse battery"
@@ -217,16 +218,7 @@ def store_with_invalid_data() -> int:
     states = load_states(GEO_DIR)
     store = Store.open(os.environ["QIMAP_DATABASE_URL"])
     seed(store, DATA_DIR, states)
-    row = {
-        "contact_id": "synthetic-sponsor",
-        "state": "MA",
-        "kind": "sponsor",
-        "name": "Synthetic sponsor",
-        "url": "",
-        "bill_key": "MA-SB9001",
-        "source_url": "https://example.gov/s",
-        "checked_on": "2026-01-02",
-    }
+    row = sponsor_row("MA-SB9001")
     result = store.publish({"contacts": [row]}, editor="ann", file_name="c.csv", sha256="x")
     assert result is not None
     return result[0].batch_id

@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from tests.browser.conftest import TIMEOUT_MS, VIEWPORT, NetworkLog
+from tests.browser.test_map import wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -25,9 +26,7 @@ def test_share_files_download_on_click(browser: Browser, app_url: str, network: 
         # The map first: a deep link as a fresh server's first visit meets Streamlit's "Page not
         # found" dialog (streamlit#9624), which test_upload covers.
         page.goto(app_url)
-        expect(page.get_by_test_id("stApp")).to_have_attribute(
-            "data-test-script-state", "notRunning"
-        )
+        wait_until_idle(page)
         page.goto(f"{app_url}/get-involved?state=OH")
         expect(page.get_by_role("heading", name="Share your state's story")).to_be_visible()
         expect(page.get_by_role("img", name=re.compile("^Ohio's share card"))).to_be_visible()

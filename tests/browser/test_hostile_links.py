@@ -4,12 +4,14 @@ Nothing of them may become an element, and no request may leave the app."""
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import NetworkLog
+from tests.browser.test_map import wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -38,11 +40,11 @@ LEFTOVERS = """() => [
 ]"""
 
 
-def visit(page: Page, url: str, ready: str) -> None:
+def visit(page: Page, url: str, ready: str | re.Pattern[str]) -> None:
     """Open ``url``; wait for the heading ``ready`` and for the script run to end."""
     page.goto(url)
     expect(page.get_by_role("heading", name=ready).first).to_be_visible()
-    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning")
+    wait_until_idle(page)
 
 
 def assert_nothing_rendered(page: Page) -> None:
@@ -94,7 +96,7 @@ def test_hostile_query_values_stay_text_everywhere(
     # The embed view (Streamlit itself reads embed=true).
     page.goto(f"{app_url}/?{urlencode({'embed': 'true', **HOSTILE})}")
     expect(page.get_by_role("link", name="Open the full map and the scorecards ↗")).to_be_visible()
-    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning")
+    wait_until_idle(page)
     assert_nothing_rendered(page)
 
     network.assert_local(app_url)

@@ -16,7 +16,7 @@ from tests.browser.conftest import (
     HOSTILE_LINKS_CASE_ID,
     NetworkLog,
 )
-from tests.browser.test_hostile_links import LEFTOVERS, shown_text
+from tests.browser.test_hostile_links import LEFTOVERS, shown_text, visit
 from tests.browser.test_map import MASSACHUSETTS, open_map, sidebar, wait_until_idle
 
 pytestmark = pytest.mark.browser
@@ -28,12 +28,6 @@ def assert_inert(page: Page, frame: Frame | None = None) -> None:
     assert page.evaluate(LEFTOVERS) == NOTHING_LEFT, page.url
     if frame is not None:
         assert frame.evaluate(LEFTOVERS) == NOTHING_LEFT, f"{page.url} (map)"
-
-
-def visit(page: Page, url: str, heading: str | re.Pattern[str]) -> None:
-    page.goto(url)
-    expect(page.get_by_role("heading", name=heading).first).to_be_visible()
-    wait_until_idle(page)
 
 
 def test_every_page_shows_hostile_data_as_text(

@@ -5,9 +5,10 @@ server.maxWidgetStateSize (code 1009, "message too big") before reading it."""
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Page
 
 from tests.browser.conftest import NetworkLog
+from tests.browser.test_map import wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +30,7 @@ def test_an_oversized_websocket_message_closes_the_connection(
     page: Page, app_url: str, network: NetworkLog
 ) -> None:
     page.goto(app_url)
-    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning")
+    wait_until_idle(page)
     # 3 MB of zeros: over the 2 MB limit (Streamlit's default, 25 MB, would read and parse it,
     # then close with 1002 because it is no valid message).
     assert page.evaluate(SEND, 3 * 1024 * 1024) == 1009

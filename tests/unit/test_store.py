@@ -285,8 +285,9 @@ def publish_files(store: Store, states: StateLayer, uploads: list[tuple[bytes, s
     return batch.batch_id
 
 
-def sponsor_of(key: str) -> list[tuple[bytes, str]]:
-    row = {
+def sponsor_row(key: str) -> dict[str, str]:
+    """A SYNTHETIC contact naming bill ``key`` as its sponsor's bill."""
+    return {
         "contact_id": "synthetic-sponsor",
         "state": "MA",
         "kind": "sponsor",
@@ -296,7 +297,10 @@ def sponsor_of(key: str) -> list[tuple[bytes, str]]:
         "source_url": "https://example.gov/s",
         "checked_on": "2026-01-02",
     }
-    return [(table_csv("contacts", [row]), "contacts.csv")]
+
+
+def sponsor_of(key: str) -> list[tuple[bytes, str]]:
+    return [(table_csv("contacts", [sponsor_row(key)]), "contacts.csv")]
 
 
 def test_undo_refuses_while_a_later_contact_names_the_bill(

@@ -77,6 +77,17 @@ def dataset_or_issues(settings: Settings) -> tuple[Dataset | None, list[Issue]]:
         st.stop()
 
 
+def show_problems_to_editors(issues: Sequence[Issue], *, signed_in: bool) -> None:
+    """On the editors' page: the full list for a signed-in editor, who can undo the import that
+    caused them; a pointer to sign in for anyone else."""
+    if not issues:
+        return
+    if signed_in:
+        show_data_problems(issues)
+    else:
+        st.warning("The public pages cannot show the data right now: sign in to repair it.")
+
+
 def show_data_problems(issues: Sequence[Issue]) -> None:
     """The problems, with file names only: a public page never shows the server's paths."""
     shown = [replace(issue, file=Path(issue.file).name) for issue in issues[:50]]

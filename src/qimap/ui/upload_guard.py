@@ -19,6 +19,8 @@ from typing import Any
 from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from qimap.settings import Settings
+
 _MARK = "_qimap_upload_guard"
 
 
@@ -87,10 +89,10 @@ def install() -> None:
     setattr(manager, _MARK, True)
 
 
-def allow_uploads(allowed: bool, idle_seconds: float) -> None:
-    """Allow this session's uploads for ``idle_seconds`` (a signed-in editor: the same as the
-    sign-in's idle limit, renewed each time the upload page runs), or forbid them and drop its
-    stored files."""
+def allow_uploads(allowed: bool, settings: Settings) -> None:
+    """Allow this session's uploads (a signed-in editor) until its sign-in would lapse, renewed
+    each time the upload page runs; or forbid them and drop its stored files."""
+    idle_seconds = settings.editor_idle_minutes * 60
     ctx = get_script_run_ctx()
     if ctx is None or not runtime.exists():
         return
