@@ -1,4 +1,5 @@
-"""Fixtures shared by every tier: the bundled data, and writable copies of it."""
+"""Fixtures shared by every tier: the bundled data, the synthetic test data, and writable
+copies of both."""
 
 from __future__ import annotations
 
@@ -16,6 +17,17 @@ from qimap.settings import GENERATED, STATIC_DIR
 REPO = Path(__file__).resolve().parents[1]
 DATA_DIR = REPO / "data"
 GEO_DIR = REPO / "geo"
+# Invented bills, marks, cases and contacts in data/'s layout (its README says what they
+# cover): what pipeline, map and UI tests run on, so an editor's change to data/ breaks none.
+SYNTHETIC_DIR = REPO / "tests" / "fixtures" / "synthetic"
+
+# Facts of the synthetic set that tests name (the rest they read from the loaded set).
+SYNTHETIC_STATE = "MA"  # two bills: SB 9002 (2023, pending) is SB 9001 (2021, failed) reworked
+SYNTHETIC_LATEST = "MA-SB9002"  # its printed end tally (3/4) disagrees with its marks (2/4)
+SYNTHETIC_EARLIER = "MA-SB9001"  # MA's best bill; SB 9002's predecessor_key
+SYNTHETIC_PASSED = "CO-SB9100"  # CO's only bill, passed; CO has the two contacts
+SYNTHETIC_CUT_OFF = "GA-HB9200"  # GA's only bill: start marks unknown, the page's tallies kept
+SYNTHETIC_CASE = "synthetic-ma-boston-denied"  # an MA case: retaliation, wrongful arrest; denied
 
 HOSTILE_HTML = "<img src=x onerror=alert(1)>"
 HOSTILE_JINJA = "{{ 7*7 }}"
@@ -39,11 +51,25 @@ def bundled() -> Dataset:
     return load_dataset(DATA_DIR, GEO_DIR)
 
 
+@pytest.fixture(scope="session")
+def synthetic() -> Dataset:
+    """The synthetic test data (tests/fixtures/synthetic), loaded as the app loads data/."""
+    return load_dataset(SYNTHETIC_DIR, GEO_DIR)
+
+
 @pytest.fixture
 def data_copy(tmp_path: Path) -> Path:
     """A writable copy of data/ that tests may break."""
     target = tmp_path / "data"
     shutil.copytree(DATA_DIR, target)
+    return target
+
+
+@pytest.fixture
+def synthetic_copy(tmp_path: Path) -> Path:
+    """A writable copy of the synthetic data (without its README) that tests may break."""
+    target = tmp_path / "synthetic"
+    shutil.copytree(SYNTHETIC_DIR, target, ignore=shutil.ignore_patterns("*.md"))
     return target
 
 

@@ -23,9 +23,9 @@ from qimap.ingest.diff import Plan
 from qimap.ingest.mapping import mapping_from_json
 from qimap.issues import DataError, Issue
 from qimap.map.casefile import write_map_files
-from qimap.model.labels import MARK_LABELS, STATUS_LABELS
-from qimap.model.schema import SPECS
-from qimap.model.scoring import Scorecard
+from qimap.model.labels import GROUP_SHORT_LABELS, MARK_LABELS, STATUS_LABELS
+from qimap.model.schema import SPECS, Group, PrintedTally
+from qimap.model.scoring import Scorecard, Tally
 from qimap.model.usstates import TYPED, accepted, resolve_state
 from qimap.render.exports import write_cases_geojson, write_csv
 from qimap.settings import Settings, SettingsError, load_settings
@@ -62,7 +62,7 @@ def scorecard_json(state: str, cards: Sequence[Scorecard]) -> dict[str, Any]:
     }
 
 
-def _tally_json(tally: Any, printed: Any) -> dict[str, Any]:
+def _tally_json(tally: Tally, printed: PrintedTally | None) -> dict[str, float | int | None]:
     return {
         "score": tally.score,
         "total": tally.total,
@@ -79,7 +79,8 @@ def scorecard_text(state_name: str, cards: Sequence[Scorecard]) -> str:
         bill = card.bill
         year = bill.year_introduced or "year unknown"
         lines.append(f"{bill.display_name} ({year}), {STATUS_LABELS[bill.status]}")
-        lines.append(f"  End QI {card.end.label()}   Start {card.start.label()}")
+        end, start = GROUP_SHORT_LABELS[Group.END], GROUP_SHORT_LABELS[Group.START]
+        lines.append(f"  {end} {card.end.label()}   {start} {card.start.label()}")
         for row in card.rows:
             # the mark's words padded to one column, so the criteria line up in a terminal
             lines.append(f"  {MARK_LABELS[row.mark]:<{MARK_WIDTH}}  {row.criterion.label}")
@@ -121,7 +122,7 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     geo_dir = Path(args.geo) if args.geo else settings.geo_dir
     from qimap.ingest.dataset import check_dataset
     from qimap.ingest.editorial import read_links
-    from qimap.ingest.pipeline import context_from_store, prepare
+    from qimap.ingest.pipeline import context_from_store, prepare, rows_by_table
 
     if path.is_file():  # one upload, checked against what is stored; nothing is written
         store, states = read_store(settings)
@@ -135,7 +136,7 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             prepared_list=[prepared],
             out=out,
             err=err,
-            plan=store.plan({prepared.table: prepared.rows}),
+            plan=store.plan(rows_by_table([prepared])),
         )
     issues = check_dataset(path, geo_dir)
     try:
@@ -236,14 +237,12 @@ def _report_and_publish(
     err: TextIO,
 ) -> int:
     """Print the row-by-row report and the plan, then publish unless --dry-run."""
-    incoming: dict[str, list[dict[str, str]]] = {}
-    for prepared in files:
-        incoming.setdefault(prepared.table, []).extend(prepared.rows)
-    code = _report(files, out, err, store.plan(incoming))
+    from qimap.ingest.importer import plan, publish
+
+    code = _report(files, out, err, plan(store, files))
     if args.dry_run:
         out.write("Dry run: nothing was published.\n")
         return code
-    from qimap.ingest.importer import publish
 
     try:
         all_or_nothing = getattr(args, "all_or_nothing", False)

@@ -28,6 +28,7 @@ import numpy as np
 import shapely
 
 from qimap.geo.states import StateLayer, read_states
+from qimap.model.records import canonical_cells
 from qimap.model.schema import CASES, CATEGORY_LABELS, Case, Outcome
 from qimap.render.exports import write_csv
 from qimap.settings import REPO_ROOT
@@ -196,24 +197,8 @@ def synthetic_cases(n: int, seed: int = 0, states: StateLayer | None = None) -> 
 
 
 def case_cells(case: Case) -> dict[str, str]:
-    """A case as the cells of a data/cases.csv row (qimap.model.records.format_cell of each field)."""
-    return {
-        "id": case.case_id,
-        "title": case.title,
-        "incident_date": case.incident_date or "",
-        "city": case.city,
-        "state": case.state,
-        "latitude": repr(case.latitude),
-        "longitude": repr(case.longitude),
-        "court": case.court,
-        "citation": case.citation,
-        "decision_year": str(case.decision_year),
-        "qi_outcome": case.outcome.value,
-        "categories": ";".join(case.categories),
-        "summary": case.summary,
-        "source_url": case.source_url,
-        "location_precision": case.location_precision.value,
-    }
+    """A case as the cells of a data/cases.csv row."""
+    return canonical_cells(case, CASES)
 
 
 def write_cases_csv(cases: Iterable[Case], target: str | Path | TextIO) -> None:

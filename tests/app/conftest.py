@@ -1,4 +1,5 @@
-"""AppTest fixtures: fresh caches, and a stand-in for st_folium that "clicks" on request."""
+"""AppTest fixtures: fresh caches on the synthetic data, and a stand-in for st_folium that
+"clicks" on request."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import pytest
 import streamlit as st
 import streamlit_folium
 
-from tests.conftest import REPO
+from tests.conftest import DATA_DIR, REPO, SYNTHETIC_DIR
 
 
 class FakeMap:
@@ -47,12 +48,21 @@ def fake_map(monkeypatch: pytest.MonkeyPatch) -> FakeMap:
 
 @pytest.fixture(autouse=True)
 def fresh_caches(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """st.cache_* outlive an AppTest run; each test starts cold, in the repo, on a new store."""
+    """st.cache_* outlive an AppTest run; each test starts cold, in the repo, on a new store
+    that is seeded from the synthetic data (tests/fixtures/synthetic), not from data/: pages are
+    tested on facts that editors do not change. ``bundled_seed`` opts a test into data/."""
     st.cache_data.clear()
     st.cache_resource.clear()
     # config.toml hides error details from visitors ("none"); tests still fail on any page
     # exception (at.exception is never empty then), and with "full" they also say which.
     st.set_option("client.showErrorDetails", "full")
     monkeypatch.chdir(REPO)
-    monkeypatch.delenv("QIMAP_DATA_DIR", raising=False)
+    monkeypatch.setenv("QIMAP_DATA_DIR", str(SYNTHETIC_DIR))
     monkeypatch.setenv("QIMAP_DATABASE_URL", f"sqlite:///{tmp_path / 'store.sqlite3'}")
+
+
+@pytest.fixture
+def bundled_seed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """For the few tests whose point is the bundled data: the store is seeded from data/.
+    (Autouse fixtures run first, so this overrides fresh_caches' synthetic seed.)"""
+    monkeypatch.setenv("QIMAP_DATA_DIR", str(DATA_DIR))

@@ -9,10 +9,17 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from qimap.ingest.dataset import Dataset
 from qimap.model.labels import MARK_LABELS
-from qimap.model.schema import Mark
+from qimap.model.schema import Mark, Outcome
 from tests.app.conftest import FakeMap
-from tests.conftest import REPO, hostile_case
+from tests.conftest import (
+    REPO,
+    SYNTHETIC_CASE,
+    SYNTHETIC_CUT_OFF,
+    SYNTHETIC_STATE,
+    hostile_case,
+)
 
 PAGE = str(REPO / "pages" / "explore.py")
 
@@ -47,37 +54,39 @@ def map_file_ids(spec: dict) -> list[str]:
     return json.loads((REPO / "static" / "generated" / name).read_text(encoding="utf-8"))["id"]
 
 
-def test_renders_all_cases_without_a_selection(fake_map: FakeMap) -> None:
+def test_renders_all_cases_without_a_selection(fake_map: FakeMap, synthetic: Dataset) -> None:
     at = open_page()
     assert not at.exception
     assert at.title[0].value == "Qualified immunity where you live"
-    assert "Showing 34 of 34" in count_text(at)
+    total = len(synthetic.cases)
+    assert f"Showing {total} of {total}" in count_text(at)
     assert at.sidebar.selectbox[0].value == ""
     spec = map_spec(fake_map)
     assert spec["filter"] == {"states": [], "outcomes": [], "categories": [], "years": None}
     assert spec["state"] is None
-    assert len(map_file_ids(spec)) == 34  # the published file holds every case
+    assert sorted(map_file_ids(spec)) == sorted(synthetic.cases_by_id)  # every case, once
     assert fake_map.last["returned_objects"] == ["last_active_drawing"]
 
 
-def test_select_box_shows_scorecards_newest_first(fake_map: FakeMap) -> None:
+def test_select_box_shows_scorecards_newest_first(fake_map: FakeMap, synthetic: Dataset) -> None:
     at = open_page()
-    at.sidebar.selectbox[0].select("MA").run()
+    at.sidebar.selectbox[0].select(SYNTHETIC_STATE).run()
     assert "Massachusetts: bills" in sidebar_text(at)
-    assert map_spec(fake_map)["state"] == "MA"  # the map outlines the chosen state
+    assert map_spec(fake_map)["state"] == SYNTHETIC_STATE  # the map outlines the chosen state
     headings = [md.value for md in at.sidebar.markdown if md.value.startswith("#### ")]
-    assert headings[0].startswith("#### SB 1004 · 2023 · Pending")
-    metrics = [(m.label, m.value) for m in at.sidebar.metric]
-    assert metrics[:2] == [("End QI", "2/4"), ("Start", "2/5")]
-    assert metrics == [
-        ("End QI", "2/4"),
-        ("Start", "2/5"),
-        ("End QI", "3/4"),
-        ("Start", "1/5"),
-        ("End QI", "3/4"),
-        ("Start", "2/5"),
+    assert [h.split(" · ")[:3] for h in headings] == [
+        ["#### SB 9002", "2023", "Pending"],
+        ["#### SB 9001", "2021", "Failed"],
     ]
-    assert at.query_params["state"] == "MA"
+    metrics = [(m.label, m.value) for m in at.sidebar.metric]
+    # SB 9002's marks add up to 2/4 (its page prints 3/4): the metric shows the marks
+    assert metrics[:2] == [("End QI", "2/4"), ("Start", "1.5/5")]
+    assert metrics == [
+        (label, tally.short_label())
+        for card in synthetic.scorecards(SYNTHETIC_STATE)
+        for label, tally in (("End QI", card.end), ("Start", card.start))
+    ]
+    assert at.query_params["state"] == SYNTHETIC_STATE
     # the map was asked to move there, without being rebuilt differently
     assert fake_map.last["center"][0] == pytest.approx(42.0, abs=1)
 
@@ -94,17 +103,18 @@ def test_map_click_on_a_state_selects_it_and_syncs_the_select_box(fake_map: Fake
     assert at.sidebar.selectbox[0].value == "MA"
 
 
-def test_map_click_on_a_case_shows_it_and_its_state(fake_map: FakeMap) -> None:
+def test_map_click_on_a_case_shows_it_and_its_state(fake_map: FakeMap, synthetic: Dataset) -> None:
+    title = synthetic.cases_by_id[SYNTHETIC_CASE].title  # no markdown to escape in it
     at = open_page()
-    fake_map.click(kind="case", id="glik-v-cunniffe")
+    fake_map.click(kind="case", id=SYNTHETIC_CASE)
     at.run()
     text = sidebar_text(at)
-    assert "### Glik v\\. Cunniffe" in text
+    assert f"### {title}" in text
     assert "Massachusetts: bills" in text
     assert any("allegations" in c.value for c in at.sidebar.caption)
-    assert at.query_params["case"] == "glik-v-cunniffe"
+    assert at.query_params["case"] == SYNTHETIC_CASE
     at.sidebar.button(key="close_case").click().run()
-    assert "Glik" not in sidebar_text(at)
+    assert title not in sidebar_text(at)
     assert "case" not in at.query_params
 
 
@@ -116,10 +126,10 @@ def test_untrusted_click_values_are_ignored(fake_map: FakeMap) -> None:
     assert at.sidebar.selectbox[0].value == ""
 
 
-def test_link_opens_state_and_case(fake_map: FakeMap) -> None:
-    at = open_page(state="MA", case="glik-v-cunniffe")
-    assert at.sidebar.selectbox[0].value == "MA"
-    assert "Glik v\\. Cunniffe" in sidebar_text(at)
+def test_link_opens_state_and_case(fake_map: FakeMap, synthetic: Dataset) -> None:
+    at = open_page(state=SYNTHETIC_STATE, case=SYNTHETIC_CASE)
+    assert at.sidebar.selectbox[0].value == SYNTHETIC_STATE
+    assert f"### {synthetic.cases_by_id[SYNTHETIC_CASE].title}" in sidebar_text(at)
 
 
 def test_bad_link_warns_and_shows_the_country(fake_map: FakeMap) -> None:
@@ -131,12 +141,12 @@ def test_bad_link_warns_and_shows_the_country(fake_map: FakeMap) -> None:
     assert at.query_params.get("state") is None
 
 
-def test_filters_update_map_and_count_together(fake_map: FakeMap) -> None:
+def test_filters_update_map_and_count_together(fake_map: FakeMap, synthetic: Dataset) -> None:
     at = open_page()
     at.multiselect(key="filter_outcomes").select("denied").run()
-    count = count_text(at)
-    shown = int(count.split("Showing ")[1].split(" of")[0])
-    assert 0 < shown < 34
+    denied = sum(case.outcome == Outcome.DENIED for case in synthetic.cases)
+    assert 0 < denied < len(synthetic.cases)  # the filter has something to keep and to drop
+    assert f"Showing {denied} of {len(synthetic.cases)}" in count_text(at)
     assert map_spec(fake_map)["filter"]["outcomes"] == ["denied"]
     assert at.query_params["outcome"] == "denied"
     at.multiselect(key="filter_states").select("MA").run()
@@ -145,9 +155,10 @@ def test_filters_update_map_and_count_together(fake_map: FakeMap) -> None:
     # the browser test checks that the map draws exactly the counted cases
 
 
-def test_state_without_cases_is_an_empty_answer(fake_map: FakeMap) -> None:
+def test_state_without_cases_is_an_empty_answer(fake_map: FakeMap, synthetic: Dataset) -> None:
+    assert "WY" not in synthetic.cases_by_state
     at = open_page(states="WY")
-    assert "Showing 0 of 34" in count_text(at)
+    assert f"Showing 0 of {len(synthetic.cases)}" in count_text(at)
     assert map_spec(fake_map)["filter"]["states"] == ["WY"]
     assert any("No case studies match" in i.value for i in at.info)
     assert at.query_params["states"] == "WY"
@@ -197,14 +208,26 @@ def test_near_search_lists_nearest_with_distances(fake_map: FakeMap) -> None:
     assert at.query_params["near"] == "02108"
 
 
-def test_cut_off_tallies_say_so(fake_map: FakeMap) -> None:
-    at = open_page(state="GA")  # the stored page ends inside the end criteria
+def test_cut_off_tallies_say_so(fake_map: FakeMap, synthetic: Dataset) -> None:
+    cut_off = synthetic.scorecards_by_key[SYNTHETIC_CUT_OFF]  # start marks cut off, tally kept
+    at = open_page(state=cut_off.bill.state)
     metrics = [(m.label, m.value) for m in at.sidebar.metric]
-    assert metrics == [("End QI", "3/4"), ("Start", "≥ 0/5")]
+    assert metrics == [("End QI", "2.5/4"), ("Start", "≥ 0/5")]
+    assert "5 marks unknown; the page prints 3/5" in [c.value for c in at.sidebar.caption]
+
+
+def test_cut_off_tallies_without_a_printed_one(
+    fake_map: FakeMap, synthetic_copy: Path, edit_csv, monkeypatch
+) -> None:
+    def unprinted(rows: list[dict[str, str]]) -> None:
+        (row,) = [row for row in rows if row["bill_key"] == SYNTHETIC_CUT_OFF]
+        row["printed_start_tally"] = ""
+
+    edit_csv(synthetic_copy / "bills.csv", unprinted)
+    monkeypatch.setenv("QIMAP_DATA_DIR", str(synthetic_copy))
+    at = open_page(state=SYNTHETIC_CUT_OFF.split("-")[0])
+    assert [m.value for m in at.sidebar.metric] == ["2.5/4", "≥ 0/5"]
     assert "5 marks unknown" in [c.value for c in at.sidebar.caption]
-    at = open_page(state="AZ")  # start marks cut off, but the tally survives
-    assert [m.value for m in at.sidebar.metric] == ["3/4", "≥ 0/5"]
-    assert "5 marks unknown; the page prints 4.5/5" in [c.value for c in at.sidebar.caption]
 
 
 def test_link_with_a_place_opens_on_the_place(fake_map: FakeMap) -> None:
@@ -218,23 +241,23 @@ def test_unknown_place_is_a_message_not_an_error(fake_map: FakeMap) -> None:
     assert "No place called" in at.info[0].value
 
 
-def test_case_list_details_button(fake_map: FakeMap) -> None:
+def test_case_list_details_button(fake_map: FakeMap, synthetic: Dataset) -> None:
     at = open_page()
-    at.button(key="open_glik-v-cunniffe").click().run()
-    assert at.sidebar.selectbox[0].value == "MA"
-    assert "Glik v\\. Cunniffe" in sidebar_text(at)
+    at.button(key=f"open_{SYNTHETIC_CASE}").click().run()
+    assert at.sidebar.selectbox[0].value == SYNTHETIC_STATE
+    assert f"### {synthetic.cases_by_id[SYNTHETIC_CASE].title}" in sidebar_text(at)
 
 
 def test_hostile_data_is_escaped_everywhere(
-    fake_map: FakeMap, data_copy: Path, edit_csv, monkeypatch
+    fake_map: FakeMap, synthetic_copy: Path, edit_csv, monkeypatch
 ) -> None:
-    edit_csv(data_copy / "cases.csv", lambda rows: rows.append(hostile_case()))
+    edit_csv(synthetic_copy / "cases.csv", lambda rows: rows.append(hostile_case()))
 
     def hostile_bill(rows):
         rows[0]["summary"] = "<img src=x onerror=alert(1)> {{ 7*7 }} [x](javascript:alert(1))"
 
-    edit_csv(data_copy / "bills.csv", hostile_bill)
-    monkeypatch.setenv("QIMAP_DATA_DIR", str(data_copy))
+    edit_csv(synthetic_copy / "bills.csv", hostile_bill)  # an MA bill, shown beside the case
+    monkeypatch.setenv("QIMAP_DATA_DIR", str(synthetic_copy))
     at = open_page(case="synthetic-hostile-case")
     assert not at.exception
     every = [el.value for el in at.sidebar.markdown] + [el.value for el in at.main.markdown]
@@ -246,10 +269,10 @@ def test_hostile_data_is_escaped_everywhere(
 
 
 def test_broken_data_fails_loudly_with_file_row_column(
-    fake_map: FakeMap, data_copy: Path, edit_csv, monkeypatch
+    fake_map: FakeMap, synthetic_copy: Path, edit_csv, monkeypatch
 ) -> None:
-    edit_csv(data_copy / "cases.csv", lambda rows: rows[2].update(latitude="north"))
-    monkeypatch.setenv("QIMAP_DATA_DIR", str(data_copy))
+    edit_csv(synthetic_copy / "cases.csv", lambda rows: rows[2].update(latitude="north"))
+    monkeypatch.setenv("QIMAP_DATA_DIR", str(synthetic_copy))
     at = open_page()
     assert not at.exception  # a page that explains, not a traceback
     message = at.error[0].value
@@ -258,36 +281,47 @@ def test_broken_data_fails_loudly_with_file_row_column(
     assert not at.title  # nothing else renders on broken data
 
 
-def test_app_entry_point_routes_to_the_explorer(fake_map: FakeMap) -> None:
+def test_app_entry_point_routes_to_the_explorer_on_the_bundled_data(
+    fake_map: FakeMap, bundled_seed: None, bundled: Dataset
+) -> None:
+    """What a fresh clone starts with: the store seeded from data/, every case on the map."""
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60).run()
     assert not at.exception
     assert at.title[0].value == "Qualified immunity where you live"
+    total = len(bundled.cases)
+    assert f"Showing {total} of {total}" in count_text(at)
 
 
-def test_a_case_shows_what_its_states_bills_would_change(fake_map: FakeMap) -> None:
-    at = open_page(case="glik-v-cunniffe")
+def test_a_case_shows_what_its_states_bills_would_change(
+    fake_map: FakeMap, synthetic: Dataset
+) -> None:
+    case = synthetic.cases_by_id[SYNTHETIC_CASE]  # retaliation and wrongful arrest, in MA
+    at = open_page(case=SYNTHETIC_CASE)
     text = sidebar_text(at)
     assert "What MA's bills would change" in text
-    no = MARK_LABELS[Mark.NO]
-    assert f"Ends Qualified Immunity for all public employees: SB 1004 {no}" in text
-    captions = " ".join(c.value for c in at.sidebar.caption)
-    assert "Local cases that show why this matters: Glik v\\. Cunniffe" in captions
+    yes, no = MARK_LABELS[Mark.YES], MARK_LABELS[Mark.NO]
+    # newest bill first: SB 9002 dropped public employees, SB 9001 had them
+    assert f"Ends Qualified Immunity for all public employees: SB 9002 {no} · SB 9001 {yes}" in text
+    captions = [c.value for c in at.sidebar.caption]
+    # the only MA case that shows why public employees matter (retaliation) is this one
+    assert f"Local cases that show why this matters: {case.title}." in captions
 
 
-def test_presentation_steps_through_a_states_slides(fake_map: FakeMap) -> None:
-    at = open_page(present="1", state="MA")
+def test_presentation_steps_through_a_states_slides(fake_map: FakeMap, synthetic: Dataset) -> None:
+    cards = synthetic.scorecards(SYNTHETIC_STATE)  # newest first: SB 9002, SB 9001
+    at = open_page(present="1", state=SYNTHETIC_STATE)
     assert not at.exception
     assert at.title[0].value == "Massachusetts: ending qualified immunity"
     assert not at.sidebar.selectbox  # no controls, only slides
     assert at.button(key="present_previous").disabled
     at.button(key="present_next").click().run()
-    assert at.header[0].value.startswith("SB 1004 · 2023 · Pending")
-    assert "**End qualified immunity: 2/4** · **Start accountability: 2/5**" in [
+    assert at.header[0].value.startswith("SB 9002 · 2023 · Pending")
+    assert "**End qualified immunity: 2/4** · **Start accountability: 1.5/5**" in [
         m.value for m in at.markdown
     ]
-    for _ in range(3):
+    for _ in cards:  # the other bills, then the stories
         at.button(key="present_next").click().run()
     assert at.header[0].value == "Stories from this state"
     assert at.button(key="present_next").disabled
     at.button(key="present_previous").click().run()
-    assert at.header[0].value.startswith("SB 945")
+    assert at.header[0].value.startswith(f"{cards[-1].bill.display_name} · 2021")

@@ -7,6 +7,7 @@ from streamlit.testing.v1 import AppTest
 from qimap.ingest.dataset import Dataset
 from qimap.render.sharecard import DPI
 from qimap.ui import downloads
+from qimap.ui.markdown import escape_markdown
 from tests.conftest import REPO
 
 
@@ -53,6 +54,20 @@ def test_contacts_without_a_checked_link_say_how_to_find_one() -> None:
     hints = [md.value for md in at.markdown if "legislature find my legislator" in md.value]
     assert len(hints) == 1
     assert "Ohio" in hints[0]
+
+
+def test_a_states_stored_contacts_replace_the_hint(synthetic: Dataset) -> None:
+    """CO's seeded (synthetic) contacts: the look-up page as a link, then the bill's sponsor."""
+    lookup, sponsor = synthetic.contacts_by_state["CO"]
+    at = AppTest.from_file(str(REPO / "pages" / "get_involved.py"), default_timeout=60)
+    at.query_params["state"] = "CO"
+    at.run()
+    assert not at.exception
+    shown = "\n".join(md.value for md in at.markdown)
+    assert "legislature find my legislator" not in shown
+    assert f"[{escape_markdown(lookup.name)}](<{lookup.url}>)" in shown
+    bill = synthetic.bill_names[sponsor.bill_key]
+    assert f"Sponsor of {bill}: {escape_markdown(sponsor.name)}" in shown
 
 
 class Drawings:
@@ -111,13 +126,13 @@ def test_a_download_draws_its_file_once(monkeypatch: pytest.MonkeyPatch) -> None
 
 
 def test_every_states_files_fit_in_the_cache(
-    monkeypatch: pytest.MonkeyPatch, bundled: Dataset
+    monkeypatch: pytest.MonkeyPatch, synthetic: Dataset
 ) -> None:
     drawn = Drawings(monkeypatch)
     monkeypatch.setattr(downloads, "_version", lambda: 7)
     files = [
-        downloads.lazy_file(bundled, state, kind)
-        for state in bundled.state_names
+        downloads.lazy_file(synthetic, state, kind)
+        for state in synthetic.state_names
         for kind in (*downloads.KINDS, downloads.PREVIEW)
     ]
     for _ in range(2):  # a visitor cycling through every state, twice

@@ -10,11 +10,17 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import FakeMap
-from tests.conftest import REPO, hostile_case
+from tests.conftest import (
+    REPO,
+    SYNTHETIC_EARLIER,
+    SYNTHETIC_LATEST,
+    SYNTHETIC_PASSED,
+    hostile_case,
+)
 
 SCORECARDS = str(REPO / "pages" / "scorecards.py")
 EXPLORE = str(REPO / "pages" / "explore.py")
-# MA-SB1004 is Massachusetts' latest bill, so its id is the overview's "latest bill".
+# SYNTHETIC_LATEST is Massachusetts' latest bill, so its id is the overview's "latest bill".
 FORMULA_IDS = ["=1+1", "x;=cmd|' /C calc'!A0"]
 
 
@@ -27,22 +33,22 @@ def run(page: str, **params: str) -> AppTest:
     return at
 
 
-def with_bill_ids(data_copy: Path, edit_csv: Callable, ids: dict[str, str], monkeypatch) -> None:
+def with_bill_ids(data_dir: Path, edit_csv: Callable, ids: dict[str, str], monkeypatch) -> None:
     def rename(rows: list[dict[str, str]]) -> None:
         for row in rows:
             row["bill_id"] = ids.get(row["bill_key"], row["bill_id"])
             if row["bill_key"] in ids:
                 row["year_introduced"] = "2021"
 
-    edit_csv(data_copy / "bills.csv", rename)
-    monkeypatch.setenv("QIMAP_DATA_DIR", str(data_copy))
+    edit_csv(data_dir / "bills.csv", rename)
+    monkeypatch.setenv("QIMAP_DATA_DIR", str(data_dir))
 
 
 @pytest.mark.parametrize("bill_id", FORMULA_IDS)
 def test_overview_table_cells_are_formula_safe(
-    bill_id: str, data_copy: Path, edit_csv: Callable, monkeypatch
+    bill_id: str, synthetic_copy: Path, edit_csv: Callable, monkeypatch
 ) -> None:
-    with_bill_ids(data_copy, edit_csv, {"MA-SB1004": bill_id}, monkeypatch)
+    with_bill_ids(synthetic_copy, edit_csv, {SYNTHETIC_LATEST: bill_id}, monkeypatch)
     table = run(SCORECARDS).dataframe[0].value
     (massachusetts,) = table[table["state"] == "Massachusetts"].to_dict("records")
     # what the toolbar's "Download as CSV" writes: the cell as shown, quoted
@@ -51,22 +57,26 @@ def test_overview_table_cells_are_formula_safe(
 
 
 def test_compare_table_is_formula_safe_and_keeps_both_unnamed_bills(
-    data_copy: Path, edit_csv: Callable, monkeypatch
+    synthetic_copy: Path, edit_csv: Callable, monkeypatch
 ) -> None:
-    ids = {"MA-SB1004": "", "MA-SB945": "", "CO-SB20-217": "=HYPERLINK(1)"}
-    with_bill_ids(data_copy, edit_csv, ids, monkeypatch)
-    table = run(SCORECARDS, compare="MA-SB1004,MA-SB945,CO-SB20-217").dataframe[0].value
+    ids = {SYNTHETIC_LATEST: "", SYNTHETIC_EARLIER: "", SYNTHETIC_PASSED: "=HYPERLINK(1)"}
+    with_bill_ids(synthetic_copy, edit_csv, ids, monkeypatch)
+    table = run(SCORECARDS, compare=",".join(ids)).dataframe[0].value
     assert list(table.columns) == [
         "criterion",
-        "MA Unnamed bill (2021) (MA-SB1004)",
-        "MA Unnamed bill (2021) (MA-SB945)",
+        f"MA Unnamed bill (2021) ({SYNTHETIC_LATEST})",
+        f"MA Unnamed bill (2021) ({SYNTHETIC_EARLIER})",
         "CO =HYPERLINK(1)",
     ]
     assert len(table) == 11  # two tallies and nine criteria
 
 
 @pytest.mark.parametrize(
-    "compare", ["MA-SB1004,MA-SB1004", "CO-SB20-217,MA-SB1004,CO-SB20-217,MA-SB1004"]
+    "compare",
+    [
+        f"{SYNTHETIC_LATEST},{SYNTHETIC_LATEST}",
+        f"{SYNTHETIC_PASSED},{SYNTHETIC_LATEST},{SYNTHETIC_PASSED},{SYNTHETIC_LATEST}",
+    ],
 )
 def test_a_bill_named_twice_in_the_link_is_compared_once(compare: str) -> None:
     at = run(SCORECARDS, compare=compare)  # run() fails on any page exception
@@ -81,11 +91,11 @@ def test_a_bill_named_twice_in_the_link_is_compared_once(compare: str) -> None:
 
 
 def test_case_list_tooltip_does_not_render_markdown(
-    fake_map: FakeMap, data_copy: Path, edit_csv: Callable, monkeypatch
+    fake_map: FakeMap, synthetic_copy: Path, edit_csv: Callable, monkeypatch
 ) -> None:
     title = "![p](http://elsewhere.invalid/x.png) **bold**"
-    edit_csv(data_copy / "cases.csv", lambda rows: rows.append(hostile_case(title=title)))
-    monkeypatch.setenv("QIMAP_DATA_DIR", str(data_copy))
+    edit_csv(synthetic_copy / "cases.csv", lambda rows: rows.append(hostile_case(title=title)))
+    monkeypatch.setenv("QIMAP_DATA_DIR", str(synthetic_copy))
     at = run(EXPLORE, states="MA")
     help_text = at.button(key="open_synthetic-hostile-case").proto.help
     assert "![" not in help_text

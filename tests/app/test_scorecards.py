@@ -1,12 +1,15 @@
-"""The scorecards page through AppTest: overview, a state with lineage, comparisons, links."""
+"""The scorecards page through AppTest: overview, a state with lineage, comparisons, links.
+
+On the synthetic data (tests/fixtures/synthetic/README.md): MA's SB 9002 (2023) reworks SB 9001
+(2021), CO's SB 9100 passed."""
 
 from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from qimap.model.labels import MARK_LABELS
-from qimap.model.schema import Mark
-from tests.conftest import REPO
+from qimap.model.labels import GROUP_SHORT_LABELS, MARK_LABELS
+from qimap.model.schema import Group, Mark
+from tests.conftest import REPO, SYNTHETIC_LATEST, SYNTHETIC_PASSED
 
 PAGE = str(REPO / "pages" / "scorecards.py")
 
@@ -24,11 +27,13 @@ def test_overview_lists_every_state() -> None:
     table = at.dataframe[0].value
     assert len(table) == 56
     ma = table[table["state"] == "Massachusetts"].iloc[0]
-    assert (ma["latest bill"], ma["end"], ma["start"], ma["best score"]) == (
-        "SB 1004",
+    end, start = GROUP_SHORT_LABELS[Group.END], GROUP_SHORT_LABELS[Group.START]
+    # the latest bill's tallies, and the best bill's score (SB 9001's 4.5/9, not SB 9002's 3.5)
+    assert (ma["latest bill"], ma[end], ma[start], ma["best score"]) == (
+        "SB 9002",
         "2/4",
-        "2/5",
-        "5/9",
+        "1.5/5",
+        "4.5/9",
     )
     assert ma["scorecards"] == "bills?view=state&state=MA"
     assert at.query_params["view"] == "overview"
@@ -38,20 +43,20 @@ def test_overview_filters_by_standing() -> None:
     at = open_page()
     at.multiselect(key="sc_standing").select("passed").run()
     assert set(at.dataframe[0].value["standing"]) == {"Law passed"}
-    assert set(at.dataframe[0].value["state"]) == {"Colorado", "Connecticut", "New Mexico"}
+    assert set(at.dataframe[0].value["state"]) == {"Colorado"}
 
 
 def test_state_view_shows_lineage_and_what_changed() -> None:
     at = open_page(view="state", state="MA")
     assert not at.exception
     text = "\n".join(md.value for md in at.markdown)
-    assert "Reintroduced: SB 945 (2021) → SB 1004 (2023)" in text
+    assert "Reintroduced: SB 9001 (2021) → SB 9002 (2023)" in text
     yes, no = MARK_LABELS[Mark.YES], MARK_LABELS[Mark.NO]
     assert (
-        f"Ends Qualified Immunity for all public employees: {yes} → {no} (weaker in SB 1004)"
+        f"Ends Qualified Immunity for all public employees: {yes} → {no} (weaker in SB 9002)"
         in text
     )
-    assert [m.value for m in at.metric][:2] == ["2/4", "2/5"]
+    assert [m.value for m in at.metric][:2] == ["2/4", "1.5/5"]
 
 
 def test_state_link_reads_a_name_but_not_a_fips_number() -> None:
@@ -61,19 +66,21 @@ def test_state_link_reads_a_name_but_not_a_fips_number() -> None:
 
 
 def test_compare_from_a_link() -> None:
-    at = open_page(compare="MA-SB1004,CO-SB20-217,XX-NOPE")
+    at = open_page(compare=f"{SYNTHETIC_LATEST},{SYNTHETIC_PASSED},XX-NOPE")
     assert not at.exception
     assert at.radio[0].value == "compare"
     table = at.dataframe[0].value
-    assert list(table.columns) == ["criterion", "MA SB 1004", "CO SB 20-217"]
-    assert table.iloc[0]["MA SB 1004"] == "2/4"
+    assert list(table.columns) == ["criterion", "MA SB 9002", "CO SB 9100"]
+    assert table.iloc[0]["MA SB 9002"] == "2/4"
     rows = table.set_index("criterion")
     assert (
-        rows.loc["Ends monetary caps on all public liability amounts (differs)", "CO SB 20-217"]
+        rows.loc["Ends monetary caps on all public liability amounts (differs)", "CO SB 9100"]
         == MARK_LABELS[Mark.YES]
     )
-    assert "(law)" in rows.loc["Starts disclosing public records (differs)", "MA SB 1004"]
-    assert at.query_params["compare"] == "MA-SB1004,CO-SB20-217"  # the unknown key is dropped
+    # MA's public-records mark rests on current law, not on the bill
+    assert "(law)" in rows.loc["Starts disclosing public records (differs)", "MA SB 9002"]
+    # the unknown key is dropped
+    assert at.query_params["compare"] == f"{SYNTHETIC_LATEST},{SYNTHETIC_PASSED}"
 
 
 def test_compare_needs_two_bills() -> None:

@@ -14,11 +14,11 @@ import pytest
 from matplotlib.image import imread
 from pypdf import PdfReader
 
-from qimap.ingest.dataset import Dataset, case_from_record
+from qimap.ingest.dataset import Dataset
 from qimap.ingest.validate import parse_row
 from qimap.model.contacts import NO_CONTACT
-from qimap.model.labels import MARK_LABELS, OUTCOME_LABELS
-from qimap.model.schema import CASES, Contact, ContactKind, Mark
+from qimap.model.labels import GROUP_LABELS, MARK_LABELS, OUTCOME_LABELS
+from qimap.model.schema import CASES, ContactKind, Group, Mark
 from qimap.render.brief import (
     METRICS,
     PAGE_H,
@@ -35,13 +35,13 @@ from qimap.render.brief import (
     unwrap_parts,
 )
 from qimap.render.textfit import line_height
-from tests.conftest import HOSTILE_HTML, HOSTILE_JINJA, hostile_case
+from tests.conftest import HOSTILE_HTML, HOSTILE_JINJA, SYNTHETIC_LATEST, hostile_case
 
 
 def hostile(**overrides: str):
     record, issues = parse_row(hostile_case(**overrides), CASES, "test.csv", 2)
     assert issues == []
-    return case_from_record(record)
+    return CASES.build(record)
 
 
 RESULTS = Path(__file__).resolve().parents[2] / "test-results"
@@ -61,74 +61,72 @@ def pdf_text(source: Path | bytes) -> str:
     return "\n".join(page.extract_text() for page in reader.pages)
 
 
-def test_massachusetts_pdf_has_title_bill_and_tallies(bundled: Dataset, tmp_path: Path) -> None:
+def test_massachusetts_pdf_has_title_bill_and_tallies(synthetic: Dataset, tmp_path: Path) -> None:
     out = tmp_path / "ma.pdf"
-    render_brief(bundled, "MA", out)
+    render_brief(synthetic, "MA", out)
     assert out.read_bytes().startswith(b"%PDF-")
     box = PdfReader(out).pages[0].mediabox
     assert (float(box.width), float(box.height)) == (PAGE_W * 72, PAGE_H * 72)
     text = pdf_text(out)
     assert "Massachusetts: ending qualified immunity" in text
-    assert "SB 1004" in text
-    assert "2/4" in text
-    assert "2/5" in text
+    latest = synthetic.scorecards_by_key[SYNTHETIC_LATEST]
+    assert f"{latest.bill.bill_id} · 2023" in text
+    assert latest.end.label() in text
+    assert latest.start.label() in text
     assert MARK_LABELS[Mark.YES] in text  # symbol and word survive into the PDF
     assert MARK_LABELS[Mark.NO] in text
-    first = story_cases(bundled.cases, "MA")[0]
+    first = story_cases(synthetic.cases, "MA")[0]
     assert f"1. {first.title}" in text  # stories are numbered like the map's markers
+    assert "MA" not in synthetic.contacts_by_state
     assert NO_CONTACT in text
     assert SOURCE_LINE in text
 
 
-def test_every_massachusetts_bill_fits_on_the_page(bundled: Dataset, tmp_path: Path) -> None:
+def test_three_bills_of_a_state_fit_on_the_page(synthetic: Dataset, tmp_path: Path) -> None:
+    # a third MA bill (as many as the bundled data's busiest state has), marked like SB 9002
+    third = dataclasses.replace(
+        synthetic.scorecards_by_key[SYNTHETIC_LATEST].bill, bill_key="MA-SB9003", bill_id="SB 9003"
+    )
+    marks = [
+        dataclasses.replace(score, bill_key=third.bill_key)
+        for score in synthetic.scores
+        if score.bill_key == SYNTHETIC_LATEST
+    ]
+    data = dataclasses.replace(
+        synthetic, bills=(*synthetic.bills, third), scores=(*synthetic.scores, *marks)
+    )
+    assert len(data.scorecards("MA")) == 3
     out = tmp_path / "ma.pdf"
-    render_brief(bundled, "MA", out)
+    render_brief(data, "MA", out)
     text = pdf_text(out)
-    for card in bundled.scorecards("MA"):
+    for card in data.scorecards("MA"):
         assert card.bill.bill_id in text
     # the last criterion of the last bill is drawn, not cut off
-    assert text.count("Starts disclosing public records") == len(bundled.scorecards("MA"))
+    assert text.count("Starts disclosing public records") == 3
 
 
-def test_contacts_from_the_data_are_printed(bundled: Dataset) -> None:
-    # Synthetic contacts (example.gov is reserved; the sponsor is not a real person).
-    contacts = (
-        Contact(
-            "ma-lookup",
-            "MA",
-            ContactKind.FIND_LEGISLATOR,
-            "Find My Legislator",
-            "https://example.gov/find",
-            None,
-            "https://example.gov/find",
-            "2026-11-24",
-        ),
-        Contact(
-            "ma-sponsor",
-            "MA",
-            ContactKind.SPONSOR,
-            "Synthetic Sponsor",
-            None,
-            "MA-SB1004",
-            "https://example.gov/sb1004",
-            "2026-11-24",
-        ),
-    )
+def test_contacts_from_the_data_are_printed(synthetic: Dataset) -> None:
+    # the synthetic set's CO contacts: a look-up page and a bill's sponsor (not real ones)
+    contacts = synthetic.contacts_by_state["CO"]
+    (lookup,) = [c for c in contacts if c.kind == ContactKind.FIND_LEGISLATOR]
+    (sponsor,) = [c for c in contacts if c.kind == ContactKind.SPONSOR]
     out = io.BytesIO()
-    render_brief(dataclasses.replace(bundled, contacts=contacts), "MA", out)
+    render_brief(synthetic, "CO", out)
     text = pdf_text(out.getvalue())
-    assert "Find your state legislators: https://example.gov/find" in text
-    assert "Bill sponsors: Synthetic Sponsor (SB 1004)" in text
+    assert f"Find your state legislators: {lookup.url}" in text
+    assert f"Bill sponsors: {sponsor.name} ({synthetic.bill_names[sponsor.bill_key]})" in text
     assert NO_CONTACT not in text
     assert SOURCE_LINE in text  # the longer footer still fits
 
 
 @pytest.mark.ocr  # the suite's slowest unit test: deselect with -m "not ocr" while iterating
-def test_pdf_page_rendered_to_png_reads_state_and_tallies(bundled: Dataset, tmp_path: Path) -> None:
+def test_pdf_page_rendered_to_png_reads_state_and_tallies(
+    synthetic: Dataset, tmp_path: Path
+) -> None:
     """What a printer gets: rasterise the PDF (pdfium) and read it back with OCR (Tesseract),
     so a tally drawn off the page, under the map or in white would fail here."""
     pdf = io.BytesIO()
-    render_brief(bundled, "MA", pdf)
+    render_brief(synthetic, "MA", pdf)
     page = pdfium.PdfDocument(pdf.getvalue())[0]
     image = page.render(scale=200 / 72, grayscale=True).to_pil()
     assert image.size == (int(PAGE_W * 200), int(PAGE_H * 200))
@@ -137,15 +135,15 @@ def test_pdf_page_rendered_to_png_reads_state_and_tallies(bundled: Dataset, tmp_
     image.save(png)
     text = ocr(png)
     assert "Massachusetts: ending qualified immunity" in text
-    for card in bundled.scorecards("MA"):
-        assert f"End criteria met: {card.end.label()}" in text
-        assert f"Start criteria met: {card.start.label()}" in text
-    assert "SB 1004" in text
+    for card in synthetic.scorecards("MA"):
+        assert f"{GROUP_LABELS[Group.END]}: {card.end.label()}" in text
+        assert f"{GROUP_LABELS[Group.START]}: {card.start.label()}" in text
+    assert synthetic.scorecards_by_key[SYNTHETIC_LATEST].bill.bill_id in text
 
 
-def test_png_is_letter_at_150_dpi_and_not_blank(bundled: Dataset, tmp_path: Path) -> None:
+def test_png_is_letter_at_150_dpi_and_not_blank(synthetic: Dataset, tmp_path: Path) -> None:
     out = tmp_path / "ma.png"
-    render_brief(bundled, "MA", out, fmt="png")
+    render_brief(synthetic, "MA", out, fmt="png")
     pixels = imread(out)
     assert pixels.shape[:2] == (int(PAGE_H * PNG_DPI), int(PAGE_W * PNG_DPI))
     grey = pixels[..., :3].mean(axis=2)
@@ -153,18 +151,18 @@ def test_png_is_letter_at_150_dpi_and_not_blank(bundled: Dataset, tmp_path: Path
     assert (grey < 0.2).mean() > 0.01  # real black ink, not a faint page
 
 
-def test_state_without_bills_says_so(bundled: Dataset, tmp_path: Path) -> None:
-    assert bundled.scorecards("WY") == []
+def test_state_without_bills_says_so(synthetic: Dataset, tmp_path: Path) -> None:
+    assert synthetic.scorecards("WY") == []
     out = tmp_path / "wy.pdf"
-    render_brief(bundled, "WY", out)
+    render_brief(synthetic, "WY", out)
     text = " ".join(pdf_text(out).split())
     assert "Wyoming: ending qualified immunity" in text
     assert "No bills on record" in text
     assert "Wyoming." in text
 
 
-def test_hostile_text_is_drawn_literally(bundled: Dataset) -> None:
-    data = dataclasses.replace(bundled, cases=(hostile(),))
+def test_hostile_text_is_drawn_literally(synthetic: Dataset) -> None:
+    data = dataclasses.replace(synthetic, cases=(hostile(),))
     out = io.BytesIO()
     render_brief(data, "MA", out)
     text = pdf_text(out.getvalue())
@@ -172,10 +170,10 @@ def test_hostile_text_is_drawn_literally(bundled: Dataset) -> None:
     assert "<script>alert(2)</script>" in text
 
 
-def test_dollar_signs_are_not_parsed_as_maths(bundled: Dataset) -> None:
+def test_dollar_signs_are_not_parsed_as_maths(synthetic: Dataset) -> None:
     # valid maths would be typeset (and change the text); broken maths could raise
     case = hostile(title=r"Costs $\frac{1}{2}$ or $x^2$", summary=r"Paid $100 $\bad{ ok$")
-    data = dataclasses.replace(bundled, cases=(case,))
+    data = dataclasses.replace(synthetic, cases=(case,))
     for fmt in ("pdf", "png"):
         render_brief(data, "MA", io.BytesIO(), fmt=fmt)
     out = io.BytesIO()
@@ -185,28 +183,28 @@ def test_dollar_signs_are_not_parsed_as_maths(bundled: Dataset) -> None:
     assert r"Paid $100 $\bad{ ok$" in text
 
 
-def test_alaska_renders(bundled: Dataset, tmp_path: Path) -> None:
+def test_alaska_renders(synthetic: Dataset, tmp_path: Path) -> None:
     out = tmp_path / "ak.png"
-    render_brief(bundled, "AK", out, fmt="png")
+    render_brief(synthetic, "AK", out, fmt="png")
     assert imread(out).shape[:2] == (1650, 1275)
 
 
-def test_bad_format_and_state_are_refused(bundled: Dataset) -> None:
+def test_bad_format_and_state_are_refused(synthetic: Dataset) -> None:
     with pytest.raises(ValueError, match="format"):
-        render_brief(bundled, "MA", io.BytesIO(), fmt="svg")
+        render_brief(synthetic, "MA", io.BytesIO(), fmt="svg")
     with pytest.raises(ValueError, match="unknown state"):
-        render_brief(bundled, "ZZ", io.BytesIO())
+        render_brief(synthetic, "ZZ", io.BytesIO())
 
 
 # --- pure helpers ----------------------------------------------------------------------------
 
 
-def test_brief_lines_show_symbol_and_word(bundled: Dataset) -> None:
-    card = next(c for c in bundled.scorecards("MA") if c.bill.bill_id == "SB 1004")
+def test_brief_lines_show_symbol_and_word(synthetic: Dataset) -> None:
+    card = synthetic.scorecards_by_key[SYNTHETIC_LATEST]
     lines = brief_lines(card)
-    assert lines[0] == "SB 1004 · 2023 · Pending"
-    assert "2/4" in lines[1]
-    assert "2/5" in lines[1]
+    assert lines[0] == "SB 9002 · 2023 · Pending"
+    assert "2/4" in lines[1]  # the marks' tally (the page prints 3/4)
+    assert "1.5/5" in lines[1]
     marks = lines[2:11]
     assert len(marks) == 9
     for line, row in zip(marks, card.rows, strict=True):
@@ -214,8 +212,8 @@ def test_brief_lines_show_symbol_and_word(bundled: Dataset) -> None:
         assert line.endswith(row.criterion.label)
 
 
-def test_unnamed_bill_and_unknown_marks(bundled: Dataset) -> None:
-    card = bundled.scorecards("MA")[0]
+def test_unnamed_bill_and_unknown_marks(synthetic: Dataset) -> None:
+    card = synthetic.scorecards("MA")[0]
     bill = dataclasses.replace(card.bill, bill_id=None, year_introduced=None)
     row = dataclasses.replace(card.end_rows[0], score=None)  # no score: unknown
     odd = dataclasses.replace(card, bill=bill, end_rows=(row, *card.end_rows[1:]))
@@ -255,18 +253,18 @@ def test_alaska_parts_east_of_180_move_west() -> None:
     assert np.isfinite(moved[0].area)
 
 
-def test_printable_scorecard_for_an_evaluated_bill(bundled, tmp_path) -> None:
+def test_printable_scorecard_for_an_evaluated_bill(synthetic, tmp_path) -> None:
     from pypdf import PdfReader
 
     from qimap.render.brief import render_scorecard
 
-    card = next(c for c in bundled.scorecards("MA") if c.bill.bill_key == "MA-SB1004")
+    card = synthetic.scorecards_by_key[SYNTHETIC_LATEST]
     target = tmp_path / "card.pdf"
     evidence = ["Synthetic quotation for the first criterion."] + [""] * 8
     with target.open("wb") as handle:
         render_scorecard(card, "Massachusetts", handle, evidence)
     text = PdfReader(target).pages[0].extract_text()
     assert "Massachusetts: a bill scored" in text
-    assert "SB 1004" in text
+    assert "SB 9002" in text
     assert "2/4" in text
     assert "Synthetic quotation for the first criterion." in text

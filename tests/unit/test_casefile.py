@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from qimap.demo import synthetic_cases
-from qimap.ingest.dataset import Dataset, case_from_record
+from qimap.ingest.dataset import Dataset
 from qimap.ingest.validate import parse_row
 from qimap.map.casefile import (
     CATEGORIES,
@@ -24,23 +24,28 @@ from qimap.map.casefile import (
 )
 from qimap.model.cases import CaseFilter
 from qimap.model.schema import CASES, Outcome
-from tests.conftest import HOSTILE_HTML, HOSTILE_JINJA, hostile_case
+from tests.conftest import HOSTILE_HTML, HOSTILE_JINJA, SYNTHETIC_CASE, hostile_case
 
 STATES = {"type": "FeatureCollection", "features": []}
 
 
-def test_index_is_column_oriented_and_decodes_back(bundled: Dataset) -> None:
-    index = case_index(bundled.cases)
-    assert index["count"] == len(bundled.cases) == len(index["id"]) == len(index["lat"])
-    i = index["id"].index("glik-v-cunniffe")
-    glik = bundled.cases_by_id["glik-v-cunniffe"]
+def test_index_is_column_oriented_and_decodes_back(synthetic: Dataset) -> None:
+    index = case_index(synthetic.cases)
+    assert index["count"] == len(synthetic.cases) == len(index["id"]) == len(index["lat"])
+    for case in synthetic.cases:  # every outcome and every category is in the set
+        i = index["id"].index(case.case_id)
+        assert index["states"][index["state"][i]] == case.state
+        assert index["outcomes"][index["outcome"][i]] == case.outcome.value
+        assert index["year"][i] == case.decision_year
+        decoded = {CATEGORIES[b] for b in range(len(CATEGORIES)) if index["cats"][i] >> b & 1}
+        assert decoded == set(case.categories)
+        assert (index["lat"][i], index["lon"][i]) == (
+            round(case.latitude, 4),
+            round(case.longitude, 4),
+        )
+    i = index["id"].index(SYNTHETIC_CASE)  # an MA case whose officials were denied immunity
     assert index["states"][index["state"][i]] == "MA"
-    assert index["outcomes"][index["outcome"][i]] == glik.outcome.value
     assert index["markers"][index["outcome"][i]] == "denied"
-    assert index["year"][i] == glik.decision_year
-    decoded = {CATEGORIES[b] for b in range(len(CATEGORIES)) if index["cats"][i] >> b & 1}
-    assert decoded == set(glik.categories)
-    assert (index["lat"][i], index["lon"][i]) == (round(glik.latitude, 4), round(glik.longitude, 4))
 
 
 def test_category_mask_gives_each_category_its_own_bit() -> None:
@@ -113,7 +118,7 @@ def test_old_versions_are_pruned_but_the_newest_kept(tmp_path: Path) -> None:
 def hostile_cases():
     record, issues = parse_row(hostile_case(), CASES, "test.csv", 2)
     assert issues == []
-    return [case_from_record(record)]
+    return [CASES.build(record)]
 
 
 def test_hostile_text_is_stored_verbatim_as_json_data(tmp_path: Path, hostile_cases) -> None:
@@ -143,12 +148,15 @@ def test_after_an_undo_no_file_holds_the_undone_case(tmp_path: Path) -> None:
     from qimap.ingest.pipeline import context_from_store, prepare
     from qimap.map.mapview import display_geojson
     from qimap.store import Store
-    from tests.conftest import DATA_DIR, GEO_DIR
-    from tests.unit.test_store import bundled_cases, cases_csv
+    from tests.conftest import GEO_DIR, SYNTHETIC_DIR, read_rows
+    from tests.unit.test_store import cases_csv
+
+    def seeded_cases() -> list[dict[str, str]]:
+        return read_rows(SYNTHETIC_DIR / "cases.csv")
 
     states = load_states(GEO_DIR)
     store = Store.open(f"sqlite:///{tmp_path / 'store.sqlite3'}")
-    seed(store, DATA_DIR, states)
+    seed(store, SYNTHETIC_DIR, states)
     folder = tmp_path / "generated"
     geojson = display_geojson(states.geojson)
 
@@ -158,7 +166,7 @@ def test_after_an_undo_no_file_holds_the_undone_case(tmp_path: Path) -> None:
 
     write()
     secret = hostile_case(id="synthetic-undone-case", summary="SYNTHETIC withdrawn summary")
-    upload = cases_csv([*bundled_cases(), secret])
+    upload = cases_csv([*seeded_cases(), secret])
     batch, _ = publish(
         store, [prepare(upload, "n.csv", context_from_store(store, states))], states, "ann"
     )
@@ -169,4 +177,4 @@ def test_after_an_undo_no_file_holds_the_undone_case(tmp_path: Path) -> None:
     write()
     assert holding(folder, "synthetic-undone-case") == []
     assert holding(folder, "SYNTHETIC withdrawn summary") == []
-    assert holding(folder, bundled_cases()[0]["id"])  # the current version is there
+    assert holding(folder, seeded_cases()[0]["id"])  # the current version is there

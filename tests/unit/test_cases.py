@@ -13,31 +13,31 @@ from qimap.model.cases import (
 from qimap.model.schema import Outcome
 
 
-def test_empty_filter_keeps_everything(bundled: Dataset) -> None:
-    assert filter_cases(bundled.cases, CaseFilter()) == list(bundled.cases)
+def test_empty_filter_keeps_everything(synthetic: Dataset) -> None:
+    assert filter_cases(synthetic.cases, CaseFilter()) == list(synthetic.cases)
 
 
-def test_filters_combine(bundled: Dataset) -> None:
+def test_filters_combine(synthetic: Dataset) -> None:
     f = CaseFilter(states=frozenset({"MA"}), outcomes=frozenset({Outcome.DENIED}))
-    found = filter_cases(bundled.cases, f)
+    found = filter_cases(synthetic.cases, f)
     assert found
     assert all(c.state == "MA" and c.outcome == Outcome.DENIED for c in found)
-    assert len(found) < sum(1 for c in bundled.cases if c.state == "MA")
+    assert len(found) < sum(1 for c in synthetic.cases if c.state == "MA")
 
 
-def test_category_matches_any_of_a_cases_categories(bundled: Dataset) -> None:
-    found = filter_cases(bundled.cases, CaseFilter(categories=frozenset({"deadly_force"})))
+def test_category_matches_any_of_a_cases_categories(synthetic: Dataset) -> None:
+    found = filter_cases(synthetic.cases, CaseFilter(categories=frozenset({"deadly_force"})))
     assert found
     assert all("deadly_force" in c.categories for c in found)
 
 
-def test_year_range_is_inclusive(bundled: Dataset) -> None:
-    low, high = year_bounds(bundled.cases)
-    assert filter_cases(bundled.cases, CaseFilter(years=(low, low)))
+def test_year_range_is_inclusive(synthetic: Dataset) -> None:
+    low, high = year_bounds(synthetic.cases)
+    assert filter_cases(synthetic.cases, CaseFilter(years=(low, low)))
     assert all(
-        c.decision_year == low for c in filter_cases(bundled.cases, CaseFilter(years=(low, low)))
+        c.decision_year == low for c in filter_cases(synthetic.cases, CaseFilter(years=(low, low)))
     )
-    assert len(filter_cases(bundled.cases, CaseFilter(years=(low, high)))) == len(bundled.cases)
+    assert len(filter_cases(synthetic.cases, CaseFilter(years=(low, high)))) == len(synthetic.cases)
 
 
 @pytest.mark.parametrize(
@@ -57,8 +57,8 @@ def test_distance_boston_to_new_york_is_about_190_miles() -> None:
     assert 185 < distance_miles(42.36, -71.06, 40.71, -74.01) < 195
 
 
-def test_nearest_cases_to_boston_are_in_massachusetts(bundled: Dataset) -> None:
-    nearest = nearest_cases(bundled.cases, 42.3576, -71.0684, limit=3)
+def test_nearest_cases_to_boston_are_in_massachusetts(synthetic: Dataset) -> None:
+    nearest = nearest_cases(synthetic.cases, 42.3576, -71.0684, limit=3)
     assert len(nearest) == 3
     assert all(case.state == "MA" for case, _ in nearest)
     distances = [d for _, d in nearest]

@@ -20,7 +20,13 @@ from qimap.model.contacts import (
 )
 from qimap.model.schema import CONTACTS, Contact, ContactKind
 from qimap.store import Store
-from tests.conftest import DATA_DIR, GEO_DIR, write_rows
+from tests.conftest import (
+    GEO_DIR,
+    SYNTHETIC_DIR,
+    SYNTHETIC_LATEST,
+    SYNTHETIC_PASSED,
+    write_rows,
+)
 
 HEADER = list(CONTACTS.column_names)
 
@@ -80,27 +86,27 @@ def test_bundled_contacts_are_empty_rather_than_unchecked(bundled: Dataset) -> N
         (contact_row(kind="sponsor", name="Synthetic sponsor"), "bill_key", "needs the bill_key"),
         (contact_row(url=""), "url", "needs the url"),
         (contact_row(kind="sponsor", bill_key="MA-SB9999"), "bill_key", "not stored"),
-        (contact_row(kind="sponsor", bill_key="CO-SB20-217"), "bill_key", "not a MA bill"),
+        (contact_row(kind="sponsor", bill_key=SYNTHETIC_PASSED), "bill_key", "not a MA bill"),
         (contact_row(url="javascript:alert(1)"), "url", "not an http(s) link"),
         (contact_row(kind="senator"), "kind", "find_legislator"),
     ],
 )
 def test_bad_contact_rows_name_file_row_and_column(
-    data_copy: Path, row: dict[str, str], column: str, words: str
+    synthetic_copy: Path, row: dict[str, str], column: str, words: str
 ) -> None:
-    write_rows(data_copy / "contacts.csv", [contact_row(contact_id="ok"), row], HEADER)
-    issues = check_dataset(data_copy, GEO_DIR)
+    write_rows(synthetic_copy / "contacts.csv", [contact_row(contact_id="ok"), row], HEADER)
+    issues = check_dataset(synthetic_copy, GEO_DIR)
     assert [(Path(i.file).name, i.row, i.column) for i in issues] == [("contacts.csv", 3, column)]
     assert words in issues[0].message
 
 
-def test_contacts_load_sorted_lookup_first(data_copy: Path) -> None:
+def test_contacts_load_sorted_lookup_first(synthetic_copy: Path) -> None:
     rows = [
-        contact_row(contact_id="b", kind="sponsor", name="Synthetic B", bill_key="MA-SB1004"),
+        contact_row(contact_id="b", kind="sponsor", name="Synthetic B", bill_key=SYNTHETIC_LATEST),
         contact_row(contact_id="a"),
     ]
-    write_rows(data_copy / "contacts.csv", rows, HEADER)
-    data = load_dataset(data_copy, GEO_DIR)
+    write_rows(synthetic_copy / "contacts.csv", rows, HEADER)
+    data = load_dataset(synthetic_copy, GEO_DIR)
     assert [c.contact_id for c in data.contacts_by_state["MA"]] == ["a", "b"]
 
 
@@ -108,7 +114,7 @@ def test_contacts_load_sorted_lookup_first(data_copy: Path) -> None:
 def store(tmp_path: Path) -> tuple[Store, StateLayer]:
     states = load_states(GEO_DIR)
     opened = Store.open(f"sqlite:///{tmp_path / 'store.sqlite3'}")
-    seed(opened, DATA_DIR, states)
+    seed(opened, SYNTHETIC_DIR, states)
     return opened, states
 
 
@@ -119,6 +125,9 @@ def csv_bytes(rows: list[dict[str, str]]) -> bytes:
 
 def test_editors_import_contacts_row_by_row_and_can_undo(store: tuple[Store, StateLayer]) -> None:
     opened, states = store
+    seeded = load_from_store(opened, states).contacts
+    assert seeded  # the synthetic set's two, in CO
+    assert "MA" not in {c.state for c in seeded}
     upload = csv_bytes(
         [
             contact_row(),
@@ -133,4 +142,4 @@ def test_editors_import_contacts_row_by_row_and_can_undo(store: tuple[Store, Sta
     data = load_from_store(opened, states)
     assert [c.url for c in data.contacts_by_state["MA"]] == ["https://example.gov/find"]
     opened.undo(batch.batch_id, editor="synthetic editor")
-    assert load_from_store(opened, states).contacts == ()
+    assert load_from_store(opened, states).contacts == seeded

@@ -81,7 +81,7 @@ def test_cells_are_the_canonical_cells_and_read_back_as_the_same_cases(cases_200
     )
     records, issues = validate_table(table, CASES)
     assert issues == []
-    assert cells == [canonical_cells(record, CASES) for record in records]  # as stored
+    assert cells == [canonical_cells(valid.record, CASES) for valid in records]  # as stored
 
 
 def test_cases_spread_over_the_states(cases_2000) -> None:

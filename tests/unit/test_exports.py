@@ -93,7 +93,7 @@ def test_csv_matches_the_reference_for_stored_and_odd_cells() -> None:
 
 
 def test_csv_makes_non_text_cells_text_as_before() -> None:
-    spec = TableSpec("t", "t.csv", ("a",), CASES.columns[:4])
+    spec = TableSpec("t", "t.csv", ("a",), CASES.columns[:4], dict)
     rows = [dict(zip(spec.column_names, [None, 3, -2.5, Colour.RED], strict=True))]
     buffer = io.StringIO()
     write_csv(rows, spec, buffer)

@@ -1,6 +1,6 @@
 """qimap.model.labels is the one place for the words people read for marks, outcomes, statuses,
-precision, contact kinds and bases: every enum member has one, and no other source file keeps a
-copy of them."""
+precision, contact kinds, bases and the rubric's two groups: every enum member has one, and no
+other source file keeps a copy of them."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from qimap.ingest.dataset import Dataset
 from qimap.map.casefile import OUTCOME_MARKER
 from qimap.map.mapview import CASE_MARKERS
 from qimap.model import labels
-from qimap.model.schema import Basis, ContactKind, Mark, Outcome, Precision, Status
+from qimap.model.schema import Basis, ContactKind, Group, Mark, Outcome, Precision, Status
 from qimap.render.brief import brief_lines
 from tests.conftest import REPO
 
@@ -30,9 +30,16 @@ MAPPINGS: list[tuple[type[StrEnum], Mapping[Any, str]]] = [
     (ContactKind, labels.CONTACT_KIND_LABELS),
     (Basis, labels.BASIS_LABELS),
 ]
+# the groups' words have their own guard below (a group is named by a word, not a phrase)
+GROUP_MAPPINGS: list[tuple[type[StrEnum], Mapping[Any, str]]] = [
+    (Group, labels.GROUP_LABELS),
+    (Group, labels.GROUP_SHORT_LABELS),
+]
 
 
-@pytest.mark.parametrize(("enum", "words"), MAPPINGS, ids=lambda x: getattr(x, "__name__", ""))
+@pytest.mark.parametrize(
+    ("enum", "words"), [*MAPPINGS, *GROUP_MAPPINGS], ids=lambda x: getattr(x, "__name__", "")
+)
 def test_every_member_has_one_distinct_label(enum: type[StrEnum], words: Mapping[Any, str]) -> None:
     assert set(words) == set(enum), f"{enum.__name__}: a member has no label (or a stray one)"
     assert all(text.strip() == text and text for text in words.values())
@@ -45,6 +52,15 @@ def test_a_mark_is_a_symbol_and_a_word_never_a_symbol_alone() -> None:
         assert len(symbol) == 1, mark
         assert not symbol.isalnum(), mark
         assert word.isalpha(), mark
+
+
+def test_a_groups_short_label_begins_with_its_long_labels_first_word() -> None:
+    """ "End QI" is short for "End qualified immunity": a reader links them, and the guard below
+    finds either by that word."""
+    for group in Group:
+        long, short = labels.GROUP_LABELS[group], labels.GROUP_SHORT_LABELS[group]
+        assert short.split()[0] == long.split()[0], group
+        assert len(short) < len(long), group
 
 
 def test_the_legend_and_the_case_list_say_the_same_outcome() -> None:
@@ -99,25 +115,26 @@ def js_literals(path: Path) -> Iterator[tuple[int, str]]:
             yield number, match.group(1) or match.group(2) or ""
 
 
-def stray_labels(root: Path) -> list[str]:
-    """``file:line: "text"`` for each literal outside ALLOWED that copies a label's words."""
-    texts = label_texts()
-    phrases = [t for t in texts if len(t.split()) > 1]  # distinctive enough to find inside text
-    found = []
+def literals_outside(root: Path, allowed: Mapping[str, str]) -> Iterator[tuple[str, int, str]]:
+    """(file, line, text) for every string literal in the app's source, outside ``allowed``."""
     python = [*(root / "src/qimap").rglob("*.py"), *(root / "pages").glob("*.py"), root / "app.py"]
     sources = [(p, string_literals) for p in sorted(python) if p.exists()]
     sources += [(p, js_literals) for p in sorted((root / "static/qimap").glob("*.js"))]
     for path, literals in sources:
         name = path.relative_to(root).as_posix()
-        if name in ALLOWED:
-            continue
-        for line, text in literals(path):
-            if (
-                text.strip() in texts
-                or SYMBOLS.search(text)
-                or any(phrase in text for phrase in phrases)
-            ):
-                found.append(f"{name}:{line}: {text!r}")
+        if name not in allowed:
+            for line, text in literals(path):
+                yield name, line, text
+
+
+def stray_labels(root: Path) -> list[str]:
+    """``file:line: "text"`` for each literal outside ALLOWED that copies a label's words."""
+    texts = label_texts()
+    phrases = [t for t in texts if len(t.split()) > 1]  # distinctive enough to find inside text
+    found = []
+    for name, line, text in literals_outside(root, ALLOWED):
+        if text.strip() in texts or SYMBOLS.search(text) or any(p in text for p in phrases):
+            found.append(f"{name}:{line}: {text!r}")
     return found
 
 
@@ -136,6 +153,68 @@ def test_the_guard_finds_a_copy(tmp_path: Path) -> None:
         "src/qimap/copy.py:2: '½ Partly'",
         "src/qimap/copy.py:3: ' Status unknown'",
         "static/qimap/map.js:1: 'Immunity denied'",
+    ]
+
+
+# --- the rubric's two groups: named only through GROUP_LABELS / GROUP_SHORT_LABELS --------------
+
+# Files that may say a group's words, and why.
+GROUP_ALLOWED = {
+    "src/qimap/model/labels.py": "the one source",
+    # finds endqi.org's "End qualified immunity in <State>" heading: the source's words, not ours
+    "src/qimap/ingest/endqi_page.py": "reads the page's own words",
+    "app.py": "the site's title names its cause, not a group",
+}
+# Literals allowed where the labels cannot reach, each named exactly (a new one still fails).
+GROUP_PENDING = {
+    # column descriptions for bills.csv; schema.py cannot import labels (labels imports schema)
+    ("src/qimap/model/schema.py", "End tally as the page prints it."),
+    ("src/qimap/model/schema.py", "Start tally as printed."),
+}
+
+
+def group_words() -> re.Pattern[str]:
+    """A group's leading word ("End", "Start") as a whole word, capitalised as in its labels: it
+    finds the labels and any other way of naming a group ("End criteria met", "End tally") while
+    prose in lower case ("four criteria that **end** qualified immunity") and "Ending" pass."""
+    labelled = [*labels.GROUP_LABELS.values(), *labels.GROUP_SHORT_LABELS.values()]
+    words = sorted({text.split()[0] for text in labelled})
+    return re.compile(rf"\b(?:{'|'.join(map(re.escape, words))})\b")
+
+
+def stray_group_words(root: Path) -> list[str]:
+    """``file:line: "text"`` for each literal outside GROUP_ALLOWED that names a group itself."""
+    pattern = group_words()
+    return [
+        f"{name}:{line}: {text!r}"
+        for name, line, text in literals_outside(root, GROUP_ALLOWED)
+        if pattern.search(text) and (name, text) not in GROUP_PENDING
+    ]
+
+
+def test_no_group_words_outside_the_labels_module() -> None:
+    assert stray_group_words(REPO) == []
+
+
+def test_the_group_guard_finds_a_copy(tmp_path: Path) -> None:
+    (tmp_path / "src/qimap/ui").mkdir(parents=True)
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "src/qimap/ui/copy.py").write_text(
+        '"""Docstrings may say End QI."""\n'
+        'A = ("Start", "Ending qualified immunity", "five that **start** accountability")\n'
+        'B = f"End criteria met: {1}"\n'
+    )
+    (tmp_path / "pages/p.py").write_text('st.subheader("Start accountability")\n')
+    (tmp_path / "app.py").write_text('TITLE = "qimap · End qualified immunity"\n')
+    (tmp_path / "src/qimap/model").mkdir()
+    (tmp_path / "src/qimap/model/schema.py").write_text(
+        'A = "End tally as the page prints it."\nB = "End QI tally"\n'
+    )
+    assert stray_group_words(tmp_path) == [
+        "pages/p.py:1: 'Start accountability'",
+        "src/qimap/model/schema.py:2: 'End QI tally'",
+        "src/qimap/ui/copy.py:2: 'Start'",
+        "src/qimap/ui/copy.py:3: 'End criteria met: '",
     ]
 
 

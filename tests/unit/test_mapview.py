@@ -7,7 +7,7 @@ from collections import Counter
 import folium
 import streamlit_folium
 
-from qimap.ingest.dataset import Dataset, case_from_record
+from qimap.ingest.dataset import Dataset
 from qimap.ingest.validate import parse_row
 from qimap.map.casefile import MapFiles
 from qimap.map.mapview import (
@@ -54,31 +54,31 @@ def spec_in(script: str) -> dict:
     return json.loads(re.search(r"showCases\([^,]+, (\{.*\})\);", script).group(1))
 
 
-def test_no_cdn_only_local_assets(bundled: Dataset) -> None:
-    fmap = base_map(bundled)
+def test_no_cdn_only_local_assets(synthetic: Dataset) -> None:
+    fmap = base_map(synthetic)
     links = [url for _, url in fmap.default_js + fmap.default_css]
     assert links == list(ASSETS.js + ASSETS.css)
     assert all(url.startswith("../../app/static/") for url in links)
-    script, group = sent_to_browser(bundled, file_spec(FILES_URL, FILES, CaseFilter()))
+    script, group = sent_to_browser(synthetic, file_spec(FILES_URL, FILES, CaseFilter()))
     assert not re.search(r"https?://", script + group)
 
 
 def test_base_script_is_identical_across_filters_so_the_map_does_not_reload(
-    bundled: Dataset,
+    synthetic: Dataset,
 ) -> None:
-    first, group_all = sent_to_browser(bundled, file_spec(FILES_URL, FILES, CaseFilter()))
+    first, group_all = sent_to_browser(synthetic, file_spec(FILES_URL, FILES, CaseFilter()))
     narrowed = CaseFilter(states=frozenset({"MA"}), years=(2000, 2010))
-    second, group_ma = sent_to_browser(bundled, file_spec(FILES_URL, FILES, narrowed, "MA"))
+    second, group_ma = sent_to_browser(synthetic, file_spec(FILES_URL, FILES, narrowed, "MA"))
     assert streamlit_folium.generate_js_hash(first) == streamlit_folium.generate_js_hash(second)
     assert group_all != group_ma  # the filter travels in the swapped group only
 
 
-def test_what_is_sent_per_rerun_does_not_grow_with_the_cases(bundled: Dataset) -> None:
+def test_what_is_sent_per_rerun_does_not_grow_with_the_cases(synthetic: Dataset) -> None:
     """The cases live in static files: a rerun sends their name and the filter, not them."""
-    script, group = sent_to_browser(bundled, file_spec(FILES_URL, FILES, CaseFilter()))
+    script, group = sent_to_browser(synthetic, file_spec(FILES_URL, FILES, CaseFilter()))
     assert len(group) < 2_000
     assert len(script) < 40_000  # styles for 56 states; the outlines are a file too
-    assert "Glik" not in script + group
+    assert not [case.title for case in synthetic.cases if case.title in script + group]
     spec = spec_in(group)
     assert spec == {
         "cases": f"{FILES_URL}/cases-abcd.json",
@@ -91,11 +91,11 @@ def test_what_is_sent_per_rerun_does_not_grow_with_the_cases(bundled: Dataset) -
 def hostile():
     record, issues = parse_row(hostile_case(), CASES, "test.csv", 2)
     assert issues == []
-    return case_from_record(record)
+    return CASES.build(record)
 
 
-def test_hostile_text_reaches_javascript_only_as_escaped_json(bundled: Dataset) -> None:
-    _, group = sent_to_browser(bundled, inline_spec([hostile()]))
+def test_hostile_text_reaches_javascript_only_as_escaped_json(synthetic: Dataset) -> None:
+    _, group = sent_to_browser(synthetic, inline_spec([hostile()]))
     assert HOSTILE_HTML not in group
     assert "<script>" not in group
     assert "\\u003cimg src=x onerror=alert(1)\\u003e" in group
@@ -105,23 +105,23 @@ def test_hostile_text_reaches_javascript_only_as_escaped_json(bundled: Dataset) 
     assert "\\u007b{ 7*7 }}" in group
 
 
-def test_rendering_the_whole_figure_does_not_evaluate_data(bundled: Dataset) -> None:
+def test_rendering_the_whole_figure_does_not_evaluate_data(synthetic: Dataset) -> None:
     """branca re-compiles rendered scripts as templates; data must survive that verbatim."""
-    fmap = base_map(bundled)
+    fmap = base_map(synthetic)
     build_case_group(inline_spec([hostile()])).add_to(fmap)
     page = fmap.get_root().render()  # raised TemplateSyntaxError before script_json
     assert spec_in(page)["inline"]["title"] == [f"{HOSTILE_HTML} {HOSTILE_JINJA}"]
 
 
-def test_inline_preview_round_trips_the_hostile_text_exactly(bundled: Dataset) -> None:
-    _, group = sent_to_browser(bundled, inline_spec([hostile()]))
+def test_inline_preview_round_trips_the_hostile_text_exactly(synthetic: Dataset) -> None:
+    _, group = sent_to_browser(synthetic, inline_spec([hostile()]))
     inline = spec_in(group)["inline"]
     assert inline["title"] == [f"{HOSTILE_HTML} {HOSTILE_JINJA}"]
     assert inline["details"]["summary"][0].startswith("<script>alert(2)</script>")
 
 
-def test_tiles_are_opt_in(bundled: Dataset) -> None:
-    standings = state_standings(bundled.state_names, bundled.scorecards_by_state)
+def test_tiles_are_opt_in(synthetic: Dataset) -> None:
+    standings = state_standings(synthetic.state_names, synthetic.scorecards_by_state)
     styles = state_styles(standings, {})
     plain = build_base_map(STATES_URL, styles, ASSETS)
     tiled = build_base_map(STATES_URL, styles, ASSETS, tiles="OpenStreetMap")
@@ -129,19 +129,19 @@ def test_tiles_are_opt_in(bundled: Dataset) -> None:
     assert any(isinstance(c, folium.TileLayer) for c in tiled._children.values())
 
 
-def test_zoom_limits_are_on_the_map_for_the_clusters(bundled: Dataset) -> None:
-    options = base_map(bundled).options
+def test_zoom_limits_are_on_the_map_for_the_clusters(synthetic: Dataset) -> None:
+    options = base_map(synthetic).options
     assert (options["minZoom"], options["maxZoom"]) == (2, 12)
 
 
-def test_alaska_is_drawn_in_one_piece(bundled: Dataset) -> None:
-    shown = display_geojson(bundled.states.geojson)
+def test_alaska_is_drawn_in_one_piece(synthetic: Dataset) -> None:
+    shown = display_geojson(synthetic.states.geojson)
     alaska = next(f for f in shown["features"] if f["properties"]["usps"] == "AK")
     lons = [pt[0] for part in alaska["geometry"]["coordinates"] for ring in part for pt in ring]
     assert max(lons) < 0
     assert min(lons) > -200
     original = next(
-        f for f in bundled.states.geojson["features"] if f["properties"]["usps"] == "AK"
+        f for f in synthetic.states.geojson["features"] if f["properties"]["usps"] == "AK"
     )
     assert (
         max(pt[0] for part in original["geometry"]["coordinates"] for ring in part for pt in ring)
@@ -149,18 +149,18 @@ def test_alaska_is_drawn_in_one_piece(bundled: Dataset) -> None:
     )
 
 
-def test_state_styles_describe_in_words(bundled: Dataset) -> None:
-    standings = state_standings(bundled.state_names, bundled.scorecards_by_state)
-    styles = state_styles(standings, Counter(c.state for c in bundled.cases))
+def test_state_styles_describe_in_words(synthetic: Dataset) -> None:
+    standings = state_standings(synthetic.state_names, synthetic.scorecards_by_state)
+    styles = state_styles(standings, Counter(c.state for c in synthetic.cases))
     assert styles["MA"]["title"] == "Massachusetts"
     assert styles["MA"]["lines"][0] == "Bill pending"
-    assert "7 case studies" in styles["MA"]["lines"]
+    assert f"{len(synthetic.cases_by_state['MA'])} case studies" in styles["MA"]["lines"]
     assert styles["WY"]["lines"][0] == "No bill in qimap's data yet"
 
 
-def test_layers_are_never_compiled_as_templates_even_without_escaping(bundled: Dataset) -> None:
+def test_layers_are_never_compiled_as_templates_even_without_escaping(synthetic: Dataset) -> None:
     """The first lock alone: a payload that would break (or run in) Jinja passes verbatim."""
-    fmap = base_map(bundled)
+    fmap = base_map(synthetic)
     group = build_case_group(inline_spec([]))
     layer = next(iter(group._children.values()))
     layer.spec_json = '"{{ 7*7 }} {% broken"'

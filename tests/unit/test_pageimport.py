@@ -23,7 +23,7 @@ from qimap.ingest.endqi_page import (
 )
 from qimap.ingest.sources import RawRow, RawTable
 from qimap.ingest.validate import validate_table
-from qimap.model.labels import MARK_LABELS
+from qimap.model.labels import GROUP_SHORT_LABELS, MARK_LABELS
 from qimap.model.schema import (
     BILLS,
     SCORES,
@@ -419,7 +419,8 @@ def test_printed_tally_that_disagrees_with_the_marks_keeps_both() -> None:
     result = parse_state_page(page)
     assert result.bills[0].printed_end_tally == PrintedTally(4, 4)
     assert marks(result, "MA-SB9999")[:4] == [Y, N, Y, N]
-    assert "MA-SB9999: End tally: the page prints 4/4 but its marks add up to 2/4." in result.issues
+    tally = f"{GROUP_SHORT_LABELS[Group.END]} tally"
+    assert f"MA-SB9999: {tally}: the page prints 4/4 but its marks add up to 2/4." in result.issues
 
 
 def test_unknown_mark_symbol_is_reported() -> None:

@@ -1,9 +1,10 @@
 import pytest
 
 from qimap.map.selection import Pick, pick_from_map
+from tests.conftest import SYNTHETIC_CASE
 
 STATES = {"MA", "TX"}
-CASES = {"glik-v-cunniffe": "MA"}
+CASES = {SYNTHETIC_CASE: "MA"}
 
 
 def click(**properties: object) -> dict:
@@ -15,8 +16,8 @@ def test_state_click() -> None:
 
 
 def test_case_click_brings_its_state() -> None:
-    got = pick_from_map(None, click(kind="case", id="glik-v-cunniffe", n=1), STATES, CASES)
-    assert got == Pick("MA", "glik-v-cunniffe")
+    got = pick_from_map(None, click(kind="case", id=SYNTHETIC_CASE, n=1), STATES, CASES)
+    assert got == Pick("MA", SYNTHETIC_CASE)
 
 
 def test_the_same_value_on_a_later_rerun_is_not_a_new_pick() -> None:
@@ -40,7 +41,7 @@ def test_clicking_the_same_state_again_is_a_new_pick() -> None:
         click(kind="state", usps="ZZ"),
         click(kind="state", usps=["MA"]),
         click(kind="case", id="no-such-case"),
-        click(kind="marker", id="glik-v-cunniffe"),
+        click(kind="marker", id=SYNTHETIC_CASE),
         {
             "last_active_drawing": {
                 "type": "Feature",

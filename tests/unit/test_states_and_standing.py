@@ -7,16 +7,18 @@ from qimap.ingest.dataset import Dataset
 from qimap.model.standing import Standing, classify, state_standings
 
 
-def test_every_geometry_is_valid_and_alaska_bounds_stay_in_one_hemisphere(bundled: Dataset) -> None:
-    shapes = bundled.states.by_usps()
+def test_every_geometry_is_valid_and_alaska_bounds_stay_in_one_hemisphere(
+    synthetic: Dataset,
+) -> None:
+    shapes = synthetic.states.by_usps()
     west, _, east, _ = shapes["AK"].bounds
     assert east - west < 60
     assert west < -179
     assert all(s.bounds[0] < s.bounds[2] for s in shapes.values())
 
 
-def test_view_for_a_small_state_zooms_closer_than_for_a_big_one(bundled: Dataset) -> None:
-    shapes = bundled.states.by_usps()
+def test_view_for_a_small_state_zooms_closer_than_for_a_big_one(synthetic: Dataset) -> None:
+    shapes = synthetic.states.by_usps()
     (lat, lon), ma_zoom = view_for_bounds(shapes["MA"].bounds)
     _, tx_zoom = view_for_bounds(shapes["TX"].bounds)
     assert 41 < lat < 43
@@ -24,20 +26,23 @@ def test_view_for_a_small_state_zooms_closer_than_for_a_big_one(bundled: Dataset
     assert ma_zoom > tx_zoom >= 3
 
 
-def test_standings(bundled: Dataset) -> None:
-    standings = state_standings(bundled.state_names, bundled.scorecards_by_state)
+def test_standings(synthetic: Dataset) -> None:
+    standings = state_standings(synthetic.state_names, synthetic.scorecards_by_state)
     assert standings["CO"].standing == Standing.PASSED
-    assert standings["MA"].standing == Standing.PENDING
-    assert standings["TX"].standing == Standing.FAILED
+    assert standings["MA"].standing == Standing.PENDING  # one pending bill, one failed
+    assert standings["GA"].standing == Standing.FAILED
+    assert standings["TX"].standing == Standing.NONE  # cases, but no bill
     assert standings["WY"].standing == Standing.NONE
     assert standings["WY"].best is None
-    assert standings["MA"].best_bill == "SB 945"  # 5/9 beats SB 1004's 4/9
-    assert standings["MA"].best.label() == "5/9"
+    assert standings["MA"].best_bill == "SB 9001"  # 4.5/9 beats SB 9002's 3.5/9
+    assert standings["MA"].best.label() == "4.5/9"
 
 
-def test_stronger_best_bill_fills_stronger(bundled: Dataset) -> None:
-    standings = state_standings(bundled.state_names, bundled.scorecards_by_state)
-    assert standings["WV"].fill_opacity > standings["FL"].fill_opacity
+def test_stronger_best_bill_fills_stronger(synthetic: Dataset) -> None:
+    standings = state_standings(synthetic.state_names, synthetic.scorecards_by_state)
+    # best bills: CO 8.5/9, GA 5.5/9 (from the page's tally), MA 4.5/9
+    assert standings["CO"].fill_opacity > standings["GA"].fill_opacity
+    assert standings["GA"].fill_opacity > standings["MA"].fill_opacity
 
 
 def test_no_bills_is_none() -> None:

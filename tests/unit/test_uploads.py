@@ -637,7 +637,7 @@ def test_foreign_cases_upload_validates_after_mapping() -> None:
     without_zip = apply_mapping(table, {**mapping, "zip": None}, CASES)
     records, issues = validate_table(without_zip, CASES)
     assert issues == []
-    assert records[0]["title"] == "Café “test” <b>x</b>"
+    assert records[0].record.title == "Café “test” <b>x</b>"
     assert (info.encoding, info.delimiter, info.rows) == ("cp1252", ";", 1)
 
 

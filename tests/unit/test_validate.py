@@ -47,7 +47,7 @@ def test_hostile_text_is_valid_data() -> None:
     """Markup in text is not a validation error: it is escaped when shown."""
     rows, issues = read_table(cases_csv(case_line()), CASES, name="up.csv")
     assert issues == []
-    assert rows[0]["title"].startswith("<img")
+    assert rows[0].record.title.startswith("<img")
 
 
 @pytest.mark.parametrize(
@@ -73,7 +73,7 @@ def test_bad_cells_are_reported_with_row_and_column(
 ) -> None:
     good = case_line(id="synthetic-good")
     rows, issues = read_table(cases_csv(good, case_line(**overrides)), CASES, name="up.csv")
-    assert [r["id"] for r in rows] == ["synthetic-good"]  # the good row survives
+    assert [r.record.case_id for r in rows] == ["synthetic-good"]  # the good row survives
     assert len(issues) == 1
     issue = issues[0]
     assert (issue.file, issue.row, issue.column) == ("up.csv", 3, column)
@@ -144,7 +144,7 @@ def test_missing_file_is_an_issue_not_a_crash(tmp_path: Path) -> None:
 def test_state_column_reads_codes(cell: str, stored: str) -> None:
     rows, issues = read_table(cases_csv(case_line(state=cell)), CASES, name="up.csv")
     assert issues == []
-    assert rows[0]["state"] == stored
+    assert rows[0].record.state == stored
 
 
 @pytest.mark.parametrize("cell", ["Massachusetts", "25", "Masachusets"])

@@ -2,9 +2,12 @@ import pytest
 
 from qimap.map.viewstate import View, view_from_query, view_to_query
 from qimap.model.schema import Outcome
+from tests.conftest import SYNTHETIC_CASE
+
+OTHER_CASE = "synthetic-tx-austin-reversed"  # a synthetic case in another state
 
 STATES = {"MA", "TX", "NY"}
-CASES = {"glik-v-cunniffe": "MA", "zadeh-v-robinson": "TX"}
+CASES = {SYNTHETIC_CASE: "MA", OTHER_CASE: "TX"}
 YEARS = (1982, 2024)
 
 
@@ -13,12 +16,12 @@ def parse(params: dict) -> tuple[View, list[str]]:
 
 
 def test_state_and_case() -> None:
-    view, notes = parse({"state": "ma", "case": "glik-v-cunniffe"})
-    assert (view.state, view.case_id, notes) == ("MA", "glik-v-cunniffe", [])
+    view, notes = parse({"state": "ma", "case": SYNTHETIC_CASE})
+    assert (view.state, view.case_id, notes) == ("MA", SYNTHETIC_CASE, [])
 
 
 def test_case_brings_its_own_state() -> None:
-    view, _ = parse({"state": "NY", "case": "zadeh-v-robinson"})
+    view, _ = parse({"state": "NY", "case": OTHER_CASE})
     assert view.state == "TX"
 
 
@@ -42,7 +45,7 @@ def test_bad_values_are_dropped_with_a_note(params: dict, fragment: str) -> None
 def test_round_trip() -> None:
     view = View(
         "MA",
-        "glik-v-cunniffe",
+        SYNTHETIC_CASE,
         ("MA", "TX"),
         (Outcome.DENIED,),
         ("excessive_force",),

@@ -12,13 +12,13 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 from qimap.geo.states import StateLayer, StateShape, read_states
 from qimap.ingest.sources import RawTable, Source, read_csv
-from qimap.ingest.validate import ROW, validate_table
+from qimap.ingest.validate import Valid, validate_table
 from qimap.issues import DataError, Issue
 from qimap.model.cases import list_order, year_bounds
+from qimap.model.records import canonical_cells
 from qimap.model.schema import (
     BILLS,
     CASES,
@@ -32,7 +32,7 @@ from qimap.model.schema import (
     ContactKind,
     Criterion,
     Group,
-    Precision,
+    R,
     Score,
     TableSpec,
 )
@@ -129,8 +129,8 @@ def check_dataset(data_dir: Path, geo_dir: Path) -> list[Issue]:
 
 
 def read_table(
-    source: Source, spec: TableSpec, name: str | None = None
-) -> tuple[list[dict[str, Any]], list[Issue]]:
+    source: Source, spec: TableSpec[R], name: str | None = None
+) -> tuple[list[Valid[R]], list[Issue]]:
     try:
         table = read_csv(source, name)
     except DataError as error:
@@ -176,30 +176,52 @@ def read_raw_tables(data_dir: Path) -> tuple[dict[str, RawTable], list[Issue]]:
     return tables, issues
 
 
-def validate_tables(
-    raw: Mapping[str, RawTable], states: StateLayer
-) -> tuple[dict[str, list[dict[str, Any]]], list[Issue]]:
+@dataclass(frozen=True)
+class Tables:
+    """The stored tables' valid rows, each as its own record type."""
+
+    rubric: list[Valid[Criterion]]
+    bills: list[Valid[Bill]]
+    scores: list[Valid[Score]]
+    cases: list[Valid[Case]]
+    contacts: list[Valid[Contact]]
+
+    def cells(self) -> dict[str, list[dict[str, str]]]:
+        """Every table's rows as canonical cells, by table name (what the store holds)."""
+        return {
+            RUBRIC.name: [canonical_cells(v.record, RUBRIC) for v in self.rubric],
+            BILLS.name: [canonical_cells(v.record, BILLS) for v in self.bills],
+            SCORES.name: [canonical_cells(v.record, SCORES) for v in self.scores],
+            CASES.name: [canonical_cells(v.record, CASES) for v in self.cases],
+            CONTACTS.name: [canonical_cells(v.record, CONTACTS) for v in self.contacts],
+        }
+
+
+def validate_tables(raw: Mapping[str, RawTable], states: StateLayer) -> tuple[Tables, list[Issue]]:
     """Every table, row by row, then across tables: clean records and every issue."""
-    tables: dict[str, list[dict[str, Any]]] = {}
     issues: list[Issue] = []
-    for spec in STORED:
+
+    def valid(spec: TableSpec[R]) -> list[Valid[R]]:
         table = raw.get(spec.name)
         rows, table_issues = validate_table(table, spec) if table else ([], [])
-        tables[spec.name] = rows
-        issues += table_issues
+        issues.extend(table_issues)
+        return rows
+
+    tables = Tables(valid(RUBRIC), valid(BILLS), valid(SCORES), valid(CASES), valid(CONTACTS))
     files = {name: table.file for name, table in raw.items()}
-    rubric = _rubric(tables["rubric"])
-    issues += _check_rubric(files.get("rubric", RUBRIC.filename), tables["rubric"])
-    issues += _check_bills(files.get("bills", BILLS.filename), tables["bills"], states)
+    issues += _check_rubric(files.get(RUBRIC.name, RUBRIC.filename), tables.rubric)
+    issues += _check_bills(files.get(BILLS.name, BILLS.filename), tables.bills, states)
     issues += _check_scores(
-        files.get("scores", SCORES.filename), tables["scores"], tables["bills"], rubric
+        files.get(SCORES.name, SCORES.filename),
+        tables.scores,
+        {v.record.bill_key for v in tables.bills},
+        _rubric(tables.rubric),
     )
-    issues += _check_cases(files.get("cases", CASES.filename), tables["cases"], states)
-    issues += contact_issues(
-        files.get("contacts", CONTACTS.filename),
-        tables["contacts"],
-        {b["bill_key"] for b in tables["bills"]},
-    )
+    cases_file = files.get(CASES.name, CASES.filename)
+    issues += [i for v in tables.cases for i in case_location_issues(cases_file, v, states)]
+    bill_keys = {v.record.bill_key for v in tables.bills}
+    contacts_file = files.get(CONTACTS.name, CONTACTS.filename)
+    issues += [i for v in tables.contacts for i in contact_issues(contacts_file, v, bill_keys)]
     return tables, issues
 
 
@@ -210,14 +232,12 @@ def dataset_from_tables(
     if issues:
         return None, issues
     dataset = Dataset(
-        rubric=_rubric(tables["rubric"]),
-        bills=tuple(_bill(r) for r in tables["bills"]),
-        scores=tuple(_score(r) for r in tables["scores"]),
-        cases=tuple(case_from_record(r) for r in tables["cases"]),
+        rubric=_rubric(tables.rubric),
+        bills=tuple(v.record for v in tables.bills),
+        scores=tuple(v.record for v in tables.scores),
+        cases=tuple(v.record for v in tables.cases),
         states=states,
-        contacts=tuple(
-            Contact(**{k: v for k, v in r.items() if k != ROW}) for r in tables["contacts"]
-        ),
+        contacts=tuple(v.record for v in tables.contacts),
     )
     return dataset, []
 
@@ -232,65 +252,65 @@ def _read_dataset(data_dir: Path, geo_dir: Path) -> tuple[Dataset | None, list[I
     return (dataset if not issues else None), issues + more
 
 
-def _rubric(rows: Sequence[dict[str, Any]]) -> tuple[Criterion, ...]:
-    criteria = (_criterion(r) for r in rows)
+def _rubric(rows: Sequence[Valid[Criterion]]) -> tuple[Criterion, ...]:
+    criteria = (v.record for v in rows)
     return tuple(sorted(criteria, key=lambda c: (c.group != Group.END, c.position)))
 
 
 # --- cross-table checks ---------------------------------------------------------------------
 
 
-def _check_rubric(path: str | Path, rows: Sequence[dict[str, Any]]) -> list[Issue]:
+def _check_rubric(path: str | Path, rows: Sequence[Valid[Criterion]]) -> list[Issue]:
     issues = []
     for group, size in ((Group.END, 4), (Group.START, 5)):
-        positions = sorted(r["position"] for r in rows if r["group"] == group)
+        positions = sorted(v.record.position for v in rows if v.record.group == group)
         if positions != list(range(1, size + 1)):
             message = f"the '{group}' group must have positions 1–{size}, found {positions}"
             issues.append(Issue(str(path), None, "position", message))
     return issues
 
 
-def _check_bills(
-    path: str | Path, rows: Sequence[dict[str, Any]], states: StateLayer
-) -> list[Issue]:
+def _check_bills(path: str | Path, rows: Sequence[Valid[Bill]], states: StateLayer) -> list[Issue]:
     known_states = states.by_usps()
-    keys = {r["bill_key"] for r in rows}
+    keys = {v.record.bill_key for v in rows}
     issues = []
-    for r in rows:
-        if r["state"] not in known_states:
-            issues.append(
-                Issue(str(path), r[ROW], "state", f"{r['state']} is not in {STATES_FILE}")
-            )
-        if not r["bill_key"].startswith(f"{r['state']}-"):
-            message = f"'{r['bill_key']}' should start with its state, '{r['state']}-'"
-            issues.append(Issue(str(path), r[ROW], "bill_key", message))
-        predecessor = r["predecessor_key"]
-        if predecessor and (predecessor not in keys or predecessor == r["bill_key"]):
+    for row, bill in ((v.row, v.record) for v in rows):
+        if bill.state not in known_states:
+            issues.append(Issue(str(path), row, "state", f"{bill.state} is not in {STATES_FILE}"))
+        issues += bill_name_issues(str(path), row, bill)
+        predecessor = bill.predecessor_key
+        if predecessor and (predecessor not in keys or predecessor == bill.bill_key):
             message = f"'{predecessor}' is not another bill in this file"
-            issues.append(Issue(str(path), r[ROW], "predecessor_key", message))
+            issues.append(Issue(str(path), row, "predecessor_key", message))
     return issues
+
+
+def bill_name_issues(file: str, row: int, bill: Bill) -> list[Issue]:
+    if bill.bill_key.startswith(f"{bill.state}-"):
+        return []
+    message = f"'{bill.bill_key}' should start with its state, '{bill.state}-'"
+    return [Issue(file, row, "bill_key", message)]
 
 
 def _check_scores(
     path: str | Path,
-    rows: Sequence[dict[str, Any]],
-    bills: Sequence[dict[str, Any]],
+    rows: Sequence[Valid[Score]],
+    bill_keys: Collection[str],
     rubric: Sequence[Criterion],
 ) -> list[Issue]:
-    bill_keys = {b["bill_key"] for b in bills}
     criteria = {c.criterion_id for c in rubric}
     issues = []
     seen: dict[str, set[str]] = defaultdict(set)
-    for r in rows:
-        if r["bill_key"] not in bill_keys:
-            message = f"bill '{r['bill_key']}' is not in {BILLS.filename}; add the bill first"
-            issues.append(Issue(str(path), r[ROW], "bill_key", message))
-        if r["criterion_id"] not in criteria:
+    for row, score in ((v.row, v.record) for v in rows):
+        if score.bill_key not in bill_keys:
+            message = f"bill '{score.bill_key}' is not in {BILLS.filename}; add the bill first"
+            issues.append(Issue(str(path), row, "bill_key", message))
+        if score.criterion_id not in criteria:
             message = (
-                f"'{r['criterion_id']}' is not a rubric criterion ({', '.join(sorted(criteria))})"
+                f"'{score.criterion_id}' is not a rubric criterion ({', '.join(sorted(criteria))})"
             )
-            issues.append(Issue(str(path), r[ROW], "criterion_id", message))
-        seen[r["bill_key"]].add(r["criterion_id"])
+            issues.append(Issue(str(path), row, "criterion_id", message))
+        seen[score.bill_key].add(score.criterion_id)
     for key in sorted(bill_keys):
         missing = sorted(criteria - seen[key])
         if missing:
@@ -299,99 +319,39 @@ def _check_scores(
     return issues
 
 
-def _check_cases(
-    path: str | Path, rows: Sequence[dict[str, Any]], states: StateLayer
-) -> list[Issue]:
-    return [issue for r in rows for issue in case_location_issues(str(path), r, states)]
-
-
 def contact_issues(
-    path: str | Path, rows: Sequence[dict[str, Any]], bill_keys: Collection[str]
+    path: str | Path, valid: Valid[Contact], bill_keys: Collection[str]
 ) -> list[Issue]:
     """A sponsor names a stored bill of its own state; a look-up row has its link."""
     issues = []
-    for r in rows:
-        bill_key = r["bill_key"]
-        if bill_key and bill_key not in bill_keys:
-            message = f"bill '{bill_key}' is not stored; add the bill first or leave bill_key blank"
-            issues.append(Issue(str(path), r[ROW], "bill_key", message))
-        elif bill_key and not bill_key.startswith(f"{r['state']}-"):
-            message = f"bill '{bill_key}' is not a {r['state']} bill; check state or bill_key"
-            issues.append(Issue(str(path), r[ROW], "bill_key", message))
-        if r["kind"] == ContactKind.SPONSOR and not bill_key:
-            message = "a sponsor needs the bill_key of the bill sponsored"
-            issues.append(Issue(str(path), r[ROW], "bill_key", message))
-        if r["kind"] == ContactKind.FIND_LEGISLATOR and not r["url"]:
-            message = "a find_legislator row needs the url of the legislature's look-up page"
-            issues.append(Issue(str(path), r[ROW], "url", message))
+    row, contact = valid.row, valid.record
+    bill_key = contact.bill_key
+    if bill_key and bill_key not in bill_keys:
+        message = f"bill '{bill_key}' is not stored; add the bill first or leave bill_key blank"
+        issues.append(Issue(str(path), row, "bill_key", message))
+    elif bill_key and not bill_key.startswith(f"{contact.state}-"):
+        message = f"bill '{bill_key}' is not a {contact.state} bill; check state or bill_key"
+        issues.append(Issue(str(path), row, "bill_key", message))
+    if contact.kind == ContactKind.SPONSOR and not bill_key:
+        message = "a sponsor needs the bill_key of the bill sponsored"
+        issues.append(Issue(str(path), row, "bill_key", message))
+    if contact.kind == ContactKind.FIND_LEGISLATOR and not contact.url:
+        message = "a find_legislator row needs the url of the legislature's look-up page"
+        issues.append(Issue(str(path), row, "url", message))
     return issues
 
 
-def case_location_issues(file: str, record: dict[str, Any], states: StateLayer) -> list[Issue]:
+def case_location_issues(file: str, valid: Valid[Case], states: StateLayer) -> list[Issue]:
     """The point must lie in the stated state (its real outline, not its bounding box)."""
-    if record["state"] not in states.areas:
-        return [Issue(file, record[ROW], "state", f"{record['state']} is not in {STATES_FILE}")]
-    lat, lon = record["latitude"], record["longitude"]
-    if states.holds(record["state"], lat, lon):
+    row, case = valid.row, valid.record
+    if case.state not in states.areas:
+        return [Issue(file, row, "state", f"{case.state} is not in {STATES_FILE}")]
+    lat, lon = case.latitude, case.longitude
+    if states.holds(case.state, lat, lon):
         return []
-    name = states.by_usps()[record["state"]].name
+    name = states.by_usps()[case.state].name
     message = (
         f"({lat}, {lon}) lies outside {name}; check the state, the order of latitude and "
         "longitude, and the minus sign of western longitudes"
     )
-    return [Issue(file, record[ROW], "latitude", message)]
-
-
-# --- records --------------------------------------------------------------------------------
-
-
-def _criterion(r: dict[str, Any]) -> Criterion:
-    return Criterion(r["criterion_id"], r["group"], r["position"], r["label"])
-
-
-def _bill(r: dict[str, Any]) -> Bill:
-    return Bill(
-        bill_key=r["bill_key"],
-        state=r["state"],
-        bill_id=r["bill_id"],
-        year_introduced=r["year_introduced"],
-        status=r["status"],
-        summary=r["summary"],
-        predecessor_key=r["predecessor_key"],
-        printed_end_tally=r["printed_end_tally"],
-        printed_start_tally=r["printed_start_tally"],
-        source_url=r["source_url"],
-        source_note=r["source_note"] or "",
-    )
-
-
-def _score(r: dict[str, Any]) -> Score:
-    return Score(
-        bill_key=r["bill_key"],
-        criterion_id=r["criterion_id"],
-        mark=r["mark"],
-        verdict=r["verdict"],
-        basis=r["basis"],
-        evidence_quote=r["evidence_quote"] or "",
-        evidence_note=r["evidence_note"] or "",
-    )
-
-
-def case_from_record(r: dict[str, Any]) -> Case:
-    return Case(
-        case_id=r["id"],
-        title=r["title"],
-        incident_date=r["incident_date"],
-        city=r["city"],
-        state=r["state"],
-        latitude=r["latitude"],
-        longitude=r["longitude"],
-        court=r["court"],
-        citation=r["citation"],
-        decision_year=r["decision_year"],
-        outcome=r["qi_outcome"],
-        categories=r["categories"],
-        summary=r["summary"],
-        source_url=r["source_url"],
-        location_precision=r["location_precision"] or Precision.EXACT,
-    )
+    return [Issue(file, row, "latitude", message)]

@@ -58,6 +58,14 @@ class Prepared:
         return len({issue.row for issue in self.issues if issue.row is not None})
 
 
+def rows_by_table(files: Sequence[Prepared]) -> dict[str, list[dict[str, str]]]:
+    """The valid rows of several prepared files, gathered by table: one batch's incoming rows."""
+    incoming: dict[str, list[dict[str, str]]] = {}
+    for prepared in files:
+        incoming.setdefault(prepared.table, []).extend(prepared.rows)
+    return incoming
+
+
 def sha256_of(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -99,7 +107,7 @@ def prepare(
     lost = {issue.row for issue in unplaced}  # their "latitude is empty" says less than ours
     issues = [i for i in issues if not (i.row in lost and i.column in {"latitude", "longitude"})]
     checked = check(
-        records, issues + unplaced, spec, file_name, context, today or date.today(), new_bills
+        records, issues + unplaced, file_name, context, today or date.today(), new_bills
     )
     bad_rows = {issue.row for issue in checked.issues}
     warnings += checked.warnings
@@ -108,7 +116,7 @@ def prepare(
         file_name=file_name,
         sha256=sha256_of(data),
         total_rows=len(raw.rows),
-        rows=tuple(canonical_cells(r, spec) for r in checked.records),
+        rows=tuple(canonical_cells(v.record, spec) for v in checked.records),
         issues=tuple(sorted(checked.issues, key=lambda i: (i.row or 0, i.column or ""))),
         mapping=used,
         notes=info.notes,

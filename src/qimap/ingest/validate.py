@@ -1,18 +1,28 @@
-"""Rows in -> clean records and issues out. Never raises on bad content, never calls Streamlit."""
+"""Stage 5, validate: rows of cells in -> typed records and row issues out. Each cell is parsed
+by its column; each valid row becomes its table's record (:meth:`TableSpec.build`) and keeps its
+spreadsheet row number for the messages of later checks. Never raises on bad content."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, Generic
 
 from qimap.ingest.sources import RawTable
 from qimap.issues import Issue
-from qimap.model.schema import TableSpec
+from qimap.model.schema import R, TableSpec
 
 MAX_CELL_CHARS = 10_000
-ROW = "_row"  # each clean record keeps its spreadsheet row for later cross-table messages
 
 
-def check_header(table: RawTable, spec: TableSpec) -> list[Issue]:
+@dataclass(frozen=True, slots=True)
+class Valid(Generic[R]):
+    """A row that passed its own checks: its record, and its row in the file for later messages."""
+
+    row: int
+    record: R
+
+
+def check_header(table: RawTable, spec: TableSpec[Any]) -> list[Issue]:
     expected = spec.column_names
     issues = [
         Issue(
@@ -34,12 +44,12 @@ def check_header(table: RawTable, spec: TableSpec) -> list[Issue]:
     return issues
 
 
-def validate_table(table: RawTable, spec: TableSpec) -> tuple[list[dict[str, Any]], list[Issue]]:
+def validate_table(table: RawTable, spec: TableSpec[R]) -> tuple[list[Valid[R]], list[Issue]]:
     """Parse every row against ``spec``; return the rows without problems and all problems."""
     issues = check_header(table, spec)
     if issues:
         return [], issues
-    clean: list[dict[str, Any]] = []
+    clean: list[Valid[R]] = []
     first_row_of_key: dict[tuple[Any, ...], int] = {}
     for raw in table.rows:
         if len(raw.cells) != len(table.header):
@@ -50,9 +60,9 @@ def validate_table(table: RawTable, spec: TableSpec) -> tuple[list[dict[str, Any
             issues.append(Issue(table.file, raw.row, None, message))
             continue
         cells = dict(zip(table.header, raw.cells, strict=True))
-        record, row_issues = parse_row(cells, spec, table.file, raw.row)
+        values, row_issues = parse_row(cells, spec, table.file, raw.row)
         if not row_issues:
-            key = tuple(record[name] for name in spec.key)
+            key = tuple(values[name] for name in spec.key)
             if key in first_row_of_key:
                 shown = "/".join(str(part) for part in key)
                 message = f"duplicate '{shown}' (first on row {first_row_of_key[key]}); keys must be unique"
@@ -61,14 +71,16 @@ def validate_table(table: RawTable, spec: TableSpec) -> tuple[list[dict[str, Any
                 first_row_of_key[key] = raw.row
         issues += row_issues
         if not row_issues:
-            clean.append(record)
+            clean.append(Valid(raw.row, spec.build(values)))
     return clean, issues
 
 
 def parse_row(
-    cells: dict[str, str], spec: TableSpec, file: str, row: int
+    cells: dict[str, str], spec: TableSpec[Any], file: str, row: int
 ) -> tuple[dict[str, Any], list[Issue]]:
-    record: dict[str, Any] = {ROW: row}
+    """The row's values by column name (None for a blank optional cell) and its problems;
+    ``spec.build(values)`` makes the record when there are none."""
+    values: dict[str, Any] = {}
     issues: list[Issue] = []
     for column in spec.columns:
         text = cells[column.name]
@@ -84,10 +96,10 @@ def parse_row(
                 issues.append(
                     Issue(file, row, column.name, f"is empty; expected: {column.description}")
                 )
-            record[column.name] = None
+            values[column.name] = None
             continue
         try:
-            record[column.name] = column.parse(text)
+            values[column.name] = column.parse(text)
         except ValueError as error:
             issues.append(Issue(file, row, column.name, str(error)))
-    return record, issues
+    return values, issues

@@ -1,6 +1,7 @@
 """Every word a reader sees for a mark, an outcome, a bill's status, a map point's precision, a
-contact's kind and a mark's basis: one place, so the sidebar, the brief, the CLI, the legend and
-the map's popups (which get these words through the map's data file) cannot drift apart.
+contact's kind, a mark's basis and the rubric's two groups: one place, so the sidebar, the brief,
+the share image, the CLI, the legend and the map's popups (which get these words through the
+map's data file) cannot drift apart.
 
 No I/O; imports only the enums. The stored values (``yes``, ``reversed_denial``, …) are data,
 not words for people: they stay in :mod:`qimap.model.schema` and in the CSV files.
@@ -12,7 +13,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Final
 
-from qimap.model.schema import Basis, ContactKind, Mark, Outcome, Precision, Status
+from qimap.model.schema import Basis, ContactKind, Group, Mark, Outcome, Precision, Status
 
 # Symbol and word together: a mark is never told by colour (or a symbol) alone, and the words
 # read on a phone without a key. "Partly" is the word everywhere (not "partially", not "½").
@@ -80,5 +81,23 @@ BASIS_LABELS: Final[Mapping[Basis, str]] = MappingProxyType(
     {
         Basis.BILL: "Based on the bill's text.",
         Basis.CURRENT_LAW: "Based on current state law, not the bill.",
+    }
+)
+
+# The rubric's two groups. The long words head a group's criteria (the scorecard, the evaluate
+# form, the model policy, the slides) and its tally on the printed brief; the short ones fit tight
+# spaces (the share image, the scorecard's metrics, table headers, the CLI). Each short label
+# begins with its long label's first word, so a reader links the two.
+GROUP_LABELS: Final[Mapping[Group, str]] = MappingProxyType(
+    {
+        Group.END: "End qualified immunity",
+        Group.START: "Start accountability",
+    }
+)
+
+GROUP_SHORT_LABELS: Final[Mapping[Group, str]] = MappingProxyType(
+    {
+        Group.END: "End QI",
+        Group.START: "Start",
     }
 )

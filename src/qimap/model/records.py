@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Any
 
-from qimap.model.schema import PrintedTally, TableSpec
+from qimap.model.schema import PrintedTally, R, TableSpec
 
 
 def format_cell(value: Any) -> str:
@@ -30,10 +30,14 @@ def format_cell(value: Any) -> str:
     return str(value)
 
 
-def canonical_cells(record: Mapping[str, Any], spec: TableSpec) -> dict[str, str]:
-    """The record's cells in the spec's column order (validation's row number dropped)."""
-    return {name: format_cell(record.get(name)) for name in spec.column_names}
+def canonical_cells(record: R, spec: TableSpec[R]) -> dict[str, str]:
+    """The record's cells in the spec's column order. What a blank cell means is written as a
+    blank (a location_precision of "exact" is ""), so both spellings compare equal."""
+    return {
+        column.name: "" if value == column.blank else format_cell(value)
+        for column, value in zip(spec.columns, spec.values_of(record).values(), strict=True)
+    }
 
 
-def record_key(cells: Mapping[str, str], spec: TableSpec) -> tuple[str, ...]:
+def record_key(cells: Mapping[str, str], spec: TableSpec[Any]) -> tuple[str, ...]:
     return tuple(cells[name] for name in spec.key)

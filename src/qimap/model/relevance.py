@@ -6,15 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from qimap.model.schema import Case, Criterion, Mark
+from qimap.model.schema import Case, CategoryLink, Criterion, Mark
 from qimap.model.scoring import Scorecard
-
-
-@dataclass(frozen=True, slots=True)
-class Link:
-    category: str
-    criterion_id: str
-    why: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,7 +20,10 @@ class Addressed:
 
 
 def bills_addressing(
-    case: Case, cards: Sequence[Scorecard], links: Sequence[Link], rubric: Sequence[Criterion]
+    case: Case,
+    cards: Sequence[Scorecard],
+    links: Sequence[CategoryLink],
+    rubric: Sequence[Criterion],
 ) -> list[Addressed]:
     by_id = {criterion.criterion_id: criterion for criterion in rubric}
     found: dict[str, Addressed] = {}
@@ -48,7 +44,7 @@ def bills_addressing(
 
 
 def cases_for_criterion(
-    criterion_id: str, cases: Iterable[Case], links: Sequence[Link]
+    criterion_id: str, cases: Iterable[Case], links: Sequence[CategoryLink]
 ) -> list[Case]:
     """The cases whose categories show why ``criterion_id`` matters, newest decision first."""
     categories = {link.category for link in links if link.criterion_id == criterion_id}
@@ -56,8 +52,8 @@ def cases_for_criterion(
     return sorted(chosen, key=lambda case: (-case.decision_year, case.title))
 
 
-def links_by_criterion(links: Sequence[Link]) -> Mapping[str, list[Link]]:
-    grouped: dict[str, list[Link]] = {}
+def links_by_criterion(links: Sequence[CategoryLink]) -> Mapping[str, list[CategoryLink]]:
+    grouped: dict[str, list[CategoryLink]] = {}
     for link in links:
         grouped.setdefault(link.criterion_id, []).append(link)
     return grouped

@@ -8,10 +8,10 @@ and forgotten in another.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from qimap.model.usstates import FILE_COLUMN, accepted, resolve_state
 from qimap.safe import safe_url
@@ -176,6 +176,26 @@ class Contact:
     checked_on: str
 
 
+@dataclass(frozen=True, slots=True)
+class CategoryLink:
+    """Editorial: a kind of case shows the need for a rubric criterion, and why."""
+
+    category: str
+    criterion_id: str
+    why: str
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyEntry:
+    """qimap's model policy for one criterion, in plain words."""
+
+    criterion_id: str
+    plain_language: str
+    a_bill_should: str
+
+
+R = TypeVar("R")  # the record a table's valid rows become
+
 # --- field parsers: each takes the cell text and raises ValueError saying what to do --------
 
 
@@ -336,27 +356,53 @@ class Column:
     name: str
     parse: Callable[[str], Any]
     description: str
-    required: bool = True  # when False, a blank cell becomes None
+    required: bool = True  # when False, a blank cell is allowed and takes ``blank``
     example: str = ""
+    field: str = ""  # the record's attribute, where it is not named like the column
+    blank: Any = None  # what a blank optional cell means; written back as a blank cell
 
     @property
     def accepts(self) -> str:
         return describe(self.parse)
 
+    @property
+    def attribute(self) -> str:
+        return self.field or self.name
+
 
 @dataclass(frozen=True)
-class TableSpec:
+class TableSpec(Generic[R]):
+    """A table's file, key and columns, and the record each valid row becomes: the one place
+    that turns a row's values into a record (:meth:`build`) and back (:meth:`values_of`)."""
+
     name: str
     filename: str
     key: tuple[str, ...]
     columns: tuple[Column, ...]
+    record: type[R]
 
     @property
     def column_names(self) -> tuple[str, ...]:
         return tuple(column.name for column in self.columns)
 
+    def build(self, values: Mapping[str, Any]) -> R:
+        """The record of one validated row (``values`` by column name; None for a blank)."""
+        return self.record(
+            **{
+                column.attribute: column.blank
+                if values[column.name] is None
+                else values[column.name]
+                for column in self.columns
+            }
+        )
+
+    def values_of(self, record: R) -> dict[str, Any]:
+        """The record's values by column name: the inverse of :meth:`build`."""
+        return {column.name: getattr(record, column.attribute) for column in self.columns}
+
 
 RUBRIC = TableSpec(
+    record=Criterion,
     name="rubric",
     filename="rubric.csv",
     key=("criterion_id",),
@@ -369,6 +415,7 @@ RUBRIC = TableSpec(
 )
 
 BILLS = TableSpec(
+    record=Bill,
     name="bills",
     filename="bills.csv",
     key=("bill_key",),
@@ -383,11 +430,14 @@ BILLS = TableSpec(
         Column("printed_end_tally", parse_tally(4), "End tally as the page prints it.", False),
         Column("printed_start_tally", parse_tally(5), "Start tally as printed.", False),
         Column("source_url", parse_url, "Where the scorecard comes from."),
-        Column("source_note", parse_text, "Which copy was used and what is missing.", False),
+        Column(
+            "source_note", parse_text, "Which copy was used and what is missing.", False, blank=""
+        ),
     ),
 )
 
 SCORES = TableSpec(
+    record=Score,
     name="scores",
     filename="scores.csv",
     key=("bill_key", "criterion_id"),
@@ -397,17 +447,30 @@ SCORES = TableSpec(
         Column("mark", parse_enum(Mark), "yes, partial, no or unknown, as the page marks it."),
         Column("verdict", parse_enum(Mark), "What the justification itself says.", False),
         Column("basis", parse_enum(Basis), "bill or current_law.", False),
-        Column("evidence_quote", parse_text, "Legal text quoted verbatim.", False),
-        Column("evidence_note", parse_text, "Where the evidence comes from, own words.", False),
+        Column("evidence_quote", parse_text, "Legal text quoted verbatim.", False, blank=""),
+        Column(
+            "evidence_note",
+            parse_text,
+            "Where the evidence comes from, own words.",
+            False,
+            blank="",
+        ),
     ),
 )
 
 CASES = TableSpec(
+    record=Case,
     name="cases",
     filename="cases.csv",
     key=("id",),
     columns=(
-        Column("id", parse_slug, "Unique id, e.g. glik-v-cunniffe.", example="glik-v-cunniffe"),
+        Column(
+            "id",
+            parse_slug,
+            "Unique id, e.g. glik-v-cunniffe.",
+            example="glik-v-cunniffe",
+            field="case_id",
+        ),
         Column("title", parse_text, "Case name.", example="Glik v. Cunniffe"),
         Column("incident_date", parse_partial_date, "When it happened.", False, "2007-10-01"),
         Column("city", parse_text, "City of the incident (or nearest).", example="Boston"),
@@ -432,7 +495,11 @@ CASES = TableSpec(
             "decision_year", parse_int(1900, 2100), "Year of the cited decision.", example="2011"
         ),
         Column(
-            "qi_outcome", parse_enum(Outcome), "QI outcome of the cited decision.", example="denied"
+            "qi_outcome",
+            parse_enum(Outcome),
+            "QI outcome of the cited decision.",
+            example="denied",
+            field="outcome",
         ),
         Column(
             "categories",
@@ -457,6 +524,7 @@ CASES = TableSpec(
             parse_enum(Precision),
             "exact, zip, city or state: how exactly the point marks the place (blank: exact).",
             required=False,
+            blank=Precision.EXACT,
         ),
     ),
 )
@@ -472,6 +540,7 @@ def parse_category(value: str) -> str:
 
 # Editorial, kept as data: which rubric criteria a kind of case shows the need for.
 CATEGORY_CRITERIA = TableSpec(
+    record=CategoryLink,
     name="category_criteria",
     filename="category_criteria.csv",
     key=("category", "criterion_id"),
@@ -489,6 +558,7 @@ CATEGORY_CRITERIA = TableSpec(
 
 # qimap's own plain-language model policy: what each criterion means and what a bill should say.
 MODEL_POLICY = TableSpec(
+    record=PolicyEntry,
     name="model_policy",
     filename="model_policy.csv",
     key=("criterion_id",),
@@ -503,6 +573,7 @@ MODEL_POLICY = TableSpec(
 
 # Who to contact. Links are only as good as their last check, so each row says where and when.
 CONTACTS = TableSpec(
+    record=Contact,
     name="contacts",
     filename="contacts.csv",
     key=("contact_id",),
@@ -542,10 +613,10 @@ CONTACTS = TableSpec(
 )
 
 # The tables editors keep up to date (the store holds these); the editorial ones ship with the code.
-STORED: tuple[TableSpec, ...] = (RUBRIC, BILLS, SCORES, CASES, CONTACTS)
-SPECS: dict[str, TableSpec] = {spec.name: spec for spec in STORED}  # by name, in that order
+STORED: tuple[TableSpec[Any], ...] = (RUBRIC, BILLS, SCORES, CASES, CONTACTS)
+SPECS: dict[str, TableSpec[Any]] = {spec.name: spec for spec in STORED}  # by name, in that order
 
-TABLES: tuple[TableSpec, ...] = (
+TABLES: tuple[TableSpec[Any], ...] = (
     RUBRIC,
     BILLS,
     SCORES,

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from qimap.model.labels import MARK_LABELS
+from qimap.model.labels import GROUP_SHORT_LABELS, MARK_LABELS
 from qimap.model.schema import (
     MARK_VALUE,
     Bill,
@@ -157,10 +157,11 @@ def _flags(bill: Bill, rows: Sequence[Row], end: Tally, start: Tally) -> Iterabl
                 f"justification says “{MARK_LABELS[row.score.verdict]}”.",
                 row.criterion.criterion_id,
             )
-    for name, computed, printed in (
-        ("End", end, bill.printed_end_tally),
-        ("Start", start, bill.printed_start_tally),
+    for group, computed, printed in (
+        (Group.END, end, bill.printed_end_tally),
+        (Group.START, start, bill.printed_start_tally),
     ):
+        name = GROUP_SHORT_LABELS[group]
         if printed is not None and not computed.admits(printed):
             yield Flag(
                 FlagKind.TALLY_VS_MARKS,

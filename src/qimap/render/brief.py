@@ -33,8 +33,8 @@ from shapely.geometry.polygon import orient
 from qimap.ingest.dataset import Dataset
 from qimap.model.cases import ALLEGATIONS_NOTE, format_incident_date
 from qimap.model.contacts import contact_lines
-from qimap.model.labels import MARK_LABELS, OUTCOME_LABELS, STATUS_LABELS
-from qimap.model.schema import Case
+from qimap.model.labels import GROUP_LABELS, MARK_LABELS, OUTCOME_LABELS, STATUS_LABELS
+from qimap.model.schema import Case, Group
 from qimap.model.scoring import Scorecard
 from qimap.render.textfit import Block, Metrics, fit
 
@@ -70,7 +70,9 @@ def bill_heading(card: Scorecard) -> str:
 
 
 def tally_line(card: Scorecard) -> str:
-    return f"End criteria met: {card.end.label()}   ·   Start criteria met: {card.start.label()}"
+    """ "End qualified immunity: 2/4   ·   Start accountability: 2/5", as the slides say it."""
+    end, start = GROUP_LABELS[Group.END], GROUP_LABELS[Group.START]
+    return f"{end}: {card.end.label()}   ·   {start}: {card.start.label()}"
 
 
 def criterion_rows(card: Scorecard) -> list[tuple[str, str]]:

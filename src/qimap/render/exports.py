@@ -8,13 +8,12 @@ import json
 import math
 import operator
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import fields
 from typing import Any, TextIO
 
 from qimap.issues import Issue
 from qimap.model.evaluate import Evaluation, to_records
 from qimap.model.records import canonical_cells
-from qimap.model.schema import BILLS, SCORES, Bill, Criterion, Score, TableSpec
+from qimap.model.schema import BILLS, SCORES, Criterion, TableSpec
 from qimap.safe import may_need_quote, spreadsheet_safe
 
 # json's encoder for a str without ensure_ascii (its C version when available).
@@ -151,10 +150,6 @@ def evaluation_csv(evaluation: Evaluation, rubric: Sequence[Criterion]) -> tuple
     :func:`problems` finds anything."""
     bill, scores = to_records(evaluation, rubric)
     bills_text, scores_text = io.StringIO(), io.StringIO()
-    write_csv([canonical_cells(_as_dict(bill), BILLS)], BILLS, bills_text)
-    write_csv([canonical_cells(_as_dict(s), SCORES) for s in scores], SCORES, scores_text)
+    write_csv([canonical_cells(bill, BILLS)], BILLS, bills_text)
+    write_csv([canonical_cells(s, SCORES) for s in scores], SCORES, scores_text)
     return bills_text.getvalue(), scores_text.getvalue()
-
-
-def _as_dict(record: Bill | Score) -> dict[str, object]:
-    return {f.name: getattr(record, f.name) for f in fields(record)}

@@ -12,6 +12,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from qimap.ingest.dataset import Dataset
+from qimap.model.labels import GROUP_SHORT_LABELS
+from qimap.model.schema import Group
 from qimap.model.standing import STANDING_STYLES, state_standings
 from qimap.render.textfit import Block, Metrics, fit
 
@@ -48,10 +50,15 @@ def card_lines(data: Dataset, state: str) -> list[tuple[str, float, str]]:
     if best is None:
         lines.append(("No scored bill yet.", 26, "normal"))
     else:
+        end, start = GROUP_SHORT_LABELS[Group.END], GROUP_SHORT_LABELS[Group.START]
         lines += [
             (f"Best bill: {best.bill.display_name}", 26, "normal"),
             (best.overall.label().replace("/9", " of 9"), 64, "bold"),
-            (f"End QI {best.end.short_label()}  ·  Start {best.start.short_label()}", 24, "normal"),
+            (
+                f"{end} {best.end.short_label()}  ·  {start} {best.start.short_label()}",
+                24,
+                "normal",
+            ),
         ]
     lines.append(("Scores from endqi.org's rubric · qimap", 16, "normal"))
     return lines  # sizes in points

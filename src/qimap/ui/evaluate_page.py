@@ -16,7 +16,7 @@ from qimap.model.evaluate import (
     problems,
     scorecard,
 )
-from qimap.model.labels import MARK_LABELS, STATUS_LABELS
+from qimap.model.labels import GROUP_LABELS, MARK_LABELS, STATUS_LABELS
 from qimap.model.schema import Basis, Group, Mark, Status
 from qimap.render.exports import evaluation_csv
 from qimap.ui.markdown import escape_markdown
@@ -47,11 +47,8 @@ def read_form(data: Dataset) -> Evaluation:
         "Link to the bill (http or https)", key="ev_source", max_chars=MAX_URL_CHARS
     )
     answers = []
-    for group, title in (
-        (Group.END, "End qualified immunity"),
-        (Group.START, "Start accountability"),
-    ):
-        st.subheader(title)
+    for group in (Group.END, Group.START):
+        st.subheader(GROUP_LABELS[group])
         for criterion in (c for c in data.rubric if c.group == group):
             with st.container(border=True):
                 key = criterion.criterion_id

@@ -7,6 +7,7 @@ import streamlit as st
 
 from qimap.ingest.dataset import Dataset
 from qimap.map.viewstate import link_state
+from qimap.model.labels import GROUP_LABELS
 from qimap.model.relevance import Policy
 from qimap.model.schema import Group
 from qimap.ui.contacts import show_state_contacts
@@ -20,11 +21,8 @@ def show_model_policy(policy: tuple[Policy, ...]) -> None:
         "Nine things, in two groups: four that **end** qualified immunity, and five that "
         "**start** accountability. Use them to judge a bill, or to ask your legislators for one."
     )
-    for group, title in (
-        (Group.END, "End qualified immunity"),
-        (Group.START, "Start accountability"),
-    ):
-        st.subheader(title)
+    for group in (Group.END, Group.START):
+        st.subheader(GROUP_LABELS[group])
         for item in (p for p in policy if p.criterion.group == group):
             st.markdown(
                 f"**{escape_markdown(item.criterion.label)}**  \n"

@@ -18,7 +18,7 @@ from qimap.ingest.importer import load_from_store, seed
 from qimap.issues import DataError, Issue
 from qimap.map.casefile import MapFiles, write_map_files
 from qimap.map.mapview import display_geojson, state_styles
-from qimap.model.relevance import Link
+from qimap.model.schema import CategoryLink
 from qimap.model.standing import StateStanding, state_standings
 from qimap.safe import escape_markdown
 from qimap.settings import Settings, load_settings
@@ -141,10 +141,10 @@ def geocode_index() -> GeocodeIndex:
 
 
 @st.cache_resource(show_spinner=False)
-def _links(data_dir: Path, criteria: tuple[str, ...]) -> tuple[Link, ...]:
+def _links(data_dir: Path, criteria: tuple[str, ...]) -> tuple[CategoryLink, ...]:
     return read_links(data_dir, criteria)
 
 
-def links(settings: Settings, data: Dataset) -> tuple[Link, ...]:
+def links(settings: Settings, data: Dataset) -> tuple[CategoryLink, ...]:
     """Which criteria each kind of case points to (data/category_criteria.csv)."""
     return _links(settings.data_dir, tuple(c.criterion_id for c in data.rubric))

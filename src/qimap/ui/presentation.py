@@ -11,8 +11,8 @@ import streamlit.components.v1 as components
 
 from qimap.ingest.dataset import Dataset
 from qimap.model.cases import ALLEGATIONS_NOTE, CaseFilter, format_incident_date, outcome_label
-from qimap.model.labels import MARK_LABELS, STATUS_LABELS
-from qimap.model.schema import Case
+from qimap.model.labels import GROUP_LABELS, MARK_LABELS, STATUS_LABELS
+from qimap.model.schema import Case, Group
 from qimap.model.scoring import Scorecard
 from qimap.model.standing import STANDING_STYLES, state_standings
 from qimap.settings import Settings
@@ -108,9 +108,8 @@ def _bill_slide(card: Scorecard) -> None:
         f"{escape_markdown(bill.display_name)} · {bill.year_introduced or 'year unknown'} · "
         f"{STATUS_LABELS[bill.status]}"
     )
-    st.markdown(
-        f"**End qualified immunity: {card.end.label()}** · **Start accountability: {card.start.label()}**"
-    )
+    end, start = GROUP_LABELS[Group.END], GROUP_LABELS[Group.START]
+    st.markdown(f"**{end}: {card.end.label()}** · **{start}: {card.start.label()}**")
     st.markdown(
         "\n".join(
             f"- {MARK_LABELS[row.mark]}: {escape_markdown(row.criterion.label)}"

@@ -6,8 +6,14 @@ from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
-from qimap.model.labels import BASIS_LABELS, MARK_LABELS, STATUS_LABELS
-from qimap.model.schema import Bill, Case, Contact
+from qimap.model.labels import (
+    BASIS_LABELS,
+    GROUP_LABELS,
+    GROUP_SHORT_LABELS,
+    MARK_LABELS,
+    STATUS_LABELS,
+)
+from qimap.model.schema import Bill, Case, Contact, Group
 from qimap.model.scoring import Row, Scorecard
 from qimap.ui.contacts import sponsor_caption
 from qimap.ui.markdown import escape_markdown, markdown_link, quote_block
@@ -32,33 +38,19 @@ def show_scorecard(
         )
     end_col, start_col = st.columns(2)
     groups = (
-        (
-            end_col,
-            "End QI",
-            card.end,
-            bill.printed_end_tally,
-            "Four criteria that end qualified immunity",
-        ),
-        (
-            start_col,
-            "Start",
-            card.start,
-            bill.printed_start_tally,
-            "Five criteria that start accountability",
-        ),
+        (end_col, Group.END, "Four", card.end, bill.printed_end_tally),
+        (start_col, Group.START, "Five", card.start, bill.printed_start_tally),
     )
-    for column, name, tally, printed, help_text in groups:
-        column.metric(name, tally.short_label(), help=help_text)
+    for column, group, count, tally, printed in groups:
+        help_text = f"{count} criteria that {GROUP_LABELS[group].lower()}"
+        column.metric(GROUP_SHORT_LABELS[group], tally.short_label(), help=help_text)
         if not tally.complete:
             page = f"; the page prints {printed}" if printed else ""
             column.caption(f"{tally.unknown} mark{'s' if tally.unknown != 1 else ''} unknown{page}")
     for flag in card.flags:
         st.warning(escape_markdown(flag.message), icon="⚠️")
-    for title, rows in (
-        ("End qualified immunity", card.end_rows),
-        ("Start accountability", card.start_rows),
-    ):
-        st.markdown(f"**{title}**")
+    for group, rows in ((Group.END, card.end_rows), (Group.START, card.start_rows)):
+        st.markdown(f"**{GROUP_LABELS[group]}**")
         for row in rows:
             _show_row(row, (local_cases or {}).get(row.criterion.criterion_id, ()))
     st.caption(

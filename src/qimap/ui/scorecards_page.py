@@ -12,8 +12,8 @@ from qimap.ingest.dataset import Dataset
 from qimap.map.viewstate import link_state
 from qimap.model.compare import changes_between, column_heads, compare, lineage, overview
 from qimap.model.contacts import sponsors_of
-from qimap.model.labels import MARK_LABELS, STATUS_LABELS
-from qimap.model.schema import Basis
+from qimap.model.labels import GROUP_SHORT_LABELS, MARK_LABELS, STATUS_LABELS
+from qimap.model.schema import Basis, Group
 from qimap.model.scoring import Row, Scorecard
 from qimap.model.standing import STANDING_STYLES
 from qimap.ui import loaders
@@ -86,8 +86,10 @@ def show_overview(data: Dataset, settings: object) -> None:
                 "latest bill": row.latest.bill.display_name if row.latest else "",
                 "year": str(row.latest.bill.year_introduced or "") if row.latest else "",
                 "status": STATUS_LABELS[row.latest.bill.status] if row.latest else "",
-                "end": row.latest.end.short_label() if row.latest else "",
-                "start": row.latest.start.short_label() if row.latest else "",
+                GROUP_SHORT_LABELS[Group.END]: row.latest.end.short_label() if row.latest else "",
+                GROUP_SHORT_LABELS[Group.START]: (
+                    row.latest.start.short_label() if row.latest else ""
+                ),
                 "best bill": row.best.bill.display_name if row.best else "",
                 "best score": row.best_score.label() if row.best_score else "",
                 "scorecards": f"bills?view=state&state={row.usps}",
@@ -179,11 +181,11 @@ def show_compare(data: Dataset) -> None:
     heads = list(column_heads(chosen).values())  # one column per bill key, in chosen order
     table = [
         {
-            "criterion": "End tally",
+            "criterion": f"{GROUP_SHORT_LABELS[Group.END]} tally",
             **{h: c.end.label() for h, c in zip(heads, chosen, strict=True)},
         },
         {
-            "criterion": "Start tally",
+            "criterion": f"{GROUP_SHORT_LABELS[Group.START]} tally",
             **{h: c.start.label() for h, c in zip(heads, chosen, strict=True)},
         },
     ]

@@ -9,7 +9,8 @@ import streamlit as st
 from qimap.ingest.dataset import Dataset
 from qimap.model.cases import ALLEGATIONS_NOTE
 from qimap.model.contacts import sponsors_of
-from qimap.model.relevance import Link, bills_addressing, cases_for_criterion
+from qimap.model.relevance import bills_addressing, cases_for_criterion
+from qimap.model.schema import CategoryLink
 from qimap.ui import session
 from qimap.ui.case_card import show_case
 from qimap.ui.contacts import show_state_contacts
@@ -18,7 +19,7 @@ from qimap.ui.markdown import escape_markdown
 from qimap.ui.scorecard import show_scorecard
 
 
-def show_sidebar(data: Dataset, links: Sequence[Link]) -> None:
+def show_sidebar(data: Dataset, links: Sequence[CategoryLink]) -> None:
     with st.sidebar:
         state_select(data)
         case = data.cases_by_id.get(st.session_state[session.CASE] or "")

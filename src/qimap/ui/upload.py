@@ -11,7 +11,7 @@ from pathlib import Path
 import streamlit as st
 
 from qimap.ingest.diff import Plan
-from qimap.ingest.importer import cases_from_rows, prepare_page, publish, undo
+from qimap.ingest.importer import cases_from_rows, plan, prepare_page, publish, undo
 from qimap.ingest.mapping import mapping_from_json, mapping_to_json, suggest_mapping
 from qimap.ingest.pipeline import Prepared, context_from_store, prepare
 from qimap.ingest.read import read_upload
@@ -184,21 +184,18 @@ def show_report(files: Sequence[Prepared]) -> None:
 
 def show_publish(files: Sequence[Prepared], settings: Settings, editor: str) -> None:
     store, states = loaders.store(settings.database_url), loaders.states(settings.geo_dir)
-    incoming: dict[str, list[dict[str, str]]] = {}
-    for prepared in files:
-        incoming.setdefault(prepared.table, []).extend(prepared.rows)
-    plan = store.plan(incoming)
+    planned = plan(store, files)
     rejected = sum(p.rejected_rows for p in files)
     new, updated, unchanged, refused = st.columns(4)
-    new.metric("New", len(plan.new))
-    updated.metric("Updated", len(plan.updated))
-    unchanged.metric("Unchanged", plan.unchanged)
+    new.metric("New", len(planned.new))
+    updated.metric("Updated", len(planned.updated))
+    unchanged.metric("Unchanged", planned.unchanged)
     refused.metric("Rejected", rejected)
-    _preview(plan, settings)
+    _preview(planned, settings)
     all_or_nothing = st.checkbox(
         "All or nothing: publish only if every row is valid", key="all_or_nothing"
     )
-    changes = len(plan.changes)
+    changes = len(planned.changes)
     confirmed = st.checkbox(
         f"I have checked the preview: publish {changes} change(s) as {editor}",
         key="confirm_publish",

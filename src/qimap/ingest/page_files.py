@@ -1,0 +1,54 @@
+"""An endqi.org state page as files to publish: the page reader's bills and scores as prepared
+rows, like an upload's. Pure: the rubric and the stored rows come in as values."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from qimap.ingest.endqi_page import parse_state_page
+from qimap.ingest.pipeline import Prepared, sha256_of
+from qimap.model.records import canonical_cells, record_key
+from qimap.model.schema import BILLS, SCORES, Criterion
+
+# What a state page cannot know: an editor's own words and links. A page import never
+# replaces them with the reader's placeholders.
+EDITORIAL_COLUMNS = {
+    BILLS.name: ("summary", "predecessor_key", "source_note"),
+    SCORES.name: ("evidence_note",),
+}
+
+StoredRows = Mapping[tuple[str, ...], Mapping[str, str]]  # a table's canonical rows by key
+
+
+def page_files(
+    text: str,
+    file_name: str,
+    rubric: Sequence[Criterion],
+    stored: Mapping[str, StoredRows],
+    state: str | None = None,
+) -> list[Prepared]:
+    """The page's bills and scores, read against ``rubric``, as two prepared files.
+
+    ``stored`` holds the bills and scores already stored, by table name: for those rows the
+    editorial columns keep their stored text. The reader's warnings (cut-off page, unknown
+    marks, tallies that disagree) come back as notes; they do not reject rows, because the
+    page is what it is. Raises :class:`qimap.ingest.endqi_page.PageError` for text that is not
+    a state page."""
+    page = parse_state_page(text, state=state, rubric=rubric)
+    digest = sha256_of(text.encode("utf-8"))
+    bills = [_keep_editorial(canonical_cells(b, BILLS), BILLS.name, stored) for b in page.bills]
+    scores = [_keep_editorial(canonical_cells(s, SCORES), SCORES.name, stored) for s in page.scores]
+    return [
+        Prepared(BILLS.name, file_name, digest, len(bills), tuple(bills), (), notes=page.issues),
+        Prepared(SCORES.name, file_name, digest, len(scores), tuple(scores), ()),
+    ]
+
+
+def _keep_editorial(
+    cells: dict[str, str], table: str, stored: Mapping[str, StoredRows]
+) -> dict[str, str]:
+    spec = BILLS if table == BILLS.name else SCORES
+    before = stored.get(table, {}).get(record_key(cells, spec))
+    if before is not None:
+        cells.update({c: before[c] for c in EDITORIAL_COLUMNS[table] if before[c]})
+    return cells
