@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from qimap.auth import hash_password
 from qimap.ingest.diff import Plan
-from qimap.ingest.mapping import mapping_from_json
+from qimap.ingest.mapping import ColumnMapping, mapping_from_json
 from qimap.issues import DataError, Issue
 from qimap.map.casefile import write_map_files
 from qimap.model.labels import GROUP_SHORT_LABELS, MARK_LABELS, STATUS_LABELS
@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 # `qimap --help` and a mistyped command answer at once.
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+# The web upload takes 20 MB; the command line is for big jobs (100,000 cases is about 55 MB).
+MAX_FILE_BYTES = 1_000_000_000
 MARK_WIDTH = max(len(label) for label in MARK_LABELS.values())
 
 
@@ -126,8 +128,8 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     if path.is_file():  # one upload, checked against what is stored; nothing is written
         store, states = read_store(settings)
-        mapping = mapping_from_json(Path(args.mapping).read_text()) if args.mapping else None
         try:
+            mapping = _read_mapping(args.mapping)
             context = context_from_store(store, states, args.table)
             prepared = prepare(path.read_bytes(), str(path), context, args.table, mapping)
         except DataError as error:  # unreadable as a whole (e.g. a ragged row): list why
@@ -207,16 +209,23 @@ def _report(prepared_list: Sequence[Prepared], out: TextIO, err: TextIO, plan: P
     return EXIT_PROBLEMS if problems else EXIT_OK
 
 
+def _read_mapping(path: str | None) -> ColumnMapping | None:
+    """A saved column mapping (--mapping FILE): file columns, constants and templates."""
+    if not path:
+        return None
+    return mapping_from_json(Path(path).read_text(encoding="utf-8"), path)
+
+
 def _cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from qimap.ingest.pipeline import context_from_store, prepare_together
 
     settings = load_settings()
     store, states = read_store(settings) if args.dry_run else open_store(settings)
     try:
-        mapping = mapping_from_json(Path(args.mapping).read_text()) if args.mapping else None
+        mapping = _read_mapping(args.mapping)
         uploads = [(Path(f).read_bytes(), f) for f in args.files]
         context = context_from_store(store, states, args.table)
-        files = prepare_together(uploads, context, args.table, mapping)
+        files = prepare_together(uploads, context, args.table, mapping, max_bytes=MAX_FILE_BYTES)
     except (DataError, OSError) as error:
         err.write(f"qimap: {error}\n")
         return EXIT_PROBLEMS
@@ -255,17 +264,20 @@ def _report_and_publish(
 
 
 def _cmd_import_scorecards(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from qimap.ingest.importer import prepare_page
+    from qimap.ingest.importer import read_page
+    from qimap.render.page_report import page_report
 
     settings = load_settings()
     store, states = read_store(settings) if args.dry_run else open_store(settings)
     try:
         text = Path(args.file).read_text(encoding="utf-8")
-        files = prepare_page(text, args.file, store, args.state)
+        read = read_page(text, args.file, store, args.state)
     except (ValueError, OSError) as error:
         err.write(f"qimap: {error}\n")
         return EXIT_PROBLEMS
-    return _report_and_publish(files, store, states, args, out, err)
+    if args.dry_run:  # what the reader read, bill by bill, to check against the page
+        out.write("\n".join(page_report(read.page, read.rubric)) + "\n\n")
+    return _report_and_publish(read.files, store, states, args, out, err)
 
 
 def _cmd_history(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -424,6 +436,12 @@ def _cmd_hash_password(args: argparse.Namespace, out: TextIO, err: TextIO) -> in
     return EXIT_OK
 
 
+MAPPING_HELP = (
+    'JSON file: qimap column -> the file\'s column, null, {"constant": "text"} or '
+    '{"template": "{name}, {city}"} (docs/uploads.md)'
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="qimap", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -439,13 +457,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     validate.add_argument("--geo", help="directory holding us_states.geojson (default: geo/)")
     validate.add_argument("--table", choices=sorted(SPECS), help="table of a CSV file (guessed)")
-    validate.add_argument("--mapping", help="JSON file: qimap column -> the file's column")
+    validate.add_argument("--mapping", help=MAPPING_HELP)
     validate.set_defaults(handler=_cmd_validate)
     editor = os.environ.get("QIMAP_EDITOR") or getpass.getuser()
     importer = commands.add_parser("import", help="publish CSV files as one batch")
     importer.add_argument("files", nargs="+", help="CSV files (cases, bills or scores)")
     importer.add_argument("--table", choices=sorted(SPECS), help="table of the files (guessed)")
-    importer.add_argument("--mapping", help="JSON file: qimap column -> the file's column")
+    importer.add_argument("--mapping", help=MAPPING_HELP)
     importer.add_argument(
         "--dry-run", action="store_true", help="check and report, publish nothing"
     )

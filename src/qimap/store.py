@@ -11,7 +11,7 @@ changes inside the lock, so two editors importing at once lose nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,7 +22,8 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from qimap.ingest.diff import Plan, RowChange, plan_changes
-from qimap.ingest.sources import RawRow, RawTable
+from qimap.ingest.mapping import CellSource, ColumnMapping, mapping_from_json, mapping_to_json
+from qimap.ingest.sources import RawTable, cells_table
 from qimap.model.records import record_key
 from qimap.model.schema import SPECS, TableSpec
 
@@ -117,7 +118,7 @@ class Batch:
     editor: str
     file_name: str
     sha256: str
-    mapping: dict[str, str | None]
+    mapping: ColumnMapping  # where each column's cells came from (file column, constant, template)
     new: int
     updated: int
     unchanged: int
@@ -187,10 +188,17 @@ class Store:
             for key, values in zip(keys, found, strict=True)
         }
 
-    def raw_tables(self, conn: Connection | None = None) -> dict[str, RawTable]:
-        """Every stored table as rows of cells, for the same validation as a CSV file."""
+    def raw_tables(
+        self, conn: Connection | None = None, names: Collection[str] | None = None
+    ) -> dict[str, RawTable]:
+        """The stored tables (every one, or those in ``names``) as rows of cells, for the same
+        validation as a CSV file."""
         with self._reader(conn) as reader:
-            return {name: self.raw_table(name, reader) for name in SPECS}
+            return {
+                name: self.raw_table(name, reader)
+                for name in SPECS
+                if names is None or name in names
+            }
 
     def raw_table(self, name: str, conn: Connection | None = None) -> RawTable:
         """One stored table as rows of cells (e.g. the rubric, without reading every case)."""
@@ -228,7 +236,7 @@ class Store:
         editor: str,
         file_name: str,
         sha256: str,
-        mapping: Mapping[str, str | None] | None = None,
+        mapping: Mapping[str, CellSource | None] | None = None,
         rejected: int = 0,
         check: Any = None,
         only_if_empty: bool = False,
@@ -250,7 +258,7 @@ class Store:
                     editor=editor,
                     file_name=file_name,
                     sha256=sha256,
-                    mapping=json.dumps(dict(mapping or {}), sort_keys=True),
+                    mapping=mapping_to_json(mapping or {}, indent=None),
                     new=len(plan.new),
                     updated=len(plan.updated),
                     unchanged=plan.unchanged,
@@ -353,12 +361,7 @@ def make_engine(url: str, busy_timeout: float = BUSY_TIMEOUT) -> Engine:
 
 
 def _raw_table(name: str, rows: Any) -> RawTable:
-    spec = SPECS[name]
-    raw = tuple(
-        RawRow(index + 2, tuple(cells[c] for c in spec.column_names))
-        for index, cells in enumerate(rows)
-    )
-    return RawTable(f"store table '{name}'", spec.column_names, raw)
+    return cells_table(f"store table '{name}'", SPECS[name].column_names, rows)
 
 
 def _key_match(table: str) -> Any:
@@ -423,7 +426,8 @@ def _batch(row: Mapping[Any, Any]) -> Batch:
         editor=row["editor"],
         file_name=row["file_name"],
         sha256=row["sha256"],
-        mapping=json.loads(row["mapping"]),
+        # older batches hold names and nulls only, which still read
+        mapping=mapping_from_json(row["mapping"], f"batch {row['id']}'s mapping"),
         new=row["new"],
         updated=row["updated"],
         unchanged=row["unchanged"],

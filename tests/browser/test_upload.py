@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import csv
-import re
-from contextlib import suppress
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Frame, Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from tests.browser.conftest import DATA_DIR, EDITOR_NAME, EDITOR_PASSWORD, NetworkLog
+from tests.browser.conftest import DATA_DIR, NetworkLog
+from tests.browser.editing import EDITORS_PATH, publish_checked, sign_in, undo_batch
 from tests.browser.test_map import (
     MAP_IFRAME,
     MARKERS_DRAWN,
@@ -26,7 +24,6 @@ from tests.browser.test_map import (
 pytestmark = pytest.mark.browser
 
 APP_TITLE = "qimap · End qualified immunity"  # set by app.py, so absent on a page run alone
-EDITORS_PATH = "editors"  # the upload page's url_path in app.py
 
 # One SYNTHETIC case, not a real one, in Boston (inside Massachusetts, far enough from the three
 # downtown Boston cases at (42.360, -71.058) to stand alone at zoom 12).
@@ -92,26 +89,8 @@ def test_upload_publish_show_undo(
     # APP BUG (reported, not fixed here): with a pages/ folder beside app.py, Streamlit starts in
     # its legacy multipage mode, which knows no page "editors"; so the first session of a fresh
     # server also gets a modal "Page not found" over the right page, until it is closed. Remove
-    # this once pages/ is renamed, and expect no dialog instead.
-    # The dialog can open after the run has ended: wait a moment for it rather than glance once
-    # (a glance missed it, and the dialog then made the page inert under the next step).
-    dialog = page.get_by_role("dialog")
-    with suppress(PlaywrightTimeoutError):
-        dialog.wait_for(state="visible", timeout=5_000)
-    if dialog.count():
-        expect(dialog).to_contain_text("Page not found")
-        dialog.get_by_role("button", name="Close").click()
-    expect(dialog).to_have_count(0)
-    page.get_by_role("textbox", name="Name").fill(EDITOR_NAME)
-    page.get_by_role("textbox", name="Password").fill(EDITOR_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_text("Signed in as")).to_be_visible()
-    # An upload given to a widget that a rerun then replaces is lost (seen under CPU load: the
-    # report went to a hidden copy of the Cases tab). Signing in reruns twice (st.rerun), and
-    # "idle" can be seen between the two runs: look again after a moment.
-    wait_until_idle(page)
-    page.wait_for_timeout(500)
-    wait_until_idle(page)
+    # this once pages/ is renamed, and expect no dialog instead (editing.close_page_not_found).
+    sign_in(page)
 
     upload = write_upload(tmp_path / "cases-semicolons.csv")
     page.locator('input[type="file"]').first.set_input_files(upload)
@@ -133,13 +112,7 @@ def test_upload_publish_show_undo(
     expect(metric_value(report, "Unchanged")).to_have_text("32")
     expect(metric_value(report, "Rejected")).to_have_text("1")
 
-    confirm = re.compile("^I have checked the preview")
-    page.get_by_text(confirm).click()  # the box itself sits under Streamlit's styled label
-    expect(page.get_by_role("checkbox", name=confirm)).to_be_checked()
-    page.get_by_role("button", name="Publish", exact=True).click()
-    published = page.get_by_text(re.compile(r"^Published batch \d+: 1 new, 1 updated\."))
-    expect(published).to_be_visible()
-    batch = re.search(r"batch (\d+)", published.inner_text()).group(1)
+    batch = publish_checked(page, new=1, updated=1)
 
     page.get_by_role("link", name="Map explorer").click()
     expect(page.get_by_text("Showing 35 of 35 case studies")).to_be_visible()
@@ -151,10 +124,6 @@ def test_upload_publish_show_undo(
 
     page.get_by_role("link", name="Upload (editors)").click()
     expect(page.get_by_text("Signed in as")).to_be_visible()
-    page.get_by_role("tab", name="History and undo").click()
-    choice = page.get_by_role("combobox", name="Undo an import")
-    expect(choice).to_have_value(f"Batch {batch}: {upload.name} by {EDITOR_NAME}")  # preselected
-    page.get_by_role("button", name="Undo this import").click()
-    expect(page.get_by_text(f"Undid batch {batch};")).to_be_visible()
+    undo_batch(page, batch, upload.name)  # preselected: the latest batch
 
     network.assert_local(editor_app_url)

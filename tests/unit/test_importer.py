@@ -12,7 +12,7 @@ from qimap.cli import main
 from qimap.geo.states import StateLayer
 from qimap.ingest.dataset import load_states
 from qimap.ingest.importer import prepare_page, seed
-from qimap.ingest.mapping import mapping_to_json, suggest_mapping
+from qimap.ingest.mapping import FileColumn, mapping_to_json, suggest_mapping
 from qimap.ingest.pipeline import context_from_store, prepare
 from qimap.issues import DataError
 from qimap.model.schema import CASES
@@ -28,7 +28,7 @@ PARTNER = (
     "1 Syn. 1;2020;denied;excessive_force;A synthetic record with “curly quotes”;"
     "https://example.org/synthetic/1\r\n"
     "synthetic-partner-2;Synthetic future case;1/1/2999;Worcester;MA;42.26;-71.80;Synthetic court;"
-    "1 Syn. 2;2020;denied;excessive_force;A synthetic record;https://example.org/synthetic/2\r\n"
+    "1 Syn. 2;;denied;excessive_force;A synthetic record;https://example.org/synthetic/2\r\n"
 )
 
 
@@ -52,8 +52,8 @@ def test_partner_file_is_read_mapped_and_checked(store: Store, states: StateLaye
         today=date(2026, 1, 1),
     )
     assert prepared.table == "cases"
-    assert prepared.mapping["latitude"] == "Lat"
-    assert prepared.mapping["city"] == "Town"
+    assert prepared.mapping["latitude"] == FileColumn("Lat")
+    assert prepared.mapping["city"] == FileColumn("Town")
     assert any("cp1252" in note for note in prepared.notes)
     assert any("semicolons" in note for note in prepared.notes)
     (row,) = prepared.rows  # the second row is in the future
@@ -72,7 +72,7 @@ def test_a_mapping_can_be_given(store: Store, states: StateLayer) -> None:
     )
     assert auto.mapping["city"] is None
     assert any(issue.column == "city" for issue in auto.issues)
-    mapping = {**auto.mapping, "city": "Place"}
+    mapping = {**auto.mapping, "city": FileColumn("Place")}
     given = prepare(
         text.encode("cp1252"),
         "p.csv",
@@ -93,7 +93,7 @@ def test_cli_import_with_a_saved_mapping(tmp_path: Path) -> None:
     upload = tmp_path / "partner.csv"
     upload.write_bytes(text.encode("cp1252"))
     header = text.split("\r\n")[0].split(";")
-    mapping = {**suggest_mapping(header, CASES), "city": "Place"}
+    mapping = {**suggest_mapping(header, CASES), "city": FileColumn("Place")}
     saved = tmp_path / "partner.json"
     saved.write_text(mapping_to_json(mapping))
     out, err = io.StringIO(), io.StringIO()

@@ -211,7 +211,7 @@ def test_older_layout_reads_yes_no_partial_and_partially() -> None:
     assert result.issues == ()
     (bill,) = result.bills
     assert (bill.bill_key, bill.bill_id, bill.year_introduced, bill.status) == (
-        "VT-2021-copyA",
+        "VT-2021-1",
         None,
         2021,
         Status.FAILED,
@@ -223,9 +223,9 @@ def test_older_layout_reads_yes_no_partial_and_partially() -> None:
     assert first.basis == Basis.BILL
 
 
-def test_older_layout_without_year_is_keyed_by_copy() -> None:
+def test_older_layout_without_year_is_keyed_by_state_and_ordinal() -> None:
     result = parse_state_page(older_page(["Yes. Synthetic."] * 9, "4/4", "5/5"))
-    assert [b.bill_key for b in result.bills] == ["VT-copyA"]
+    assert [b.bill_key for b in result.bills] == ["VT-1"]
 
 
 def test_criterion_names_match_whatever_the_case_and_spacing() -> None:
@@ -288,10 +288,10 @@ def test_stored_copies_are_separate_bills() -> None:
         ]
     )
     result = parse_state_page(page)
-    assert [b.bill_key for b in result.bills] == ["NV-copyA", "NV-2020-copyB"]
-    assert marks(result, "NV-copyA")[:4] == [Y] * 4
-    assert marks(result, "NV-2020-copyB")[:4] == [N] * 4
-    assert marks(result, "NV-copyA")[4:] == [U] * 5  # the start section was cut off
+    assert [b.bill_key for b in result.bills] == ["NV-1", "NV-2020-1"]
+    assert marks(result, "NV-1")[:4] == [Y] * 4
+    assert marks(result, "NV-2020-1")[:4] == [N] * 4
+    assert marks(result, "NV-1")[4:] == [U] * 5  # the start section was cut off
     assert any(i.startswith("Stored copy A:") and "cut off" in i for i in result.issues)
     assert any(i.startswith("Stored copy B:") and "cut off" in i for i in result.issues)
     assert "stored copy B" in result.bills[1].source_note
@@ -301,7 +301,7 @@ def test_the_same_bill_in_two_copies_gets_distinct_keys() -> None:
     bill = newer_bill()
     page = f"===== STORED COPY A =====\n{newer_page(bill)}\n===== STORED COPY B =====\n{newer_page(bill)}"
     result = parse_state_page(page)
-    assert [b.bill_key for b in result.bills] == ["MA-SB9999", "MA-SB9999-copyB"]
+    assert [b.bill_key for b in result.bills] == ["MA-SB9999", "MA-SB9999-2"]
 
 
 def test_cut_mid_criterion_leaves_the_rest_unknown_never_no() -> None:
@@ -345,7 +345,7 @@ def test_cut_mid_quote_marks_the_quote_as_cut() -> None:
 def test_cut_in_the_first_words_of_an_older_justification() -> None:
     answers = ["Yes. Synthetic.", "No. Synthetic.", "Partially. The proposed legislati"]
     result = parse_state_page(older_page(answers, "1.5/4", "0/5", footer=False) + "\n" + CUT)
-    assert marks(result, "VT-copyA") == [Y, N, P] + [U] * 6
+    assert marks(result, "VT-1") == [Y, N, P] + [U] * 6
 
 
 def test_text_that_just_ends_is_treated_as_cut() -> None:

@@ -43,6 +43,10 @@ PATHOLOGICAL: dict[str, Callable[[int], str]] = {
     "orphan quotes": lambda n: ITEM + 'x". ' * (n // 4),
     "quoted terms then orphans": lambda n: ITEM + '"a" ' * (n // 8) + 'x". ' * (n // 8),
     "orphans after an introducer": lambda n: ITEM + "it states " + 'x". ' * (n // 4),
+    # every line before "Introduced in" is a name: thousands of distinct (synthetic) bills
+    "names before years": lambda n: "".join(
+        f"Synthetica - Local Law {i}\nIntroduced in 2099\n" for i in range(n // 45)
+    ),
 }
 
 
@@ -77,7 +81,8 @@ def test_a_bill_listed_too_often_is_a_line_error_not_a_traceback() -> None:
 
 
 def test_repeated_bills_keep_their_numbered_keys() -> None:
-    """The keys a repeated bill has always had: -2 … -99, after the copy letter if any."""
+    """A repeated bill is numbered -2 … -99, in one copy or across stored copies (a key never
+    names a stored copy)."""
     lines = newer_page(newer_bill()).split("\n")
     at = lines.index("SB 9999")
     page = "\n".join(lines[:at] + ["SB 9999"] * MAX_COPIES_OF_A_BILL + lines[at + 1 :])
@@ -87,7 +92,7 @@ def test_repeated_bills_keep_their_numbered_keys() -> None:
         ["===== STORED COPY A", newer_bill(), "===== STORED COPY B", newer_bill(), newer_bill()]
     )
     keys = [b.bill_key for b in parse_state_page(copies, state="MA", rubric=RUBRIC).bills]
-    assert keys == ["MA-SB9999", "MA-SB9999-copyB", "MA-SB9999-copyB-2"]
+    assert keys == ["MA-SB9999", "MA-SB9999-2", "MA-SB9999-3"]
 
 
 def _odd_pages() -> dict[str, str]:

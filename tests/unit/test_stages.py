@@ -16,7 +16,7 @@ from qimap.ingest.check import Context, check
 from qimap.ingest.complete import complete
 from qimap.ingest.dataset import load_states
 from qimap.ingest.diff import plan_changes
-from qimap.ingest.mapping import apply_mapping, choose_mapping
+from qimap.ingest.mapping import FileColumn, apply_mapping, choose_mapping
 from qimap.ingest.normalise import normalise
 from qimap.ingest.page_files import page_files
 from qimap.ingest.pipeline import Prepared, rows_by_table
@@ -94,8 +94,9 @@ def test_mapping_suggests_qimaps_columns_from_usual_names_or_takes_the_editors()
     raw = table_of([{"Case name": "Synthetic", "Town": "Boston", "St": "MA"}])
     spec, suggested = choose_mapping(raw.header, "cases", None)
     assert spec is CASES
-    assert suggested["state"] == "St"  # a usual short name, recognised
-    spec, used = choose_mapping(raw.header, "cases", {"title": "Case name", "city": "Town"})
+    assert suggested["state"] == FileColumn("St")  # a usual short name, recognised
+    given = {"title": FileColumn("Case name"), "city": FileColumn("Town")}
+    spec, used = choose_mapping(raw.header, "cases", given)
     mapped = apply_mapping(raw, used, spec)
     row = dict(zip(mapped.header, mapped.rows[0].cells, strict=True))
     assert (row["title"], row["city"]) == ("Synthetic", "Boston")
@@ -219,7 +220,7 @@ def test_check_uses_only_the_context_it_is_given(states: StateLayer) -> None:
         table_of(
             [
                 case_cells(id="synthetic-outside", latitude="40.71", longitude="-74.0"),  # NYC
-                case_cells(id="synthetic-future", incident_date="2027-01-01"),
+                case_cells(id="synthetic-future", incident_date="2027-01-01", decision_year=""),
                 case_cells(id="synthetic-new", title="Synthetic Stored Case"),
             ]
         ),

@@ -10,7 +10,9 @@ import pytest
 
 from qimap.ingest.mapping import (
     EXTRA_COLUMNS,
+    JSON_SHAPE,
     SYNONYMS,
+    FileColumn,
     apply_mapping,
     mapping_from_json,
     mapping_to_json,
@@ -34,6 +36,16 @@ CP1252_NOTE = (
     "The file is not UTF-8, so it was read as Windows-1252 (cp1252); check that accented "
     "letters and quotes look right, or save it as CSV UTF-8."
 )
+
+
+def names(mapping) -> dict:
+    """A mapping of file columns as plain names, to compare with a literal."""
+    return {t: s.name if isinstance(s, FileColumn) else s for t, s in mapping.items()}
+
+
+def columns(mapping: dict) -> dict:
+    """Plain names (or None) as file-column sources."""
+    return {t: None if n is None else FileColumn(n) for t, n in mapping.items()}
 
 
 def csv_text(rows, delimiter: str = ",", terminator: str = "\r\n") -> str:
@@ -453,7 +465,7 @@ def test_suggest_mapping_for_a_foreign_cases_header() -> None:
         "Case Name", "LAT", "Lng", "Town", "ST", "Zip Code", "Incident Date", "source",
         "Source_URL", "Year", "Notes", "Court",
     ]  # fmt: skip
-    assert suggest_mapping(header, CASES) == {
+    assert names(suggest_mapping(header, CASES)) == {
         "id": None,
         "title": "Case Name",
         "incident_date": "Incident Date",
@@ -475,24 +487,24 @@ def test_suggest_mapping_for_a_foreign_cases_header() -> None:
 
 
 def test_suggest_mapping_prefers_exact_then_normalised_then_earlier_synonym() -> None:
-    mapping = suggest_mapping(["lon", "long", "Longitude", "y", "latitude", "x"], CASES)
+    mapping = names(suggest_mapping(["lon", "long", "Longitude", "y", "latitude", "x"], CASES))
     assert (mapping["latitude"], mapping["longitude"]) == ("latitude", "Longitude")
-    mapping = suggest_mapping(["long", "lon", "x"], CASES)
+    mapping = names(suggest_mapping(["long", "lon", "x"], CASES))
     assert mapping["longitude"] == "lon"  # "lon" is listed before "long"
 
 
 def test_suggest_mapping_never_uses_a_source_twice_or_a_duplicated_name() -> None:
-    mapping = suggest_mapping(["year", "Year", "city", "city"], BILLS)
+    mapping = names(suggest_mapping(["year", "Year", "city", "city"], BILLS))
     assert mapping["year_introduced"] == "year"
     assert list(mapping.values()).count("year") == 1
     assert suggest_mapping(["city", "city"], CASES)["city"] is None
-    full = suggest_mapping([n for alts in SYNONYMS["cases"].values() for n in alts], CASES)
+    full = names(suggest_mapping([n for alts in SYNONYMS["cases"].values() for n in alts], CASES))
     chosen = [source for source in full.values() if source is not None]
     assert len(chosen) == len(set(chosen)) == len(target_columns(CASES)) - 1  # court has none
 
 
 def test_suggest_mapping_for_bills_and_scores() -> None:
-    assert suggest_mapping(["Bill", "Year", "State", "Status", "URL"], BILLS) == {
+    assert names(suggest_mapping(["Bill", "Year", "State", "Status", "URL"], BILLS)) == {
         "bill_key": None,
         "state": "State",
         "bill_id": "Bill",
@@ -505,7 +517,7 @@ def test_suggest_mapping_for_bills_and_scores() -> None:
         "source_url": "URL",
         "source_note": None,
     }
-    assert suggest_mapping(["Bill", "Criterion", "Score", "Quote"], SCORES) == {
+    assert names(suggest_mapping(["Bill", "Criterion", "Score", "Quote"], SCORES)) == {
         "bill_key": "Bill",
         "criterion_id": "Criterion",
         "mark": "Score",
@@ -527,21 +539,29 @@ SOURCE = RawTable(
 
 
 def test_apply_mapping_orders_blanks_and_drops() -> None:
-    mapping = {
-        "title": "Name",
-        "city": "Town",
-        "latitude": "lat",
-        "zip": "Zip",
-        "incident_date": None,
-    }
+    mapping = columns(
+        {"title": "Name", "city": "Town", "latitude": "lat", "zip": "Zip", "incident_date": None}
+    )
     assert apply_mapping(SOURCE, mapping, CASES) == RawTable(
         "up.csv",
         # spec order; optional incident_date blank; unmapped required columns left for
         # validation to report once; "junk" dropped; the extra "zip" last
-        ("title", "incident_date", "city", "latitude", "location_precision", "zip"),
         (
-            RawRow(2, ("Glik", "", "Boston", "42.3", "", "02108")),
-            RawRow(5, ("Smith", "", "Salem", "42.5", "", "")),
+            "title",
+            "incident_date",
+            "city",
+            "latitude",
+            "court",
+            "citation",
+            "decision_year",
+            "qi_outcome",
+            "categories",
+            "location_precision",
+            "zip",
+        ),
+        (
+            RawRow(2, ("Glik", "", "Boston", "42.3", "", "", "", "", "", "", "02108")),
+            RawRow(5, ("Smith", "", "Salem", "42.5", "", "", "", "", "", "", "")),
         ),
     )
     assert unmapped_sources(SOURCE.header, mapping) == ("junk",)
@@ -549,7 +569,7 @@ def test_apply_mapping_orders_blanks_and_drops() -> None:
 
 def test_apply_mapping_without_extras_keeps_only_spec_columns() -> None:
     table = RawTable("b.csv", ("Bill", "k"), (RawRow(2, ("SB1", "MA-SB1")),))
-    assert apply_mapping(table, {"bill_key": "k", "bill_id": "Bill"}, BILLS) == RawTable(
+    assert apply_mapping(table, columns({"bill_key": "k", "bill_id": "Bill"}), BILLS) == RawTable(
         "b.csv",
         (
             "bill_key",
@@ -593,14 +613,14 @@ def test_apply_mapping_without_extras_keeps_only_spec_columns() -> None:
 )
 def test_apply_mapping_refuses_bad_mappings(mapping: dict, issues: list[Issue]) -> None:
     with pytest.raises(DataError) as caught:
-        apply_mapping(SOURCE, mapping, CASES)
+        apply_mapping(SOURCE, columns(mapping), CASES)
     assert caught.value.issues == issues
 
 
 def test_apply_mapping_refuses_duplicated_source_and_ragged_rows() -> None:
     table = RawTable("up.csv", ("Town", "Town"), (RawRow(2, ("a", "b")), RawRow(3, ("c",))))
     with pytest.raises(DataError) as caught:
-        apply_mapping(table, {"city": "Town"}, CASES)
+        apply_mapping(table, {"city": FileColumn("Town")}, CASES)
     assert caught.value.issues == [
         Issue("up.csv", 1, "Town", "appears twice in the header; rename one of them"),
         Issue(
@@ -645,9 +665,10 @@ def test_foreign_cases_upload_validates_after_mapping() -> None:
 
 
 def test_mapping_json_round_trip() -> None:
-    mapping = {"title": "Nom de l’affaire", "city": "Town", "zip": None, "latitude": "lat"}
+    plain = {"title": "Nom de l’affaire", "city": "Town", "zip": None, "latitude": "lat"}
+    mapping = columns(plain)
     text = mapping_to_json(mapping)
-    assert json.loads(text) == mapping
+    assert json.loads(text) == plain  # file columns are written as before: plain names
     assert "Nom de l’affaire" in text  # readable, not \\u-escaped
     loaded = mapping_from_json(text)
     assert loaded == mapping
@@ -660,8 +681,8 @@ def test_mapping_json_round_trip() -> None:
         pytest.param(
             '{"city": 5, "title": "", "zip": null}',
             [
-                Issue("mapping", None, "city", "must name a column or be null, not 5"),
-                Issue("mapping", None, "title", "must name a column or be null, not ''"),
+                Issue("mapping", None, "city", f"must be {JSON_SHAPE}; not 5"),
+                Issue("mapping", None, "title", "names an empty column; choose one of the file's"),
             ],
             id="bad values",
         ),

@@ -15,7 +15,7 @@ from qimap.geo.states import StateLayer
 from qimap.ingest.dataset import (
     STATES_FILE,
     bill_name_issues,
-    case_location_issues,
+    case_issues,
     contact_issues,
 )
 from qimap.ingest.normalise import is_future
@@ -76,7 +76,7 @@ def row_issues(
     for valid in records:
         row, record = valid.row, valid.record
         if isinstance(record, Case):
-            yield from case_location_issues(file, valid, context.states)
+            yield from case_issues(file, valid, context.states)
             when = record.incident_date
             if when and is_future(when, today):
                 yield Issue(file, row, "incident_date", f"{when} is in the future; check the year")

@@ -1,6 +1,7 @@
 """Stage 4, complete: what a row can be given before validation, each with a note the editor
 sees: ids made from titles, and map points for cases without coordinates (the centre of their
-ZIP code, else of their city, from the offline geocoder the caller passes in)."""
+ZIP code, else of their city, else of their county, from the offline geocoder the caller passes
+in; qimap.geo.geocode.locate says how each name was read)."""
 
 from __future__ import annotations
 
@@ -8,11 +9,11 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 
-from qimap.geo.geocode import GeocodeIndex, Place, geocode
+from qimap.geo.geocode import GeocodeIndex, Located, NotFound, locate
 from qimap.ingest.sources import RawRow, RawTable
 from qimap.issues import Issue
 from qimap.model.labels import PRECISION_LABELS
-from qimap.model.schema import Precision, TableSpec
+from qimap.model.schema import TableSpec
 
 
 def complete(
@@ -67,14 +68,19 @@ def give_missing_ids(table: RawTable) -> tuple[RawTable, list[Issue]]:
 def place_missing_points(
     table: RawTable, geocoder: Callable[[], GeocodeIndex]
 ) -> tuple[RawTable, list[Issue], list[Issue]]:
-    """Rows without coordinates get the centre of their ZIP code, else of their city.
+    """Rows without coordinates get the centre of their ZIP code, else of their city, else of
+    their county (qimap.geo.geocode.locate).
 
     Never invented: each placed row says how precise it is (location_precision) and gets a
-    warning; a row that cannot be placed is an error that names what to add.
+    warning that names the place chosen and, when the file's words were read loosely (a
+    spelling variant, a missing "City", a typo, a street part left out), what the file says; a
+    row that cannot be placed (an unknown place, two equally close ones, a street address) is
+    an error that says why and what to add. Each distinct place is looked up once per file.
     """
     table = with_columns(table, ("latitude", "longitude", "location_precision"))
     column = {name: index for index, name in enumerate(table.header)}
     index: GeocodeIndex | None = None
+    looked_up: dict[tuple[str, str, str], Located | NotFound] = {}
     rows, warnings, errors = [], [], []
     for row in table.rows:
         cells = list(row.cells)
@@ -86,26 +92,24 @@ def place_missing_points(
             rows.append(row)
             continue
         index = index or geocoder()
-        zip_code, city, state = cell("zip"), cell("city"), cell("state")
-        place, precision = None, None
-        if zip_code and isinstance(found := geocode(zip_code, index), Place):
-            place, precision = found, Precision.ZIP
-        elif city and state and isinstance(found := geocode(f"{city}, {state}", index), Place):
-            place, precision = found, Precision.CITY
-        if place is None or precision is None:
-            where = ", ".join(p for p in (zip_code, city, state) if p) or "nothing"
-            message = (
-                f"has no coordinates, and {where!r} is not a place qimap knows; add latitude "
-                "and longitude, or a ZIP code"
-            )
+        given = (cell("zip"), cell("city"), cell("state"))
+        if given not in looked_up:
+            looked_up[given] = locate(*given, index)
+        found = looked_up[given]
+        if isinstance(found, NotFound):
+            message = f"has no coordinates and cannot be placed: {found.message}"
             errors.append(Issue(table.file, row.row, "latitude", message))
             rows.append(row)
             continue
+        place = found.place
         cells[column["latitude"]] = str(round(place.latitude, 4))
         cells[column["longitude"]] = str(round(place.longitude, 4))
         if "location_precision" in column:
-            cells[column["location_precision"]] = precision.value
-        message = f"had no coordinates: placed at {place.label} ({PRECISION_LABELS[precision]})"
+            cells[column["location_precision"]] = found.precision.value
+        label = PRECISION_LABELS[found.precision]
+        message = f"had no coordinates: placed at {place.label} ({label})"
+        if found.note:
+            message += f": {found.note}"
         warnings.append(Issue(table.file, row.row, "latitude", message))
         rows.append(RawRow(row.row, tuple(cells)))
     return RawTable(table.file, table.header, tuple(rows)), warnings, errors

@@ -17,7 +17,7 @@ from qimap.geo.states import StateLayer, StateShape, read_states
 from qimap.ingest.sources import RawTable, Source, read_csv
 from qimap.ingest.validate import Valid, validate_table
 from qimap.issues import DataError, Issue
-from qimap.model.cases import list_order, year_bounds
+from qimap.model.cases import field_problems, list_order, year_bounds
 from qimap.model.records import canonical_cells
 from qimap.model.schema import (
     BILLS,
@@ -218,7 +218,7 @@ def validate_tables(raw: Mapping[str, RawTable], states: StateLayer) -> tuple[Ta
         _rubric(tables.rubric),
     )
     cases_file = files.get(CASES.name, CASES.filename)
-    issues += [i for v in tables.cases for i in case_location_issues(cases_file, v, states)]
+    issues += [i for v in tables.cases for i in case_issues(cases_file, v, states)]
     bill_keys = {v.record.bill_key for v in tables.bills}
     contacts_file = files.get(CONTACTS.name, CONTACTS.filename)
     issues += [i for v in tables.contacts for i in contact_issues(contacts_file, v, bill_keys)]
@@ -339,6 +339,14 @@ def contact_issues(
         message = "a find_legislator row needs the url of the legislature's look-up page"
         issues.append(Issue(str(path), row, "url", message))
     return issues
+
+
+def case_issues(file: str, valid: Valid[Case], states: StateLayer) -> list[Issue]:
+    """What a valid case row breaks between its own fields, and where its point lies."""
+    own = [
+        Issue(file, valid.row, column, message) for column, message in field_problems(valid.record)
+    ]
+    return own + case_location_issues(file, valid, states)
 
 
 def case_location_issues(file: str, valid: Valid[Case], states: StateLayer) -> list[Issue]:

@@ -3,10 +3,33 @@
 The text may be a whole page (the seed's format) or a stored partial copy: several
 "STORED COPY A/B" sections, each cut off at "[EXCERPT ENDS HERE]". Both page layouts are read:
 
-* newer: bill id ("SB 1004"), "Introduced in 2023", status, description, then per group a
-  printed tally and, per criterion, "- ✓" / "- ✗", the criterion's name and a justification;
-* older: no bill id, status, then "• <criterion name>" and a justification whose first word
+* newer: the bill's name ("SB 1004"), "Introduced in 2023", status, description, then per
+  group a printed tally and, per criterion, "- ✓" / "- ✗", the criterion's name and a
+  justification;
+* older: often no name, status, then "• <criterion name>" and a justification whose first word
   ("Yes." / "No." / "Partially.") is the mark.
+
+**Names.** Whatever the page prints on its own line just before "Introduced in YYYY" is the
+bill's name, kept as printed in ``bill_id``: "SB 1004", "S-0123 (as amended)", "A.B. 7",
+"LD 1234", "SF 20-01", and a city's own law shown on its state's page, "<City> - Local Law 12"
+or "<City> - Ordinance 2021-30" (:func:`qimap.model.measures.local_measure` tells those apart;
+their source note says so too). A line of the page's own text there (the previous bill's last
+justification: it opens with Yes/No/Partially, ends like a sentence, or is over 80 characters)
+is never taken for a name. A line shaped like a state bill id ("HB 1", "SB 20-217") is a name
+even without a year after it, as before.
+
+**Keys** (``bill_key``, unique within the page, each valid for ``parse_bill_key``):
+
+* a named bill: state + the name normalised: accents dropped, spaces and dots removed, every
+  other run of punctuation one hyphen. "SB 1004" → ``MA-SB1004``, "SB 20-217" → ``CO-SB20-217``;
+  on a page of state XX, "A.B. 7" → ``XX-AB7``, "S-0123 (as amended)" → ``XX-S-0123-asamended``,
+  "Springfield - Local Law 12" → ``XX-Springfield-LocalLaw12``. The same name again on the page
+  (say in a second stored copy) gets ``-2``, ``-3`` … up to ``-99``.
+* an unnamed bill (the page prints no name): state, the year when shown, and an ordinal that
+  counts the page's unnamed bills of that state and year in page order, from 1: ``MD-2021-1``,
+  and ``CT-1`` when the year is unknown too. Nothing of how the text was collected (stored
+  copy letters) is in a key. An unnamed bill has nothing else to be known by: if a page's
+  unnamed bills change order, so do their keys, which a dry run (``page_report``) shows.
 
 What the page shows is kept as shown (marks, printed tallies, quoted legal text); whatever the
 text does not show is ``unknown``, never ``no``. The site's own sentences (descriptions,
@@ -17,10 +40,15 @@ Everything doubtful becomes a plain-language line in :attr:`PageImport.issues`.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+# CUT_SUFFIX and QUOTE_JOINER are re-exported: callers have always found them here.
+from qimap.ingest.endqi_quotes import CUT_SUFFIX as CUT_SUFFIX
+from qimap.ingest.endqi_quotes import QUOTE_JOINER as QUOTE_JOINER
+from qimap.ingest.endqi_quotes import evidence_quote, quote_spans, without_quotes
+from qimap.model.measures import local_measure, local_measure_label
 from qimap.model.schema import (
     Basis,
     Bill,
@@ -39,13 +67,14 @@ from qimap.safe import safe_url
 SUMMARY_PLACEHOLDER = "Imported from endqi.org; summary to be written by an editor."
 UNSEEN_NOTE = "Not shown in the imported text (cut off or missing)."
 UNDEFINED_NOTE = "The page shows this mark as “undefined”."
-CUT_SUFFIX = " [cut off in stored copy]"
 CUT_MARKER = "[EXCERPT ENDS HERE]"
 _CUT_PREFIX = "[EXCERPT ENDS"  # matched loosely: copies may mangle the rest of the marker
-QUOTE_JOINER = " … "
 # A real state page is 10-30 KB of text; far more is not a page, and costs every visitor time.
 MAX_PAGE_CHARS = 200_000
-MAX_COPIES_OF_A_BILL = 99  # "MA-SB1-copyA-99": more copies of one bill is not a real page
+# "MA-SB1-99", "MA-2021-99": more listings of one bill, or unnamed bills of one year, is not a
+# real page.
+MAX_COPIES_OF_A_BILL = 99
+MAX_NAME_CHARS = 80  # a longer line before "Introduced in" is page text, not a bill's name
 
 
 class PageError(ValueError):
@@ -57,6 +86,12 @@ class PageImport:
     bills: tuple[Bill, ...]
     scores: tuple[Score, ...]  # nine per bill, in rubric order
     issues: tuple[str, ...]  # plain-language warnings for whoever reviews the import
+    # The same warnings by where they belong, for a per-bill report: the page's own (state,
+    # cut-off copies) and, by bill key, the reader's notes on each bill (those that
+    # build_scorecard's flags repeat, such as unknown marks, are left to the flags).
+    page_issues: tuple[str, ...] = ()
+    bill_notes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    cut_off: frozenset[str] = frozenset()  # keys of the bills inside which the text stops
 
 
 # --- page structure -------------------------------------------------------------------------
@@ -149,39 +184,43 @@ def parse_state_page(
     code = _state_code(text, state, issues)
     url = _source_url(source_url, code)
     sections = _sections(text)
+    page_issues = list(issues)
     bills: list[Bill] = []
     scores: list[Score] = []
-    used_keys: set[str] = set()
-    next_number: dict[str, int] = {}
+    notes: dict[str, tuple[str, ...]] = {}
+    cut_off: set[str] = set()
+    keys = _Keys(code)
     for section in sections:
         where = f"Stored copy {section.letter}" if section.letter else "The page"
         raw_bills = _read_bills(section)
         if not raw_bills:
             if section.letter or len(sections) == 1:
                 issues.append(f"{where}: no bill found in the text.")
+                page_issues.append(issues[-1])
             continue
         if section.cut:
             issues.append(f"{where}: {_cut_reason(section)}")
+            page_issues.append(issues[-1])
             if _BILL_ID.match(section.lines[-1]):
                 issues.append(
                     f"{where}: the text stops at the bill id “{section.lines[-1]}”, which may "
                     "itself be cut short."
                 )
+                page_issues.append(issues[-1])
         for raw in raw_bills:
-            key = _unique_key(
-                _bill_key(code, raw, section.letter or "A"), section.letter, used_keys, next_number
-            )
+            key = keys.next(raw)
             if key is None:
-                raise PageError(
-                    f"{where}, line {raw.line}: the bill “{raw.bill_id or raw.status or ''}” is "
-                    f"listed more than {MAX_COPIES_OF_A_BILL} times. An endqi.org page lists "
-                    "each bill once; check that the text is one state's page."
-                )
-            bill, bill_scores, bill_issues = _records(raw, key, code, url, section, criteria)
+                raise PageError(f"{where}, line {raw.line}: {_too_many(raw)}")
+            bill, bill_scores, bill_notes, flags = _records(raw, key, code, url, section, criteria)
             bills.append(bill)
             scores += bill_scores
-            issues += bill_issues
-    return PageImport(tuple(bills), tuple(scores), tuple(issues))
+            issues += bill_notes + flags
+            notes[key] = tuple(bill_notes)
+            if section.cut and raw is raw_bills[-1]:
+                cut_off.add(key)
+    return PageImport(
+        tuple(bills), tuple(scores), tuple(issues), tuple(page_issues), notes, frozenset(cut_off)
+    )
 
 
 def _check_size(text: str) -> None:
@@ -305,7 +344,9 @@ def _read_bills(section: _Section) -> list[_RawBill]:
         return bills[-1]
 
     item: _Item | None = None
-    for where[0], line in zip(section.numbers, section.lines, strict=True):
+    lines = section.lines
+    for index, (where[0], line) in enumerate(zip(section.numbers, lines, strict=True)):
+        following = lines[index + 1] if index + 1 < len(lines) else ""
         bill = bills[-1] if bills else None
         status = _STATUSES.get(line.lower().rstrip("."))
         year = _YEAR.match(line)
@@ -313,7 +354,7 @@ def _read_bills(section: _Section) -> list[_RawBill]:
         bullet = _BULLET.match(line)
         if item is not None and item.symbol is not None and item.name is None:
             item.name = line  # the line after "- ✓" is the name, even when cut to "End"
-        elif _BILL_ID.match(line):
+        elif _BILL_ID.match(line) or (_YEAR.match(following) and _could_be_name(line)):
             started = bill and (bill.bill_id or bill.year or bill.status or bill.groups_seen)
             current(bool(started)).bill_id = line
             item = None
@@ -348,6 +389,29 @@ def _read_bills(section: _Section) -> list[_RawBill]:
     return bills
 
 
+_SENTENCE_ENDINGS = '.!?:;,"”…'
+
+
+def _could_be_name(line: str) -> bool:
+    """Whether a line just before "Introduced in YYYY" is a bill's name, not page text.
+
+    Only the previous bill's last justification can stand there instead, and that reads as a
+    sentence: an answer first ("No. …"), a sentence's end, or longer than any name."""
+    return (
+        len(line) <= MAX_NAME_CHARS
+        and line[-1] not in _SENTENCE_ENDINGS
+        and not line.startswith(("(", "["))
+        and not _OPENING_WORD.match(line)
+        and line.casefold() not in _SYMBOLS
+        and line.lower().rstrip(".") not in _STATUSES
+        and line not in _GROUPS
+        and not _MARK_LINE.match(line)
+        and not _BULLET.match(line)
+        and not _YEAR.match(line)
+        and bool(_key_part(line))
+    )
+
+
 def _awaits_tally(bill: _RawBill) -> bool:
     return bill.group not in bill.tallies and not any(i.group == bill.group for i in bill.items)
 
@@ -368,7 +432,8 @@ def _records(
     url: str,
     section: _Section,
     rubric: Sequence[Criterion],
-) -> tuple[Bill, list[Score], list[str]]:
+) -> tuple[Bill, list[Score], list[str], list[str]]:
+    """The bill, its scores, the reader's notes on it, and its scorecard's flags as issues."""
     issues: list[str] = []
     matched = _match_items(raw, key, rubric, issues)
     totals = {g: sum(1 for c in rubric if c.group == g) for g in Group}
@@ -403,8 +468,7 @@ def _records(
         source_note=_source_note(raw, section, unseen, len(scores)),
     )
     card = build_scorecard(bill, rubric, scores)
-    issues += [f"{key}: {flag.message}" for flag in card.flags]
-    return bill, scores, issues
+    return bill, scores, issues, [f"{key}: {flag.message}" for flag in card.flags]
 
 
 def _match_items(
@@ -489,6 +553,9 @@ def _source_note(raw: _RawBill, section: _Section, unseen: int, total: int) -> s
         note += " The text is cut off."
     if unseen:
         note += f" {unseen} of {total} marks are unknown."
+    city = local_measure(raw.bill_id)
+    if city is not None:
+        note += f" It is a {local_measure_label(city)}, not a state bill."
     return note
 
 
@@ -502,8 +569,8 @@ def _score(
     if item is None:
         return Score(key, cid, Mark.UNKNOWN, None, None, "", UNSEEN_NOTE)
     body = " ".join(item.text).replace("**", "")  # the page's bold markers are not text
-    spans = _quote_spans(body)
-    plain = _without_quotes(body, spans)
+    spans = quote_spans(body)
+    plain = without_quotes(body, spans)
     verdict = _verdict(plain, key, criterion, issues)
     undefined = (
         body.strip().casefold() == "undefined" or (item.symbol or "").casefold() == "undefined"
@@ -522,7 +589,7 @@ def _score(
     if undefined:
         return Score(key, cid, Mark.UNKNOWN, None, None, "", UNDEFINED_NOTE)
     basis = _basis(plain, status) if verdict is not None else None
-    quote = _evidence_quote(body, spans, item.cut)
+    quote = evidence_quote(body, spans, item.cut)
     note = UNSEEN_NOTE if mark == Mark.UNKNOWN and not body else ""
     return Score(key, cid, mark, verdict, basis, quote, note)
 
@@ -607,169 +674,58 @@ def _sentences(text: str) -> list[str]:
     return [" ".join(pieces) for pieces in sentences]
 
 
-# --- quotations ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class _Span:
-    start: int
-    end: int
-    closed: bool
-
-
-_INTRODUCER = re.compile(r"\b(?:states|reads|provides|mandates|says)\b[,:]?\s*", re.IGNORECASE)
-
-
-def _quote_spans(text: str) -> list[_Span]:
-    """Where the quotations are. The page mixes “ ” and ", and nests and unbalances them.
-
-    A straight quote opens after a space (MT's `" . . . a public`); it closes before a space,
-    punctuation or the end ("…relief..."C." stays inside). An unmatched closing quote ends a
-    quotation that began after the last long quotation (OH's "(1) "Individual rights" …").
-    """
-    found = _SpanList(text)
-    depth, start = 0, 0
-    for i, char in enumerate(text):
-        if char not in '“”"':
-            continue
-        prev = text[i - 1] if i else " "
-        nxt = text[i + 1] if i + 1 < len(text) else " "
-        opens = char == "“" or (char == '"' and (prev.isspace() or prev in "([{,:;"))
-        closes = char == "”" or (char == '"' and not nxt.isalnum())
-        if depth == 0:
-            if opens:
-                depth, start = 1, i + 1
-            elif closes and prev != " ":
-                found.orphan_close(i)
-        elif char == "“" or (opens and not closes):
-            depth += 1
-        elif closes:
-            depth -= 1
-            if depth == 0:
-                found.append(_Span(start, i, closed=True))
-    if depth:
-        found.append(_Span(start, len(text), closed=False))
-    return found.spans
-
-
-class _SpanList:
-    """The quotations found so far, and in O(log n) what an orphan closing quote needs: the
-    last quotation that is not short, and the last introducer before it. (Rescanning the
-    spans and the text at every orphan quote was quadratic on a hostile page.)"""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.spans: list[_Span] = []
-        self._long: list[int] = []  # indices in spans of the quotations that are not short
-        self._word_starts: list[int] | None = None  # computed on first need
-        self._introducer_ends: list[int] | None = None
-
-    def append(self, span: _Span) -> None:
-        if not self._short(span):
-            self._long.append(len(self.spans))
-        self.spans.append(span)
-
-    def orphan_close(self, end: int) -> None:
-        """A closing quote with no opening one: it ends a quotation that began after the last
-        long quotation, else after the last introducer ("states"), else it stays text."""
-        if self._long:
-            last = self._long[-1]
-            # The short quotations after it are quoted terms inside the statute text
-            # (e.g. "Individual rights"): they become part of the new quotation.
-            del self.spans[last + 1 :]
-            self.append(_Span(self.spans[last].end + 1, end, closed=True))
-            return
-        if self._introducer_ends is None:
-            self._introducer_ends = [m.end() for m in _INTRODUCER.finditer(self.text)]
-        # text[end] is a quote, which no introducer match contains: the matches found in
-        # the whole text that end by ``end`` are those a search of text[:end] finds.
-        before = bisect_right(self._introducer_ends, end)
-        if before:  # else nothing says where it began: leave the mark as text
-            self.spans.clear()
-            self.append(_Span(self._introducer_ends[before - 1], end, closed=True))
-
-    def _short(self, span: _Span) -> bool:
-        """_short(text[start:end]) without reading the slice: by counting word starts."""
-        if self._word_starts is None:
-            self._word_starts = [m.start() for m in re.finditer(r"\S+", self.text)]
-        if span.start >= span.end:
-            return True
-        starts = self._word_starts
-        # A word cut by the slice's start still counts as one word of the slice.
-        first = 0 if self.text[span.start].isspace() else 1
-        inside = bisect_left(starts, span.end) - bisect_right(starts, span.start)
-        return first + inside <= 3
-
-
-def _short(quote: str) -> bool:
-    return len(quote.split()) <= 3
-
-
-def _without_quotes(text: str, spans: Sequence[_Span]) -> str:
-    parts, last = [], 0
-    for span in spans:
-        parts.append(text[last : max(span.start - 1, last)])
-        parts.append(" QUOTE ")
-        last = span.end + 1
-    parts.append(text[last:])
-    return "".join(parts)
-
-
-def _evidence_quote(text: str, spans: Sequence[_Span], cut: bool) -> str:
-    """The quoted legal text, joined with " … "; scare quotes dropped when real text exists."""
-    quotes = [(_clean(text[s.start : s.end], s.closed), s.closed) for s in spans]
-    quotes = [(q, closed) for q, closed in quotes if q]
-    if any(not _short(q) for q, _ in quotes):
-        quotes = [(q, closed) for q, closed in quotes if not _short(q)]
-    if not quotes:
-        return ""
-    joined = QUOTE_JOINER.join(q for q, _ in quotes)
-    # An unclosed quotation in the item where the text stops was cut by the copy, not the page.
-    return joined + CUT_SUFFIX if cut and not quotes[-1][1] else joined
-
-
-def _clean(quote: str, closed: bool) -> str:
-    quote = " ".join(quote.split())
-    return quote if closed else quote.rstrip(' “”"')
-
-
 # --- keys ------------------------------------------------------------------------------------
 
 
-def _bill_key(state: str, raw: _RawBill, letter: str) -> str:
-    """MA-SB1004 from a bill id; else state, year if shown, and the copy: OK-2021-copyA."""
-    if raw.bill_id:
-        try:
-            return parse_bill_key(f"{state}-{re.sub(r'[^A-Za-z0-9-]', '', raw.bill_id)}")
-        except ValueError:
-            pass
-    year = f"-{raw.year}" if raw.year else ""
-    return f"{state}{year}-copy{letter}"
+def _key_part(name: str) -> str:
+    """A name as a key's letters: "SB 20-217" → "SB20-217", "A.B. 7" → "AB7",
+    "S-0123 (as amended)" → "S-0123-asamended"; "" when it has no letter or digit."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    return "-".join(re.findall(r"[A-Za-z0-9]+", re.sub(r"[\s.]+", "", plain)))
 
 
-def _unique_key(
-    key: str, letter: str | None, used: set[str], next_number: dict[str, int]
-) -> str | None:
-    """Two copies of one page may show the same bill: the second gets its copy letter, later
-    ones -2, -3 … up to -99; None when those are used up (no real page repeats a bill so).
+class _Keys:
+    """The page's bill keys, each unique; the scheme is in the module's docstring.
 
-    ``next_number`` remembers, per base key, where to go on counting (``used`` only grows),
-    so a page repeating one bill costs no more than one listing each bill once.
+    ``_next`` remembers, per base key, where to go on counting (``_used`` only grows), so a
+    page repeating one bill costs no more than one listing each bill once.
     """
-    candidates = [key]
-    if letter and not key.endswith(f"copy{letter}"):
-        candidates.append(f"{key}-copy{letter}")
-    base = candidates[-1]
-    number = next_number.get(base, 2)
-    for candidate in candidates:
-        if candidate not in used:
-            used.add(candidate)
-            return candidate
-    while number <= MAX_COPIES_OF_A_BILL:
-        candidate, number = f"{base}-{number}", number + 1
-        if candidate not in used:
-            next_number[base] = number
-            used.add(candidate)
-            return candidate
-    next_number[base] = number
-    return None
+
+    def __init__(self, state: str) -> None:
+        self.state = state
+        self._used: set[str] = set()
+        self._next: dict[str, int] = {}
+
+    def next(self, raw: _RawBill) -> str | None:
+        """The key for ``raw``: MA-SB1004, MA-SB1004-2 …; MD-2021-1, CT-1 … for unnamed bills.
+        None when the numbers run out (past -99: no real page repeats a bill so)."""
+        part = _key_part(raw.bill_id) if raw.bill_id else ""
+        if part:
+            base = parse_bill_key(f"{self.state}-{part}")
+            if base not in self._used:
+                self._used.add(base)
+                return base
+            return self._numbered(base, first=2)
+        year = f"-{raw.year}" if raw.year else ""
+        return self._numbered(f"{self.state}{year}", first=1)
+
+    def _numbered(self, base: str, first: int) -> str | None:
+        number = self._next.get(base, first)
+        while number <= MAX_COPIES_OF_A_BILL:
+            candidate, number = f"{base}-{number}", number + 1
+            if candidate not in self._used:
+                self._next[base] = number
+                self._used.add(candidate)
+                return candidate
+        self._next[base] = number
+        return None
+
+
+def _too_many(raw: _RawBill) -> str:
+    """Why a bill got no key, for the editor."""
+    if raw.bill_id and _key_part(raw.bill_id):
+        listed = f"the bill “{raw.bill_id}” is listed more than {MAX_COPIES_OF_A_BILL} times"
+    else:
+        year = f"of {raw.year}" if raw.year else "without a year"
+        listed = f"the text lists more than {MAX_COPIES_OF_A_BILL} unnamed bills {year}"
+    return f"{listed}. An endqi.org page lists each bill once; check that the text is one state's page."

@@ -8,6 +8,7 @@ Uploads become prepared files in :mod:`qimap.ingest.pipeline`.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +21,10 @@ from qimap.ingest.dataset import (
     validate_tables,
 )
 from qimap.ingest.diff import Plan
-from qimap.ingest.page_files import page_files
+from qimap.ingest.endqi_page import PageImport, parse_state_page
+from qimap.ingest.page_files import files_of_page
 from qimap.ingest.pipeline import Prepared, rows_by_table, sha256_of
-from qimap.ingest.sources import RawRow, RawTable
+from qimap.ingest.sources import cells_table
 from qimap.ingest.validate import validate_table
 from qimap.issues import DataError
 from qimap.model.schema import BILLS, CASES, SCORES, SPECS, Case, Criterion
@@ -42,15 +44,24 @@ def publish(
     if all_or_nothing and any(f.issues for f in files):
         raise StoreError("Nothing was published: some rows have problems and all-or-nothing is on.")
 
+    incoming = rows_by_table(files)
+
     def check(conn: Any) -> None:
-        _, issues = dataset_from_tables(store.raw_tables(conn), states)
+        # Every table as stored after the write, except the cases: a case names no other row,
+        # and a publish removes none, so the cases stored before were checked when written
+        # and only the batch's own need checking (re-checking 100,000 took half an import).
+        raw = store.raw_tables(conn, names=set(SPECS) - {CASES.name})
+        batch_cases = incoming.get(CASES.name, [])
+        raw[CASES.name] = cells_table(f"cases of {file_name}", CASES.column_names, batch_cases)
+        _, issues = validate_tables(raw, states)
         if issues:
             raise DataError(issues)
 
+    file_name = " + ".join(f.file_name for f in files)
     result = store.publish(
-        rows_by_table(files),
+        incoming,
         editor=editor,
-        file_name=" + ".join(f.file_name for f in files),
+        file_name=file_name,
         sha256=" ".join(f.sha256 for f in files),
         mapping=files[0].mapping if len(files) == 1 else {},
         rejected=sum(f.rejected_rows for f in files),
@@ -84,13 +95,30 @@ def undo(store: Store, batch_ids: Sequence[int], states: StateLayer, editor: str
     return store.undo_together(batch_ids, editor, check=check)
 
 
+@dataclass(frozen=True)
+class PageRead:
+    """An endqi.org page as read against the store's rubric, and as files to publish."""
+
+    page: PageImport
+    rubric: tuple[Criterion, ...]
+    files: list[Prepared]
+
+
+def read_page(text: str, file_name: str, store: Store, state: str | None = None) -> PageRead:
+    """An endqi.org state page as bills and scores ready to publish, read against the store's
+    rubric, with the editorial text of rows already stored kept (see :mod:`page_files`)."""
+    rubric = stored_rubric(store)
+    page = parse_state_page(text, state=state, rubric=rubric)
+    stored = {table: store.rows(table) for table in (BILLS.name, SCORES.name)}
+    digest = sha256_of(text.encode("utf-8"))
+    return PageRead(page, rubric, files_of_page(page, digest, file_name, stored))
+
+
 def prepare_page(
     text: str, file_name: str, store: Store, state: str | None = None
 ) -> list[Prepared]:
-    """An endqi.org state page as bills and scores ready to publish, read against the store's
-    rubric, with the editorial text of rows already stored kept (see :func:`page_files`)."""
-    stored = {table: store.rows(table) for table in (BILLS.name, SCORES.name)}
-    return page_files(text, file_name, stored_rubric(store), stored, state)
+    """:func:`read_page`'s files."""
+    return read_page(text, file_name, store, state).files
 
 
 def stored_rubric(store: Store) -> tuple[Criterion, ...]:
@@ -122,12 +150,7 @@ def seed(store: Store, data_dir: Path, states: StateLayer) -> Batch | None:
 
 def cases_from_rows(rows: Sequence[Mapping[str, str]]) -> list[Case]:
     """Canonical case rows (e.g. a plan's new and changed rows) as Case records, for previews."""
-    raw = RawTable(
-        "preview",
-        CASES.column_names,
-        tuple(RawRow(i + 2, tuple(r[c] for c in CASES.column_names)) for i, r in enumerate(rows)),
-    )
-    records, _ = validate_table(raw, CASES)
+    records, _ = validate_table(cells_table("preview", CASES.column_names, rows), CASES)
     return [valid.record for valid in records]
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from qimap.ingest.endqi_page import parse_state_page
+from qimap.ingest.endqi_page import PageImport, parse_state_page
 from qimap.ingest.pipeline import Prepared, sha256_of
 from qimap.model.records import canonical_cells, record_key
 from qimap.model.schema import BILLS, SCORES, Criterion
@@ -35,7 +35,13 @@ def page_files(
     page is what it is. Raises :class:`qimap.ingest.endqi_page.PageError` for text that is not
     a state page."""
     page = parse_state_page(text, state=state, rubric=rubric)
-    digest = sha256_of(text.encode("utf-8"))
+    return files_of_page(page, sha256_of(text.encode("utf-8")), file_name, stored)
+
+
+def files_of_page(
+    page: PageImport, digest: str, file_name: str, stored: Mapping[str, StoredRows]
+) -> list[Prepared]:
+    """A page already read (``digest``: its text's sha256) as the two prepared files."""
     bills = [_keep_editorial(canonical_cells(b, BILLS), BILLS.name, stored) for b in page.bills]
     scores = [_keep_editorial(canonical_cells(s, SCORES), SCORES.name, stored) for s in page.scores]
     return [

@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import os
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -30,6 +31,13 @@ class RawTable:
     file: str
     header: tuple[str, ...]
     rows: tuple[RawRow, ...]
+
+
+def cells_table(file: str, columns: Sequence[str], rows: Iterable[Mapping[str, str]]) -> RawTable:
+    """Rows of named cells (the store's, or a batch's) as a table numbered like a file's:
+    header row 1, data from row 2, so messages about them read the same."""
+    numbered = (RawRow(i + 2, tuple(cells[c] for c in columns)) for i, cells in enumerate(rows))
+    return RawTable(file, tuple(columns), tuple(numbered))
 
 
 def source_name(source: Source, name: str | None = None) -> str:

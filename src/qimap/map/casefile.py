@@ -53,8 +53,9 @@ OUTCOME_MARKER: dict[Outcome, str] = {
     Outcome.REVERSED_DENIAL: "immune",
     Outcome.DENIED: "denied",
     Outcome.VACATED: "other",
-    Outcome.PENDING: "other",
+    Outcome.PENDING: "open",
     Outcome.OTHER: "other",
+    Outcome.UNKNOWN: "open",
 }
 
 
@@ -94,7 +95,7 @@ def case_index(cases: Sequence[Case]) -> dict[str, Any]:
         "outcome": [outcome_number[case.outcome] for case in cases],
         "state": [state_number[case.state] for case in cases],
         "cats": [category_mask(case.categories) for case in cases],
-        "year": [case.decision_year for case in cases],
+        "year": [case.year for case in cases],
     }
 
 

@@ -45,6 +45,7 @@ CASE_MARKERS: dict[str, CaseMarkerStyle] = {
     "immune": CaseMarkerStyle("immune", "#D55E00", "circle", OUTCOME_GROUP_LABELS["immune"]),
     "denied": CaseMarkerStyle("denied", "#009E73", "diamond", OUTCOME_GROUP_LABELS["denied"]),
     "other": CaseMarkerStyle("other", "#555555", "square", OUTCOME_GROUP_LABELS["other"]),
+    "open": CaseMarkerStyle("open", "#7F3C8D", "hollow circle", OUTCOME_GROUP_LABELS["open"]),
 }
 
 

@@ -28,15 +28,42 @@ class CaseFilter:
     states: frozenset[str] = frozenset()
     outcomes: frozenset[Outcome] = frozenset()
     categories: frozenset[str] = frozenset()
-    years: tuple[int, int] | None = None  # decision years, inclusive
+    years: tuple[int, int] | None = None  # Case.year (decision, else incident), inclusive
 
     def matches(self, case: Case) -> bool:
         return (
             (not self.states or case.state in self.states)
             and (not self.outcomes or case.outcome in self.outcomes)
             and (not self.categories or not self.categories.isdisjoint(case.categories))
-            and (self.years is None or self.years[0] <= case.decision_year <= self.years[1])
+            and (self.years is None or self.years[0] <= case.year <= self.years[1])
         )
+
+
+# Outcomes that say what a court decided: such a case names the court.
+DECIDED = frozenset({Outcome.GRANTED, Outcome.DENIED, Outcome.REVERSED_DENIAL})
+
+
+def field_problems(case: Case) -> list[tuple[str, str]]:
+    """(column, what to do) for each rule between a case's own fields that it breaks."""
+    problems = []
+    if case.decision_year is None and not case.incident_date:
+        problems.append(
+            ("incident_date", "is empty and so is decision_year; give at least one of them")
+        )
+    if case.decision_year is not None and case.incident_date:
+        incident_year = int(case.incident_date[:4])
+        if case.decision_year < incident_year:
+            message = (
+                f"{case.decision_year} is before the incident ({incident_year}); check both years"
+            )
+            problems.append(("decision_year", message))
+    if case.outcome in DECIDED and not case.court:
+        message = (
+            f"is empty, but the outcome '{case.outcome}' says a court decided; name the court, "
+            "or leave qi_outcome blank when the outcome is not known"
+        )
+        problems.append(("court", message))
+    return problems
 
 
 def filter_cases(cases: Iterable[Case], case_filter: CaseFilter) -> list[Case]:
@@ -44,12 +71,12 @@ def filter_cases(cases: Iterable[Case], case_filter: CaseFilter) -> list[Case]:
 
 
 def list_order(case: Case) -> tuple[str, str, int, str]:
-    """How lists of cases read: by state, then city, newest decision first, then title."""
-    return (case.state, case.city, -case.decision_year, case.title)
+    """How lists of cases read: by state, then city, newest first, then title."""
+    return (case.state, case.city, -case.year, case.title)
 
 
 def year_bounds(cases: Sequence[Case]) -> tuple[int, int]:
-    years = [case.decision_year for case in cases]
+    years = [case.year for case in cases]
     return (min(years), max(years)) if years else (2000, 2000)
 
 
@@ -68,6 +95,17 @@ def format_incident_date(value: str | None) -> str:
 
 def outcome_label(outcome: Outcome) -> str:
     return OUTCOME_LABELS[outcome]
+
+
+def outcome_with_year(case: Case) -> str:
+    """ "Immunity denied (2011)"; without a decision year, the outcome alone."""
+    label = OUTCOME_LABELS[case.outcome]
+    return label if case.decision_year is None else f"{label} ({case.decision_year})"
+
+
+def decision_cited(case: Case) -> str:
+    """ "Court, citation" as far as the case gives them ("" for a story without either)."""
+    return ", ".join(part for part in (case.court, case.citation) if part)
 
 
 def category_labels(case: Case) -> list[str]:

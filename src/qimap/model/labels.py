@@ -35,6 +35,7 @@ OUTCOME_LABELS: Final[Mapping[Outcome, str]] = MappingProxyType(
         Outcome.VACATED: "Vacated and sent back",
         Outcome.PENDING: "Pending",
         Outcome.OTHER: "Mixed or other result",
+        Outcome.UNKNOWN: "Outcome not known",
     }
 )
 
@@ -44,7 +45,8 @@ OUTCOME_GROUP_LABELS: Final[Mapping[str, str]] = MappingProxyType(
     {
         "immune": "Officials held immune",
         "denied": "Immunity denied",
-        "other": "Vacated, pending or mixed",
+        "other": "Vacated or mixed",
+        "open": "Pending or outcome not known",
     }
 )
 
@@ -65,6 +67,7 @@ PRECISION_LABELS: Final[Mapping[Precision, str]] = MappingProxyType(
         Precision.EXACT: "exact location",
         Precision.ZIP: "approximate: centre of the ZIP code area",
         Precision.CITY: "approximate: city centre",
+        Precision.COUNTY: "approximate: somewhere in the county",
         Precision.STATE: "approximate: somewhere in the state",
     }
 )

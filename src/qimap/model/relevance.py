@@ -49,7 +49,7 @@ def cases_for_criterion(
     """The cases whose categories show why ``criterion_id`` matters, newest decision first."""
     categories = {link.category for link in links if link.criterion_id == criterion_id}
     chosen = [case for case in cases if categories.intersection(case.categories)]
-    return sorted(chosen, key=lambda case: (-case.decision_year, case.title))
+    return sorted(chosen, key=lambda case: (-case.year, case.title))
 
 
 def links_by_criterion(links: Sequence[CategoryLink]) -> Mapping[str, list[CategoryLink]]:

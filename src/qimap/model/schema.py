@@ -53,6 +53,7 @@ class Outcome(StrEnum):
     VACATED = "vacated"
     PENDING = "pending"
     OTHER = "other"
+    UNKNOWN = "unknown"  # a story whose legal outcome the file does not give (or there is none)
 
 
 class ContactKind(StrEnum):
@@ -67,6 +68,7 @@ class Precision(StrEnum):
     EXACT = "exact"
     ZIP = "zip"  # centre of a ZIP code area
     CITY = "city"  # centre of a city
+    COUNTY = "county"  # a central ZIP centre of a county (or parish, borough, census area)
     STATE = "state"
 
 
@@ -148,9 +150,9 @@ class Case:
     state: str
     latitude: float
     longitude: float
-    court: str
-    citation: str
-    decision_year: int
+    court: str  # "" when no court decision is cited (a local story)
+    citation: str  # "" likewise
+    decision_year: int | None
     outcome: Outcome
     categories: tuple[str, ...]
     summary: str
@@ -160,6 +162,16 @@ class Case:
     @property
     def place(self) -> str:
         return f"{self.city}, {self.state}"
+
+    @property
+    def year(self) -> int:
+        """The year lists sort and filter by: the decision's, else the incident's (a valid
+        case has one or the other)."""
+        if self.decision_year is not None:
+            return self.decision_year
+        if self.incident_date:
+            return int(self.incident_date[:4])
+        raise ValueError(f"case {self.case_id} has neither a decision year nor an incident date")
 
 
 @dataclass(frozen=True, slots=True)
@@ -472,7 +484,13 @@ CASES = TableSpec(
             field="case_id",
         ),
         Column("title", parse_text, "Case name.", example="Glik v. Cunniffe"),
-        Column("incident_date", parse_partial_date, "When it happened.", False, "2007-10-01"),
+        Column(
+            "incident_date",
+            parse_partial_date,
+            "When it happened (blank when unknown; then decision_year is required).",
+            False,
+            "2007-10-01",
+        ),
         Column("city", parse_text, "City of the incident (or nearest).", example="Boston"),
         Column("state", parse_state, "USPS code.", example="MA"),
         Column("latitude", parse_float(-90, 90, "42.36"), "Decimal degrees.", example="42.36"),
@@ -482,30 +500,43 @@ CASES = TableSpec(
         Column(
             "court",
             parse_text,
-            "Court of the cited decision.",
+            "Court of the cited decision (blank for a story with no decision; required when "
+            "the outcome is granted, denied or reversed_denial).",
+            required=False,
             example="U.S. Court of Appeals for the First Circuit",
+            blank="",
         ),
         Column(
             "citation",
             parse_text,
-            "Reporter citation or docket number.",
+            "Reporter citation or docket number (blank when none).",
+            required=False,
             example="655 F.3d 78 (1st Cir. 2011)",
+            blank="",
         ),
         Column(
-            "decision_year", parse_int(1900, 2100), "Year of the cited decision.", example="2011"
+            "decision_year",
+            parse_int(1900, 2100),
+            "Year of the cited decision (blank when none; then incident_date is required).",
+            required=False,
+            example="2011",
         ),
         Column(
             "qi_outcome",
             parse_enum(Outcome),
-            "QI outcome of the cited decision.",
+            "QI outcome of the cited decision (blank: unknown).",
+            required=False,
             example="denied",
             field="outcome",
+            blank=Outcome.UNKNOWN,
         ),
         Column(
             "categories",
             parse_categories,
-            "';'-separated categories.",
+            "';'-separated categories (blank when none fits).",
+            required=False,
             example="retaliation_first_amendment;wrongful_arrest",
+            blank=(),
         ),
         Column(
             "summary",
@@ -522,7 +553,8 @@ CASES = TableSpec(
         Column(
             "location_precision",
             parse_enum(Precision),
-            "exact, zip, city or state: how exactly the point marks the place (blank: exact).",
+            "exact, zip, city, county or state: how exactly the point marks the place "
+            "(blank: exact).",
             required=False,
             blank=Precision.EXACT,
         ),

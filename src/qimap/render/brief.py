@@ -31,9 +31,9 @@ from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
 from qimap.ingest.dataset import Dataset
-from qimap.model.cases import ALLEGATIONS_NOTE, format_incident_date
+from qimap.model.cases import ALLEGATIONS_NOTE, format_incident_date, outcome_with_year
 from qimap.model.contacts import contact_lines
-from qimap.model.labels import GROUP_LABELS, MARK_LABELS, OUTCOME_LABELS, STATUS_LABELS
+from qimap.model.labels import GROUP_LABELS, MARK_LABELS, STATUS_LABELS
 from qimap.model.schema import Case, Group
 from qimap.model.scoring import Scorecard
 from qimap.render.textfit import Block, Metrics, fit
@@ -109,7 +109,7 @@ def excerpt(text: str, limit: int = SUMMARY_CHARS) -> str:
 def story_cases(cases: Iterable[Case], state: str) -> list[Case]:
     """The state's cases in map-number order: newest decision first, then by title."""
     own = [case for case in cases if case.state == state]
-    return sorted(own, key=lambda case: (-case.decision_year, case.title, case.case_id))
+    return sorted(own, key=lambda case: (-case.year, case.title, case.case_id))
 
 
 def story_lines(case: Case, number: int) -> list[str]:
@@ -117,7 +117,7 @@ def story_lines(case: Case, number: int) -> list[str]:
     return [
         f"{number}. {case.title}",
         f"{format_incident_date(case.incident_date)} · {case.city}",
-        f"Outcome: {OUTCOME_LABELS[case.outcome]} ({case.decision_year})",
+        f"Outcome: {outcome_with_year(case)}",
         excerpt(case.summary),
     ]
 

@@ -6,7 +6,13 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from qimap.model.cases import ALLEGATIONS_NOTE, category_labels, format_incident_date, outcome_label
+from qimap.model.cases import (
+    ALLEGATIONS_NOTE,
+    category_labels,
+    decision_cited,
+    format_incident_date,
+    outcome_label,
+)
 from qimap.model.labels import MARK_LABELS, PRECISION_LABELS
 from qimap.model.relevance import Addressed
 from qimap.model.schema import Case, Precision
@@ -15,16 +21,18 @@ from qimap.ui.markdown import escape_markdown, markdown_link
 
 def show_case(case: Case, addressed: Sequence[Addressed] = ()) -> None:
     st.markdown(f"### {escape_markdown(case.title)}")
+    decision = decision_cited(case)
+    cited = f" ({escape_markdown(decision)})" if decision else ""
     st.markdown(
         f"{escape_markdown(format_incident_date(case.incident_date))} · "
         f"{escape_markdown(case.place)}  \n"
-        f"**{escape_markdown(outcome_label(case.outcome))}** "
-        f"({escape_markdown(case.court)}, {escape_markdown(case.citation)})"
+        f"**{escape_markdown(outcome_label(case.outcome))}**{cited}"
     )
     if case.location_precision != Precision.EXACT:
         st.caption(f"Map point: {PRECISION_LABELS[case.location_precision]}.")
     st.markdown(escape_markdown(case.summary))
-    st.caption(f"Categories: {escape_markdown(', '.join(category_labels(case)))}")
+    if case.categories:
+        st.caption(f"Categories: {escape_markdown(', '.join(category_labels(case)))}")
     if addressed:
         lines = [f"**What {escape_markdown(case.state)}'s bills would change**"]
         for item in addressed:

@@ -8,8 +8,9 @@ from collections.abc import Sequence
 import streamlit as st
 
 from qimap.ingest.dataset import Dataset
-from qimap.model.cases import format_incident_date, outcome_label
-from qimap.model.schema import Case
+from qimap.model.cases import format_incident_date, outcome_with_year
+from qimap.model.labels import PRECISION_LABELS
+from qimap.model.schema import Case, Precision
 from qimap.ui import session
 from qimap.ui.markdown import escape_markdown, markdown_link
 
@@ -33,7 +34,8 @@ def show_case_list(data: Dataset, ordered: Sequence[Case]) -> None:
         text_col.markdown(
             f"**{escape_markdown(case.title)}** — {escape_markdown(case.place)}, "
             f"{escape_markdown(format_incident_date(case.incident_date))}. "
-            f"{escape_markdown(outcome_label(case.outcome))} ({case.decision_year}). "
+            f"{escape_markdown(outcome_with_year(case))}. "
+            f"{map_point(case)}"
             f"{markdown_link('Source', case.source_url)}"
         )
         button_col.button(
@@ -43,3 +45,10 @@ def show_case_list(data: Dataset, ordered: Sequence[Case]) -> None:
             args=(data, case.case_id),
             help=f"Show {escape_markdown(case.title)} and {case.state}'s bills in the sidebar",
         )
+
+
+def map_point(case: Case) -> str:
+    """ "Map point: approximate: city centre. " (as on the case card), or "" for an exact point."""
+    if case.location_precision == Precision.EXACT:
+        return ""
+    return f"Map point: {PRECISION_LABELS[case.location_precision]}. "

@@ -84,7 +84,13 @@ def filters(data: Dataset) -> None:
             placeholder="Any category",
         )
         if low < high:
-            st.slider("Year decided", low, high, key=session.FILTER_YEARS)
+            st.slider(
+                "Year",
+                low,
+                high,
+                key=session.FILTER_YEARS,
+                help="The year of the court's decision; for a story without one, the year it happened.",
+            )
 
 
 def state_select(data: Dataset) -> None:

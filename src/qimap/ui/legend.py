@@ -12,6 +12,8 @@ _SHAPE_CSS = {
     "circle": "border-radius:50%",
     "diamond": "transform:rotate(45deg) scale(0.85)",
     "square": "border-radius:2px",
+    # hollow: the colour is the ring, so "open" reads apart from the filled shapes
+    "hollow circle": "border-radius:50%;background:#fff;border-color:{colour};border-width:3px",
 }
 
 
@@ -21,7 +23,8 @@ def show_legend() -> None:
         for style in STANDING_STYLES.values()
     )
     markers = "".join(
-        f'<li><span class="mk" style="background:{m.colour};{_SHAPE_CSS[m.shape]}"></span>'
+        f'<li><span class="mk" style="background:{m.colour};'
+        f'{_SHAPE_CSS[m.shape].format(colour=m.colour)}"></span>'
         f"{escape_html(m.label)} ({m.shape})</li>"
         for m in CASE_MARKERS.values()
     )

@@ -59,7 +59,7 @@ _KEYS = f"""
 
 def slides_for(data: Dataset, usps: str, settings: Settings) -> list[Callable[[], None]]:
     cards = data.scorecards(usps)
-    cases = sorted((c for c in data.cases if c.state == usps), key=lambda c: -c.decision_year)
+    cases = sorted((c for c in data.cases if c.state == usps), key=lambda c: -c.year)
     slides: list[Callable[[], None]] = [lambda: _title_slide(data, usps, settings)]
     slides += [functools.partial(_bill_slide, card) for card in cards]
     if cases:

@@ -13,6 +13,7 @@ from qimap.model.labels import (
     MARK_LABELS,
     STATUS_LABELS,
 )
+from qimap.model.measures import local_measure, local_measure_label
 from qimap.model.schema import Bill, Case, Contact, Group
 from qimap.model.scoring import Row, Scorecard
 from qimap.ui.contacts import sponsor_caption
@@ -29,6 +30,10 @@ def show_scorecard(
     bill = card.bill
     year = f" · {bill.year_introduced}" if bill.year_introduced else " · year unknown"
     st.markdown(f"#### {escape_markdown(bill.display_name)}{year} · {STATUS_LABELS[bill.status]}")
+    city = local_measure(bill.bill_id)
+    if city:  # a city's own law shown on its state's page
+        label = local_measure_label(city)
+        st.caption(f"{escape_markdown(label[:1].upper() + label[1:])}, not a state bill.")
     st.markdown(escape_markdown(bill.summary))
     if sponsors:
         st.caption(sponsor_caption(sponsors))

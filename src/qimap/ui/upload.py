@@ -5,19 +5,34 @@ qimap.ingest.importer and qimap.store."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import streamlit as st
 
 from qimap.ingest.diff import Plan
-from qimap.ingest.importer import cases_from_rows, plan, prepare_page, publish, undo
-from qimap.ingest.mapping import mapping_from_json, mapping_to_json, suggest_mapping
+from qimap.ingest.importer import cases_from_rows, plan, publish, read_page, undo
+from qimap.ingest.mapping import (
+    MAX_TEXT_CHARS,
+    CellSource,
+    ColumnMapping,
+    Constant,
+    FileColumn,
+    Template,
+    cell_maker,
+    mapping_from_json,
+    mapping_to_json,
+    source_issues,
+    suggest_mapping,
+)
 from qimap.ingest.pipeline import Prepared, context_from_store, prepare
 from qimap.ingest.read import read_upload
+from qimap.ingest.sources import RawTable
 from qimap.issues import DataError, Issue, issues_of
-from qimap.model.schema import BILLS, CASES, CONTACTS, SCORES, TableSpec
+from qimap.model.labels import PRECISION_LABELS
+from qimap.model.schema import BILLS, CASES, CONTACTS, SCORES, Precision, TableSpec
 from qimap.render.exports import dictionary_rows, issues_csv, template_csv
+from qimap.render.page_report import page_report
 from qimap.settings import Settings
 from qimap.store import SEED_EDITOR, StoreError, UndoBlocked
 from qimap.ui import loaders
@@ -26,7 +41,10 @@ from qimap.ui.markdown import escape_markdown
 from qimap.ui.signin import SIGNED_OUT, still_signed_in
 from qimap.ui.tables import show_table
 
+# The choices before the file's own columns in each qimap column's select box.
 NOT_MAPPED = "— not in this file —"
+SOURCE_CHOICES = (NOT_MAPPED, "— same value for every row… —", "— built from other columns… —")
+BRACES_TIP = "A column name in braces stands for that column's cell; write {{ or }} for a brace."
 PREVIEW_ROWS = 200
 
 
@@ -74,7 +92,7 @@ def show_cases_upload(settings: Settings, editor: str) -> None:
     except DataError as error:
         show_problems(error.issues, "The file cannot be read")
         return
-    mapping = mapping_editor(raw.header, CASES, key=hashlib.sha256(data).hexdigest()[:8])
+    mapping = mapping_editor(raw, CASES, key=hashlib.sha256(data).hexdigest()[:8])
     store = loaders.store(settings.database_url)
     try:
         prepared = _prepare(
@@ -100,35 +118,40 @@ def show_cases_upload(settings: Settings, editor: str) -> None:
     show_publish([prepared], settings, editor)
 
 
-def mapping_editor(header: Sequence[str], spec: TableSpec, key: str) -> dict[str, str | None]:
-    """One select box per qimap column, preset from names and synonyms (or a saved mapping)."""
-    suggested = suggest_mapping(header, spec)
+def mapping_editor(raw: RawTable, spec: TableSpec, key: str) -> ColumnMapping:
+    """Per qimap column, a select box: one of the file's columns, not in this file, the same
+    value for every row, or text built from other columns (these two reveal a text box and a
+    preview of the first row). Preset from names and synonyms, or from a saved mapping."""
+    preset = suggest_mapping(raw.header, spec)
     saved = st.file_uploader(
         "Use a saved column mapping (optional)", type=["json"], key=f"saved_{key}"
     )
     if saved is not None:
+        data = saved.getvalue()
         try:
-            suggested.update(
-                {
-                    k: v
-                    for k, v in mapping_from_json(saved.getvalue().decode("utf-8")).items()
-                    if k in suggested
-                }
+            loaded = mapping_from_json(data.decode("utf-8"), saved.name)
+        except (DataError, UnicodeDecodeError) as error:
+            show_problems(
+                issues_of(error, saved.name),
+                "That mapping file cannot be used; the automatic matches are used",
             )
-        except (DataError, UnicodeDecodeError):
-            st.error("That mapping file is not one qimap saved; the automatic matches are used.")
+        else:
+            preset.update({k: v for k, v in loaded.items() if k in preset})
+            # widgets of their own, so the saved choices show even after others were made
+            key = f"{key}_{hashlib.sha256(data).hexdigest()[:8]}"
     st.markdown("**Match the file's columns to qimap's**")
-    options = [NOT_MAPPED, *header]
-    mapping: dict[str, str | None] = {}
+    st.caption(
+        "For each qimap column, choose one of the file's columns, *not in this file*, *same "
+        "value for every row…* (a source link for a whole data set, say) or *built from other "
+        "columns…*: there, a column name in braces stands for that column's cell in each row, "
+        "so `{name}, {city}` gives “Sample case, Springfield”; write `{{` or `}}` for a brace "
+        "itself."
+    )
+    mapping: ColumnMapping = {}
     columns = st.columns(3)
-    for index, (target, source) in enumerate(suggested.items()):
-        chosen = columns[index % 3].selectbox(
-            target,
-            options,
-            index=options.index(source) if source in options else 0,
-            key=f"map_{key}_{target}",
-        )
-        mapping[target] = None if chosen == NOT_MAPPED else chosen
+    for index, (target, source) in enumerate(preset.items()):
+        with columns[index % 3]:
+            mapping[target] = _source_input(target, source, raw, key)
     st.download_button(
         "Save this mapping for the next file from this source",
         mapping_to_json(mapping),
@@ -137,6 +160,70 @@ def mapping_editor(header: Sequence[str], spec: TableSpec, key: str) -> dict[str
         key=f"save_mapping_{key}",
     )
     return mapping
+
+
+def _source_input(
+    target: str, preset: CellSource | None, raw: RawTable, key: str
+) -> CellSource | None:
+    """One qimap column's choice; for a constant or a template, its text box and preview."""
+    header = raw.header
+    labels = (*SOURCE_CHOICES, *header)
+    if isinstance(preset, FileColumn) and preset.name in header:
+        index = len(SOURCE_CHOICES) + header.index(preset.name)
+    else:
+        index = {Constant: 1, Template: 2}.get(type(preset), 0)
+    choice = st.selectbox(
+        target,
+        range(len(labels)),
+        index=index,
+        format_func=labels.__getitem__,
+        key=f"map_{key}_{target}",
+    )
+    if choice >= len(SOURCE_CHOICES):
+        return FileColumn(header[choice - len(SOURCE_CHOICES)])
+    if choice == 0:
+        return None
+    kind = Constant if choice == 1 else Template
+    if kind is Constant:
+        label, example, tip = f"{target}: same value for every row", "https://example.org/", None
+    else:
+        label, example, tip = f"{target}: built from columns", "{name}, {city}", BRACES_TIP
+    text = st.text_input(
+        label,
+        value=_text_of(preset) if type(preset) is kind else "",
+        max_chars=MAX_TEXT_CHARS,
+        placeholder=f"e.g. {example}",
+        help=tip,
+        key=f"{kind.__name__.lower()}_{key}_{target}",
+    )
+    if not text.strip():
+        st.caption("Left empty, it counts as not in this file.")
+        return None
+    source: CellSource = kind(text)
+    _preview_source(target, source, raw)
+    return source
+
+
+def _text_of(source: CellSource | None) -> str:
+    if isinstance(source, Constant):
+        return source.value
+    return source.text if isinstance(source, Template) else ""
+
+
+def _preview_source(target: str, source: CellSource, raw: RawTable) -> None:
+    """What a constant or template gives for the file's first row, or why it cannot."""
+    issues = source_issues(target, source, raw.header, raw.file)
+    if issues:
+        said = " ".join(issue.message for issue in issues)
+        st.warning(escape_markdown(said[:1].upper() + said[1:]), icon="⚠️")
+        return
+    first = raw.rows[0] if raw.rows else None
+    if first is None or len(first.cells) != len(raw.header):
+        st.caption("No complete first row to preview.")
+        return
+    value = cell_maker(source, raw.header)(first.cells)
+    shown = escape_markdown(value) if value.strip() else "(blank)"
+    st.caption(f"Row {first.row} gives: {shown}")
 
 
 def show_problems(issues: Sequence[Issue], title: str) -> None:
@@ -156,6 +243,9 @@ def _issue_rows(issues: Sequence[Issue]) -> list[dict[str, object]]:
     ]
 
 
+HEADER_ROW = 1  # a file's first row; its data rows are numbered from 2
+
+
 def show_report(files: Sequence[Prepared]) -> None:
     for prepared in files:
         for note in prepared.notes:
@@ -164,11 +254,17 @@ def show_report(files: Sequence[Prepared]) -> None:
     warnings = [issue for prepared in files for issue in prepared.warnings]
     if errors:
         rejected = sum(p.rejected_rows for p in files)
-        st.error(
-            f"{rejected} row(s) have problems and will not be published. Fix them in the file "
-            "and upload it again, or publish the other rows now.",
-            icon="🛑",
-        )
+        if any(issue.row == HEADER_ROW for issue in errors):  # e.g. a required column missing
+            message = (
+                "The file's columns have problems, so no row can be published yet: map the "
+                "missing columns above (or add them to the file) and the rows are checked again."
+            )
+        else:
+            message = (
+                f"{rejected} row(s) have problems and will not be published. Fix them in the "
+                "file and upload it again, or publish the other rows now."
+            )
+        st.error(message, icon="🛑")
         show_table(_issue_rows(errors))
         st.download_button(
             "Download this report (CSV)",
@@ -218,8 +314,8 @@ def show_publish(files: Sequence[Prepared], settings: Settings, editor: str) -> 
 
 
 def _preview(plan: Plan, settings: Settings) -> None:
-    rows = [{"change": "new", **c.after} for c in plan.new] + [
-        {"change": "updated", **c.after} for c in plan.updated
+    rows = [preview_row("new", c.table, c.after) for c in plan.new] + [
+        preview_row("updated", c.table, c.after) for c in plan.updated
     ]
     cases = cases_from_rows([c.after for c in plan.changes if c.table == "cases"])
     if cases:
@@ -232,6 +328,16 @@ def _preview(plan: Plan, settings: Settings) -> None:
             st.caption(f"The first {PREVIEW_ROWS} of {len(rows)} changes.")
     else:
         st.info("Nothing would change: every valid row is already stored as it is.")
+
+
+def preview_row(change: str, table: str, cells: Mapping[str, str]) -> dict[str, object]:
+    """A change as the preview lists it; a case also says, in words, how exactly its point
+    marks the place (its location_precision)."""
+    row: dict[str, object] = {"change": change, **cells}
+    if table == CASES.name:
+        precision = Precision(cells.get("location_precision") or Precision.EXACT)
+        row["map point"] = PRECISION_LABELS[precision]
+    return row
 
 
 def show_scorecard_upload(settings: Settings, editor: str) -> None:
@@ -248,7 +354,9 @@ def show_scorecard_upload(settings: Settings, editor: str) -> None:
     files: list[Prepared] = []
     try:
         if page is not None:
-            files = prepare_page(page.getvalue().decode("utf-8"), page.name, store)
+            read = read_page(page.getvalue().decode("utf-8"), page.name, store)
+            files = read.files
+            show_page_read(page_report(read.page, read.rubric))
         if bills is not None:
             context = context_from_store(store, states, BILLS.name)
             files.append(prepare(bills.getvalue(), bills.name, context, BILLS.name))
@@ -264,6 +372,13 @@ def show_scorecard_upload(settings: Settings, editor: str) -> None:
     if files:
         show_report(files)
         show_publish(files, settings, editor)
+
+
+def show_page_read(lines: Sequence[str]) -> None:
+    """What the page reader read, bill by bill, to check against the page before publishing:
+    plain text in a code block, so nothing the page says is read as markup."""
+    with st.expander("What was read from the page, bill by bill", expanded=True):
+        st.code("\n".join(lines), language=None, wrap_lines=True)
 
 
 def show_contacts_upload(settings: Settings, editor: str) -> None:

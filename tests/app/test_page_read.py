@@ -1,0 +1,49 @@
+"""The editors' page shows what the page reader read as plain text: a page that says **bold**
+or <script> is shown as those characters, never as markup (SYNTHETIC lines)."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+HOSTILE = "Bill 1 of 1: **not bold** <script>alert(1)</script> [x](javascript:alert(2))"
+
+
+def _show(lines: list[str]) -> None:
+    from qimap.ui.upload import show_page_read
+
+    show_page_read(lines)
+
+
+def test_the_report_is_shown_as_text_not_markup() -> None:
+    at = AppTest.from_function(_show, args=([HOSTILE, "  ✓ Yes  a criterion"],)).run()
+    assert not at.exception
+    assert at.code[0].value == f"{HOSTILE}\n  ✓ Yes  a criterion"
+    assert at.code[0].language == "plaintext"  # no highlighter: its colours fail contrast
+    assert not at.markdown
+
+
+def _scorecard(bill_id: str) -> None:
+    from qimap.ingest.dataset import read_rubric
+    from qimap.model.schema import Bill, Status
+    from qimap.model.scoring import build_scorecard
+    from qimap.ui.scorecard import show_scorecard
+    from tests.conftest import DATA_DIR
+
+    rubric, _ = read_rubric(DATA_DIR)
+    bill = Bill(
+        "MA-Synthetica-LocalLaw99", "MA", bill_id, 2024, Status.PENDING, "Synthetic.",
+        None, None, None, "https://example.org/synthetic", "",
+    )  # fmt: skip
+    show_scorecard(build_scorecard(bill, rubric, []))
+
+
+def test_a_city_law_is_labelled_a_local_measure() -> None:
+    at = AppTest.from_function(_scorecard, args=("Synthetica - Local Law 99",)).run()
+    assert not at.exception
+    assert at.caption[0].value == "Local measure of Synthetica, not a state bill."
+
+
+def test_a_state_bill_is_not_labelled_local() -> None:
+    at = AppTest.from_function(_scorecard, args=("SB 9001",)).run()
+    assert not at.exception
+    assert not any("local measure" in c.value.lower() for c in at.caption)
