@@ -20,7 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_common import print_machine
 from synthetic import bundled_cases_header, synthetic_cases, write_cases_csv
 
-from qimap.geo.geocode import build_index
+from qimap.geo.places import build_index
 from qimap.ingest.dataset import load_states
 from qimap.ingest.importer import publish, seed
 from qimap.ingest.pipeline import context_from_store, prepare

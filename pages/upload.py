@@ -3,13 +3,9 @@
 import streamlit as st
 
 from qimap.ui import loaders, upload_guard
+from qimap.ui.history import show_history
 from qimap.ui.signin import signed_in_editor
-from qimap.ui.upload import (
-    show_cases_upload,
-    show_contacts_upload,
-    show_history,
-    show_scorecard_upload,
-)
+from qimap.ui.upload import show_cases_upload, show_contacts_upload, show_scorecard_upload
 
 settings = loaders.settings()
 # Opens the store (seeding it on first start). Unlike the public pages, a data error does not

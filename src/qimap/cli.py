@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from qimap.auth import hash_password
+from qimap.ingest.cell_sources import ColumnMapping, mapping_from_json
 from qimap.ingest.diff import Plan
-from qimap.ingest.mapping import ColumnMapping, mapping_from_json
 from qimap.issues import DataError, Issue
 from qimap.map.casefile import write_map_files
 from qimap.model.labels import GROUP_SHORT_LABELS, MARK_LABELS, STATUS_LABELS

@@ -21,8 +21,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from qimap.ingest.cell_sources import CellSource, ColumnMapping, mapping_from_json, mapping_to_json
 from qimap.ingest.diff import Plan, RowChange, plan_changes
-from qimap.ingest.mapping import CellSource, ColumnMapping, mapping_from_json, mapping_to_json
 from qimap.ingest.sources import RawTable, cells_table
 from qimap.model.records import record_key
 from qimap.model.schema import SPECS, TableSpec

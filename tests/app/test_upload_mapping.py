@@ -9,7 +9,7 @@ import os
 
 from streamlit.testing.v1 import AppTest
 
-from qimap.ingest.mapping import Constant, FileColumn, Template
+from qimap.ingest.cell_sources import Constant, FileColumn, Template
 from qimap.store import Store
 from tests.app.test_upload import editors, open_page, sign_in
 from tests.unit.test_mapping_sources import NATIONAL_CSV, NATIONAL_MAPPING

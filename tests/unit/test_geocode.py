@@ -1,6 +1,7 @@
 import pytest
 
-from qimap.geo.geocode import GeocodeIndex, NotFound, Place, build_index, geocode
+from qimap.geo.geocode import NotFound, geocode
+from qimap.geo.places import GeocodeIndex, Place, build_index
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from qimap.geo.geocode import GeocodeIndex, Located, NotFound, Place, build_index, geocode, locate
+from qimap.geo.geocode import Located, NotFound, geocode, locate
+from qimap.geo.places import GeocodeIndex, Place, build_index
 from qimap.geo.states import StateLayer
 from qimap.ingest.complete import complete
 from qimap.ingest.dataset import load_states

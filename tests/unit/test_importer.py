@@ -10,9 +10,10 @@ import pytest
 
 from qimap.cli import main
 from qimap.geo.states import StateLayer
+from qimap.ingest.cell_sources import FileColumn, mapping_to_json
 from qimap.ingest.dataset import load_states
 from qimap.ingest.importer import prepare_page, seed
-from qimap.ingest.mapping import FileColumn, mapping_to_json, suggest_mapping
+from qimap.ingest.mapping import suggest_mapping
 from qimap.ingest.pipeline import context_from_store, prepare
 from qimap.issues import DataError
 from qimap.model.schema import CASES

@@ -14,20 +14,19 @@ import sqlalchemy as sa
 
 from qimap.cli import main
 from qimap.geo.states import StateLayer
-from qimap.ingest.dataset import load_states
-from qimap.ingest.importer import publish, seed
-from qimap.ingest.mapping import (
+from qimap.ingest.cell_sources import (
     JSON_SHAPE,
     MAX_TEXT_CHARS,
     Constant,
     FileColumn,
     Template,
-    apply_mapping,
     mapping_from_json,
     mapping_to_json,
     parse_template,
-    unmapped_sources,
 )
+from qimap.ingest.dataset import load_states
+from qimap.ingest.importer import publish, seed
+from qimap.ingest.mapping import apply_mapping, unmapped_sources
 from qimap.ingest.pipeline import context_from_store, prepare
 from qimap.ingest.sources import RawRow, RawTable
 from qimap.issues import DataError, Issue

@@ -10,13 +10,14 @@ from datetime import date
 
 import pytest
 
-from qimap.geo.geocode import GeocodeIndex, Place
+from qimap.geo.places import GeocodeIndex, Place
 from qimap.geo.states import StateLayer
+from qimap.ingest.cell_sources import FileColumn
 from qimap.ingest.check import Context, check
 from qimap.ingest.complete import complete
 from qimap.ingest.dataset import load_states
 from qimap.ingest.diff import plan_changes
-from qimap.ingest.mapping import FileColumn, apply_mapping, choose_mapping
+from qimap.ingest.mapping import apply_mapping, choose_mapping
 from qimap.ingest.normalise import normalise
 from qimap.ingest.page_files import page_files
 from qimap.ingest.pipeline import Prepared, rows_by_table

@@ -8,14 +8,11 @@ from datetime import date
 
 import pytest
 
+from qimap.ingest.cell_sources import JSON_SHAPE, FileColumn, mapping_from_json, mapping_to_json
 from qimap.ingest.mapping import (
     EXTRA_COLUMNS,
-    JSON_SHAPE,
     SYNONYMS,
-    FileColumn,
     apply_mapping,
-    mapping_from_json,
-    mapping_to_json,
     normalise_name,
     suggest_mapping,
     target_columns,

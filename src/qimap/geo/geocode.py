@@ -7,29 +7,31 @@ Nothing here touches the network. An unknown or ambiguous place is an ordinary r
 Two entry points: :func:`geocode` answers what a reader types ("Find stories near you"), and
 :func:`locate` places an uploaded row without coordinates, saying how precisely
 (:class:`Located`) and what the editor should check when the file's words were read loosely.
+
+The places come from the index in :mod:`qimap.geo.places`; how a name is read (spelling
+variants, county forms, street text) is :mod:`qimap.geo.names`.
 """
 
 from __future__ import annotations
 
-import gc
-import math
 import re
-import unicodedata
-from collections import Counter, defaultdict
-from dataclasses import dataclass, field
-from statistics import median
+from dataclasses import dataclass
 
-import zipcodes
-
+from qimap.geo.names import (
+    _STREET,
+    _ZIP_IN_TEXT,
+    _county_form,
+    _county_parts,
+    _distance,
+    _fold,
+    _loose,
+    _normalise,
+    _split_city_state,
+    _squash,
+    _state_code,
+)
+from qimap.geo.places import GeocodeIndex, Place
 from qimap.model.schema import Precision
-from qimap.model.usstates import TYPED, resolve_state
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    label: str
-    latitude: float
-    longitude: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,168 +47,6 @@ class Located:
     place: Place
     precision: Precision
     note: str = ""
-
-
-@dataclass(frozen=True)
-class GeocodeIndex:
-    zips: dict[str, Place]
-    cities: dict[tuple[str, str], Place]  # (normalised city, USPS) -> centre of its ZIP codes
-    states_of_city: dict[str, tuple[str, ...]]  # most ZIP codes first
-    # (loose name, USPS) -> key in ``cities``: spellings that differ only in accents, hyphens,
-    # spaces, apostrophes and St./Ste./Mt./Ft. (a ZIP code's main name before an alias, then
-    # the name with the most ZIP codes)
-    loose_cities: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
-    # (loose full name, USPS) -> counties and county equivalents (the loose forms of
-    # "Chesterfield County", "Orleans Parish", "Baltimore City", "Bethel Census Area")
-    counties: dict[tuple[str, str], tuple[Place, ...]] = field(default_factory=dict)
-    # (loose bare name, USPS) -> the counties it may mean ("Chesterfield"; "Richmond" in VA is
-    # Richmond County and the independent city of Richmond)
-    county_bases: dict[tuple[str, str], tuple[Place, ...]] = field(default_factory=dict)
-    # USPS -> near-miss candidates, made on the first near miss in that state (see _near_names;
-    # two threads making them at once make the same tuple)
-    _near: dict[str, tuple[tuple[str, Place, Precision], ...]] = field(
-        default_factory=dict, init=False, compare=False, repr=False
-    )
-
-
-def build_index() -> GeocodeIndex:
-    """Index every ZIP code, city name and county the zipcodes package knows (about 42,000 ZIP
-    codes, 3,200 counties).
-
-    The cycle collector is paused meanwhile: the build makes some 200,000 small objects, none in
-    a cycle, and each collection it triggers walks the package's 42,000 dicts again (more than
-    half the time)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        return _build_index()
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-def _build_index() -> GeocodeIndex:
-    zips: dict[str, Place] = {}
-    lats: dict[tuple[str, str], list[float]] = defaultdict(list)
-    lons: dict[tuple[str, str], list[float]] = defaultdict(list)
-    names: dict[tuple[str, str], str] = {}
-    primary: Counter[tuple[str, str]] = Counter()  # ZIP codes whose main name it is
-    normalised: dict[str, str] = {}
-    in_county: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
-    for entry in zipcodes.list_all():
-        try:
-            lat, lon = float(entry["lat"]), float(entry["long"])
-        except (TypeError, ValueError):
-            continue
-        state, main = entry["state"], entry["city"]
-        zips[entry["zip_code"]] = Place(f"{entry['zip_code']} ({main}, {state})", lat, lon)
-        for city in (main, *entry.get("acceptable_cities", ())):
-            if city not in normalised:
-                normalised[city] = _normalise(city)
-            key = (normalised[city], state)
-            lats[key].append(lat)
-            lons[key].append(lon)
-            if key not in names:
-                names[key] = city.title() if city.isupper() else city
-        primary[(normalised[main], state)] += 1
-        if county := entry.get("county"):
-            in_county[(county, state)].append((lat, lon))
-    cities = {
-        key: Place(
-            f"{names[key]}, {key[1]}", math.fsum(lat) / len(lat), math.fsum(lons[key]) / len(lat)
-        )
-        for key, lat in lats.items()
-    }
-    # Most ZIP codes first, so "Boston" suggests MA before GA.
-    states_of_city: dict[str, list[tuple[int, str]]] = defaultdict(list)
-    for (city, state), found in lats.items():
-        states_of_city[city].append((-len(found), state))
-    ranked = {
-        city: tuple(state for _, state in sorted(pairs)) for city, pairs in states_of_city.items()
-    }
-    loose_cities: dict[tuple[str, str], tuple[str, str]] = {}
-    for key in sorted(lats, key=lambda k: (-primary[k], -len(lats[k]))):  # main names first
-        loose_cities.setdefault((_loose(key[0]), key[1]), key)
-    counties, county_bases = _county_index(in_county)
-    return GeocodeIndex(zips, cities, ranked, loose_cities, counties, county_bases)
-
-
-def _county_index(
-    in_county: dict[tuple[str, str], list[tuple[float, float]]],
-) -> tuple[dict[tuple[str, str], tuple[Place, ...]], dict[tuple[str, str], tuple[Place, ...]]]:
-    """Each county's place from its ZIP centres ((county as the package spells it, USPS) ->
-    points), indexed by full name and by bare name."""
-    points: dict[tuple[str, str, str], list[tuple[float, float]]] = defaultdict(list)
-    spellings: dict[tuple[str, str, str], Counter[str]] = defaultdict(Counter)
-    for (county, state), found in in_county.items():
-        base, kind = _county_parts(county)
-        if state == "PR" and not kind:  # "Bayamon" and "Bayamon Municipio" are one
-            kind = "municipio"
-        points[(base, kind, state)] += found
-        spellings[(base, kind, state)][county] += len(found)
-    for base, kind, state in [key for key in points if key[1] == "city"]:
-        # Virginia's James City County is also written "James City": one county
-        if (same := (f"{base} city", "county", state)) in points:
-            points[same] += points.pop((base, kind, state))
-            spellings[same] += spellings.pop((base, kind, state))
-    for stray in _strays(points):
-        del points[stray]
-    counties: dict[tuple[str, str], list[Place]] = defaultdict(list)
-    bases: dict[tuple[str, str], list[Place]] = defaultdict(list)
-    for (base, kind, state), found in points.items():
-        spelling = spellings[(base, kind, state)].most_common(1)[0][0]
-        place = Place(f"{spelling}, {state}", *_central_point(found))
-        counties[(_squash(f"{base}{kind}"), state)].append(place)
-        bases[(_squash(base), state)].append(place)
-    return (
-        {key: tuple(found) for key, found in counties.items()},
-        {key: tuple(found) for key, found in bases.items()},
-    )
-
-
-# A border ZIP code is sometimes filed under the county across the state line (Gans, PA under
-# "Monongalia County", which is in WV): that would make a county the state does not have.
-STRAY_KM = 40
-
-
-def _strays(
-    points: dict[tuple[str, str, str], list[tuple[float, float]]],
-) -> list[tuple[str, str, str]]:
-    """Counties of one ZIP code whose namesake in another state has more ZIP codes, one of them
-    within STRAY_KM: the package's seven such (Cleburne GA, McDowell VA, McPherson ND, Modoc
-    OR, Monongalia PA, Todd NE, Washington WV) are all a neighbour's ZIP code. Namesakes that
-    really border each other (Kent DE and MD, Teton ID and WY) have three ZIP codes or more."""
-    states: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for base, kind, state in points:
-        states[(base, kind)].append(state)
-    found = []
-    for (base, kind, state), mine in points.items():
-        if len(mine) != 1:
-            continue
-        for other in states[(base, kind)]:
-            theirs = points[(base, kind, other)]
-            if (
-                other != state
-                and len(theirs) > 1
-                and min(_km(mine[0], p) for p in theirs) < STRAY_KM
-            ):
-                found.append((base, kind, state))
-                break
-    return found
-
-
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Roughly (within a few per cent at these distances)."""
-    across = (a[1] - b[1]) * math.cos(math.radians((a[0] + b[0]) / 2))
-    return 111.2 * math.hypot(a[0] - b[0], across)
-
-
-def _central_point(points: list[tuple[float, float]]) -> tuple[float, float]:
-    """The county's ZIP centre nearest the median of them all: a real ZIP centre, so it lies in
-    the county (and its state) even where the plain mean would not (a crescent of a county, a
-    bay between its shores, the Keys), and one stray ZIP code cannot drag it away."""
-    mid_lat, mid_lon = median(p[0] for p in points), median(p[1] for p in points)
-    return min(points, key=lambda p: (p[0] - mid_lat) ** 2 + (p[1] - mid_lon) ** 2)
 
 
 _ZIP = re.compile(r"^(\d{5})(?:-\d{4})?$")
@@ -344,20 +184,6 @@ def _exact(name: str, usps: str, index: GeocodeIndex) -> Located | NotFound | No
     return None
 
 
-# A place only a street geocoder could find: a house number or a "block of", a road, an
-# interstate or route, an exit or a mile marker, a crossing ("near", "&", "corner of").
-_STREET = re.compile(
-    r"""^\d+\s | \b\d+\s*-?\s*(?:block|blk)\b | \bblock\s+of\b
-    | \b(?:i|interstate|us|sr|hwy|highway|route|rte|state\s+route|county\s+road|cr|fm)\s*-?\s*\d+\b
-    | \bexit\s*\#?\d | \bmile\s*(?:marker|post)\b | \b(?:intersection|corner)\s+of\b
-    | \bnear\b | \s&\s
-    | \b(?:street|st|road|rd|avenue|ave|boulevard|blvd|drive|dr|lane|ln|parkway|pkwy|highway
-        |hwy|court|ct|place|pl|terrace|ter|way|circle|cir|trail|trl|pike|turnpike)\.?\s*(?:,|$)""",
-    re.IGNORECASE | re.VERBOSE,
-)
-_ZIP_IN_TEXT = re.compile(r"\b(\d{5})(?:-\d{4})?\b")
-
-
 def _street(text: str, usps: str, index: GeocodeIndex) -> Located | NotFound:
     """Street-level text: placed by a ZIP code or a city it also names (the street part is not
     used, and the note says so), else refused."""
@@ -437,113 +263,6 @@ def _near_names(usps: str, index: GeocodeIndex) -> tuple[tuple[str, Place, Preci
                 near[loose] = (index.cities[key], Precision.CITY)  # a city before a county
         index._near[usps] = tuple((name, *found) for name, found in near.items())
     return index._near[usps]
-
-
-def _distance(a: str, b: str, ceiling: int) -> int:
-    """Edits (insert, delete, change, swap two neighbours) from ``a`` to ``b``; any answer of
-    ``ceiling`` or more is ``ceiling``."""
-    previous2: list[int] = []
-    previous = list(range(len(b) + 1))
-    for i in range(1, len(a) + 1):
-        row = [i] + [0] * len(b)
-        for j in range(1, len(b) + 1):
-            cost = 0 if a[i - 1] == b[j - 1] else 1
-            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost)
-            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
-                row[j] = min(row[j], previous2[j - 2] + 1)
-        if min(row) >= ceiling:
-            return ceiling
-        previous2, previous = previous, row
-    return min(previous[-1], ceiling)
-
-
-# --- words -----------------------------------------------------------------------------------
-
-
-def _split_city_state(text: str) -> tuple[str, str | None]:
-    """ "Boston, MA" / "Boston MA" / "Boston, Massachusetts" -> ("Boston", "MA")."""
-    if "," in text:
-        city, _, rest = text.rpartition(",")
-        state = _state_code(rest)
-        return (city.strip(), state) if state else (text, None)
-    words = text.split()
-    for size in (3, 2, 1):  # "District of Columbia", "New York", "MA"
-        if len(words) > size:
-            state = _state_code(" ".join(words[-size:]))
-            if state:
-                return " ".join(words[:-size]), state
-    return text, None
-
-
-def _state_code(text: str) -> str | None:
-    found = resolve_state(text, allow=TYPED)  # "MA", "ma", "Massachusetts", "D.C."; not "25"
-    return found.usps if found else None
-
-
-def _normalise(city: str) -> str:
-    text = city.lower().replace(".", "").replace("saint ", "st ")
-    return " ".join(text.split())
-
-
-# Abbreviations read as the word they stand for, wherever they stand in a name.
-_WORDS = {"st": "saint", "ste": "sainte", "mt": "mount", "ft": "fort", "pt": "point"}
-# ... and at the end of a county's name.
-_COUNTY_WORDS = {"co": "county", "cnty": "county", "cty": "county", "par": "parish"}
-_NOT_LETTERS = re.compile(r"[^a-z0-9]+")
-
-
-def _fold(text: str) -> str:
-    """Lower case, accents off, punctuation as spaces, abbreviations spelt out:
-    "Ste. Geneviève" -> "sainte genevieve", "Winston-Salem" -> "winston salem"."""
-    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    plain = plain.replace("'", "").replace("\u2019", "")  # "O'Fallon" as "OFallon"
-    words = _NOT_LETTERS.sub(" ", plain).split()
-    return " ".join(_WORDS.get(word, word) for word in words)
-
-
-def _squash(folded: str) -> str:
-    return folded.replace(" ", "")
-
-
-def _loose(text: str) -> str:
-    """The form names are compared in: "Mc Lean" and "McLean", "O Fallon" and "O'Fallon" meet."""
-    return _squash(_fold(text))
-
-
-def _county_form(text: str) -> str:
-    """ "Chesterfield Co." -> "chesterfield county"; "County of Los Angeles" -> "los angeles
-    county"; "Municipality of Anchorage" -> "anchorage municipality"."""
-    words = _fold(text).split()
-    if words and words[-1] in _COUNTY_WORDS:
-        words[-1] = _COUNTY_WORDS[words[-1]]
-    base, kind = _county_parts(" ".join(words))
-    return f"{base} {kind}".strip()
-
-
-# What follows a county's name ("Bethel Census Area") or comes before it ("Municipality of
-# Anchorage"), longest first.
-_COUNTY_KINDS = (
-    "city and borough",
-    "census area",
-    "municipality",
-    "municipio",
-    "borough",
-    "parish",
-    "county",
-    "city",
-)
-
-
-def _county_parts(county: str) -> tuple[str, str]:
-    """ "St. Louis City" -> ("saint louis", "city"); "City and Borough of Juneau" -> ("juneau",
-    "city and borough"); "District of Columbia" -> ("district of columbia", "")."""
-    folded = _fold(county)
-    for kind in _COUNTY_KINDS:
-        if folded.endswith(f" {kind}"):
-            return folded.removesuffix(f" {kind}"), kind
-        if folded.startswith(f"{kind} of "):
-            return folded.removeprefix(f"{kind} of "), kind
-    return folded, ""
 
 
 # --- messages --------------------------------------------------------------------------------

@@ -9,7 +9,8 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 
-from qimap.geo.geocode import GeocodeIndex, Located, NotFound, locate
+from qimap.geo.geocode import Located, NotFound, locate
+from qimap.geo.places import GeocodeIndex
 from qimap.ingest.sources import RawRow, RawTable
 from qimap.issues import Issue
 from qimap.model.labels import PRECISION_LABELS

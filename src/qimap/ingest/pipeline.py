@@ -17,18 +17,12 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING
 
-from qimap.geo.geocode import GeocodeIndex, build_index
+from qimap.geo.places import GeocodeIndex, build_index
 from qimap.geo.states import StateLayer
+from qimap.ingest.cell_sources import CellSource, ColumnMapping
 from qimap.ingest.check import Context, check
 from qimap.ingest.complete import complete
-from qimap.ingest.mapping import (
-    CellSource,
-    ColumnMapping,
-    apply_mapping,
-    choose_mapping,
-    detect_table,
-    without_extras,
-)
+from qimap.ingest.mapping import apply_mapping, choose_mapping, detect_table, without_extras
 from qimap.ingest.normalise import normalise
 from qimap.ingest.read import MAX_UPLOAD_BYTES, read_upload
 from qimap.ingest.validate import validate_table

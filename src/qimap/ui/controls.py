@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from qimap.geo.geocode import NotFound, Place, geocode
+from qimap.geo.geocode import NotFound, geocode
+from qimap.geo.places import Place
 from qimap.ingest.dataset import Dataset
 from qimap.map.viewstate import MAX_NEAR_CHARS
 from qimap.model.cases import format_miles, nearest_cases

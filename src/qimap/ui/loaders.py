@@ -10,7 +10,7 @@ from typing import Any
 
 import streamlit as st
 
-from qimap.geo.geocode import GeocodeIndex, build_index
+from qimap.geo.places import GeocodeIndex, build_index
 from qimap.geo.states import StateLayer
 from qimap.ingest.dataset import Dataset, load_states
 from qimap.ingest.editorial import read_links

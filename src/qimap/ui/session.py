@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from qimap.geo.geocode import Place, geocode
+from qimap.geo.geocode import geocode
+from qimap.geo.places import Place
 from qimap.geo.states import NATIONAL_CENTER, NATIONAL_ZOOM, view_for_bounds
 from qimap.ingest.dataset import Dataset
 from qimap.map.viewstate import View, view_from_query, view_to_query
