@@ -18,17 +18,17 @@ import re
 from dataclasses import dataclass
 
 from qimap.geo.names import (
-    _STREET,
-    _ZIP_IN_TEXT,
-    _county_form,
-    _county_parts,
-    _distance,
-    _fold,
-    _loose,
-    _normalise,
-    _split_city_state,
-    _squash,
-    _state_code,
+    STREET_TEXT,
+    ZIP_IN_TEXT,
+    county_form,
+    county_parts,
+    edit_distance,
+    fold_accents,
+    loose_key,
+    name_key,
+    split_city_state,
+    squash,
+    state_code_of,
 )
 from qimap.geo.places import GeocodeIndex, Place
 from qimap.model.schema import Precision
@@ -66,8 +66,8 @@ def geocode(query: str, index: GeocodeIndex) -> Place | NotFound:
         return place
     if text.isdigit():
         return NotFound("A ZIP code has five digits, e.g. 02108.")
-    city, state = _split_city_state(text)
-    key = _normalise(city)
+    city, state = split_city_state(text)
+    key = name_key(city)
     if state:
         place = index.cities.get((key, state))
         if place is None:
@@ -114,9 +114,9 @@ def locate(zip_code: str, city: str, state: str, index: GeocodeIndex) -> Located
     if not city:
         reason = f"{zip_note}, and there is no city" if zip_note else "it has no ZIP code or city"
         return NotFound(f"{reason}; {ADD_A_POINT}")
-    usps = _state_code(state) if state else None
+    usps = state_code_of(state) if state else None
     head, comma, tail = city.rpartition(",")
-    named = _state_code(tail) if comma else None
+    named = state_code_of(tail) if comma else None
     if named and usps and named != usps:
         return NotFound(
             f"the city {city!r} names {named}, but the state is {usps}; correct one of them"
@@ -142,12 +142,12 @@ def _locate_name(name: str, usps: str, index: GeocodeIndex) -> Located | NotFoun
     found = _exact(name, usps, index)
     if found is not None:
         return found
-    if _STREET.search(name):
+    if STREET_TEXT.search(name):
         return _street(name, usps, index)
     near = _near_miss(name, usps, index)
     if near is not None:
         return near
-    elsewhere = [state for state in index.states_of_city.get(_normalise(name), ()) if state != usps]
+    elsewhere = [state for state in index.states_of_city.get(name_key(name), ()) if state != usps]
     hint = f" (there is one in {', '.join(elsewhere[:5])}: check the state)" if elsewhere else ""
     return NotFound(f"{f'{name}, {usps}'!r} is not a place qimap knows{hint}; {ADD_A_POINT}")
 
@@ -156,19 +156,19 @@ def _exact(name: str, usps: str, index: GeocodeIndex) -> Located | NotFound | No
     """The city, else the county, that ``name`` names in the state: exactly, or but for
     spelling variants (accents, hyphens, spaces, St./Saint, Mt./Mount, Ft./Fort, Co./County).
     None when there is none; NotFound when a bare county name fits several counties."""
-    key = (_normalise(name), usps)
-    city_key = key if key in index.cities else index.loose_cities.get((_loose(name), usps))
+    key = (name_key(name), usps)
+    city_key = key if key in index.cities else index.loose_cities.get((loose_key(name), usps))
     if city_key is not None:
         place = index.cities[city_key]
-        also = index.county_bases.get((_loose(name), usps), ())
+        also = index.county_bases.get((loose_key(name), usps), ())
         county_note = ""
-        if also and not _county_parts(name)[1]:
+        if also and not county_parts(name)[1]:
             county_note = (
                 f"{_listed(also)} {'has' if len(also) == 1 else 'have'} the same name: the city "
                 f"is meant (for a county, write {_name_of(also[0])!r})"
             )
         return Located(place, Precision.CITY, _join(_says(name, place), county_note))
-    loose = _loose(_county_form(name))
+    loose = loose_key(county_form(name))
     counties = index.counties.get((loose, usps)) or index.county_bases.get((loose, usps), ())
     if len(counties) == 1:
         place = counties[0]
@@ -189,10 +189,10 @@ def _street(text: str, usps: str, index: GeocodeIndex) -> Located | NotFound:
     used, and the note says so), else refused."""
     parts = [part.strip() for part in text.split(",") if part.strip()]
     for part in reversed(parts):  # "123 Main St, Springfield": the place comes last
-        zip_match = _ZIP_IN_TEXT.search(part)
+        zip_match = ZIP_IN_TEXT.search(part)
         place = index.zips.get(zip_match.group(1)) if zip_match else None
         found: Located | NotFound | None = Located(place, Precision.ZIP) if place else None
-        if found is None and not _STREET.search(part):
+        if found is None and not STREET_TEXT.search(part):
             found = _exact(part, usps, index)
         if isinstance(found, Located):
             street = ", ".join(p for p in parts if p != part)
@@ -213,25 +213,25 @@ def _near_miss(name: str, usps: str, index: GeocodeIndex) -> Located | NotFound 
     """A known place of the state the name nearly matches: with a word left off ("Lake Havasu"),
     or one slip of the keyboard away ("Pheonix"; two in a name of nine letters or more), first
     letters equal. Only the closest count; two of them equally close are refused."""
-    folded = _fold(name)
+    folded = fold_accents(name)
     found: list[tuple[Place, Precision]] = []
     for word in _MISSING_WORDS:
-        key = index.loose_cities.get((_squash(f"{folded} {word}"), usps))
+        key = index.loose_cities.get((squash(f"{folded} {word}"), usps))
         if key is not None:
             found.append((index.cities[key], Precision.CITY))
         if folded.endswith(f" {word}"):
-            key = index.loose_cities.get((_squash(folded.removesuffix(f" {word}")), usps))
+            key = index.loose_cities.get((squash(folded.removesuffix(f" {word}")), usps))
             if key is not None:
                 found.append((index.cities[key], Precision.CITY))
     if not found:
-        target = _squash(folded)
+        target = squash(folded)
         if len(target) < SHORTEST_NEAR_MISS:
             return None
         best = 1 if len(target) < 9 else 2  # the most edits allowed, then the fewest seen
         for candidate, place, precision in _near_names(usps, index):
             if candidate[0] != target[0] or abs(len(candidate) - len(target)) > best:
                 continue
-            distance = _distance(target, candidate, best + 1)
+            distance = edit_distance(target, candidate, best + 1)
             if distance > best:
                 continue
             if distance < best or not found:

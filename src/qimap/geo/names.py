@@ -14,27 +14,27 @@ import unicodedata
 from qimap.model.usstates import TYPED, resolve_state
 
 
-def _split_city_state(text: str) -> tuple[str, str | None]:
+def split_city_state(text: str) -> tuple[str, str | None]:
     """ "Boston, MA" / "Boston MA" / "Boston, Massachusetts" -> ("Boston", "MA")."""
     if "," in text:
         city, _, rest = text.rpartition(",")
-        state = _state_code(rest)
+        state = state_code_of(rest)
         return (city.strip(), state) if state else (text, None)
     words = text.split()
     for size in (3, 2, 1):  # "District of Columbia", "New York", "MA"
         if len(words) > size:
-            state = _state_code(" ".join(words[-size:]))
+            state = state_code_of(" ".join(words[-size:]))
             if state:
                 return " ".join(words[:-size]), state
     return text, None
 
 
-def _state_code(text: str) -> str | None:
+def state_code_of(text: str) -> str | None:
     found = resolve_state(text, allow=TYPED)  # "MA", "ma", "Massachusetts", "D.C."; not "25"
     return found.usps if found else None
 
 
-def _normalise(city: str) -> str:
+def name_key(city: str) -> str:
     text = city.lower().replace(".", "").replace("saint ", "st ")
     return " ".join(text.split())
 
@@ -46,7 +46,7 @@ _COUNTY_WORDS = {"co": "county", "cnty": "county", "cty": "county", "par": "pari
 _NOT_LETTERS = re.compile(r"[^a-z0-9]+")
 
 
-def _fold(text: str) -> str:
+def fold_accents(text: str) -> str:
     """Lower case, accents off, punctuation as spaces, abbreviations spelt out:
     "Ste. Geneviève" -> "sainte genevieve", "Winston-Salem" -> "winston salem"."""
     plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
@@ -55,22 +55,22 @@ def _fold(text: str) -> str:
     return " ".join(_WORDS.get(word, word) for word in words)
 
 
-def _squash(folded: str) -> str:
+def squash(folded: str) -> str:
     return folded.replace(" ", "")
 
 
-def _loose(text: str) -> str:
+def loose_key(text: str) -> str:
     """The form names are compared in: "Mc Lean" and "McLean", "O Fallon" and "O'Fallon" meet."""
-    return _squash(_fold(text))
+    return squash(fold_accents(text))
 
 
-def _county_form(text: str) -> str:
+def county_form(text: str) -> str:
     """ "Chesterfield Co." -> "chesterfield county"; "County of Los Angeles" -> "los angeles
     county"; "Municipality of Anchorage" -> "anchorage municipality"."""
-    words = _fold(text).split()
+    words = fold_accents(text).split()
     if words and words[-1] in _COUNTY_WORDS:
         words[-1] = _COUNTY_WORDS[words[-1]]
-    base, kind = _county_parts(" ".join(words))
+    base, kind = county_parts(" ".join(words))
     return f"{base} {kind}".strip()
 
 
@@ -88,10 +88,10 @@ _COUNTY_KINDS = (
 )
 
 
-def _county_parts(county: str) -> tuple[str, str]:
+def county_parts(county: str) -> tuple[str, str]:
     """ "St. Louis City" -> ("saint louis", "city"); "City and Borough of Juneau" -> ("juneau",
     "city and borough"); "District of Columbia" -> ("district of columbia", "")."""
-    folded = _fold(county)
+    folded = fold_accents(county)
     for kind in _COUNTY_KINDS:
         if folded.endswith(f" {kind}"):
             return folded.removesuffix(f" {kind}"), kind
@@ -100,7 +100,7 @@ def _county_parts(county: str) -> tuple[str, str]:
     return folded, ""
 
 
-def _distance(a: str, b: str, ceiling: int) -> int:
+def edit_distance(a: str, b: str, ceiling: int) -> int:
     """Edits (insert, delete, change, swap two neighbours) from ``a`` to ``b``; any answer of
     ``ceiling`` or more is ``ceiling``."""
     previous2: list[int] = []
@@ -120,7 +120,7 @@ def _distance(a: str, b: str, ceiling: int) -> int:
 
 # A place only a street geocoder could find: a house number or a "block of", a road, an
 # interstate or route, an exit or a mile marker, a crossing ("near", "&", "corner of").
-_STREET = re.compile(
+STREET_TEXT = re.compile(
     r"""^\d+\s | \b\d+\s*-?\s*(?:block|blk)\b | \bblock\s+of\b
     | \b(?:i|interstate|us|sr|hwy|highway|route|rte|state\s+route|county\s+road|cr|fm)\s*-?\s*\d+\b
     | \bexit\s*\#?\d | \bmile\s*(?:marker|post)\b | \b(?:intersection|corner)\s+of\b
@@ -129,4 +129,4 @@ _STREET = re.compile(
         |hwy|court|ct|place|pl|terrace|ter|way|circle|cir|trail|trl|pike|turnpike)\.?\s*(?:,|$)""",
     re.IGNORECASE | re.VERBOSE,
 )
-_ZIP_IN_TEXT = re.compile(r"\b(\d{5})(?:-\d{4})?\b")
+ZIP_IN_TEXT = re.compile(r"\b(\d{5})(?:-\d{4})?\b")

@@ -14,7 +14,7 @@ from statistics import median
 
 import zipcodes
 
-from qimap.geo.names import _county_parts, _loose, _normalise, _squash
+from qimap.geo.names import county_parts, loose_key, name_key, squash
 from qimap.model.schema import Precision
 
 
@@ -80,7 +80,7 @@ def _build_index() -> GeocodeIndex:
         zips[entry["zip_code"]] = Place(f"{entry['zip_code']} ({main}, {state})", lat, lon)
         for city in (main, *entry.get("acceptable_cities", ())):
             if city not in normalised:
-                normalised[city] = _normalise(city)
+                normalised[city] = name_key(city)
             key = (normalised[city], state)
             lats[key].append(lat)
             lons[key].append(lon)
@@ -104,7 +104,7 @@ def _build_index() -> GeocodeIndex:
     }
     loose_cities: dict[tuple[str, str], tuple[str, str]] = {}
     for key in sorted(lats, key=lambda k: (-primary[k], -len(lats[k]))):  # main names first
-        loose_cities.setdefault((_loose(key[0]), key[1]), key)
+        loose_cities.setdefault((loose_key(key[0]), key[1]), key)
     counties, county_bases = _county_index(in_county)
     return GeocodeIndex(zips, cities, ranked, loose_cities, counties, county_bases)
 
@@ -117,7 +117,7 @@ def _county_index(
     points: dict[tuple[str, str, str], list[tuple[float, float]]] = defaultdict(list)
     spellings: dict[tuple[str, str, str], Counter[str]] = defaultdict(Counter)
     for (county, state), found in in_county.items():
-        base, kind = _county_parts(county)
+        base, kind = county_parts(county)
         if state == "PR" and not kind:  # "Bayamon" and "Bayamon Municipio" are one
             kind = "municipio"
         points[(base, kind, state)] += found
@@ -134,8 +134,8 @@ def _county_index(
     for (base, kind, state), found in points.items():
         spelling = spellings[(base, kind, state)].most_common(1)[0][0]
         place = Place(f"{spelling}, {state}", *_central_point(found))
-        counties[(_squash(f"{base}{kind}"), state)].append(place)
-        bases[(_squash(base), state)].append(place)
+        counties[(squash(f"{base}{kind}"), state)].append(place)
+        bases[(squash(base), state)].append(place)
     return (
         {key: tuple(found) for key, found in counties.items()},
         {key: tuple(found) for key, found in bases.items()},
