@@ -10,6 +10,8 @@ import os
 from streamlit.testing.v1 import AppTest
 
 from qimap.ingest.cell_sources import Constant, FileColumn, Template
+from qimap.ingest.mapping import target_columns
+from qimap.model.schema import CASES
 from qimap.store import Store
 from tests.app.test_upload import editors, open_page, sign_in
 from tests.unit.test_mapping_sources import NATIONAL_CSV, NATIONAL_MAPPING
@@ -137,3 +139,11 @@ def test_hostile_template_text_stays_text_and_names_no_attribute(editors: None) 
     assert "'{__class__}'" in unescaped(warning)
     assert "its columns are: name, date, city, state, latitude, longitude" in unescaped(warning)
     assert "cannot be imported" in at.error[0].value  # the same problems stop the upload
+
+
+def test_the_choices_come_in_qimaps_column_order(editors: None) -> None:
+    """Row by row, three to a row: a phone stacks them in this order too (one set of three
+    columns would stack column by column: id, city, longitude, …)."""
+    at = uploaded()
+    shown = [box.label for box in at.selectbox if box.key and box.key.startswith(f"map_{KEY}_")]
+    assert shown == list(target_columns(CASES))

@@ -30,6 +30,7 @@ from qimap.ui.upload_report import show_problems
 # The choices before the file's own columns in each qimap column's select box.
 NOT_MAPPED = "— not in this file —"
 SOURCE_CHOICES = (NOT_MAPPED, "— same value for every row… —", "— built from other columns… —")
+PER_ROW = 3  # select boxes side by side on a wide screen
 BRACES_TIP = "A column name in braces stands for that column's cell; write {{ or }} for a brace."
 
 
@@ -59,14 +60,19 @@ def mapping_editor(raw: RawTable, spec: TableSpec, key: str) -> ColumnMapping:
         "For each qimap column, choose one of the file's columns, *not in this file*, *same "
         "value for every row…* (a source link for a whole data set, say) or *built from other "
         "columns…*: there, a column name in braces stands for that column's cell in each row, "
-        "so `{name}, {city}` gives “Sample case, Springfield”; write `{{` or `}}` for a brace "
-        "itself."
+        "so “{name}, {city}” gives “Sample case, Springfield”; write {{ or }} for a brace "
+        "itself."  # plain text: inline code in a caption is grey on grey (axe: contrast)
     )
     mapping: ColumnMapping = {}
-    columns = st.columns(3)
-    for index, (target, source) in enumerate(preset.items()):
-        with columns[index % 3]:
-            mapping[target] = _source_input(target, source, raw, key)
+    targets = list(preset.items())
+    # Three to a row, each row its own columns: a phone stacks them row by row, so the
+    # columns still read in qimap's order (one set of three columns would stack column-wise).
+    for start in range(0, len(targets), PER_ROW):
+        for column, (target, source) in zip(
+            st.columns(PER_ROW), targets[start : start + PER_ROW], strict=False
+        ):
+            with column:
+                mapping[target] = _source_input(target, source, raw, key)
     st.download_button(
         "Save this mapping for the next file from this source",
         mapping_to_json(mapping),
