@@ -226,6 +226,7 @@ def _cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         uploads = [(Path(f).read_bytes(), f) for f in args.files]
         context = context_from_store(store, states, args.table)
         files = prepare_together(uploads, context, args.table, mapping, max_bytes=MAX_FILE_BYTES)
+        del uploads  # the files' bytes: not needed once read (55 MB at 100,000 rows)
     except (DataError, OSError) as error:
         err.write(f"qimap: {error}\n")
         return EXIT_PROBLEMS

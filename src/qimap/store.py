@@ -89,6 +89,8 @@ REFERENCES: tuple[tuple[str, str, str], ...] = (
     ("scores", "criterion_id", "rubric"),
 )
 BUSY_MESSAGE = "another import is running; try again in a moment"
+# Rows per executemany: a 100,000-row batch's history is not built in memory all at once.
+WRITE_CHUNK = 5_000
 BUSY_TIMEOUT = 60.0  # seconds a writer waits for another writer before giving up
 
 
@@ -269,8 +271,9 @@ class Store:
                 raise StoreError("The store did not return the new batch's id.")
             batch_id = inserted[0]
             _replace_rows(conn, plan.changes)
-            if plan.changes:
-                conn.execute(changes.insert(), [_change_row(batch_id, c) for c in plan.changes])
+            for start in range(0, len(plan.changes), WRITE_CHUNK):  # the history, in chunks
+                chunk = plan.changes[start : start + WRITE_CHUNK]
+                conn.execute(changes.insert(), [_change_row(batch_id, c) for c in chunk])
             if check is not None:
                 check(conn)
             _bump(conn)
@@ -385,9 +388,9 @@ def _replace_rows(conn: Connection, changes_: Sequence[RowChange]) -> None:
     (two executemany statements per table instead of two statements per row)."""
     _delete_rows(conn, [c for c in changes_ if c.before is not None])
     for table in {c.table for c in changes_}:
-        conn.execute(
-            DATA_TABLES[table].insert(), [dict(c.after) for c in changes_ if c.table == table]
-        )
+        rows = [c.after for c in changes_ if c.table == table]
+        for start in range(0, len(rows), WRITE_CHUNK):
+            conn.execute(DATA_TABLES[table].insert(), rows[start : start + WRITE_CHUNK])
 
 
 def _change_row(batch_id: int, change: RowChange) -> dict[str, Any]:

@@ -3,11 +3,13 @@ megabyte, are refused with a clear message before any column matching or mapping
 
 from __future__ import annotations
 
+import io
+import random
 from pathlib import Path
 
 import pytest
 
-from qimap.ingest import mapping, pipeline
+from qimap.ingest import mapping, pipeline, read
 from qimap.ingest.read import MAX_COLUMNS, MAX_HEADER_CHARS, read_upload
 from qimap.issues import DataError
 from qimap.store import Store
@@ -60,3 +62,13 @@ def test_prepare_refuses_before_matching_columns(
     context = pipeline.context_from_store(store, None)  # type: ignore[arg-type]
     with pytest.raises(DataError, match="columns"):
         pipeline.prepare(csv_bytes([f"c{i}" for i in range(5_000)]), "wide.csv", context)
+
+
+def test_lines_split_exactly_as_stringio_would() -> None:
+    """read._lines replaces io.StringIO(text, newline="") (which first copies the whole text at
+    four bytes a character): it must split every text the same way."""
+    rng = random.Random(11)  # noqa: S311 -- reproducible, not secret
+    alphabet = ["a", ",", '"', "\r", "\n", "\r\n", "\u2028", "\x85", "é", ";"]
+    for _ in range(2_000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        assert list(read._lines(text)) == list(io.StringIO(text, newline="")), repr(text)

@@ -13,7 +13,7 @@ import io
 import math
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from qimap.ingest.sources import RawRow, RawTable
@@ -167,15 +167,24 @@ def sniff_delimiter(text: str) -> str:
     return sniffed.delimiter if scores.get(sniffed.delimiter) == scores[best] else best
 
 
-def _records(text: str, delimiter: str, name: str) -> list[list[str]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    records: list[list[str]] = []
+# A line and its ending, as io.StringIO(text, newline="") iterates them ("\r\n", "\r" or "\n").
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+$")
+
+
+def _lines(text: str) -> Iterator[str]:
+    """The text's lines one at a time (StringIO would first copy the whole text, at four
+    bytes a character)."""
+    return (found.group() for found in _LINE.finditer(text))
+
+
+def _records(text: str, delimiter: str, name: str) -> Iterator[list[str]]:
+    reader = csv.reader(_lines(text), delimiter=delimiter, strict=True)
     while True:
         start = reader.line_num + 1
         try:
-            records.append(next(reader))
+            yield next(reader)
         except StopIteration:
-            return records
+            return
         except csv.Error as error:
             hint = str(error)
             # Both usually mean an unbalanced quote swallowed the rest of the file.
@@ -208,15 +217,23 @@ def read_upload(
     if delimiter != ",":
         notes.append(f"Columns are separated by {DELIMITER_NAMES[delimiter]}.")
 
-    records = _records(text, delimiter, name)
-    kept = [record for record in records if not _blank(record)]
-    if len(kept) < len(records):
-        notes.append(f"Skipped {len(records) - len(kept)} blank line(s).")
+    # One pass, keeping the csv module's own lists: a 55 MB file is held once as cells, not
+    # again as a list of records and a list of copies (half the import's memory at 100,000 rows).
+    kept, blank = [], 0
+    for record in _records(text, delimiter, name):
+        if _blank(record):
+            blank += 1
+        else:
+            kept.append(record)
+    del text
+    if blank:
+        notes.append(f"Skipped {blank} blank line(s).")
     if not kept:
         raise _error(name, "is empty; it needs a header row")
 
     header = [cell.replace("\ufeff", "").strip() for cell in kept[0]]
-    rows = [list(record) for record in kept[1:]]
+    rows = kept[1:]
+    del kept
     header, rows, trimmed = _trim_trailing_empty_columns(header, rows)
     if trimmed:
         notes.append("Ignored empty cells after the last column (a trailing separator).")
