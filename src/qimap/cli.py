@@ -29,7 +29,7 @@ from qimap.model.scoring import Scorecard, Tally
 from qimap.model.usstates import TYPED, accepted, resolve_state
 from qimap.render.exports import write_cases_geojson, write_csv
 from qimap.settings import Settings, SettingsError, load_settings
-from qimap.store import Store, StoreError, UndoBlocked
+from qimap.store import NothingToPublish, Store, StoreError, UndoBlocked
 
 if TYPE_CHECKING:
     from qimap.geo.states import StateLayer
@@ -257,6 +257,9 @@ def _report_and_publish(
     try:
         all_or_nothing = getattr(args, "all_or_nothing", False)
         batch, _ = publish(store, files, states, args.editor, all_or_nothing)
+    except NothingToPublish as error:  # no batch recorded: it ends as a dry run would
+        out.write(f"{error}\n")
+        return code
     except (StoreError, DataError) as error:
         err.write(f"qimap: {error}\n")
         return EXIT_PROBLEMS

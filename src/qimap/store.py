@@ -89,6 +89,7 @@ REFERENCES: tuple[tuple[str, str, str], ...] = (
     ("scores", "criterion_id", "rubric"),
 )
 BUSY_MESSAGE = "another import is running; try again in a moment"
+NOTHING_TO_PUBLISH = "Nothing was published: every valid row is already stored as it is."
 # Rows per executemany: a 100,000-row batch's history is not built in memory all at once.
 WRITE_CHUNK = 5_000
 BUSY_TIMEOUT = 60.0  # seconds a writer waits for another writer before giving up
@@ -104,6 +105,14 @@ class UndoBlocked(StoreError):
     def __init__(self, message: str, later: Sequence[int]) -> None:
         super().__init__(message)
         self.later = tuple(sorted(set(later)))
+
+
+class NothingToPublish(StoreError):
+    """Publish refused because its plan changes no row: an empty batch would only clutter the
+    history (and History's undo list) with an import that did nothing."""
+
+    def __init__(self) -> None:
+        super().__init__(NOTHING_TO_PUBLISH)
 
 
 class StoreBusy(StoreError):
@@ -248,12 +257,15 @@ class Store:
         ``check(conn)`` runs inside the transaction after the rows are written and may raise
         to roll everything back (the whole-dataset validation uses it). With
         ``only_if_empty``, nothing happens (None) when any batch exists: two app servers
-        starting at once seed the store once.
+        starting at once seed the store once. A plan that changes no row raises
+        :class:`NothingToPublish` and records no batch (the seed, ``only_if_empty``, excepted).
         """
         with self._write() as conn:
             if only_if_empty and conn.execute(sa.select(batches.c.id).limit(1)).first():
                 return None
             plan = plan_changes(incoming, {t: self.rows(t, conn) for t in incoming})
+            if not plan.changes and not only_if_empty:  # decided under the write lock
+                raise NothingToPublish()
             inserted = conn.execute(
                 batches.insert().values(
                     created_at=datetime.now(UTC),

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Button, Selectbox
 
 from qimap.auth import hash_password
 from qimap.ingest.dataset import load_states
@@ -18,6 +19,7 @@ from qimap.ingest.importer import seed
 from qimap.model.schema import CASES
 from qimap.render.exports import write_csv
 from qimap.store import SEED_EDITOR, Batch, Store
+from qimap.ui.history import undo_button_key, undo_choice_key
 from qimap.ui.signin import SEEN
 from tests.conftest import DATA_DIR, GEO_DIR, REPO, SYNTHETIC_DIR, hostile_case, read_rows
 from tests.unit.test_store import sponsor_row
@@ -40,6 +42,12 @@ def sign_in(at: AppTest, name: str = "ann", password: str = PASSWORD) -> AppTest
     at.text_input(key="sign_in_name").input(name)
     at.text_input(key="sign_in_password").input(password)
     return at.button[0].click().run()
+
+
+def undo_widgets(at: AppTest) -> tuple[Selectbox, Button]:
+    """History's "Undo an import" box and its button, keyed by the store's version."""
+    version = Store.open(os.environ["QIMAP_DATABASE_URL"]).version()
+    return at.selectbox(key=undo_choice_key(version)), at.button(key=undo_button_key(version))
 
 
 def seeded_cases() -> list[dict[str, str]]:
@@ -92,8 +100,10 @@ def test_upload_report_preview_publish_and_undo(editors: None) -> None:
     at.button(key="publish").click().run()
     assert "Published batch 2" in at.success[0].value
     # history shows it, and undo puts things back
-    assert at.selectbox(key="undo_choice").value == 2
-    at.button(key="undo").click().run()
+    choice, button = undo_widgets(at)
+    assert choice.value == 2
+    assert button.label == "Undo batch 2"
+    button.click().run()
     assert "Undid batch 2" in at.success[-1].value
 
 
@@ -189,7 +199,7 @@ def test_a_lapsed_sign_in_can_neither_publish_nor_undo(
     at.button(key="publish").click().run()
     assert "Published batch 2" in at.success[0].value
     lapsed(at)
-    at.button(key="undo").click().run()
+    undo_widgets(at)[1].click().run()
     assert not at.exception
     assert not any("Undid" in s.value for s in at.success)
     assert _history()[0].undone_at is None
@@ -265,8 +275,9 @@ def test_editors_can_sign_in_and_undo_when_the_data_cannot_load(editors: None) -
     assert not at.exception
     assert at.tabs  # upload, history and undo
     assert "cannot be shown" in at.error[0].value  # the problems, for the editor
-    assert at.selectbox(key="undo_choice").value == batch
-    at.button(key="undo").click().run()
+    choice, button = undo_widgets(at)
+    assert choice.value == batch
+    button.click().run()
     assert f"Undid batch {batch}" in at.success[-1].value
     explore = AppTest.from_file(str(REPO / "pages" / "explore.py"), default_timeout=60).run()
     assert not explore.error  # every page is back
@@ -302,3 +313,17 @@ def test_publish_while_another_import_runs_is_a_plain_message(
     assert [b.editor for b in Store.open(os.environ["QIMAP_DATABASE_URL"]).history()] == [
         SEED_EDITOR
     ]  # no batch was written
+
+
+def test_all_or_nothing_refuses_once_and_says_it_once(editors: None) -> None:
+    at = sign_in(open_page())
+    at.file_uploader(key="upload_cases").set_value(
+        ("partner.csv", upload_bytes(), "text/csv")
+    ).run()
+    at.checkbox(key="all_or_nothing").check().run()
+    at.checkbox(key="confirm_publish").check().run()
+    at.button(key="publish").click().run()
+    assert not at.exception
+    shown = [e.value.replace("\\", "") for e in at.error]  # as read: markdown escapes undone
+    refusal = [text for text in shown if "all-or-nothing" in text]
+    assert refusal == ["Nothing was published: some rows have problems and all-or-nothing is on."]

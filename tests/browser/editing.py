@@ -66,5 +66,5 @@ def undo_batch(page: Page, batch: str, file_name: str) -> None:
     page.get_by_role("tab", name="History and undo").click()
     choice = page.get_by_role("combobox", name="Undo an import")
     expect(choice).to_have_value(f"Batch {batch}: {file_name} by {EDITOR_NAME}")
-    page.get_by_role("button", name="Undo this import").click()
+    page.get_by_role("button", name=f"Undo batch {batch}", exact=True).click()
     expect(page.get_by_text(f"Undid batch {batch};")).to_be_visible()

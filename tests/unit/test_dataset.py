@@ -1,9 +1,11 @@
 """The bundled data: complete, as the sources print it, and loudly broken when broken."""
 
+import math
 from pathlib import Path
 
 import pytest
 
+from qimap.geo.states import KM_PER_DEGREE_LATITUDE, LOCATION_TOLERANCE_KM
 from qimap.ingest.dataset import Dataset, check_dataset, load_dataset, read_rubric
 from qimap.issues import DataError
 from qimap.model.schema import Basis, Group, Mark, Status
@@ -186,7 +188,9 @@ def test_case_outside_its_state(data_copy: Path, edit_csv) -> None:
     edit_csv(data_copy / "cases.csv", lambda rows: rows.append(hostile_case(longitude="71.06")))
     found = issues_for(data_copy)
     assert any(
-        "cases.csv, row 36, column 'latitude'" in i and "outside Massachusetts" in i for i in found
+        "cases.csv, row 36, column 'latitude'" in i
+        and "outside Massachusetts, more than 12 km from its outline" in i
+        for i in found
     )
 
 
@@ -224,10 +228,10 @@ def test_hostile_but_valid_case_loads(data_copy: Path, edit_csv) -> None:
 
 
 def test_case_in_a_neighbouring_state_inside_the_bounding_box(data_copy: Path, edit_csv) -> None:
-    """Providence, RI lies inside Massachusetts' bounding box but not inside Massachusetts."""
+    """Westerly, RI lies inside Massachusetts' bounding box but 60 km from Massachusetts."""
     edit_csv(
         data_copy / "cases.csv",
-        lambda rows: rows.append(hostile_case(latitude="41.824", longitude="-71.413")),
+        lambda rows: rows.append(hostile_case(latitude="41.377", longitude="-71.827")),
     )
     found = issues_for(data_copy)
     assert any("row 36, column 'latitude'" in i and "outside Massachusetts" in i for i in found)
@@ -237,5 +241,56 @@ def test_coastal_city_centres_within_tolerance_pass(bundled: Dataset) -> None:
     """A point just off the outline (a harbour-side city centre) still counts."""
     assert bundled.states.holds("MA", 42.36, -71.058)
     assert bundled.states.holds("MA", 42.33, -70.95)  # in Boston Harbor, 1.5 km off the outline
-    assert not bundled.states.holds("MA", 41.824, -71.413)
+    assert not bundled.states.holds("MA", 41.377, -71.827)  # Westerly, RI
     assert not bundled.states.holds("ZZ", 42.36, -71.058)
+
+
+# ZIP centres the offline geocoder places rows at, off the 1:10,000,000 outline: on an island it
+# leaves out, in a harbour or river it does not draw, across a border.
+JUST_OFF_THE_OUTLINE = [
+    ("MD", 38.2822, -76.9553),  # Issue, MD (20645), by the Potomac: 3.2 km
+    ("ME", 43.7642, -69.3164),  # Monhegan (04852), an island 10.3 km off the drawn coast
+    ("CA", 37.8231, -122.3693),  # Treasure Island, San Francisco (94130): 3.4 km
+    ("AK", 61.1633, -150.0949),  # Anchorage (99502), by Cook Inlet: 1.4 km
+    ("SD", 45.6502, -104.0649),  # Camp Crook, SD (57724): 1.8 km inside Montana ...
+    ("MT", 45.6502, -104.0649),  # ... so Montana's too: near a border, the row's state stands
+]
+
+
+@pytest.mark.parametrize(("usps", "latitude", "longitude"), JUST_OFF_THE_OUTLINE)
+def test_real_places_just_off_the_outline_are_in_their_state(
+    bundled: Dataset, usps: str, latitude: float, longitude: float
+) -> None:
+    assert bundled.states.holds(usps, latitude, longitude)
+
+
+@pytest.mark.parametrize(
+    ("usps", "latitude", "longitude"),
+    [
+        ("MD", -76.9553, 38.2822),  # Issue, MD, latitude and longitude swapped
+        ("ME", -69.3164, 43.7642),  # Monhegan, swapped
+        ("MD", 38.2822, 76.9553),  # the minus sign missing
+        ("CA", 37.8231, 122.3693),
+        ("AK", 61.1633, 150.0949),
+        ("MA", 41.377, -71.827),  # Westerly, RI: another state, 60 km off
+        ("ND", 45.6502, -104.0649),  # Camp Crook, SD: 33 km from North Dakota
+        ("MD", 39.9526, -75.1652),  # Philadelphia, PA: 59 km from Maryland
+    ],
+)
+def test_swapped_unsigned_and_other_states_points_are_refused(
+    bundled: Dataset, usps: str, latitude: float, longitude: float
+) -> None:
+    assert not bundled.states.holds(usps, latitude, longitude)
+
+
+def test_the_tolerance_is_measured_on_the_ground_not_in_degrees(bundled: Dataset) -> None:
+    """At 65° N a km is 0.021° of longitude, 2.4 times 0.009° of latitude."""
+    states, km = bundled.states, 1 / KM_PER_DEGREE_LATITUDE
+    within, beyond = LOCATION_TOLERANCE_KM - 1, LOCATION_TOLERANCE_KM + 1
+    # east of Alaska's border with the Yukon (the 141st meridian, as the outline draws it)
+    east = km / math.cos(math.radians(65.0))
+    assert states.holds("AK", 65.0, -141.004 + within * east)  # 0.24° into Canada
+    assert not states.holds("AK", 65.0, -141.004 + beyond * east)
+    # north of Montana's border with Canada (49° N)
+    assert states.holds("MT", 48.999 + within * km, -110.0)
+    assert not states.holds("MT", 48.999 + beyond * km, -110.0)

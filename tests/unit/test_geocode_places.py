@@ -8,13 +8,15 @@ Every row here is SYNTHETIC; only the place names are real.
 from __future__ import annotations
 
 import pytest
+import zipcodes
 
 from qimap.geo.geocode import Located, NotFound, geocode, locate
 from qimap.geo.places import GeocodeIndex, Place, build_index
 from qimap.geo.states import StateLayer
 from qimap.ingest.complete import complete
-from qimap.ingest.dataset import load_states
+from qimap.ingest.dataset import case_location_issues, load_states
 from qimap.ingest.sources import RawRow, RawTable
+from qimap.ingest.validate import validate_table
 from qimap.model.labels import PRECISION_LABELS
 from qimap.model.schema import CASES, Precision
 from tests.conftest import GEO_DIR
@@ -144,6 +146,61 @@ def test_every_county_centre_lies_in_its_state(index: GeocodeIndex, states: Stat
         assert any(state == usps for _, state in counties)
     monroe = placed("Monroe County", "FL", index).place
     assert states.holds("FL", monroe.latitude, monroe.longitude)
+
+
+# ZIP centres the zipcodes package puts where no place is, beyond the tolerance: still refused.
+NOWHERE_ZIP_CENTRES = {
+    **dict.fromkeys(
+        ("44181", "44188", "44190", "44191", "44194", "44195", "44197", "44198"),
+        "Cleveland, OH (PO boxes, firms): one shared point 14 km out in Lake Erie",
+    ),
+    "93199": "Goleta, CA (a firm's ZIP code): 16 km out in the Santa Barbara Channel",
+}
+
+
+def test_every_zip_centre_lies_in_its_state_or_near_it(states: StateLayer) -> None:
+    """What the check stage asks of a row placed at its ZIP code, for all 41,076 active ZIP
+    codes of the 56 areas: islands, harbours and border towns pass, (0, 0) does not."""
+    refused: dict[str, tuple[float, float]] = {}
+    checked = 0
+    for entry in zipcodes.list_all():
+        if not entry["active"] or entry["state"] not in states.areas:
+            continue  # military (AA, AE, AP) and freely associated states (FM, MH, PW)
+        checked += 1
+        point = float(entry["lat"]), float(entry["long"])
+        if not states.holds(entry["state"], *point):
+            refused[entry["zip_code"]] = point
+    assert checked > 41_000
+    at_null_island = {zip_code for zip_code, point in refused.items() if point == (0.0, 0.0)}
+    assert set(refused) - at_null_island == set(NOWHERE_ZIP_CENTRES)
+
+
+@pytest.mark.parametrize(
+    ("city", "state", "zip_code"),
+    [
+        ("Issue", "MD", ""),
+        ("Monhegan", "ME", ""),
+        ("Camp Crook", "SD", ""),  # its centre lies across the line, in Montana
+        ("San Francisco", "CA", "94130"),  # Treasure Island
+        ("Anchorage", "AK", "99502"),
+    ],
+)
+def test_a_row_the_geocoder_places_passes_the_location_check(
+    index: GeocodeIndex, states: StateLayer, city: str, state: str, zip_code: str
+) -> None:
+    """The offline geocoder's point is never refused by the check that follows it."""
+    row = synthetic_row(city, state, zip_code) | {
+        "incident_date": "2020",
+        "summary": "Synthetic.",
+        "source_url": "https://example.org/synthetic",
+    }
+    cells, warnings, errors = completed([row], index)
+    assert (errors, len(warnings)) == ([], 1)
+    header = CASES.column_names
+    table = RawTable("up.csv", header, (RawRow(2, tuple(cells[0].get(c, "") for c in header)),))
+    valid, problems = validate_table(table, CASES)
+    assert problems == []
+    assert case_location_issues("up.csv", valid[0], states) == []
 
 
 # --- near misses -------------------------------------------------------------------------------
@@ -303,9 +360,9 @@ def completed(rows: list[dict[str, str]], index: GeocodeIndex):
         header,
         tuple(RawRow(n, tuple(r[c] for c in header)) for n, r in enumerate(rows, 2)),
     )
-    table, warnings, errors = complete(raw, CASES, lambda: index)
-    cells = [dict(zip(table.header, row.cells, strict=True)) for row in table.rows]
-    return cells, warnings, errors
+    done = complete(raw, CASES, lambda: index)
+    cells = [dict(zip(done.table.header, row.cells, strict=True)) for row in done.table.rows]
+    return cells, done.placed, done.unplaced
 
 
 @pytest.mark.parametrize(

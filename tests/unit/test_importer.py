@@ -150,9 +150,9 @@ def test_rows_without_ids_get_one_and_likely_duplicates_are_flagged(
         "synthetic-cafe-v-town",
         "synthetic-cafe-v-town-2",
     ]
-    assert any(
-        "had no id: it is now 'synthetic-cafe-v-town'" in w.message for w in prepared.warnings
-    )
+    # one note for all of them, not a warning per row
+    assert "3 rows had no id; each got one made from its title" in " ".join(prepared.notes)
+    assert not [w for w in prepared.warnings if w.column == "id"]
     # "glik-v-cunniffe" is a stored id: that row is an update, not a duplicate
     assert prepared.likely_duplicates == {}
     assert store.plan({"cases": prepared.rows}).updated[0].key == ("glik-v-cunniffe",)
@@ -185,3 +185,31 @@ def test_a_page_is_read_against_the_stored_rubric_not_data_s(
     marks = {row["criterion_id"]: row["mark"] for row in scores.rows}
     assert marks["end_law_enforcement"] == "yes"  # read with data/rubric.csv: "unknown"
     assert not any("not a rubric criterion" in note for note in bills.notes)
+
+
+def test_a_made_id_never_takes_a_stored_case_of_another_event(
+    store: Store, states: StateLayer
+) -> None:
+    """A row without an id whose title makes a stored case's id: the same event updates it;
+    another date or place is refused, by row, instead of overwriting that case."""
+    header = (
+        "title,incident_date,city,state,latitude,longitude,court,citation,decision_year,"
+        "qi_outcome,categories,summary,source_url\n"
+    )
+    same = (  # the stored glik-v-cunniffe's event: the same case, an update
+        "Glik v. Cunniffe,2007-10-01,Boston,MA,42.36,-71.058,First Circuit,655 F.3d 78,2011,"
+        "denied,wrongful_arrest,Synthetic re-entry,https://example.org/a\n"
+    )
+    other = (  # another SYNTHETIC event under the same title: must not become glik-v-cunniffe
+        "Glik v. Cunniffe,2019-05-05,Salem,MA,42.52,-70.9,Synthetic court,1,2020,"
+        "denied,other,Synthetic,https://example.org/b\n"
+    )
+    context = context_from_store(store, states)
+    updated = prepare((header + same).encode(), "same.csv", context)
+    assert ([r["id"] for r in updated.rows], updated.issues) == (["glik-v-cunniffe"], ())
+    refused = prepare((header + other).encode(), "other.csv", context)
+    assert refused.rows == ()
+    (issue,) = refused.issues
+    assert (issue.row, issue.column) == (2, "id")
+    assert "'glik-v-cunniffe', is a stored case of another date or place" in issue.message
+    assert "(2007-10-01, Boston, MA)" in issue.message

@@ -26,8 +26,9 @@ from qimap.ingest.cell_sources import (
 )
 from qimap.ingest.dataset import load_states
 from qimap.ingest.importer import publish, seed
-from qimap.ingest.mapping import apply_mapping, unmapped_sources
+from qimap.ingest.mapping import apply_mapping, suggest_mapping, unmapped_sources, with_saved
 from qimap.ingest.pipeline import context_from_store, prepare
+from qimap.ingest.read import read_upload
 from qimap.ingest.sources import RawRow, RawTable
 from qimap.issues import DataError, Issue
 from qimap.model.schema import CASES
@@ -319,8 +320,13 @@ def test_a_batch_records_constants_and_templates_and_old_batches_still_read(
         mapping=mapping,
     )
     batch, _ = publish(store, [prepared], states, "ann")
-    assert batch.mapping == mapping
-    assert store.history()[0].mapping == mapping
+    # the mapping used in full: the saved choices over the automatic matches
+    used = with_saved(
+        suggest_mapping(read_upload(NATIONAL_CSV.read_bytes(), "n")[0].header, CASES), mapping
+    )
+    assert batch.mapping == used
+    assert store.history()[0].mapping == used
+    assert {k: used[k] for k in mapping} == mapping
     assert store.history()[0].mapping["summary"] == Template(
         "Synthetic test record from a national data set: reported on {date} in {city}, {state}. "
         "Not a real case."
@@ -363,7 +369,8 @@ def test_cli_imports_the_national_data_set_with_its_saved_mapping(
     boise = stored[("synthetic-national-case-boise",)]
     assert boise["source_url"] == "https://example.org/synthetic/national"
     assert boise["summary"].startswith("Synthetic test record from a national data set: reported")
-    assert store.history()[0].mapping == national_mapping()
+    recorded = store.history()[0].mapping
+    assert {k: recorded[k] for k in national_mapping()} == national_mapping()
 
 
 def test_cli_reports_a_bad_mapping_file_by_file_and_key(tmp_path: Path) -> None:
@@ -385,3 +392,22 @@ def test_cli_names_an_unknown_template_column_and_the_files_columns(tmp_path: Pa
         "row 1, column 'summary': the template 'By {agency}' names '{agency}': the file has no "
         "such column; its columns are: name, date, city, state, latitude, longitude"
     ) in err
+
+
+def test_a_saved_mapping_naming_only_some_columns_keeps_the_automatic_matches(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI reads a saved mapping as the editors' page does: the columns it names take its
+    choices; the file's city, state, coordinates ... keep their matches by name."""
+    monkeypatch.setenv("QIMAP_DATABASE_URL", f"sqlite:///{tmp_path / 'store.sqlite3'}")
+    saved = tmp_path / "only-two.json"
+    saved.write_text(
+        '{"summary": {"template": "Synthetic test record: {name} in {city}."},'
+        ' "source_url": {"constant": "https://example.org/synthetic/national"}}'
+    )
+    code, out, err = run("import", str(NATIONAL_CSV), "--mapping", str(saved), "--editor", "ann")
+    assert (code, err) == (0, "")
+    assert "3 rows, 3 valid, 0 rejected (cases)" in out
+    recorded = Store.open(os.environ["QIMAP_DATABASE_URL"]).history()[0].mapping
+    assert recorded["title"] == FileColumn("name")  # not in the JSON: matched by its synonym
+    assert recorded["summary"] == Template("Synthetic test record: {name} in {city}.")

@@ -5,6 +5,8 @@ and the page reader's files (page_files), which need the rubric and stored rows 
 
 from __future__ import annotations
 
+import csv
+import io
 from dataclasses import replace
 from datetime import date
 
@@ -20,10 +22,11 @@ from qimap.ingest.diff import plan_changes
 from qimap.ingest.mapping import apply_mapping, choose_mapping
 from qimap.ingest.normalise import normalise
 from qimap.ingest.page_files import page_files
-from qimap.ingest.pipeline import Prepared, rows_by_table
+from qimap.ingest.pipeline import Prepared, prepare, rows_by_table
 from qimap.ingest.read import read_upload
 from qimap.ingest.sources import RawRow, RawTable
 from qimap.ingest.validate import Valid, validate_table
+from qimap.issues import Issue
 from qimap.model.records import canonical_cells
 from qimap.model.schema import (
     BILLS,
@@ -101,7 +104,9 @@ def test_mapping_suggests_qimaps_columns_from_usual_names_or_takes_the_editors()
     mapped = apply_mapping(raw, used, spec)
     row = dict(zip(mapped.header, mapped.rows[0].cells, strict=True))
     assert (row["title"], row["city"]) == ("Synthetic", "Boston")
-    assert "state" not in mapped.header  # left out, so validation names the missing column once
+    assert row["state"] == "MA"  # not in the given mapping: it keeps its automatic match
+    spec, used = choose_mapping(raw.header, "cases", {**given, "state": None})
+    assert "state" not in apply_mapping(raw, used, spec).header  # null: not in the file
 
 
 # --- normalise ----------------------------------------------------------------------------------
@@ -123,22 +128,23 @@ def test_complete_places_a_row_by_its_zip_and_says_so_using_only_the_index_it_is
         zips={"02108": Place("02108 (Synthetic, MA)", 42.3, -71.1)}, cities={}, states_of_city={}
     )
     rows = [case_cells(latitude="", longitude="") | {"zip": "02108"}]
-    table, warnings, unplaced = complete(table_of(rows), CASES, lambda: index)
-    row = dict(zip(table.header, table.rows[0].cells, strict=True))
+    done = complete(table_of(rows), CASES, lambda: index)
+    row = dict(zip(done.table.header, done.table.rows[0].cells, strict=True))
     assert (row["latitude"], row["longitude"], row["location_precision"]) == (
         "42.3",
         "-71.1",
         "zip",
     )
-    assert unplaced == []
-    assert [w.row for w in warnings] == [2]
-    assert "02108 (Synthetic, MA)" in warnings[0].message
+    assert done.unplaced == []
+    assert [w.row for w in done.placed] == [2]
+    assert "02108 (Synthetic, MA)" in done.placed[0].message
+    assert done.made_ids == {}  # the row has an id
 
 
 def test_complete_reports_a_row_it_cannot_place_instead_of_inventing_a_point() -> None:
     empty = GeocodeIndex(zips={}, cities={}, states_of_city={})
     rows = [case_cells(latitude="", longitude="", city="Nowhere synthetic")]
-    _, _, unplaced = complete(table_of(rows), CASES, lambda: empty)
+    unplaced = complete(table_of(rows), CASES, lambda: empty).unplaced
     assert [(i.row, i.column) for i in unplaced] == [(2, "latitude")]
     assert "Nowhere synthetic" in unplaced[0].message
 
@@ -269,6 +275,31 @@ def test_several_files_rows_are_gathered_by_table_for_one_batch() -> None:
 
     files = [prepared("cases", "a"), prepared("bills", "b"), prepared("cases", "c")]
     assert rows_by_table(files) == {"cases": [{"id": "a"}, {"id": "c"}], "bills": [{"id": "b"}]}
+
+
+def test_rejected_rows_counts_data_rows_once_and_all_of_them_when_the_header_fails() -> None:
+    def rejected(*rows: int | None) -> int:
+        issues = tuple(Issue("up.csv", row, "title", "synthetic") for row in rows)
+        return Prepared("cases", "up.csv", "0", 3000, (), issues).rejected_rows
+
+    assert rejected(2, 2, 5, None) == 2  # a row with two problems counts once; no file-wide row
+    assert rejected() == 0
+    assert rejected(1) == 3000  # the header (row 1) is no data row, but it stops every row
+    assert rejected(1, 1, 4) == 3000
+
+
+def test_a_mapping_that_leaves_required_columns_unmapped_rejects_every_row_not_one_more(
+    states: StateLayer,
+) -> None:
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=list(case_cells()))
+    writer.writeheader()
+    writer.writerows(case_cells(id=f"synthetic-{n}") for n in range(3))
+    data = text.getvalue().encode()
+    unmapped: dict[str, None] = {"summary": None, "source_url": None}
+    prepared = prepare(data, "national.csv", Context(states), "cases", unmapped)
+    assert {(i.row, i.column) for i in prepared.issues} == {(1, "summary"), (1, "source_url")}
+    assert (prepared.total_rows, len(prepared.rows), prepared.rejected_rows) == (3, 0, 3)
 
 
 # --- a state page as files ----------------------------------------------------------------------

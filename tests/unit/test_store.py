@@ -25,7 +25,7 @@ from qimap.ingest.pipeline import context_from_store, prepare, prepare_together
 from qimap.issues import DataError
 from qimap.model.schema import CASES, SPECS
 from qimap.render.exports import write_csv
-from qimap.store import Store, StoreError, metadata
+from qimap.store import NOTHING_TO_PUBLISH, NothingToPublish, Store, StoreError, metadata
 from tests.conftest import DATA_DIR, GEO_DIR, REPO, hostile_case, read_rows
 
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("QIMAP_TEST_DATABASE_URL") else [])
@@ -79,14 +79,50 @@ def test_seed_fills_an_empty_store_once(store: Store, states: StateLayer) -> Non
 
 
 def test_reimporting_the_same_file_changes_nothing(store: Store, states: StateLayer) -> None:
+    """...and records no batch: an empty one would only clutter History and its undo list."""
     prepared = prepare(
         (DATA_DIR / "cases.csv").read_bytes(), "cases.csv", context_from_store(store, states)
     )
-    version = store.version()
-    batch, plan = publish(store, [prepared], states, "ann")
-    assert (batch.new, batch.updated, batch.unchanged, batch.rejected) == (0, 0, 34, 0)
-    assert plan.changes == ()
-    assert store.version() == version + 1
+    assert store.plan({"cases": prepared.rows}).changes == ()
+    version, history = store.version(), store.history()
+    with pytest.raises(NothingToPublish) as refused:
+        publish(store, [prepared], states, "ann")
+    assert str(refused.value) == NOTHING_TO_PUBLISH
+    assert (
+        str(refused.value) == "Nothing was published: every valid row is already stored as it is."
+    )
+    assert isinstance(refused.value, StoreError)  # callers that catch StoreError still do
+    assert (store.version(), store.history()) == (version, history)
+
+
+def test_the_store_refuses_a_batch_that_changes_nothing(store: Store) -> None:
+    """Decided inside the write transaction, for any caller, rejected rows or not."""
+    stored = list(store.rows("cases").values())[:3]
+    history = store.history()
+    for incoming in ({"cases": stored}, {"cases": []}, {}):
+        with pytest.raises(NothingToPublish):
+            store.publish(incoming, editor="ann", file_name="same.csv", sha256="x", rejected=2)
+    assert store.history() == history
+    # one changed row among them, and the batch is recorded
+    edited_row = {**stored[0], "title": "Edited title"}
+    result = store.publish(
+        {"cases": [edited_row, *stored[1:]]}, editor="ann", file_name="e.csv", sha256="x"
+    )
+    assert result is not None
+    assert (result[0].updated, result[0].unchanged, len(store.history())) == (1, 2, 2)
+
+
+def test_seeding_an_empty_store_is_not_refused_even_with_nothing_in_it(url: str) -> None:
+    opened = Store.open(url)
+    result = opened.publish(
+        {}, editor="bundled data", file_name="d", sha256="x", only_if_empty=True
+    )
+    assert result is not None
+    assert [b.new for b in opened.history()] == [0]
+    assert (
+        opened.publish({}, editor="bundled data", file_name="d", sha256="x", only_if_empty=True)
+        is None
+    )
 
 
 def test_update_then_undo_restores(store: Store, states: StateLayer) -> None:

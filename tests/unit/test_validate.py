@@ -5,11 +5,13 @@ from pathlib import Path
 
 import pytest
 
-from qimap.ingest.dataset import read_table
+from qimap.ingest.check import Context
+from qimap.ingest.dataset import check_dataset, load_states, read_table
+from qimap.ingest.pipeline import prepare
 from qimap.ingest.sources import read_csv
 from qimap.issues import DataError
 from qimap.model.schema import BILLS, CASES
-from tests.conftest import DATA_DIR, hostile_case
+from tests.conftest import DATA_DIR, GEO_DIR, hostile_case, read_rows, write_rows
 
 HEADER = ",".join(CASES.column_names)
 
@@ -85,6 +87,52 @@ def test_missing_and_unexpected_columns_are_named() -> None:
     header = HEADER.replace("latitude,", "lat,")
     _, issues = read_table(f"{header}\n".encode(), CASES, name="up.csv")
     assert {(i.row, i.column) for i in issues} == {(1, "latitude"), (1, "lat")}
+
+
+REQUIRED_CASE_COLUMNS = "id, title, city, state, latitude, longitude, summary, source_url"
+HOW_TO_MAP = (
+    "add it to the file, or map a column, a fixed value or a template to it (the editors' "
+    "page, or `qimap import --mapping`; see docs/uploads.md)"
+)
+
+
+def test_a_missing_required_column_names_only_the_required_ones_and_how_to_map_one() -> None:
+    header = HEADER.replace("summary,", "")
+    _, issues = read_table(f"{header}\n".encode(), CASES, name="cases.csv")
+    assert [(i.row, i.column, i.message) for i in issues] == [
+        (
+            1,
+            "summary",
+            f"required column is missing (the required columns are: {REQUIRED_CASE_COLUMNS}); "
+            f"{HOW_TO_MAP}",
+        )
+    ]
+
+
+def test_an_upload_mapped_without_a_required_column_is_told_how_to_map_it() -> None:
+    """An unmapped optional column (court) is blank cells; an unmapped required one is missing."""
+    context = Context(load_states(GEO_DIR))
+    unmapped: dict[str, None] = {"source_url": None, "court": None}
+    prepared = prepare(cases_csv(case_line()), "national.csv", context, "cases", unmapped)
+    (issue,) = prepared.issues
+    assert (issue.row, issue.column) == (1, "source_url")
+    assert f"(the required columns are: {REQUIRED_CASE_COLUMNS}); {HOW_TO_MAP}" in issue.message
+
+
+def test_a_data_file_without_an_optional_column_is_still_refused_and_told_why(
+    data_copy: Path,
+) -> None:
+    """data/*.csv has every column, optional ones too (qimap validate DIR, the app's seed)."""
+    path = data_copy / "cases.csv"
+    rows = read_rows(path)
+    header = [name for name in rows[0] if name != "court"]
+    write_rows(path, [{k: v for k, v in row.items() if k != "court"} for row in rows], header)
+    problems = [str(issue) for issue in check_dataset(data_copy, GEO_DIR)]
+    assert problems == [
+        f"{path}, row 1, column 'court': optional column is missing; a file in qimap's own "
+        f"layout (data/*.csv) has every column, optional ones too: {HEADER.replace(',', ', ')}; "
+        "add it, its cells may be blank"
+    ]
 
 
 def test_wrong_number_of_cells() -> None:

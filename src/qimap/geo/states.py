@@ -32,9 +32,17 @@ class StateShape:
     bounds: tuple[float, float, float, float]
 
 
-# Coastal city centres and rounded coordinates can sit just off a 1:10m outline: allow ~2 km
-# (the bundled cases all lie strictly inside; Providence, 7 km from Massachusetts, does not pass).
-LOCATION_TOLERANCE_DEG = 0.02
+# A point counts as in its state up to LOCATION_TOLERANCE_KM off the outline, measured on the
+# ground. The outline is drawn at 1:10,000,000 (us-atlas states-10m), where a millimetre is
+# 10 km: coasts are smoothed, small islands left out, and a border town's ZIP centre can lie a
+# little across the line. 12 km takes every ZIP centre of the zipcodes package that marks a real
+# place, the farthest being Monhegan, ME (an island 10.3 km off the drawn coast); it refuses
+# eight Cleveland ZIP codes sharing one point 14 km out in Lake Erie and one of Goleta's 16 km
+# out at sea, and what the check is for: swapped coordinates and missing minus signs land
+# hundreds of km away, a wrong state's town mostly far beyond the line. A town of the neighbour
+# within 12 km of the line cannot be told from a border town: the row's state stands.
+LOCATION_TOLERANCE_KM = 12.0
+KM_PER_DEGREE_LATITUDE = 6371.0088 * math.pi / 180  # mean Earth radius
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,12 +55,43 @@ class StateLayer:
         return {state.usps: state for state in self.shapes}
 
     def holds(self, usps: str, latitude: float, longitude: float) -> bool:
-        """Whether the point lies in the state (within LOCATION_TOLERANCE_DEG of it)."""
+        """Whether the point lies in the state or within LOCATION_TOLERANCE_KM of its outline
+        (also when that puts it in a neighbouring state: the row's state stands)."""
         area = self.areas.get(usps)
         if area is None:
             return False
         point = shapely.Point(longitude, latitude)
-        return bool(area.contains(point) or shapely.dwithin(area, point, LOCATION_TOLERANCE_DEG))
+        return bool(area.contains(point)) or _within_km(area, point, LOCATION_TOLERANCE_KM)
+
+
+def _within_km(area: BaseGeometry, point: shapely.Point, km: float) -> bool:
+    """Whether ``area`` comes within ``km`` of ``point`` (longitude, latitude) on the ground.
+
+    A degree of longitude is cos(latitude) times a degree of latitude (half of it at 60° N), so
+    the part of the outline near the point is stretched by that factor about the point (exact
+    enough over a few km) before measuring. No part of the outline lies within the tolerance of
+    180° (Alaska's nearest island, Semisopochnoi, is 15 km off), so longitudes need no wrapping.
+    """
+    longitude, latitude = point.x, point.y
+    scale = max(math.cos(math.radians(latitude)), 0.01)
+    reach_lat = km / KM_PER_DEGREE_LATITUDE
+    reach_lon = reach_lat / scale
+    # Fast on the prepared outline: the ellipse that is ``km`` on the ground lies in the circle
+    # of reach_lon degrees and holds the circle of reach_lat degrees. Only points in between
+    # are measured.
+    if not shapely.dwithin(area, point, reach_lon):
+        return False
+    if shapely.dwithin(area, point, reach_lat):
+        return True
+    near = shapely.clip_by_rect(
+        area,
+        longitude - reach_lon,
+        latitude - reach_lat,
+        longitude + reach_lon,
+        latitude + reach_lat,
+    )
+    local = shapely.transform(near, lambda xy: (xy - (longitude, latitude)) * (scale, 1.0))
+    return bool(shapely.dwithin(local, shapely.Point(0.0, 0.0), reach_lat))
 
 
 def _identity_problem(properties: dict[str, Any]) -> str | None:

@@ -51,10 +51,14 @@ def check(
     context: Context,
     today: date,
     new_bills: Collection[str] = (),
+    made_ids: Mapping[int, str] | None = None,
 ) -> Checked[R]:
     """``records`` (validated) and the ``issues`` found so far, checked across rows and against
-    ``context``. ``new_bills`` are the bill keys of a bills file in the same batch."""
+    ``context``. ``new_bills`` are the bill keys of a bills file in the same batch;
+    ``made_ids`` the ids qimap made from titles, by row (they must not take a stored case's)."""
     found = [*issues, *row_issues(records, file, context, today, new_bills)]
+    if made_ids:
+        found += made_id_conflicts(_cases(records), made_ids, context.cases, file)
     bad_rows = {issue.row for issue in found}
     good = [v for v in records if v.row not in bad_rows]
     cases = _cases(good)
@@ -118,6 +122,41 @@ def likely_duplicates(cases: Sequence[Case], stored: Sequence[Mapping[str, str]]
         if match:
             found[case.case_id] = match
     return found
+
+
+def made_id_conflicts(
+    cases: Sequence[Valid[Case]],
+    made_ids: Mapping[int, str],
+    stored: Sequence[Mapping[str, str]],
+    file: str,
+) -> list[Issue]:
+    """A row without an id whose made id is a stored case of another date or place: taking
+    it would overwrite that case (rows of the same title in another order would swap their
+    stories). The same event again is the same case, and updates it."""
+    by_id = {cells["id"]: cells for cells in stored}
+    conflicts = []
+    for valid in cases:
+        case = valid.record
+        before = by_id.get(case.case_id) if valid.row in made_ids else None
+        if before is None or _same_event(case, before):
+            continue
+        place = f"{before['city']}, {before['state']}"
+        when = before["incident_date"] or "no date"
+        message = (
+            f"had no id, and the one made from its title, '{case.case_id}', is a stored case "
+            f"of another date or place ({when}, {place}); give this row an id of its own, or "
+            f"'{case.case_id}' if it is that case"
+        )
+        conflicts.append(Issue(file, valid.row, "id", message))
+    return conflicts
+
+
+def _same_event(case: Case, stored: Mapping[str, str]) -> bool:
+    return (case.incident_date or "", _norm(case.city), case.state) == (
+        stored["incident_date"],
+        _norm(stored["city"]),
+        stored["state"],
+    )
 
 
 def duplicate_warnings(

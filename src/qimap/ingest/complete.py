@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from qimap.geo.geocode import Located, NotFound, locate
 from qimap.geo.places import GeocodeIndex
@@ -17,16 +18,24 @@ from qimap.model.labels import PRECISION_LABELS
 from qimap.model.schema import TableSpec
 
 
-def complete(
-    table: RawTable, spec: TableSpec, geocoder: Callable[[], GeocodeIndex]
-) -> tuple[RawTable, list[Issue], list[Issue]]:
-    """A mapped table with what could be added (cases only): the table, the notes on what
-    was added, and the rows that could not be placed (errors)."""
+@dataclass(frozen=True)
+class Completed:
+    """A mapped table with what could be added, and what was."""
+
+    table: RawTable
+    made_ids: dict[int, str]  # row -> the id made from its title (the row had none)
+    placed: list[Issue]  # a note per row given a map point: where, and how exactly
+    unplaced: list[Issue]  # rows that have no point and could not be given one (errors)
+
+
+def complete(table: RawTable, spec: TableSpec, geocoder: Callable[[], GeocodeIndex]) -> Completed:
+    """Cases without an id get one from their title; cases without coordinates get a point
+    from the geocoder. Other tables pass through."""
     if spec.name != "cases":
-        return table, [], []
-    table, named = give_missing_ids(table)
-    table, warnings, unplaced = place_missing_points(table, geocoder)
-    return table, named + warnings, unplaced
+        return Completed(table, {}, [], [])
+    table, made_ids = give_missing_ids(table)
+    table, placed, unplaced = place_missing_points(table, geocoder)
+    return Completed(table, made_ids, placed, unplaced)
 
 
 _SLUG_CHARS = re.compile(r"[^a-z0-9]+")
@@ -40,15 +49,16 @@ def slug_for(title: str) -> str:
     return slug or "case"
 
 
-def give_missing_ids(table: RawTable) -> tuple[RawTable, list[Issue]]:
-    """Rows without an id get one made from their title (unique within the file), with a note."""
+def give_missing_ids(table: RawTable) -> tuple[RawTable, dict[int, str]]:
+    """Rows without an id get one made from their title (unique within the file); returned
+    with the ids made, by row."""
     table = with_columns(table, ("id",))
     column = {name: index for index, name in enumerate(table.header)}
     taken = {row.cells[column["id"]].strip() for row in table.rows} - {""}
     # Per base id, the next number to try: ``taken`` only grows, so the numbers below it stay
     # taken. Probing upward from 2 for every row was quadratic in rows sharing a title.
     next_number: dict[str, int] = {}
-    rows, notes = [], []
+    rows, made = [], {}
     for row in table.rows:
         if row.cells[column["id"]].strip() or "title" not in column:
             rows.append(row)
@@ -62,8 +72,8 @@ def give_missing_ids(table: RawTable) -> tuple[RawTable, list[Issue]]:
         cells = list(row.cells)
         cells[column["id"]] = new_id
         rows.append(RawRow(row.row, tuple(cells)))
-        notes.append(Issue(table.file, row.row, "id", f"had no id: it is now '{new_id}'"))
-    return RawTable(table.file, table.header, tuple(rows)), notes
+        made[row.row] = new_id
+    return RawTable(table.file, table.header, tuple(rows)), made
 
 
 def place_missing_points(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from qimap.geo.states import StateLayer, StateShape, read_states
+from qimap.geo.states import LOCATION_TOLERANCE_KM, StateLayer, StateShape, read_states
 from qimap.ingest.sources import RawTable, Source, read_csv
 from qimap.ingest.validate import Valid, validate_table
 from qimap.issues import DataError, Issue
@@ -350,7 +350,8 @@ def case_issues(file: str, valid: Valid[Case], states: StateLayer) -> list[Issue
 
 
 def case_location_issues(file: str, valid: Valid[Case], states: StateLayer) -> list[Issue]:
-    """The point must lie in the stated state (its real outline, not its bounding box)."""
+    """The point must lie in the stated state (its real outline, not its bounding box), or
+    within LOCATION_TOLERANCE_KM of it."""
     row, case = valid.row, valid.record
     if case.state not in states.areas:
         return [Issue(file, row, "state", f"{case.state} is not in {STATES_FILE}")]
@@ -359,7 +360,8 @@ def case_location_issues(file: str, valid: Valid[Case], states: StateLayer) -> l
         return []
     name = states.by_usps()[case.state].name
     message = (
-        f"({lat}, {lon}) lies outside {name}; check the state, the order of latitude and "
-        "longitude, and the minus sign of western longitudes"
+        f"({lat}, {lon}) lies outside {name}, more than {LOCATION_TOLERANCE_KM:g} km from its "
+        "outline; check the state, the order of latitude and longitude, and the minus sign of "
+        "western longitudes"
     )
     return [Issue(file, row, "latitude", message)]

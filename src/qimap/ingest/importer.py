@@ -38,7 +38,9 @@ def publish(
     editor: str,
     all_or_nothing: bool = False,
 ) -> tuple[Batch, Plan]:
-    """Publish the valid rows of one or more files as one batch, after a whole-store check."""
+    """Publish the valid rows of one or more files as one batch, after a whole-store check.
+    Raises :class:`qimap.store.NothingToPublish` (and records no batch) when they change no
+    stored row."""
     if not editor.strip():
         raise StoreError("An import needs the editor's name.")
     if all_or_nothing and any(f.issues for f in files):

@@ -206,10 +206,26 @@ def detect_table(header: Sequence[str]) -> TableSpec:
 def choose_mapping(
     header: Sequence[str], table: str | None, mapping: Mapping[str, CellSource | None] | None
 ) -> tuple[TableSpec, ColumnMapping]:
-    """The table (given, or detected from the header) and the mapping to use (given, or
-    suggested)."""
+    """The table (given, or detected from the header) and the mapping to use: the suggested
+    one, with a given (saved) mapping's choices over it."""
     spec = SPECS[table] if table else detect_table(header)
-    return spec, dict(mapping) if mapping is not None else suggest_mapping(header, spec)
+    suggested = suggest_mapping(header, spec)
+    return spec, suggested if mapping is None else with_saved(suggested, mapping)
+
+
+def with_saved(
+    suggested: Mapping[str, CellSource | None], saved: Mapping[str, CellSource | None]
+) -> ColumnMapping:
+    """A saved mapping over the automatic matches, as the editors' page and the CLI both read
+    one: each column the saved mapping names takes its choice (null: not in the file); every
+    other column keeps its automatic match, unless the saved mapping took that file column."""
+    taken = {source.name for source in saved.values() if isinstance(source, FileColumn)}
+    merged: ColumnMapping = {
+        target: None if isinstance(source, FileColumn) and source.name in taken else source
+        for target, source in suggested.items()
+    }
+    merged.update(saved)
+    return merged
 
 
 def without_extras(table: RawTable, spec: TableSpec) -> RawTable:

@@ -56,7 +56,10 @@ class Prepared:
 
     @property
     def rejected_rows(self) -> int:
-        return len({issue.row for issue in self.issues if issue.row is not None})
+        """Data rows rejected, each once. The header is row 1, not a data row: when it has a
+        problem no row can be published, so every data row is rejected."""
+        rows = {issue.row for issue in self.issues if issue.row is not None}
+        return self.total_rows if 1 in rows else len(rows)
 
 
 def rows_by_table(files: Sequence[Prepared]) -> dict[str, list[dict[str, str]]]:
@@ -65,6 +68,20 @@ def rows_by_table(files: Sequence[Prepared]) -> dict[str, list[dict[str, str]]]:
     for prepared in files:
         incoming.setdefault(prepared.table, []).extend(prepared.rows)
     return incoming
+
+
+def made_ids_note(made_ids: Mapping[int, str]) -> tuple[str, ...]:
+    """One note for every row given an id (a national file has thousands: a warning each
+    buried the warnings that matter)."""
+    if not made_ids:
+        return ()
+    row, made = min(made_ids.items())
+    if len(made_ids) == 1:
+        return (f"Row {row} had no id; it got one made from its title: '{made}'.",)
+    return (
+        f"{len(made_ids):,} rows had no id; each got one made from its title "
+        f"(row {row}: '{made}', …).",
+    )
 
 
 def sha256_of(data: bytes) -> str:
@@ -104,15 +121,21 @@ def prepare(
     raw, info = read_upload(data, file_name, max_bytes=max_bytes)
     spec, used = choose_mapping(raw.header, table, mapping)
     mapped = normalise(apply_mapping(raw, used, spec), raw.header)
-    mapped, warnings, unplaced = complete(mapped, spec, geocoder or build_index)
-    records, issues = validate_table(without_extras(mapped, spec), spec)
-    lost = {issue.row for issue in unplaced}  # their "latitude is empty" says less than ours
+    completed = complete(mapped, spec, geocoder or build_index)
+    records, issues = validate_table(without_extras(completed.table, spec), spec)
+    lost = {issue.row for issue in completed.unplaced}  # "latitude is empty" says less
     issues = [i for i in issues if not (i.row in lost and i.column in {"latitude", "longitude"})]
     checked = check(
-        records, issues + unplaced, file_name, context, today or date.today(), new_bills
+        records,
+        issues + completed.unplaced,
+        file_name,
+        context,
+        today or date.today(),
+        new_bills,
+        completed.made_ids,
     )
     bad_rows = {issue.row for issue in checked.issues}
-    warnings += checked.warnings
+    warnings = completed.placed + checked.warnings
     return Prepared(
         table=spec.name,
         file_name=file_name,
@@ -121,7 +144,7 @@ def prepare(
         rows=tuple(canonical_cells(v.record, spec) for v in checked.records),
         issues=tuple(sorted(checked.issues, key=lambda i: (i.row or 0, i.column or ""))),
         mapping=used,
-        notes=info.notes,
+        notes=info.notes + made_ids_note(completed.made_ids),
         warnings=tuple(
             sorted((w for w in warnings if w.row not in bad_rows), key=lambda w: w.row or 0)
         ),

@@ -26,16 +26,18 @@ class Valid(Generic[R]):
 
 
 def check_header(table: RawTable, spec: TableSpec[Any]) -> list[Issue]:
+    """Every column of ``spec`` once, and no other.
+
+    An upload reaches here mapped (an unmapped optional column is blank cells), so only a
+    required column can be missing from it. A file in qimap's own layout (data/*.csv, what
+    ``qimap validate DIR`` and the app load) has every column, optional ones too.
+    """
     expected = spec.column_names
+    required = ", ".join(column.name for column in spec.columns if column.required)
     issues = [
-        Issue(
-            table.file,
-            1,
-            name,
-            f"column is missing; the header must contain: {', '.join(expected)}",
-        )
-        for name in expected
-        if name not in table.header
+        Issue(table.file, 1, column.name, _missing(column.required, required, expected))
+        for column in spec.columns
+        if column.name not in table.header
     ]
     issues += [
         Issue(table.file, 1, name, f"unexpected column; allowed columns are: {', '.join(expected)}")
@@ -45,6 +47,19 @@ def check_header(table: RawTable, spec: TableSpec[Any]) -> list[Issue]:
     duplicates = sorted({name for name in table.header if table.header.count(name) > 1})
     issues += [Issue(table.file, 1, name, "column appears twice") for name in duplicates]
     return issues
+
+
+def _missing(is_required: bool, required: str, expected: tuple[str, ...]) -> str:
+    if is_required:
+        return (
+            f"required column is missing (the required columns are: {required}); add it to "
+            "the file, or map a column, a fixed value or a template to it (the editors' page, "
+            "or `qimap import --mapping`; see docs/uploads.md)"
+        )
+    return (
+        "optional column is missing; a file in qimap's own layout (data/*.csv) has every "
+        f"column, optional ones too: {', '.join(expected)}; add it, its cells may be blank"
+    )
 
 
 def validate_table(table: RawTable, spec: TableSpec[R]) -> tuple[list[Valid[R]], list[Issue]]:

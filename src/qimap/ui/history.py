@@ -18,6 +18,7 @@ from qimap.ui.tables import show_table
 
 def show_history(settings: Settings, editor: str) -> None:
     store = loaders.store(settings.database_url)
+    version = store.version()  # read first: the history below is this version's or newer
     batches = store.history()
     show_table(
         [
@@ -40,15 +41,18 @@ def show_history(settings: Settings, editor: str) -> None:
     if not undoable:
         st.caption("No import can be undone yet.")
         return
+    # Keyed by the store's version: after every publish or undo (here or by anyone) the latest
+    # batch is preselected again, and a click made on the page as it was before is dropped
+    # instead of undoing whatever is selected now.
     choice = st.selectbox(
         "Undo an import",
         [b.batch_id for b in undoable],
         format_func=lambda i: next(
             f"Batch {i}: {b.file_name} by {b.editor}" for b in undoable if b.batch_id == i
         ),
-        key="undo_choice",
+        key=undo_choice_key(version),
     )
-    if st.button("Undo this import", key="undo"):
+    if st.button(f"Undo batch {choice}", key=undo_button_key(version)):
         if not still_signed_in(editor):
             st.error(SIGNED_OUT, icon="🔒")
             return
@@ -61,6 +65,16 @@ def show_history(settings: Settings, editor: str) -> None:
             st.error(SIGNED_OUT, icon="🔒")
             return
         _undo(settings, together, editor)
+
+
+def undo_choice_key(version: int) -> str:
+    """The key of History's "Undo an import" select box while the store is at ``version``."""
+    return f"undo_choice_{version}"
+
+
+def undo_button_key(version: int) -> str:
+    """The key of its "Undo batch N" button."""
+    return f"undo_{version}"
 
 
 def _undo(settings: Settings, batch_ids: Sequence[int], editor: str) -> None:

@@ -20,7 +20,7 @@ from qimap.ingest.cell_sources import (
     mapping_to_json,
     source_issues,
 )
-from qimap.ingest.mapping import suggest_mapping
+from qimap.ingest.mapping import suggest_mapping, with_saved
 from qimap.ingest.sources import RawTable
 from qimap.issues import DataError, issues_of
 from qimap.model.schema import TableSpec
@@ -52,7 +52,7 @@ def mapping_editor(raw: RawTable, spec: TableSpec, key: str) -> ColumnMapping:
                 "That mapping file cannot be used; the automatic matches are used",
             )
         else:
-            preset.update({k: v for k, v in loaded.items() if k in preset})
+            preset = with_saved(preset, {k: v for k, v in loaded.items() if k in preset})
             # widgets of their own, so the saved choices show even after others were made
             key = f"{key}_{hashlib.sha256(data).hexdigest()[:8]}"
     st.markdown("**Match the file's columns to qimap's**")

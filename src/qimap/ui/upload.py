@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from qimap.ingest.cell_sources import mapping_from_json, mapping_to_json
 from qimap.ingest.diff import Plan
@@ -22,7 +23,7 @@ from qimap.model.schema import BILLS, CASES, CONTACTS, SCORES, Precision, TableS
 from qimap.render.exports import dictionary_rows, template_csv
 from qimap.render.page_report import page_report
 from qimap.settings import Settings
-from qimap.store import StoreError
+from qimap.store import NothingToPublish, StoreError
 from qimap.ui import loaders
 from qimap.ui.map_panel import show_preview_map
 from qimap.ui.mapping_editor import mapping_editor
@@ -32,6 +33,11 @@ from qimap.ui.tables import show_table
 from qimap.ui.upload_report import show_problems, show_report
 
 PREVIEW_ROWS = 200
+# st.session_state: uploads already published (their file ids, see upload_key) -> the message
+PUBLISHED = "published_uploads"
+
+
+NOTHING = "Nothing was published"
 
 
 @st.cache_data(max_entries=8, show_spinner="Checking every row…")
@@ -70,7 +76,7 @@ def show_cases_upload(settings: Settings, editor: str) -> None:
         type=["csv", "txt", "tsv"],
         key="upload_cases",
     )
-    if upload is None:
+    if upload is None or show_if_published(upload_key(upload)):
         return
     data = upload.getvalue()
     try:
@@ -101,10 +107,32 @@ def show_cases_upload(settings: Settings, editor: str) -> None:
         key="skip_duplicates",
     ):
         prepared = prepared.without_likely_duplicates()
-    show_publish([prepared], settings, editor)
+    show_publish([prepared], settings, editor, upload_key(upload))
 
 
-def show_publish(files: Sequence[Prepared], settings: Settings, editor: str) -> None:
+def upload_key(*uploads: UploadedFile | None) -> str:
+    """Which upload(s) files came from: their file ids, which last while they stay in their
+    file boxes (a new upload of the same file gets new ones)."""
+    return " ".join(upload.file_id for upload in uploads if upload is not None)
+
+
+def show_if_published(upload: str) -> bool:
+    """Once published, an upload is not offered for publishing again: True, after saying what
+    was published and where to undo it, when ``upload`` (an upload_key) was."""
+    message = st.session_state.get(PUBLISHED, {}).get(upload)
+    if message is None:
+        return False
+    st.success(message, icon="✅")
+    st.caption(
+        "Undo it under History and undo. To publish this file again, upload it again: what "
+        "would change is worked out anew."
+    )
+    return True
+
+
+def show_publish(files: Sequence[Prepared], settings: Settings, editor: str, upload: str) -> None:
+    """The counts, the preview and the Publish button for ``files``, which came from the
+    uploads ``upload`` (an upload_key) names."""
     store, states = loaders.store(settings.database_url), loaders.states(settings.geo_dir)
     planned = plan(store, files)
     rejected = sum(p.rejected_rows for p in files)
@@ -122,21 +150,29 @@ def show_publish(files: Sequence[Prepared], settings: Settings, editor: str) -> 
         f"I have checked the preview: publish {changes} change(s) as {editor}",
         key="confirm_publish",
         disabled=changes == 0,
-    )
-    if st.button("Publish", type="primary", disabled=not confirmed, key="publish"):
+    )  # a box ticked for an earlier plan stays ticked when disabled: it confirms no change
+    ready = confirmed and changes > 0
+    if st.button("Publish", type="primary", disabled=not ready, key="publish"):
         if not still_signed_in(editor):  # checked at the click: a sign-in may have lapsed
             st.error(SIGNED_OUT, icon="🔒")
             return
         try:
             batch, _ = publish(store, files, states, editor, all_or_nothing)
-        except (StoreError, DataError) as error:
-            st.error(f"Nothing was published: {escape_markdown(str(error))}", icon="🛑")
+        except NothingToPublish as error:  # e.g. another editor published the same rows
+            st.info(str(error), icon="ℹ️")
             return
-        st.success(
+        except (StoreError, DataError) as error:
+            said = str(error)  # some messages already say nothing was published
+            said = said if said.startswith(NOTHING) else f"{NOTHING}: {said}"
+            st.error(escape_markdown(said), icon="🛑")
+            return
+        # Remembered, and the page run again: these files show that message from now on, not
+        # their Publish button, and History (run after this tab) preselects the new batch.
+        st.session_state.setdefault(PUBLISHED, {})[upload] = (
             f"Published batch {batch.batch_id}: {batch.new} new, {batch.updated} updated. "
-            "The map shows it now; undo it under History.",
-            icon="✅",
+            "The map shows it now; undo it under History."
         )
+        st.rerun()
 
 
 def _preview(plan: Plan, settings: Settings) -> None:
@@ -176,6 +212,8 @@ def show_scorecard_upload(settings: Settings, editor: str) -> None:
     bills = st.file_uploader("Bills CSV", type=["csv", "txt", "tsv"], key="upload_bills")
     scores = st.file_uploader("Scores CSV", type=["csv", "txt", "tsv"], key="upload_scores")
     page = st.file_uploader("Or an endqi.org state page (.txt)", type=["txt"], key="upload_page")
+    if show_if_published(upload_key(page, bills, scores)):
+        return
     store, states = loaders.store(settings.database_url), loaders.states(settings.geo_dir)
     files: list[Prepared] = []
     try:
@@ -197,7 +235,7 @@ def show_scorecard_upload(settings: Settings, editor: str) -> None:
         return
     if files:
         show_report(files)
-        show_publish(files, settings, editor)
+        show_publish(files, settings, editor, upload_key(page, bills, scores))
 
 
 def show_page_read(lines: Sequence[str]) -> None:
@@ -214,7 +252,7 @@ def show_contacts_upload(settings: Settings, editor: str) -> None:
     )
     show_template(CONTACTS)
     upload = st.file_uploader("Contacts CSV", type=["csv", "txt", "tsv"], key="upload_contacts")
-    if upload is None:
+    if upload is None or show_if_published(upload_key(upload)):
         return
     store, states = loaders.store(settings.database_url), loaders.states(settings.geo_dir)
     try:
@@ -224,4 +262,4 @@ def show_contacts_upload(settings: Settings, editor: str) -> None:
         show_problems(issues_of(error, upload.name), "The file cannot be imported")
         return
     show_report([prepared])
-    show_publish([prepared], settings, editor)
+    show_publish([prepared], settings, editor, upload_key(upload))
