@@ -22,7 +22,7 @@ def test_the_report_is_shown_as_text_not_markup() -> None:
     assert not at.markdown
 
 
-def _scorecard(bill_id: str) -> None:
+def _scorecard(bill_id: str | None, year: int | None = 2024) -> None:
     from qimap.ingest.dataset import read_rubric
     from qimap.model.schema import Bill, Status
     from qimap.model.scoring import build_scorecard
@@ -31,7 +31,7 @@ def _scorecard(bill_id: str) -> None:
 
     rubric, _ = read_rubric(DATA_DIR)
     bill = Bill(
-        "MA-Synthetica-LocalLaw99", "MA", bill_id, 2024, Status.PENDING, "Synthetic.",
+        "MA-Synthetica-LocalLaw99", "MA", bill_id, year, Status.PENDING, "Synthetic.",
         None, None, None, "https://example.org/synthetic", "",
     )  # fmt: skip
     show_scorecard(build_scorecard(bill, rubric, []))
@@ -47,3 +47,16 @@ def test_a_state_bill_is_not_labelled_local() -> None:
     at = AppTest.from_function(_scorecard, args=("SB 9001",)).run()
     assert not at.exception
     assert not any("local measure" in c.value.lower() for c in at.caption)
+
+
+def test_an_unnamed_bill_says_its_year_once() -> None:
+    at = AppTest.from_function(_scorecard, args=(None,)).run()
+    assert not at.exception
+    heading = at.markdown[0].value.replace("\\", "")  # markdown escapes undone
+    assert heading == "#### Unnamed bill (2024) · Pending"
+
+
+def test_an_unnamed_bill_without_a_year_says_so() -> None:
+    at = AppTest.from_function(_scorecard, args=(None, None)).run()
+    heading = at.markdown[0].value.replace("\\", "")
+    assert heading == "#### Unnamed bill · year unknown · Pending"

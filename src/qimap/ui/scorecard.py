@@ -28,7 +28,9 @@ def show_scorecard(
 ) -> None:
     """``local_cases``: per criterion id, the state's cases that show why it matters."""
     bill = card.bill
+    # an unnamed bill's name already carries its year ("Unnamed bill (2021)")
     year = f" · {bill.year_introduced}" if bill.year_introduced else " · year unknown"
+    year = "" if not bill.bill_id and bill.year_introduced else year
     st.markdown(f"#### {escape_markdown(bill.display_name)}{year} · {STATUS_LABELS[bill.status]}")
     city = local_measure(bill.bill_id)
     if city:  # a city's own law shown on its state's page
