@@ -464,7 +464,14 @@ def build_parser() -> argparse.ArgumentParser:
     validate.add_argument("--mapping", help=MAPPING_HELP)
     validate.set_defaults(handler=_cmd_validate)
     editor = os.environ.get("QIMAP_EDITOR") or getpass.getuser()
-    importer = commands.add_parser("import", help="publish CSV files as one batch")
+    importer = commands.add_parser(
+        "import",
+        help="publish CSV files as one batch",
+        description="Publish the valid rows of CSV files as one batch. Exit status: 0 when "
+        "every row was taken, 1 when some rows were refused or a file cannot be read (the valid "
+        "rows are still published, unless --all-or-nothing or --dry-run), 2 for a wrong command "
+        "line.",
+    )
     importer.add_argument("files", nargs="+", help="CSV files (cases, bills or scores)")
     importer.add_argument("--table", choices=sorted(SPECS), help="table of the files (guessed)")
     importer.add_argument("--mapping", help=MAPPING_HELP)

@@ -49,6 +49,10 @@ def test_a_national_data_set_maps_with_a_constant_and_a_template(editors: None) 
     assert {m.label: m.value for m in at.metric}["New"] == "0"  # summary, source_url missing
     # the header is what is wrong, not a row: the message says so rather than "1 row(s)"
     assert "columns have problems, so no row can be published yet" in at.error[0].value
+    assert any(
+        "No row can be published yet" in i.value for i in at.info
+    )  # not "nothing would change"
+    assert not any("Nothing would change" in i.value for i in at.info)
 
     at.selectbox(key=f"map_{KEY}_source_url").select_index(1).run()  # same value for every row
     source = at.text_input(key=f"constant_{KEY}_source_url")

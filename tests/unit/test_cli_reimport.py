@@ -7,6 +7,8 @@ import csv
 import io
 from pathlib import Path
 
+import pytest
+
 from qimap.store import NOTHING_TO_PUBLISH
 from tests.unit.test_cli import run
 from tests.unit.test_cli_store import edited_cases
@@ -68,3 +70,13 @@ def test_importing_the_same_state_page_twice_records_one_batch(tmp_path: Path) -
     assert "new 0, updated 0, unchanged 10" in out
     assert out.endswith(f"{NOTHING_TO_PUBLISH}\n")
     assert history_lines() == before
+
+
+def test_import_help_says_what_the_exit_status_means(capsys: pytest.CaptureFixture[str]) -> None:
+    """A script needs to know that 1 can still mean "published the valid rows"."""
+    with pytest.raises(SystemExit) as done:
+        run("import", "--help")
+    assert done.value.code == 0
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "1 when some rows were refused" in shown
+    assert "the valid rows are still published" in shown

@@ -188,8 +188,10 @@ def _preview(plan: Plan, settings: Settings) -> None:
         show_table(rows[:PREVIEW_ROWS])
         if len(rows) > PREVIEW_ROWS:
             st.caption(f"The first {PREVIEW_ROWS} of {len(rows)} changes.")
-    else:
+    elif plan.unchanged:
         st.info("Nothing would change: every valid row is already stored as it is.")
+    else:  # every row was refused: the report above says why
+        st.info("No row can be published yet: fix the problems above and upload the file again.")
 
 
 def preview_row(change: str, table: str, cells: Mapping[str, str]) -> dict[str, object]:
@@ -241,7 +243,8 @@ def show_scorecard_upload(settings: Settings, editor: str) -> None:
 def show_page_read(lines: Sequence[str]) -> None:
     """What the page reader read, bill by bill, to check against the page before publishing:
     plain text in a code block, so nothing the page says is read as markup."""
-    with st.expander("What was read from the page, bill by bill", expanded=True):
+    # closed at first: on a phone the report runs to many screens (it opens with one tap)
+    with st.expander("What was read from the page, bill by bill", expanded=False):
         st.code("\n".join(lines), language=None, wrap_lines=True)
 
 
