@@ -112,6 +112,13 @@ def test_mapping_suggests_qimaps_columns_from_usual_names_or_takes_the_editors()
 # --- normalise ----------------------------------------------------------------------------------
 
 
+def test_normalise_writes_a_state_written_out_in_full_as_its_code() -> None:
+    rows = [case_cells(state=name) for name in ("Colorado", " puerto rico ", "CO", "Masachusets")]
+    out = normalise(table_of(rows), ("Name", "Place"))  # another organisation's layout
+    column = out.header.index("state")
+    assert [row.cells[column] for row in out.rows] == ["CO", "PR", "CO", "Masachusets"]
+
+
 def test_normalise_writes_dates_in_iso_and_restores_what_an_export_neutralised() -> None:
     raw = table_of([case_cells(incident_date="10/1/2007", title="'=1+1")])
     out = normalise(raw, raw.header)

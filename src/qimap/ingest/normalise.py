@@ -1,5 +1,6 @@
 """Stage 3, normalise: cells a qimap export neutralised against spreadsheet formulas read back
-as written, and dates written in common ways become ISO dates. Nothing is judged here."""
+as written, dates written in common ways become ISO dates, and a state written out in full
+becomes its code. Nothing is judged here."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import date
 
 from qimap.ingest.sources import RawRow, RawTable
 from qimap.model.schema import STORED
+from qimap.model.usstates import Accept, resolve_state
 from qimap.safe import unquote_cell
 
 # The layouts qimap itself writes (qimap export, Evaluate a bill, the templates).
@@ -18,7 +20,7 @@ _QIMAP_HEADERS = frozenset(spec.column_names for spec in STORED)
 def normalise(table: RawTable, layout: Sequence[str]) -> RawTable:
     """The mapped ``table`` with neutralised cells restored (when the file came in qimap's own
     ``layout``, its header as uploaded) and its dates in ISO form."""
-    return normalise_dates(restore_neutralised(table, layout))
+    return normalise_states(normalise_dates(restore_neutralised(table, layout)))
 
 
 def restore_neutralised(table: RawTable, layout: Sequence[str] | None = None) -> RawTable:
@@ -60,6 +62,30 @@ def normalise_dates(table: RawTable) -> RawTable:
         return tuple(fixed)
 
     rows = tuple(RawRow(row.row, fix(row.cells)) for row in table.rows)
+    return RawTable(table.file, table.header, rows)
+
+
+def normalise_states(table: RawTable) -> RawTable:
+    """A state column's full names ("Colorado", "Puerto Rico") become codes, as qimap's files
+    hold them; codes and anything unknown stay for validation. (Uploads only: qimap's own
+    files hold codes.)"""
+    if "state" not in table.header:
+        return table
+    position = table.header.index("state")
+    codes: dict[str, str] = {}  # each distinct cell resolved once (100,000 rows, ~60 states)
+
+    def code(cell: str) -> str:
+        if cell not in codes:
+            found = resolve_state(cell, allow=Accept.NAME)
+            codes[cell] = found.usps if found else cell
+        return codes[cell]
+
+    rows = tuple(
+        RawRow(
+            row.row, (*row.cells[:position], code(row.cells[position]), *row.cells[position + 1 :])
+        )
+        for row in table.rows
+    )
     return RawTable(table.file, table.header, rows)
 
 

@@ -315,7 +315,7 @@ def parse_bill_key(value: str) -> str:
     return value
 
 
-@accepts("two-letter USPS code (MA, DC, PR, …)")
+@accepts("two-letter USPS code (MA, DC, PR, …; uploads also take the full name, Colorado)")
 def parse_state(value: str) -> str:
     found = resolve_state(value, allow=FILE_COLUMN)  # data files hold codes, not names
     if found is None:
