@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from qimap.ingest.dataset import Dataset, load_dataset
+from qimap.geo.states import StateLayer
+from qimap.ingest.dataset import Dataset, load_dataset, load_states
 from qimap.settings import GENERATED, STATIC_DIR
 
 REPO = Path(__file__).resolve().parents[1]
@@ -44,6 +45,12 @@ def private_store(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[N
     monkeypatch.setenv("QIMAP_GENERATED_DIR", str(generated))
     yield
     shutil.rmtree(generated, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def states() -> StateLayer:
+    """The state outlines of geo/, read once for every test that checks points or seeds."""
+    return load_states(GEO_DIR)
 
 
 @pytest.fixture(scope="session")

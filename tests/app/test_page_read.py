@@ -3,6 +3,8 @@ or <script> is shown as those characters, never as markup (SYNTHETIC lines)."""
 
 from __future__ import annotations
 
+import re
+
 from streamlit.testing.v1 import AppTest
 
 HOSTILE = "Bill 1 of 1: **not bold** <script>alert(1)</script> [x](javascript:alert(2))"
@@ -60,3 +62,17 @@ def test_an_unnamed_bill_without_a_year_says_so() -> None:
     at = AppTest.from_function(_scorecard, args=(None, None)).run()
     heading = at.markdown[0].value.replace("\\", "")
     assert heading == "#### Unnamed bill · year unknown · Pending"
+
+
+def test_a_hostile_city_in_a_local_measure_is_shown_as_text() -> None:
+    """The city comes from a page's bill name: markup and links in it stay characters."""
+    at = AppTest.from_function(
+        _scorecard, args=("Evil <img src=x> [x](javascript:alert(1)) - Ordinance 9",)
+    ).run()
+    assert not at.exception
+    caption = at.caption[0].value
+    assert not re.search(r"(?<!\\)<img", caption)  # every < arrives escaped
+    assert not re.search(r"(?<!\\)\]\(", caption)  # no markdown link
+    assert caption.replace("\\", "").startswith(
+        "Local measure of Evil <img src=x> [x](javascript:alert(1))"
+    )

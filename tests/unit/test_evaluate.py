@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 
 from qimap.geo.states import StateLayer
-from qimap.ingest.dataset import load_states
 from qimap.ingest.importer import publish, seed
 from qimap.ingest.pipeline import Prepared, context_from_store, prepare_together
 from qimap.model.evaluate import (
@@ -51,11 +50,6 @@ MARKS = {
 
 def evidence(criterion_id: str) -> str:
     return f"Synthetic section {criterion_id}: invented text for a test, not a real bill."
-
-
-@pytest.fixture(scope="module")
-def states() -> StateLayer:
-    return load_states(GEO_DIR)
 
 
 @pytest.fixture(scope="module")

@@ -14,12 +14,11 @@ from qimap.geo.geocode import Located, NotFound, geocode, locate
 from qimap.geo.places import GeocodeIndex, Place, build_index
 from qimap.geo.states import StateLayer
 from qimap.ingest.complete import complete
-from qimap.ingest.dataset import case_location_issues, load_states
+from qimap.ingest.dataset import case_location_issues
 from qimap.ingest.sources import RawRow, RawTable
 from qimap.ingest.validate import validate_table
 from qimap.model.labels import PRECISION_LABELS
 from qimap.model.schema import CASES, Precision
-from tests.conftest import GEO_DIR
 
 OFFLINE_ONLY = "qimap places rows offline by ZIP code, city or county only"
 ADD = "add latitude and longitude, or a ZIP code"
@@ -28,11 +27,6 @@ ADD = "add latitude and longitude, or a ZIP code"
 @pytest.fixture(scope="module")
 def index() -> GeocodeIndex:
     return build_index()
-
-
-@pytest.fixture(scope="module")
-def states() -> StateLayer:
-    return load_states(GEO_DIR)
 
 
 def placed(city: str, state: str, index: GeocodeIndex, zip_code: str = "") -> Located:

@@ -11,15 +11,14 @@ import pytest
 from qimap.cli import main
 from qimap.geo.states import StateLayer
 from qimap.ingest.cell_sources import FileColumn, mapping_to_json
-from qimap.ingest.dataset import load_states
-from qimap.ingest.importer import prepare_page, seed
+from qimap.ingest.importer import read_page, seed
 from qimap.ingest.mapping import suggest_mapping
 from qimap.ingest.pipeline import context_from_store, prepare
 from qimap.issues import DataError
 from qimap.model.schema import CASES
 from qimap.render.exports import write_csv
 from qimap.store import Store
-from tests.conftest import DATA_DIR, GEO_DIR, read_rows
+from tests.conftest import DATA_DIR, read_rows
 from tests.unit.test_pageimport import END, newer_bill, newer_page
 
 # A SYNTHETIC partner export: its own column names, semicolons, Windows-1252, US dates.
@@ -31,11 +30,6 @@ PARTNER = (
     "synthetic-partner-2;Synthetic future case;1/1/2999;Worcester;MA;42.26;-71.80;Synthetic court;"
     "1 Syn. 2;;denied;excessive_force;A synthetic record;https://example.org/synthetic/2\r\n"
 )
-
-
-@pytest.fixture(scope="module")
-def states() -> StateLayer:
-    return load_states(GEO_DIR)
 
 
 @pytest.fixture
@@ -181,7 +175,7 @@ def test_a_page_is_read_against_the_stored_rubric_not_data_s(
     store = Store.open(f"sqlite:///{tmp_path / 'renamed.sqlite3'}")
     seed(store, data_copy, states)
     page = newer_page(newer_bill()).replace(END[0], renamed)
-    bills, scores = prepare_page(page, "ma.txt", store)
+    bills, scores = read_page(page, "ma.txt", store).files
     marks = {row["criterion_id"]: row["mark"] for row in scores.rows}
     assert marks["end_law_enforcement"] == "yes"  # read with data/rubric.csv: "unknown"
     assert not any("not a rubric criterion" in note for note in bills.notes)

@@ -14,7 +14,6 @@ import pytest
 
 from qimap.geo.states import StateLayer
 from qimap.ingest.check import Context
-from qimap.ingest.dataset import load_states
 from qimap.ingest.pipeline import prepare
 from qimap.ingest.sources import RawRow, RawTable
 from qimap.ingest.validate import validate_table
@@ -31,7 +30,6 @@ from qimap.model.labels import OUTCOME_LABELS
 from qimap.model.records import canonical_cells
 from qimap.model.schema import CASES, Case, Outcome
 from qimap.store import Store
-from tests.conftest import GEO_DIR
 from tests.unit.test_cli import run
 
 TODAY = date(2026, 11, 30)
@@ -49,11 +47,6 @@ STORIES = [
     ("synthetic-story-2", "Synthetic story two", "2023", "Denver", "CO", "39.74", "-104.99",
      "", "", "Synthetic test record, outcome not given.", "https://example.org/synthetic/story-2"),
 ]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def states() -> StateLayer:
-    return load_states(GEO_DIR)
 
 
 def stories_file(

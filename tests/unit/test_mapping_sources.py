@@ -24,7 +24,6 @@ from qimap.ingest.cell_sources import (
     mapping_to_json,
     parse_template,
 )
-from qimap.ingest.dataset import load_states
 from qimap.ingest.importer import publish, seed
 from qimap.ingest.mapping import apply_mapping, suggest_mapping, unmapped_sources, with_saved
 from qimap.ingest.pipeline import context_from_store, prepare
@@ -33,7 +32,7 @@ from qimap.ingest.sources import RawRow, RawTable
 from qimap.issues import DataError, Issue
 from qimap.model.schema import CASES
 from qimap.store import Store, batches
-from tests.conftest import GEO_DIR, REPO, SYNTHETIC_DIR
+from tests.conftest import REPO, SYNTHETIC_DIR
 
 NATIONAL_DIR = REPO / "tests" / "fixtures" / "national"
 NATIONAL_CSV = NATIONAL_DIR / "national-cases.csv"
@@ -181,11 +180,6 @@ def test_an_unknown_template_column_is_reported_with_the_other_mapping_issues() 
 
 
 # --- through the pipeline: constants and templates are cells like any other --------------------
-
-
-@pytest.fixture(scope="module")
-def states() -> StateLayer:
-    return load_states(GEO_DIR)
 
 
 @pytest.fixture

@@ -17,8 +17,8 @@ from qimap.geo.states import StateLayer
 from qimap.ingest.cell_sources import FileColumn
 from qimap.ingest.check import Context, check
 from qimap.ingest.complete import complete
-from qimap.ingest.dataset import load_states
 from qimap.ingest.diff import plan_changes
+from qimap.ingest.endqi_page import parse_state_page
 from qimap.ingest.mapping import apply_mapping, choose_mapping
 from qimap.ingest.normalise import normalise
 from qimap.ingest.page_files import page_files
@@ -40,14 +40,8 @@ from qimap.model.schema import (
     Precision,
     Score,
 )
-from tests.conftest import GEO_DIR
 
 TODAY = date(2026, 11, 30)
-
-
-@pytest.fixture(scope="module")
-def states() -> StateLayer:
-    return load_states(GEO_DIR)
 
 
 def case_cells(**overrides: str) -> dict[str, str]:
@@ -336,14 +330,14 @@ PAGE = "\n".join(
 
 
 def test_page_files_read_the_given_rubric_and_keep_stored_editorial_text() -> None:
-    bills, scores = page_files(PAGE, "ma.txt", RUBRIC, stored={})
+    page = parse_state_page(PAGE, rubric=RUBRIC)
+    bills, scores = page_files(page, "0" * 64, "ma.txt", stored={})
     assert (bills.table, scores.table) == ("bills", "scores")
     assert [row["bill_key"] for row in bills.rows] == ["MA-SB9001"]
     assert [row["criterion_id"] for row in scores.rows] == [c.criterion_id for c in RUBRIC]
     assert [row["mark"] for row in scores.rows][:4] == ["yes", "no", "no", "no"]
 
     stored_bill = {**bills.rows[0], "summary": "An editor's own words."}
-    again, _ = page_files(
-        PAGE, "ma.txt", RUBRIC, stored={BILLS.name: {("MA-SB9001",): stored_bill}, SCORES.name: {}}
-    )
+    stored = {BILLS.name: {("MA-SB9001",): stored_bill}, SCORES.name: {}}
+    again, _ = page_files(page, "0" * 64, "ma.txt", stored)
     assert again.rows[0]["summary"] == "An editor's own words."

@@ -19,7 +19,6 @@ import pytest
 import sqlalchemy as sa
 
 from qimap.geo.states import StateLayer
-from qimap.ingest.dataset import load_states
 from qimap.ingest.importer import load_from_store, publish, seed, undo
 from qimap.ingest.pipeline import context_from_store, prepare, prepare_together
 from qimap.issues import DataError
@@ -29,11 +28,6 @@ from qimap.store import NOTHING_TO_PUBLISH, NothingToPublish, Store, StoreError,
 from tests.conftest import DATA_DIR, GEO_DIR, REPO, hostile_case, read_rows
 
 DATABASES = ["sqlite"] + (["postgresql"] if os.environ.get("QIMAP_TEST_DATABASE_URL") else [])
-
-
-@pytest.fixture(scope="module")
-def states() -> StateLayer:
-    return load_states(GEO_DIR)
 
 
 @pytest.fixture(params=DATABASES)

@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import assert_never
 
+from qimap.ingest.sources import HEADER_ROW
 from qimap.issues import DataError, Issue
 
 
@@ -134,11 +135,16 @@ def source_issues(target: str, source: CellSource, header: Sequence[str], file: 
     """A source's problems against the file's header, as header-level issues (row 1)."""
     problem = source_problem(source)
     if problem is not None:
-        return [Issue(file, 1, target, problem)]
+        return [Issue(file, HEADER_ROW, target, problem)]
     if isinstance(source, FileColumn):
         if source.name not in header:
             return [
-                Issue(file, 1, source.name, f"is not in the file's header (chosen for {target})")
+                Issue(
+                    file,
+                    HEADER_ROW,
+                    source.name,
+                    f"is not in the file's header (chosen for {target})",
+                )
             ]
         return []
     if not isinstance(source, Template):

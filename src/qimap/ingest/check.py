@@ -106,11 +106,7 @@ def row_issues(
 def likely_duplicates(cases: Sequence[Case], stored: Sequence[Mapping[str, str]]) -> dict[str, str]:
     """New cases (ids not stored) that match a stored case by title, or by date and place."""
     by_title = {_norm(c["title"]): c["id"] for c in stored}
-    by_event = {
-        (c["incident_date"], _norm(c["city"]), c["state"]): c["id"]
-        for c in stored
-        if c["incident_date"]
-    }
+    by_event = {_stored_event(c): c["id"] for c in stored if c["incident_date"]}
     stored_ids = {c["id"] for c in stored}
     found = {}
     for case in cases:
@@ -118,7 +114,7 @@ def likely_duplicates(cases: Sequence[Case], stored: Sequence[Mapping[str, str]]
             continue  # a stable id: an update, not a duplicate
         match = by_title.get(_norm(case.title))
         if not match and case.incident_date:
-            match = by_event.get((case.incident_date, _norm(case.city), case.state))
+            match = by_event.get(_event(case))
         if match:
             found[case.case_id] = match
     return found
@@ -138,7 +134,7 @@ def made_id_conflicts(
     for valid in cases:
         case = valid.record
         before = by_id.get(case.case_id) if valid.row in made_ids else None
-        if before is None or _same_event(case, before):
+        if before is None or _event(case) == _stored_event(before):
             continue
         place = f"{before['city']}, {before['state']}"
         when = before["incident_date"] or "no date"
@@ -151,12 +147,14 @@ def made_id_conflicts(
     return conflicts
 
 
-def _same_event(case: Case, stored: Mapping[str, str]) -> bool:
-    return (case.incident_date or "", _norm(case.city), case.state) == (
-        stored["incident_date"],
-        _norm(stored["city"]),
-        stored["state"],
-    )
+def _event(case: Case) -> tuple[str, str, str]:
+    """What tells one event from another: its date and place (city compared loosely)."""
+    return (case.incident_date or "", _norm(case.city), case.state)
+
+
+def _stored_event(cells: Mapping[str, str]) -> tuple[str, str, str]:
+    """:func:`_event` of a stored case's canonical cells."""
+    return (cells["incident_date"], _norm(cells["city"]), cells["state"])
 
 
 def duplicate_warnings(

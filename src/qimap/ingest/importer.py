@@ -22,7 +22,7 @@ from qimap.ingest.dataset import (
 )
 from qimap.ingest.diff import Plan
 from qimap.ingest.endqi_page import PageImport, parse_state_page
-from qimap.ingest.page_files import files_of_page
+from qimap.ingest.page_files import page_files
 from qimap.ingest.pipeline import Prepared, rows_by_table, sha256_of
 from qimap.ingest.sources import cells_table
 from qimap.ingest.validate import validate_table
@@ -108,19 +108,13 @@ class PageRead:
 
 def read_page(text: str, file_name: str, store: Store, state: str | None = None) -> PageRead:
     """An endqi.org state page as bills and scores ready to publish, read against the store's
-    rubric, with the editorial text of rows already stored kept (see :mod:`page_files`)."""
+    rubric, with the editorial text of rows already stored kept (see :mod:`page_files`).
+    Raises :class:`qimap.ingest.endqi_page.PageError` for text that is not a state page."""
     rubric = stored_rubric(store)
     page = parse_state_page(text, state=state, rubric=rubric)
     stored = {table: store.rows(table) for table in (BILLS.name, SCORES.name)}
     digest = sha256_of(text.encode("utf-8"))
-    return PageRead(page, rubric, files_of_page(page, digest, file_name, stored))
-
-
-def prepare_page(
-    text: str, file_name: str, store: Store, state: str | None = None
-) -> list[Prepared]:
-    """:func:`read_page`'s files."""
-    return read_page(text, file_name, store, state).files
+    return PageRead(page, rubric, page_files(page, digest, file_name, stored))
 
 
 def stored_rubric(store: Store) -> tuple[Criterion, ...]:

@@ -21,7 +21,7 @@ from qimap.ingest.cell_sources import (
     columns_used,
     source_issues,
 )
-from qimap.ingest.sources import RawRow, RawTable
+from qimap.ingest.sources import HEADER_ROW, RawRow, RawTable
 from qimap.issues import DataError, Issue
 from qimap.model.schema import SPECS, TableSpec
 
@@ -149,12 +149,12 @@ def apply_mapping(
     sources = [s.name for s in mapping.values() if isinstance(s, FileColumn)]
     read = dict.fromkeys(name for source in mapping.values() for name in columns_used(source))
     issues += [
-        Issue(table.file, 1, source, "appears twice in the header; rename one of them")
+        Issue(table.file, HEADER_ROW, source, "appears twice in the header; rename one of them")
         for source in read
         if table.header.count(source) > 1
     ]
     issues += [
-        Issue(table.file, 1, source, f"is mapped to {count} columns; map it to one")
+        Issue(table.file, HEADER_ROW, source, f"is mapped to {count} columns; map it to one")
         for source, count in Counter(sources).items()
         if count > 1
     ]

@@ -1,14 +1,14 @@
 """An endqi.org state page as files to publish: the page reader's bills and scores as prepared
-rows, like an upload's. Pure: the rubric and the stored rows come in as values."""
+rows, like an upload's. Pure: the page as read and the stored rows come in as values."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
-from qimap.ingest.endqi_page import PageImport, parse_state_page
-from qimap.ingest.pipeline import Prepared, sha256_of
+from qimap.ingest.endqi_page import PageImport
+from qimap.ingest.pipeline import Prepared
 from qimap.model.records import canonical_cells, record_key
-from qimap.model.schema import BILLS, SCORES, Criterion
+from qimap.model.schema import BILLS, SCORES
 
 # What a state page cannot know: an editor's own words and links. A page import never
 # replaces them with the reader's placeholders.
@@ -21,27 +21,15 @@ StoredRows = Mapping[tuple[str, ...], Mapping[str, str]]  # a table's canonical 
 
 
 def page_files(
-    text: str,
-    file_name: str,
-    rubric: Sequence[Criterion],
-    stored: Mapping[str, StoredRows],
-    state: str | None = None,
+    page: PageImport, digest: str, file_name: str, stored: Mapping[str, StoredRows]
 ) -> list[Prepared]:
-    """The page's bills and scores, read against ``rubric``, as two prepared files.
+    """A page as read (:func:`qimap.ingest.endqi_page.parse_state_page`; ``digest``: its
+    text's sha256) as two prepared files, bills and scores.
 
     ``stored`` holds the bills and scores already stored, by table name: for those rows the
     editorial columns keep their stored text. The reader's warnings (cut-off page, unknown
     marks, tallies that disagree) come back as notes; they do not reject rows, because the
-    page is what it is. Raises :class:`qimap.ingest.endqi_page.PageError` for text that is not
-    a state page."""
-    page = parse_state_page(text, state=state, rubric=rubric)
-    return files_of_page(page, sha256_of(text.encode("utf-8")), file_name, stored)
-
-
-def files_of_page(
-    page: PageImport, digest: str, file_name: str, stored: Mapping[str, StoredRows]
-) -> list[Prepared]:
-    """A page already read (``digest``: its text's sha256) as the two prepared files."""
+    page is what it is."""
     bills = [_keep_editorial(canonical_cells(b, BILLS), BILLS.name, stored) for b in page.bills]
     scores = [_keep_editorial(canonical_cells(s, SCORES), SCORES.name, stored) for s in page.scores]
     return [

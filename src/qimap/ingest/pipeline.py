@@ -25,6 +25,7 @@ from qimap.ingest.complete import complete
 from qimap.ingest.mapping import apply_mapping, choose_mapping, detect_table, without_extras
 from qimap.ingest.normalise import normalise
 from qimap.ingest.read import MAX_UPLOAD_BYTES, read_upload
+from qimap.ingest.sources import HEADER_ROW
 from qimap.ingest.validate import validate_table
 from qimap.issues import Issue
 from qimap.model.records import canonical_cells
@@ -55,11 +56,16 @@ class Prepared:
         return replace(self, rows=keep, likely_duplicates={})
 
     @property
+    def header_refused(self) -> bool:
+        """The header itself has a problem (a required column missing): no row can go in."""
+        return any(issue.row == HEADER_ROW for issue in self.issues)
+
+    @property
     def rejected_rows(self) -> int:
-        """Data rows rejected, each once. The header is row 1, not a data row: when it has a
-        problem no row can be published, so every data row is rejected."""
-        rows = {issue.row for issue in self.issues if issue.row is not None}
-        return self.total_rows if 1 in rows else len(rows)
+        """Data rows rejected, each once; every one of them when the header is refused."""
+        if self.header_refused:
+            return self.total_rows
+        return len({issue.row for issue in self.issues if issue.row is not None})
 
 
 def rows_by_table(files: Sequence[Prepared]) -> dict[str, list[dict[str, str]]]:

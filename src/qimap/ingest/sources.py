@@ -33,10 +33,15 @@ class RawTable:
     rows: tuple[RawRow, ...]
 
 
+HEADER_ROW = 1  # a file's first row; its data rows are numbered from 2, as a spreadsheet shows
+
+
 def cells_table(file: str, columns: Sequence[str], rows: Iterable[Mapping[str, str]]) -> RawTable:
     """Rows of named cells (the store's, or a batch's) as a table numbered like a file's:
     header row 1, data from row 2, so messages about them read the same."""
-    numbered = (RawRow(i + 2, tuple(cells[c] for c in columns)) for i, cells in enumerate(rows))
+    numbered = (
+        RawRow(HEADER_ROW + 1 + i, tuple(cells[c] for c in columns)) for i, cells in enumerate(rows)
+    )
     return RawTable(file, tuple(columns), tuple(numbered))
 
 

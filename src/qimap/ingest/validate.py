@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Generic
 
-from qimap.ingest.sources import RawTable
+from qimap.ingest.sources import HEADER_ROW, RawTable
 from qimap.issues import Issue
 from qimap.model.schema import R, TableSpec
 
@@ -35,17 +35,22 @@ def check_header(table: RawTable, spec: TableSpec[Any]) -> list[Issue]:
     expected = spec.column_names
     required = ", ".join(column.name for column in spec.columns if column.required)
     issues = [
-        Issue(table.file, 1, column.name, _missing(column.required, required, expected))
+        Issue(table.file, HEADER_ROW, column.name, _missing(column.required, required, expected))
         for column in spec.columns
         if column.name not in table.header
     ]
     issues += [
-        Issue(table.file, 1, name, f"unexpected column; allowed columns are: {', '.join(expected)}")
+        Issue(
+            table.file,
+            HEADER_ROW,
+            name,
+            f"unexpected column; allowed columns are: {', '.join(expected)}",
+        )
         for name in table.header
         if name not in expected
     ]
     duplicates = sorted({name for name in table.header if table.header.count(name) > 1})
-    issues += [Issue(table.file, 1, name, "column appears twice") for name in duplicates]
+    issues += [Issue(table.file, HEADER_ROW, name, "column appears twice") for name in duplicates]
     return issues
 
 

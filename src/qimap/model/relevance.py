@@ -3,7 +3,7 @@ cases show why a criterion matters. The link is data (data/category_criteria.csv
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from qimap.model.schema import Case, CategoryLink, Criterion, Mark
@@ -50,13 +50,6 @@ def cases_for_criterion(
     categories = {link.category for link in links if link.criterion_id == criterion_id}
     chosen = [case for case in cases if categories.intersection(case.categories)]
     return sorted(chosen, key=lambda case: (-case.year, case.title))
-
-
-def links_by_criterion(links: Sequence[CategoryLink]) -> Mapping[str, list[CategoryLink]]:
-    grouped: dict[str, list[CategoryLink]] = {}
-    for link in links:
-        grouped.setdefault(link.criterion_id, []).append(link)
-    return grouped
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,9 +31,6 @@ def _issue_rows(issues: Sequence[Issue]) -> list[dict[str, object]]:
     ]
 
 
-HEADER_ROW = 1  # a file's first row; its data rows are numbered from 2
-
-
 def show_report(files: Sequence[Prepared]) -> None:
     for prepared in files:
         for note in prepared.notes:
@@ -42,7 +39,7 @@ def show_report(files: Sequence[Prepared]) -> None:
     warnings = [issue for prepared in files for issue in prepared.warnings]
     if errors:
         rejected = sum(p.rejected_rows for p in files)
-        if any(issue.row == HEADER_ROW for issue in errors):  # e.g. a required column missing
+        if any(prepared.header_refused for prepared in files):  # e.g. a column missing
             message = (
                 "The file's columns have problems, so no row can be published yet: map the "
                 "missing columns above (or add them to the file) and the rows are checked again."
