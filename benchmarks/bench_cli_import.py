@@ -1,7 +1,9 @@
 """Big imports from the command line: `qimap import FILE` as one batch, at 10,000 and 100,000
 SYNTHETIC rows, timed as whole processes with their peak memory, against a floor measured in
 the same run: a process that only reads the same CSV with Python's csv module and writes its
-rows to a fresh SQLite table (what any importer must at least do).
+rows to a fresh SQLite table (what any importer must at least do). Then the same file again
+into the store that now holds it ("again": every row compared with its stored copy, nothing
+published), which shows what a store of that size costs.
 
     python benchmarks/bench_cli_import.py [--rows 10000 100000] [--repeats 1]
 
@@ -60,7 +62,7 @@ def main() -> None:
     args = parser.parse_args()
     print_machine("qimap CLI import benchmark (synthetic cases)", ["sqlalchemy", "shapely"])
     print(f"{'rows':>8} {'file MB':>8} {'floor s':>8} {'qimap s':>8} {'ratio':>6} "
-          f"{'floor MiB':>10} {'qimap MiB':>10}")  # fmt: skip
+          f"{'floor MiB':>10} {'qimap MiB':>10} {'again s':>8} {'again MiB':>10}")  # fmt: skip
     with tempfile.TemporaryDirectory() as folder:
         base = Path(folder)
         for rows in sorted(args.rows):
@@ -82,10 +84,16 @@ def main() -> None:
             )
             if f"new {rows}," not in out:
                 raise SystemExit(f"the import did not publish {rows:,} new rows:\n{out}")
+            again_s, again_mib, out = run(
+                [*QIMAP, "import", str(csv_path), "--editor", "benchmark"], env
+            )
+            if f"unchanged {rows}" not in out:
+                raise SystemExit(f"the second import did not find {rows:,} unchanged rows:\n{out}")
             size = csv_path.stat().st_size / 1e6
             print(
                 f"{rows:>8,} {size:>8.1f} {floor_s:>8.2f} {import_s:>8.2f} "
-                f"{import_s / floor_s:>5.1f}x {floor_mib:>10.0f} {import_mib:>10.0f}"
+                f"{import_s / floor_s:>5.1f}x {floor_mib:>10.0f} {import_mib:>10.0f} "
+                f"{again_s:>8.2f} {again_mib:>10.0f}"
             )
 
 

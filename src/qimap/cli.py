@@ -16,18 +16,17 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from qimap.auth import hash_password
 from qimap.ingest.cell_sources import ColumnMapping, mapping_from_json
 from qimap.ingest.diff import Plan
 from qimap.issues import DataError, Issue
 from qimap.map.casefile import write_map_files
-from qimap.model.labels import GROUP_SHORT_LABELS, MARK_LABELS, STATUS_LABELS
-from qimap.model.schema import SPECS, Group, PrintedTally
-from qimap.model.scoring import Scorecard, Tally
+from qimap.model.schema import SPECS
 from qimap.model.usstates import TYPED, accepted, resolve_state
 from qimap.render.exports import write_cases_geojson, write_csv
+from qimap.render.scorecard import scorecard_json, scorecard_text
 from qimap.settings import Settings, SettingsError, load_settings
 from qimap.store import NothingToPublish, Store, StoreError, UndoBlocked
 
@@ -40,55 +39,6 @@ if TYPE_CHECKING:
 # `qimap --help` and a mistyped command answer at once.
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-# The web upload takes 20 MB; the command line is for big jobs (100,000 cases is about 55 MB).
-MAX_FILE_BYTES = 1_000_000_000
-MARK_WIDTH = max(len(label) for label in MARK_LABELS.values())
-
-
-def scorecard_json(state: str, cards: Sequence[Scorecard]) -> dict[str, Any]:
-    return {
-        "state": state,
-        "bills": [
-            {
-                "bill_key": card.bill.bill_key,
-                "bill_id": card.bill.bill_id,
-                "year": card.bill.year_introduced,
-                "status": card.bill.status.value,
-                "end": _tally_json(card.end, card.bill.printed_end_tally),
-                "start": _tally_json(card.start, card.bill.printed_start_tally),
-                "marks": {row.criterion.criterion_id: row.mark.value for row in card.rows},
-                "flags": [flag.message for flag in card.flags],
-            }
-            for card in cards
-        ],
-    }
-
-
-def _tally_json(tally: Tally, printed: PrintedTally | None) -> dict[str, float | int | None]:
-    return {
-        "score": tally.score,
-        "total": tally.total,
-        "unknown": tally.unknown,
-        "printed": None if printed is None else printed.score,
-    }
-
-
-def scorecard_text(state_name: str, cards: Sequence[Scorecard]) -> str:
-    if not cards:
-        return f"{state_name}: no scored bills in the data.\n"
-    lines = [f"{state_name}: {len(cards)} bill(s), newest first", ""]
-    for card in cards:
-        bill = card.bill
-        year = bill.year_introduced or "year unknown"
-        lines.append(f"{bill.display_name} ({year}), {STATUS_LABELS[bill.status]}")
-        end, start = GROUP_SHORT_LABELS[Group.END], GROUP_SHORT_LABELS[Group.START]
-        lines.append(f"  {end} {card.end.label()}   {start} {card.start.label()}")
-        for row in card.rows:
-            # the mark's words padded to one column, so the criteria line up in a terminal
-            lines.append(f"  {MARK_LABELS[row.mark]:<{MARK_WIDTH}}  {row.criterion.label}")
-        lines += [f"  ! {flag.message}" for flag in card.flags]
-        lines.append("")
-    return "\n".join(lines)
 
 
 def _cmd_scorecard(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -124,22 +74,13 @@ def _cmd_validate(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     geo_dir = Path(args.geo) if args.geo else settings.geo_dir
     from qimap.ingest.dataset import check_dataset
     from qimap.ingest.editorial import read_links
-    from qimap.ingest.pipeline import context_from_store, prepare, rows_by_table
 
-    if path.is_file():  # one upload, checked against what is stored; nothing is written
+    if path.is_file():  # one file, checked against what is stored as `import --dry-run` does
         store, states = read_store(settings)
-        try:
-            mapping = _read_mapping(args.mapping)
-            context = context_from_store(store, states, args.table)
-            prepared = prepare(path.read_bytes(), str(path), context, args.table, mapping)
-        except DataError as error:  # unreadable as a whole (e.g. a ragged row): list why
-            return _problems(error.issues, err)
-        return _report(
-            prepared_list=[prepared],
-            out=out,
-            err=err,
-            plan=store.plan(rows_by_table([prepared])),
+        checking = argparse.Namespace(
+            files=[str(path)], table=args.table, mapping=args.mapping, dry_run=True
         )
+        return _import_big_files(store, states, checking, out, err)
     issues = check_dataset(path, geo_dir)
     try:
         read_links(path, _rubric_ids(path))
@@ -217,25 +158,83 @@ def _read_mapping(path: str | None) -> ColumnMapping | None:
 
 
 def _cmd_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-    from qimap.ingest.pipeline import context_from_store, prepare_together
-
+    """Files of any size as one batch, read a chunk of rows at a time: messages are printed
+    as each chunk is checked, the totals and the outcome at the end."""
     settings = load_settings()
     store, states = read_store(settings) if args.dry_run else open_store(settings)
+    return _import_big_files(store, states, args, out, err)
+
+
+def _import_big_files(
+    store: Store, states: StateLayer, args: argparse.Namespace, out: TextIO, err: TextIO
+) -> int:
+    from qimap.ingest.bulk import BulkImport
+    from qimap.ingest.importer import publish_chunks
+    from qimap.ingest.pipeline import context_from_store, open_big_file
+
+    def report_chunk(prepared: Prepared, left_out: dict[str, str]) -> None:
+        for new_id, stored_id in left_out.items():
+            out.write(f"left out '{new_id}': it looks like the stored case '{stored_id}'\n")
+        for issue in prepared.issues:
+            err.write(f"{issue}\n")
+        for warning in prepared.warnings:
+            out.write(f"warning: {warning}\n")
+
     try:
         mapping = _read_mapping(args.mapping)
-        uploads = [(Path(f).read_bytes(), f) for f in args.files]
-        context = context_from_store(store, states, args.table)
-        files = prepare_together(uploads, context, args.table, mapping, max_bytes=MAX_FILE_BYTES)
-        del uploads  # the files' bytes: not needed once read (55 MB at 100,000 rows)
-    except (DataError, OSError) as error:
+        files = [open_big_file(Path(name), name, args.table, mapping) for name in args.files]
+    except DataError as error:  # unreadable as a whole (e.g. ragged rows): list each
+        return _problems(error.issues, err)
+    except OSError as error:
         err.write(f"qimap: {error}\n")
         return EXIT_PROBLEMS
-    if not args.keep_likely_duplicates:
-        for prepared in files:
-            for new_id, stored_id in prepared.likely_duplicates.items():
-                out.write(f"left out '{new_id}': it looks like the stored case '{stored_id}'\n")
-        files = [prepared.without_likely_duplicates() for prepared in files]
-    return _report_and_publish(files, store, states, args, out, err)
+    bulk = BulkImport(
+        files,
+        context_from_store(store, states, args.table),
+        report_chunk,
+        keep_likely_duplicates=getattr(args, "keep_likely_duplicates", False),
+        all_or_nothing=getattr(args, "all_or_nothing", False),
+    )
+
+    def exit_code() -> int:  # 1 when any row was refused, as for every import
+        return EXIT_PROBLEMS if bulk.problems else EXIT_OK
+
+    def totals() -> None:
+        for file in bulk.totals:
+            out.writelines(f"{file.file_name}: {note}\n" for note in file.all_notes())
+            out.write(file.line() + "\n")
+
+    try:
+        if args.dry_run:
+            plans = [store.plan(incoming) for incoming in bulk.chunks()]
+            totals()
+            new, updated = sum(len(p.new) for p in plans), sum(len(p.updated) for p in plans)
+            unchanged = sum(p.unchanged for p in plans)
+            out.write(f"new {new}, updated {updated}, unchanged {unchanged}\n")
+            out.write("Dry run: nothing was published.\n")
+            return exit_code()
+        batch = publish_chunks(
+            store,
+            bulk.chunks(),
+            states,
+            args.editor,
+            file_name=bulk.file_name,
+            sha256=bulk.sha256,
+            mapping=files[0].mapping if len(files) == 1 else {},
+            rejected=bulk.rejected,
+        )
+    except NothingToPublish as error:  # no batch recorded: it ends as a dry run would
+        totals()
+        out.write(f"new 0, updated 0, unchanged {error.unchanged}\n{error}\n")
+        return exit_code()
+    except (StoreError, DataError) as error:
+        totals()
+        err.write(f"qimap: {error}\n")
+        return EXIT_PROBLEMS
+    totals()
+    out.write(f"new {batch.new}, updated {batch.updated}, unchanged {batch.unchanged}\n")
+    out.write(f"Published batch {batch.batch_id} (undo with: qimap undo {batch.batch_id}).\n")
+    return exit_code()
 
 
 def _report_and_publish(
@@ -256,7 +255,7 @@ def _report_and_publish(
 
     try:
         all_or_nothing = getattr(args, "all_or_nothing", False)
-        batch, _ = publish(store, files, states, args.editor, all_or_nothing)
+        batch = publish(store, files, states, args.editor, all_or_nothing)
     except NothingToPublish as error:  # no batch recorded: it ends as a dry run would
         out.write(f"{error}\n")
         return code

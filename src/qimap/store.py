@@ -11,7 +11,7 @@ changes inside the lock, so two editors importing at once lose nothing.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,6 +28,9 @@ from qimap.model.records import record_key
 from qimap.model.schema import SPECS, TableSpec
 
 SEED_EDITOR = "bundled data"
+
+# A batch's rows, or one chunk of them: canonical cells by table.
+Incoming = Mapping[str, Sequence[Mapping[str, str]]]
 
 metadata = sa.MetaData()
 
@@ -111,8 +114,9 @@ class NothingToPublish(StoreError):
     """Publish refused because its plan changes no row: an empty batch would only clutter the
     history (and History's undo list) with an import that did nothing."""
 
-    def __init__(self) -> None:
+    def __init__(self, unchanged: int = 0) -> None:
         super().__init__(NOTHING_TO_PUBLISH)
+        self.unchanged = unchanged  # valid rows that were already stored as they are
 
 
 class StoreBusy(StoreError):
@@ -236,13 +240,14 @@ class Store:
 
     # --- writing ------------------------------------------------------------------------
 
-    def plan(self, incoming: Mapping[str, Sequence[Mapping[str, str]]]) -> Plan:
+    def plan(self, incoming: Incoming) -> Plan:
+        """What writing ``incoming`` would change, against the stored rows with its keys."""
         with self.engine.connect() as conn:
-            return plan_changes(incoming, {t: self.rows(t, conn) for t in incoming})
+            return plan_changes(incoming, _stored_like(conn, incoming))
 
     def publish(
         self,
-        incoming: Mapping[str, Sequence[Mapping[str, str]]],
+        incoming: Incoming,
         *,
         editor: str,
         file_name: str,
@@ -251,21 +256,45 @@ class Store:
         rejected: int = 0,
         check: Any = None,
         only_if_empty: bool = False,
-    ) -> tuple[Batch, Plan] | None:
-        """Write ``incoming`` as one batch: everything or nothing.
+    ) -> Batch | None:
+        """Write ``incoming`` as one batch: everything or nothing (see :meth:`publish_chunks`)."""
+        return self.publish_chunks(
+            [incoming],
+            editor=editor,
+            file_name=file_name,
+            sha256=sha256,
+            mapping=mapping,
+            rejected=lambda: rejected,
+            check=check,
+            only_if_empty=only_if_empty,
+        )
 
-        ``check(conn)`` runs inside the transaction after the rows are written and may raise
-        to roll everything back (the whole-dataset validation uses it). With
-        ``only_if_empty``, nothing happens (None) when any batch exists: two app servers
-        starting at once seed the store once. A plan that changes no row raises
-        :class:`NothingToPublish` and records no batch (the seed, ``only_if_empty``, excepted).
+    def publish_chunks(
+        self,
+        chunks: Iterable[Incoming],
+        *,
+        editor: str,
+        file_name: str,
+        sha256: str,
+        mapping: Mapping[str, CellSource | None] | None = None,
+        rejected: Callable[[], int] = lambda: 0,
+        check_chunk: Callable[[Connection, Incoming], None] | None = None,
+        check: Callable[[Connection], None] | None = None,
+        only_if_empty: bool = False,
+    ) -> Batch | None:
+        """Write rows arriving a chunk at a time (a big file) as one batch, in one transaction:
+        everything or nothing. Each chunk is diffed against the stored rows with its keys,
+        written with its history, then handed to ``check_chunk``; ``check(conn)`` runs after
+        the last. Either may raise to roll everything back (the whole-store validation uses
+        them); so may the iterator itself. ``rejected()`` is asked once the chunks are done.
+
+        With ``only_if_empty``, nothing happens (None) when any batch exists: two app servers
+        starting at once seed the store once. Rows that change nothing raise
+        :class:`NothingToPublish` and record no batch (the seed, ``only_if_empty``, excepted).
         """
         with self._write() as conn:
             if only_if_empty and conn.execute(sa.select(batches.c.id).limit(1)).first():
                 return None
-            plan = plan_changes(incoming, {t: self.rows(t, conn) for t in incoming})
-            if not plan.changes and not only_if_empty:  # decided under the write lock
-                raise NothingToPublish()
             inserted = conn.execute(
                 batches.insert().values(
                     created_at=datetime.now(UTC),
@@ -273,23 +302,37 @@ class Store:
                     file_name=file_name,
                     sha256=sha256,
                     mapping=mapping_to_json(mapping or {}, indent=None),
-                    new=len(plan.new),
-                    updated=len(plan.updated),
-                    unchanged=plan.unchanged,
-                    rejected=rejected,
+                    new=0,
+                    updated=0,
+                    unchanged=0,
+                    rejected=0,
                 )
             ).inserted_primary_key
             if inserted is None:  # every dialect qimap supports returns the new id
                 raise StoreError("The store did not return the new batch's id.")
             batch_id = inserted[0]
-            _replace_rows(conn, plan.changes)
-            for start in range(0, len(plan.changes), WRITE_CHUNK):  # the history, in chunks
-                chunk = plan.changes[start : start + WRITE_CHUNK]
-                conn.execute(changes.insert(), [_change_row(batch_id, c) for c in chunk])
+            new = updated = unchanged = 0
+            for incoming in chunks:
+                plan = plan_changes(incoming, _stored_like(conn, incoming))  # under the lock
+                _replace_rows(conn, plan.changes)
+                for start in range(0, len(plan.changes), WRITE_CHUNK):  # the history
+                    part = plan.changes[start : start + WRITE_CHUNK]
+                    conn.execute(changes.insert(), [_change_row(batch_id, c) for c in part])
+                if check_chunk is not None:
+                    check_chunk(conn, incoming)
+                new, updated = new + len(plan.new), updated + len(plan.updated)
+                unchanged += plan.unchanged
+            if not new + updated and not only_if_empty:  # decided under the write lock
+                raise NothingToPublish(unchanged)
+            conn.execute(
+                batches.update()
+                .where(batches.c.id == batch_id)
+                .values(new=new, updated=updated, unchanged=unchanged, rejected=rejected())
+            )
             if check is not None:
                 check(conn)
             _bump(conn)
-            return _batch(_batch_row(conn, batch_id)), plan
+            return _batch(_batch_row(conn, batch_id))
 
     def undo(self, batch_id: int, editor: str, check: Any = None) -> Batch:
         """Put back what batch ``batch_id`` changed, unless a later batch changed it again or
@@ -373,6 +416,30 @@ def make_engine(url: str, busy_timeout: float = BUSY_TIMEOUT) -> Engine:
 
 
 # --- helpers ----------------------------------------------------------------------------
+
+
+KEY_LOOKUP = 500  # keys per SELECT ... IN: well under every database's parameter limit
+
+
+def _stored_like(
+    conn: Connection, incoming: Incoming
+) -> dict[str, dict[tuple[str, ...], dict[str, str]]]:
+    """The stored rows with the keys of ``incoming``'s rows, by table and key: what a batch
+    is diffed against, without reading the whole of a table of 100,000 cases."""
+    found: dict[str, dict[tuple[str, ...], dict[str, str]]] = {}
+    for table, rows in incoming.items():
+        spec, data = SPECS[table], DATA_TABLES[table]
+        keys = list(dict.fromkeys(record_key(cells, spec) for cells in rows))
+        columns = [data.c[name] for name in spec.key]
+        match = columns[0] if len(columns) == 1 else sa.tuple_(*columns)
+        stored = found.setdefault(table, {})
+        for start in range(0, len(keys), KEY_LOOKUP):
+            part = keys[start : start + KEY_LOOKUP]
+            wanted = [key[0] for key in part] if len(columns) == 1 else part
+            for row in conn.execute(sa.select(data).where(match.in_(wanted))):
+                cells = dict(row._mapping)
+                stored[record_key(cells, spec)] = cells
+    return found
 
 
 def _raw_table(name: str, rows: Any) -> RawTable:

@@ -230,6 +230,30 @@ def test_cut_off_tallies_without_a_printed_one(
     assert "5 marks unknown" in [c.value for c in at.sidebar.caption]
 
 
+def test_the_state_select_counts_a_local_measure_apart_from_the_bills(
+    fake_map: FakeMap, synthetic_copy: Path, edit_csv, monkeypatch
+) -> None:
+    key = "MA-SyntheticCity-Ordinance2021-30"
+
+    def add_measure(rows: list[dict[str, str]]) -> None:
+        name = "Synthetic City - Ordinance 2021-30"
+        rows.append({**rows[0], "bill_key": key, "bill_id": name, "predecessor_key": ""})
+
+    def add_marks(rows: list[dict[str, str]]) -> None:
+        criteria = sorted({row["criterion_id"] for row in rows})
+        blank = dict.fromkeys(rows[0], "")
+        rows += [{**blank, "bill_key": key, "criterion_id": c, "mark": "unknown"} for c in criteria]
+
+    edit_csv(synthetic_copy / "bills.csv", add_measure)
+    edit_csv(synthetic_copy / "scores.csv", add_marks)
+    monkeypatch.setenv("QIMAP_DATA_DIR", str(synthetic_copy))
+    at = open_page()
+    assert not at.exception
+    assert not at.error
+    assert "Massachusetts (2 bills · 1 local measure)" in at.sidebar.selectbox[0].options
+    assert "Colorado (1 bill)" in at.sidebar.selectbox[0].options
+
+
 def test_link_with_a_place_opens_on_the_place(fake_map: FakeMap) -> None:
     open_page(state="GA", near="02108")
     assert fake_map.last["center"][0] == pytest.approx(42.3576, abs=0.01)

@@ -16,7 +16,7 @@ from streamlit.testing.v1.element_tree import Button, Selectbox
 from qimap.auth import hash_password
 from qimap.ingest.dataset import load_states
 from qimap.ingest.importer import seed
-from qimap.model.schema import CASES
+from qimap.model.schema import BILLS, CASES, SCORES
 from qimap.render.exports import write_csv
 from qimap.store import SEED_EDITOR, Batch, Store
 from qimap.ui.history import undo_button_key, undo_choice_key
@@ -240,7 +240,7 @@ def store_with_invalid_data() -> int:
     row = sponsor_row(NOT_STORED)
     result = store.publish({"contacts": [row]}, editor="ann", file_name="c.csv", sha256="x")
     assert result is not None
-    return result[0].batch_id
+    return result.batch_id
 
 
 def test_the_public_error_page_shows_no_server_path(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -313,6 +313,26 @@ def test_publish_while_another_import_runs_is_a_plain_message(
     assert [b.editor for b in Store.open(os.environ["QIMAP_DATABASE_URL"]).history()] == [
         SEED_EDITOR
     ]  # no batch was written
+
+
+def test_a_page_preview_shows_one_table_per_table(editors: None) -> None:
+    """A state page gives bills and scores rows: each is previewed in its own table, with only
+    its own columns, so no cell reads "None" (SYNTHETIC page)."""
+    from tests.unit.test_pageimport import newer_bill, newer_page
+
+    at = sign_in(open_page())
+    page = newer_page(newer_bill(), state="Wyoming").encode()
+    at.file_uploader(key="upload_page").set_value(("wy.txt", page, "text/plain")).run()
+    assert not at.exception
+    previews = [frame.value for frame in at.dataframe if "change" in frame.value.columns]
+    assert [list(frame.columns) for frame in previews] == [
+        ["change", *BILLS.column_names],
+        ["change", *SCORES.column_names],
+    ]
+    assert [len(frame) for frame in previews] == [1, 9]  # the bill, then its nine marks
+    for frame in previews:
+        assert not frame.isna().any().any()
+        assert "None" not in {str(cell) for cell in frame.to_numpy().ravel()}
 
 
 def test_all_or_nothing_refuses_once_and_says_it_once(editors: None) -> None:

@@ -48,7 +48,7 @@ def publish_elsewhere(data: bytes, name: str) -> int:
     store, states = _store(), load_states(GEO_DIR)
     seed(store, SYNTHETIC_DIR, states)  # as the page does when it opens the store first
     prepared = prepare(data, name, context_from_store(store, states))
-    batch, _ = publish(store, [prepared], states, "bob")
+    batch = publish(store, [prepared], states, "bob")
     return batch.batch_id
 
 

@@ -167,7 +167,7 @@ def test_after_an_undo_no_file_holds_the_undone_case(tmp_path: Path) -> None:
     write()
     secret = hostile_case(id="synthetic-undone-case", summary="SYNTHETIC withdrawn summary")
     upload = cases_csv([*seeded_cases(), secret])
-    batch, _ = publish(
+    batch = publish(
         store, [prepare(upload, "n.csv", context_from_store(store, states))], states, "ann"
     )
     write()

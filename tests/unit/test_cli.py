@@ -200,7 +200,9 @@ def test_import_scorecards_adds_a_state_page_and_keeps_editors_words(tmp_path: P
     # An editor writes a summary; importing the page again must not undo their work.
     _, bills_csv, _ = run("export", "--table", "bills", "--state", "WY")
     edited = tmp_path / "wy-bills.csv"
-    edited.write_text(bills_csv.replace("summary to be written by an editor", "Our own summary"))
+    placeholder = "SB 9999, introduced in 2024; scored on endqi.org."
+    assert placeholder in bills_csv
+    edited.write_text(bills_csv.replace(placeholder, "Our own summary"))
     assert run("import", str(edited), "--editor", "ann")[0] == 0
     code, out, _ = run("import-scorecards", str(page), "--dry-run")
     assert "new 0, updated 0, unchanged 10" in out

@@ -138,7 +138,7 @@ def test_editors_import_contacts_row_by_row_and_can_undo(store: tuple[Store, Sta
     assert prepared.table == "contacts"  # guessed from the header
     (issue,) = prepared.issues
     assert (issue.file, issue.row, issue.column) == ("contacts.csv", 3, "bill_key")
-    batch, _ = publish(opened, [prepared], states, editor="synthetic editor")
+    batch = publish(opened, [prepared], states, editor="synthetic editor")
     data = load_from_store(opened, states)
     assert [c.url for c in data.contacts_by_state["MA"]] == ["https://example.gov/find"]
     opened.undo(batch.batch_id, editor="synthetic editor")

@@ -322,8 +322,8 @@ def test_round_trip_through_the_import(
         for row in parse_csv(bills_text) + parse_csv(scores_text)
     ]
     assert [*files[0].rows, *files[1].rows] == written
-    _, plan = publish(store, files, states, "synthetic editor", all_or_nothing=True)
-    assert len(plan.updated) == 10  # the placeholder bill and its nine unknown marks
+    batch = publish(store, files, states, "synthetic editor", all_or_nothing=True)
+    assert batch.updated == 10  # the placeholder bill and its nine unknown marks
 
     bill = store.rows("bills")[(SYNTHETIC_KEY,)]
     assert (bill["status"], bill["year_introduced"]) == ("significantly_amended", "2023")

@@ -424,3 +424,141 @@ def test_complete_places_every_row_of_a_name_it_looked_up_once(index: GeocodeInd
     assert errors == []
     assert len(warnings) == 50
     assert len({(c["latitude"], c["longitude"]) for c in cells}) == 1
+
+
+# --- the city cell the map shows (review findings 1 and 2) ---------------------------------------
+
+
+def validated_city(cells: dict[str, str]) -> tuple[str | None, list[str]]:
+    """The city of the record a completed row validates to (None when refused), and the
+    validation messages."""
+    row = cells | {
+        "incident_date": "2020",
+        "summary": "Synthetic.",
+        "source_url": "https://example.org/synthetic",
+    }
+    header = CASES.column_names
+    table = RawTable("up.csv", header, (RawRow(2, tuple(row.get(c, "") for c in header)),))
+    valid, problems = validate_table(table, CASES)
+    return (valid[0].record.city if valid else None), [str(p) for p in problems]
+
+
+@pytest.mark.parametrize(
+    ("city", "state", "own"),
+    [
+        ("Sprinfield", "IL", "Springfield"),  # a typo
+        ("Lake Havasu", "AZ", "Lake Havasu City"),  # a missing "City"
+        ("St. Paul", "MN", "Saint Paul"),
+        ("123 Main St, Springfield", "IL", "Springfield"),  # a street part left out
+    ],
+)
+def test_a_city_read_loosely_is_written_as_the_towns_own_name(
+    index: GeocodeIndex, city: str, state: str, own: str
+) -> None:
+    cells, warnings, errors = completed([synthetic_row(city, state)], index)
+    assert errors == []
+    assert cells[0]["city"] == own
+    assert validated_city(cells[0]) == (own, [])
+    ((warning),) = warnings
+    assert f"placed at {own}, {state}" in warning.message
+    assert f"the city {city!r} read as {own!r}, the name the map shows" in warning.message
+
+
+@pytest.mark.parametrize(
+    ("city", "state"),
+    [
+        ("Boston", "MA"),  # exact
+        ("boston", "MA"),  # only the case differs
+        ("Coeur d'Alene", "ID"),  # the package writes "Coeur D Alene": the file's is kept
+        ("Cañon City", "CO"),  # the package drops the accent
+        ("Chesterfield", "SC"),  # noted (a county has the name too), but the city's own name
+        ("Monongala County", "WV"),  # a county, not a town
+        ("Monongalia", "WV"),
+    ],
+)
+def test_a_city_named_exactly_or_a_county_keeps_the_files_words(
+    index: GeocodeIndex, city: str, state: str
+) -> None:
+    cells, warnings, errors = completed([synthetic_row(city, state)], index)
+    assert (errors, len(warnings)) == ([], 1)
+    assert cells[0]["city"] == city
+    assert "the name the map shows" not in warnings[0].message
+
+
+def test_a_blank_city_is_filled_from_a_known_zip_code_of_the_rows_state(
+    index: GeocodeIndex,
+) -> None:
+    rows = [
+        synthetic_row("", "MA", "02108"),  # no coordinates: placed by its ZIP code
+        synthetic_row("", "MA", "02108") | {"latitude": "42.36", "longitude": "-71.06"},
+    ]
+    cells, warnings, errors = completed(rows, index)
+    assert errors == []
+    assert [c["city"] for c in cells] == ["Boston", "Boston"]
+    assert [validated_city(c) for c in cells] == [("Boston", []), ("Boston", [])]
+    placed_row, with_point = warnings
+    assert placed_row.column == "latitude"
+    assert "placed at 02108 (Boston, MA)" in placed_row.message
+    assert "the city was blank: filled in as 'Boston', the city of ZIP code 02108" in (
+        placed_row.message
+    )
+    assert (with_point.row, with_point.column) == (3, "city")
+    assert with_point.message == "was blank: filled in as 'Boston', the city of ZIP code 02108"
+    assert cells[1]["latitude"] == "42.36"  # a row's own point is never moved
+
+
+@pytest.mark.parametrize("zip_code", ["99999", "02108"])  # unknown; Massachusetts', not CT's
+def test_a_blank_city_with_an_unknown_zip_code_is_still_refused(
+    index: GeocodeIndex, zip_code: str
+) -> None:
+    row = synthetic_row("", "CT", zip_code) | {"latitude": "41.76", "longitude": "-72.67"}
+    cells, warnings, errors = completed([row], index)
+    assert (cells[0]["city"], warnings, errors) == ("", [], [])
+    city, problems = validated_city(cells[0])
+    assert city is None
+    assert any("column 'city': is empty; expected: City of the incident" in p for p in problems)
+
+
+# --- ZIP codes a spreadsheet shortened (review finding 3) ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("zip_code", "state", "label"),
+    [
+        ("2108", "MA", "02108 (Boston, MA)"),
+        ("2108", "Massachusetts", "02108 (Boston, MA)"),
+        ("501", "NY", "00501 (Holtsville, NY)"),  # two zeros dropped
+    ],
+)
+def test_a_zip_code_that_lost_its_leading_zeros_is_read_with_them_and_said(
+    index: GeocodeIndex, zip_code: str, state: str, label: str
+) -> None:
+    found = placed("", state, index, zip_code=zip_code)
+    assert (found.place.label, found.precision) == (label, Precision.ZIP)
+    padded = zip_code.zfill(5)
+    assert found.note == (
+        f"ZIP {zip_code} read as {padded}: spreadsheets drop leading zeros; "
+        "format the column as text"
+    )
+
+
+def test_a_short_zip_code_of_another_state_or_none_suggests_the_leading_zero(
+    index: GeocodeIndex,
+) -> None:
+    message = refused("", "CT", index, zip_code="2108")  # 02108 is Boston's
+    assert "the ZIP code '2108' is not known: a ZIP code has five digits" in message
+    assert "read with its leading zero it is 02108, which is in MA: check the state" in message
+    assert "format the column as text" in message
+    message = refused("", "MA", index, zip_code="9999")
+    assert "read with its leading zero it is 09999, which is not known either" in message
+    found = placed("Hartford", "CT", index, zip_code="2108")  # the city places it instead
+    assert found.place.label == "Hartford, CT"
+    assert "it is 02108, which is in MA" in found.note
+
+
+def test_a_blank_city_is_filled_from_a_zip_code_that_lost_its_leading_zero(
+    index: GeocodeIndex,
+) -> None:
+    cells, warnings, errors = completed([synthetic_row("", "MA", "2108")], index)
+    assert (errors, cells[0]["city"], cells[0]["location_precision"]) == ([], "Boston", "zip")
+    assert "ZIP 2108 read as 02108" in warnings[0].message

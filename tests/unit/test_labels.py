@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 
-from qimap.cli import MARK_WIDTH, scorecard_text
 from qimap.ingest.dataset import Dataset
 from qimap.map.casefile import OUTCOME_MARKER
 from qimap.map.mapview import CASE_MARKERS
 from qimap.model import labels
 from qimap.model.schema import Basis, ContactKind, Group, Mark, Outcome, Precision, Status
 from qimap.render.brief import brief_lines
+from qimap.render.scorecard import MARK_WIDTH, scorecard_text
 from tests.conftest import REPO
 
 MAPPINGS: list[tuple[type[StrEnum], Mapping[Any, str]]] = [

@@ -219,13 +219,26 @@ def test_the_national_data_set_maps_with_a_constant_and_a_template(
     assert prepared.rows[1]["incident_date"] == "2020-06-07"
 
 
-def test_a_constant_is_validated_like_any_cell(store: Store, states: StateLayer) -> None:
-    mapping = {**national_mapping(), "source_url": Constant("javascript:alert(1)")}
-    prepared = prepare(
-        NATIONAL_CSV.read_bytes(), "n.csv", context_from_store(store, states), mapping=mapping
-    )
-    assert prepared.rows == ()
-    assert [(i.row, i.column) for i in prepared.issues] == [(r, "source_url") for r in (2, 3, 4)]
+@pytest.mark.parametrize(
+    ("target", "value", "says"),
+    [
+        ("source_url", "javascript:alert(1)", "http"),
+        ("qi_outcome", "grantd", "'grantd' is not one of: granted, denied"),
+        ("decision_year", "twenty", "'twenty' is not a whole number"),
+    ],
+)
+def test_a_constant_its_column_refuses_is_said_once_for_the_mapping_not_on_every_row(
+    store: Store, states: StateLayer, target: str, value: str, says: str
+) -> None:
+    mapping = {**national_mapping(), target: Constant(value)}
+    with pytest.raises(DataError) as refused:
+        prepare(
+            NATIONAL_CSV.read_bytes(), "n.csv", context_from_store(store, states), mapping=mapping
+        )
+    (issue,) = refused.value.issues
+    assert (issue.row, issue.column) == (1, target)
+    assert issue.message.startswith("the mapping's fixed value is refused: ")
+    assert says in issue.message
 
 
 def test_a_blank_template_leaves_a_required_column_empty(store: Store, states: StateLayer) -> None:
@@ -313,7 +326,7 @@ def test_a_batch_records_constants_and_templates_and_old_batches_still_read(
         context_from_store(store, states),
         mapping=mapping,
     )
-    batch, _ = publish(store, [prepared], states, "ann")
+    batch = publish(store, [prepared], states, "ann")
     # the mapping used in full: the saved choices over the automatic matches
     used = with_saved(
         suggest_mapping(read_upload(NATIONAL_CSV.read_bytes(), "n")[0].header, CASES), mapping

@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 import pytest
 
-from qimap.model.measures import LOCAL_KINDS, local_measure, local_measure_label
+from qimap.model.measures import LOCAL_KINDS, bill_count_label, local_measure, local_measure_label
 from tests.scaling import LINEAR_LIMIT, growth_ratio
 
 LOCAL_NAMES = {
@@ -57,6 +57,22 @@ def test_every_kind_is_recognised() -> None:
 
 def test_the_label_names_the_city() -> None:
     assert local_measure_label("Synthetica") == "local measure of Synthetica"
+
+
+COUNTS = {
+    "3 bills · 1 local measure": ["SB 1", "SB 2", "HB 3", "Synthetic City - Ordinance 2021-30"],
+    "1 bill": ["SB 1"],
+    "1 bill · 2 local measures": [None, "Synthetic City - Local Law 1", "Synthetica - Ordinance 2"],
+    "1 local measure": ["Synthetic City - Ordinance 2021-30"],
+    "0 bills": [],
+}
+
+
+@pytest.mark.parametrize(("said", "names"), COUNTS.items(), ids=COUNTS.keys())
+def test_a_count_of_bills_leaves_local_measures_out_and_names_them(
+    said: str, names: list[str | None]
+) -> None:
+    assert bill_count_label(names) == said
 
 
 @pytest.mark.parametrize(

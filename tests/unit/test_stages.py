@@ -18,7 +18,7 @@ from qimap.ingest.cell_sources import FileColumn
 from qimap.ingest.check import Context, check
 from qimap.ingest.complete import complete
 from qimap.ingest.diff import plan_changes
-from qimap.ingest.endqi_page import parse_state_page
+from qimap.ingest.endqi_page import page_summary, parse_state_page
 from qimap.ingest.mapping import apply_mapping, choose_mapping
 from qimap.ingest.normalise import normalise
 from qimap.ingest.page_files import page_files
@@ -341,3 +341,43 @@ def test_page_files_read_the_given_rubric_and_keep_stored_editorial_text() -> No
     stored = {BILLS.name: {("MA-SB9001",): stored_bill}, SCORES.name: {}}
     again, _ = page_files(page, "0" * 64, "ma.txt", stored)
     assert again.rows[0]["summary"] == "An editor's own words."
+
+
+def test_a_page_imports_summary_only_names_the_bill_and_the_import_asks_for_one() -> None:
+    """Visitors read a bill's summary: until an editor writes one it claims nothing the page
+    does not show, and the import's notes (the dry run's too) say it is still to write."""
+    page = parse_state_page(PAGE, rubric=RUBRIC)
+    bills, _ = page_files(page, "0" * 64, "ma.txt", stored={})
+    summary = "SB 9001, introduced in 2024; scored on endqi.org."
+    assert bills.rows[0]["summary"] == summary
+    to_write = [note for note in bills.notes if "no summary in qimap's own words" in note]
+    assert to_write == [
+        "MA-SB9001 has no summary in qimap's own words yet: the public sees only the bill's "
+        'name, year and "scored on endqi.org." until an editor writes one (export the bills, '
+        "fill in the summary column, import the file)."
+    ]
+    # stored: still the page's own line, or the placeholder earlier imports wrote
+    for before in (summary, "Imported from endqi.org; summary to be written by an editor."):
+        stored = {BILLS.name: {("MA-SB9001",): {**bills.rows[0], "summary": before}}}
+        again, _ = page_files(page, "0" * 64, "ma.txt", stored)
+        assert again.rows[0]["summary"] == summary
+        assert again.notes == bills.notes
+    # an editor's summary: nothing to ask
+    stored = {BILLS.name: {("MA-SB9001",): {**bills.rows[0], "summary": "Own words."}}}
+    again, _ = page_files(page, "0" * 64, "ma.txt", stored)
+    assert not any("no summary" in note for note in again.notes)
+
+
+@pytest.mark.parametrize(
+    ("bill_id", "year", "summary"),
+    [
+        ("SB 9001", 2021, "SB 9001, introduced in 2021; scored on endqi.org."),
+        ("SB 9001", None, "SB 9001; scored on endqi.org."),
+        (None, 2021, "A bill introduced in 2021; scored on endqi.org."),
+        (None, None, "A bill scored on endqi.org."),
+    ],
+)
+def test_a_page_summary_says_only_what_the_page_shows(
+    bill_id: str | None, year: int | None, summary: str
+) -> None:
+    assert page_summary(bill_id, year) == summary

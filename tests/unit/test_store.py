@@ -103,7 +103,7 @@ def test_the_store_refuses_a_batch_that_changes_nothing(store: Store) -> None:
         {"cases": [edited_row, *stored[1:]]}, editor="ann", file_name="e.csv", sha256="x"
     )
     assert result is not None
-    assert (result[0].updated, result[0].unchanged, len(store.history())) == (1, 2, 2)
+    assert (result.updated, result.unchanged, len(store.history())) == (1, 2, 2)
 
 
 def test_seeding_an_empty_store_is_not_refused_even_with_nothing_in_it(url: str) -> None:
@@ -121,7 +121,7 @@ def test_seeding_an_empty_store_is_not_refused_even_with_nothing_in_it(url: str)
 
 def test_update_then_undo_restores(store: Store, states: StateLayer) -> None:
     first_id = bundled_cases()[0]["id"]
-    batch, _ = publish(
+    batch = publish(
         store,
         [prepare(edited("Edited title"), "e.csv", context_from_store(store, states))],
         states,
@@ -140,7 +140,7 @@ def test_update_then_undo_restores(store: Store, states: StateLayer) -> None:
 
 def test_undo_of_an_insert_deletes_the_row(store: Store, states: StateLayer) -> None:
     rows = [*bundled_cases(), hostile_case(id="synthetic-new-case")]
-    batch, _ = publish(
+    batch = publish(
         store, [prepare(cases_csv(rows), "n.csv", context_from_store(store, states))], states, "ann"
     )
     assert batch.new == 1
@@ -149,7 +149,7 @@ def test_undo_of_an_insert_deletes_the_row(store: Store, states: StateLayer) -> 
 
 
 def test_undo_refuses_when_a_later_batch_changed_the_row(store: Store, states: StateLayer) -> None:
-    first, _ = publish(
+    first = publish(
         store, [prepare(edited("One"), "1.csv", context_from_store(store, states))], states, "ann"
     )
     publish(
@@ -173,7 +173,7 @@ def test_bad_rows_are_rejected_and_good_rows_published(store: Store, states: Sta
     prepared = prepare(cases_csv(rows), "mixed.csv", context_from_store(store, states))
     assert prepared.rejected_rows == 2
     assert {(i.row, i.column) for i in prepared.issues} == {(3, "latitude"), (36, "latitude")}
-    batch, _ = publish(store, [prepared], states, "ann")
+    batch = publish(store, [prepared], states, "ann")
     assert (batch.updated, batch.rejected) == (1, 2)
     with pytest.raises(StoreError, match="all-or-nothing"):
         publish(store, [prepared], states, "ann", all_or_nothing=True)
@@ -277,7 +277,7 @@ def test_a_process_killed_mid_import_leaves_the_store_as_it_was(
     assert [b.editor for b in store.history()] == ["bundled data"]
     assert store.version() == version
     # and the store still takes writes
-    batch, _ = publish(
+    batch = publish(
         store,
         [prepare(data.read_bytes(), "big.csv", context_from_store(store, states))],
         states,
@@ -311,7 +311,7 @@ def synthetic_bill(key: str, predecessor: str = "") -> list[tuple[bytes, str]]:
 def publish_files(store: Store, states: StateLayer, uploads: list[tuple[bytes, str]]) -> int:
     prepared = prepare_together(uploads, context_from_store(store, states))
     assert all(p.issues == () for p in prepared), [p.issues for p in prepared]
-    batch, _ = publish(store, prepared, states, "ann")
+    batch = publish(store, prepared, states, "ann")
     return batch.batch_id
 
 

@@ -15,6 +15,7 @@ variants, county forms, street text) is :mod:`qimap.geo.names`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from qimap.geo.names import (
@@ -98,23 +99,28 @@ OFFLINE_ONLY = "qimap places rows offline by ZIP code, city or county only"
 
 
 def locate(zip_code: str, city: str, state: str, index: GeocodeIndex) -> Located | NotFound:
-    """Where a row without coordinates goes: its ZIP code's centre, else its city's, else its
-    county's, each read strictly first and then loosely (spelling variants, a missing "City",
-    a typo), in the row's own state only.
+    """Where a row without coordinates goes: its ZIP code's centre (three or four digits are
+    read with the leading zeros a spreadsheet drops, when that ZIP code is in the row's state),
+    else its city's, else its county's, each read strictly first and then loosely (spelling
+    variants, a missing "City", a typo), in the row's own state only.
 
     Anything read loosely says what the file says, for the editor to check; two equally close
     candidates, a street address and a place in no state are refused with what to add."""
     zip_code, city, state = (" ".join(text.split()) for text in (zip_code, city, state))
+    usps = state_code_of(state) if state else None
     zip_note = ""
     if zip_code:
         by_zip = geocode(zip_code, index)
         if isinstance(by_zip, Place):
             return Located(by_zip, Precision.ZIP)
-        zip_note = f"the ZIP code {zip_code!r} is not known"
+        padded = _padded_zip(zip_code, usps, index)
+        if padded:
+            note = f"ZIP {zip_code} read as {padded}: {DROPPED_ZEROS}"
+            return Located(index.zips[padded], Precision.ZIP, note)
+        zip_note = f"the ZIP code {zip_code!r} is not known{_short_zip_hint(zip_code, index)}"
     if not city:
         reason = f"{zip_note}, and there is no city" if zip_note else "it has no ZIP code or city"
         return NotFound(f"{reason}; {ADD_A_POINT}")
-    usps = state_code_of(state) if state else None
     head, comma, tail = city.rpartition(",")
     named = state_code_of(tail) if comma else None
     if named and usps and named != usps:
@@ -136,6 +142,65 @@ def locate(zip_code: str, city: str, state: str, index: GeocodeIndex) -> Located
     if zip_note and isinstance(found, NotFound):
         return NotFound(f"{zip_note}, and {found.message}")
     return found
+
+
+def city_of_zip(zip_code: str, state: str, index: GeocodeIndex) -> str | None:
+    """The city a known ZIP code of the row's state names ("02108", "MA" -> "Boston"; "2108"
+    too, read as :func:`locate` reads it); None when the ZIP code is unknown or is another
+    state's (the city would then be wrong)."""
+    zip_code, state = " ".join(zip_code.split()), state.strip()
+    usps = state_code_of(state) if state else None
+    whole = _ZIP.match(zip_code)
+    code = whole.group(1) if whole else _padded_zip(zip_code, usps, index)
+    found = index.zip_cities.get(code) if code else None
+    return found[0] if found and found[1] == usps else None
+
+
+def own_city_name(found: Located, written: str) -> str | None:
+    """The chosen city's own name, for the row's city cell, when the file's name for it was
+    read loosely (a typo, a missing "City", St. for Saint, a street part around it): the map
+    would show the file's words otherwise. None when the file's text stands: a ZIP code or
+    county placement, or a name that differs from the place's only in case, accents,
+    punctuation or spaces (the package writes "Coeur D Alene" for Coeur d'Alene)."""
+    if not found.note or found.precision is not Precision.CITY:
+        return None
+    own = _name_of(found.place)
+    return None if _spelling(own) == _spelling(written) else own
+
+
+def _spelling(name: str) -> str:
+    """ "Coeur d'Alene" and "Coeur D Alene" meet; "St. Paul" and "Saint Paul" do not."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return "".join(char for char in plain.casefold() if char.isalnum())
+
+
+# A ZIP code a spreadsheet stored as a number has lost its leading zeros ("2108" for 02108).
+_SHORT_ZIP = re.compile(r"^\d{3,4}$")
+DROPPED_ZEROS = "spreadsheets drop leading zeros; format the column as text"
+
+
+def _padded_zip(zip_code: str, usps: str | None, index: GeocodeIndex) -> str | None:
+    """A three- or four-digit ZIP code with its leading zeros back, when that ZIP code is in
+    the row's state (else the digits may be wrong rather than short)."""
+    if not _SHORT_ZIP.match(zip_code) or usps is None:
+        return None
+    padded = zip_code.zfill(5)
+    found = index.zip_cities.get(padded)
+    return padded if found and found[1] == usps and padded in index.zips else None
+
+
+def _short_zip_hint(zip_code: str, index: GeocodeIndex) -> str:
+    """What to try for a short ZIP code that could not be read as one of the row's state."""
+    if not _SHORT_ZIP.match(zip_code):
+        return ""
+    padded = zip_code.zfill(5)
+    zeros = "zeros" if len(zip_code) == 3 else "zero"
+    found = index.zip_cities.get(padded)
+    where = f"in {found[1]}: check the state" if found else "not known either: check the digits"
+    return (
+        f": a ZIP code has five digits; read with its leading {zeros} it is {padded}, which "
+        f"is {where}, and format the column as text (spreadsheets drop leading zeros)"
+    )
 
 
 def _locate_name(name: str, usps: str, index: GeocodeIndex) -> Located | NotFound:

@@ -40,6 +40,8 @@ class GeocodeIndex:
     # (loose bare name, USPS) -> the counties it may mean ("Chesterfield"; "Richmond" in VA is
     # Richmond County and the independent city of Richmond)
     county_bases: dict[tuple[str, str], tuple[Place, ...]] = field(default_factory=dict)
+    # ZIP code -> (its city as the package names it, USPS): "02108" -> ("Boston", "MA")
+    zip_cities: dict[str, tuple[str, str]] = field(default_factory=dict)
     # USPS -> near-miss candidates, made on the first near miss in that state (see geocode._near_names;
     # two threads making them at once make the same tuple)
     _near: dict[str, tuple[tuple[str, Place, Precision], ...]] = field(
@@ -65,6 +67,7 @@ def build_index() -> GeocodeIndex:
 
 def _build_index() -> GeocodeIndex:
     zips: dict[str, Place] = {}
+    zip_cities: dict[str, tuple[str, str]] = {}
     lats: dict[tuple[str, str], list[float]] = defaultdict(list)
     lons: dict[tuple[str, str], list[float]] = defaultdict(list)
     names: dict[tuple[str, str], str] = {}
@@ -78,6 +81,7 @@ def _build_index() -> GeocodeIndex:
             continue
         state, main = entry["state"], entry["city"]
         zips[entry["zip_code"]] = Place(f"{entry['zip_code']} ({main}, {state})", lat, lon)
+        zip_cities[entry["zip_code"]] = (main.title() if main.isupper() else main, state)
         for city in (main, *entry.get("acceptable_cities", ())):
             if city not in normalised:
                 normalised[city] = name_key(city)
@@ -106,7 +110,7 @@ def _build_index() -> GeocodeIndex:
     for key in sorted(lats, key=lambda k: (-primary[k], -len(lats[k]))):  # main names first
         loose_cities.setdefault((loose_key(key[0]), key[1]), key)
     counties, county_bases = _county_index(in_county)
-    return GeocodeIndex(zips, cities, ranked, loose_cities, counties, county_bases)
+    return GeocodeIndex(zips, cities, ranked, loose_cities, counties, county_bases, zip_cities)
 
 
 def _county_index(

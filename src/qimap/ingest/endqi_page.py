@@ -33,7 +33,8 @@ even without a year after it, as before.
 
 What the page shows is kept as shown (marks, printed tallies, quoted legal text); whatever the
 text does not show is ``unknown``, never ``no``. The site's own sentences (descriptions,
-justifications) are not copied: summaries and notes are fixed placeholders for an editor.
+justifications) are not copied: a summary only names the bill, its year and endqi.org
+(:func:`page_summary`) until an editor writes one, and notes are fixed texts.
 Everything doubtful becomes a plain-language line in :attr:`PageImport.issues`.
 """
 
@@ -64,7 +65,22 @@ from qimap.model.scoring import build_scorecard
 from qimap.model.usstates import TYPED, accepted, resolve_state
 from qimap.safe import safe_url
 
-SUMMARY_PLACEHOLDER = "Imported from endqi.org; summary to be written by an editor."
+# A bill's summary until an editor writes one: only what the page shows (the public sees it,
+# so it claims nothing about the bill's content); the import's notes ask for the real one.
+SCORED_ON = "scored on endqi.org."
+
+
+def page_summary(bill_id: str | None, year: int | None) -> str:
+    """ "SB 1004, introduced in 2023; scored on endqi.org." (an unnamed bill: "A bill …")."""
+    if bill_id and year:
+        return f"{bill_id}, introduced in {year}; {SCORED_ON}"
+    if bill_id:
+        return f"{bill_id}; {SCORED_ON}"
+    if year:
+        return f"A bill introduced in {year}; {SCORED_ON}"
+    return f"A bill {SCORED_ON}"
+
+
 UNSEEN_NOTE = "Not shown in the imported text (cut off or missing)."
 UNDEFINED_NOTE = "The page shows this mark as “undefined”."
 CUT_MARKER = "[EXCERPT ENDS HERE]"
@@ -460,7 +476,7 @@ def _records(
         bill_id=raw.bill_id,
         year_introduced=raw.year,
         status=status,
-        summary=SUMMARY_PLACEHOLDER,
+        summary=page_summary(raw.bill_id, raw.year),
         predecessor_key=None,
         printed_end_tally=tallies[Group.END],
         printed_start_tally=tallies[Group.START],

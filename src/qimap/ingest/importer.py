@@ -7,14 +7,16 @@ Uploads become prepared files in :mod:`qimap.ingest.pipeline`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from qimap.geo.states import StateLayer
+from qimap.ingest.cell_sources import CellSource
 from qimap.ingest.dataset import (
     Dataset,
+    case_issues,
     dataset_from_tables,
     read_raw_tables,
     rubric_from_table,
@@ -28,7 +30,9 @@ from qimap.ingest.sources import cells_table
 from qimap.ingest.validate import validate_table
 from qimap.issues import DataError
 from qimap.model.schema import BILLS, CASES, SCORES, SPECS, Case, Criterion
-from qimap.store import SEED_EDITOR, Batch, Store, StoreError
+from qimap.store import SEED_EDITOR, Batch, Incoming, Store, StoreError
+
+ALL_OR_NOTHING_REFUSED = "Nothing was published: some rows have problems and all-or-nothing is on."
 
 
 def publish(
@@ -37,36 +41,65 @@ def publish(
     states: StateLayer,
     editor: str,
     all_or_nothing: bool = False,
-) -> tuple[Batch, Plan]:
+) -> Batch:
     """Publish the valid rows of one or more files as one batch, after a whole-store check.
     Raises :class:`qimap.store.NothingToPublish` (and records no batch) when they change no
     stored row."""
+    if all_or_nothing and any(f.issues for f in files):
+        raise StoreError(ALL_OR_NOTHING_REFUSED)
+    return publish_chunks(
+        store,
+        [rows_by_table(files)],
+        states,
+        editor,
+        file_name=" + ".join(f.file_name for f in files),
+        sha256=" ".join(f.sha256 for f in files),
+        mapping=files[0].mapping if len(files) == 1 else {},
+        rejected=lambda: sum(f.rejected_rows for f in files),
+    )
+
+
+def publish_chunks(
+    store: Store,
+    chunks: Iterable[Incoming],
+    states: StateLayer,
+    editor: str,
+    *,
+    file_name: str,
+    sha256: str,
+    mapping: Mapping[str, CellSource | None] | None = None,
+    rejected: Callable[[], int] = lambda: 0,
+) -> Batch:
+    """Publish rows arriving a chunk at a time (a big file read in chunks) as one batch,
+    checked as :func:`publish` checks: the store can never hold data the app would refuse."""
     if not editor.strip():
         raise StoreError("An import needs the editor's name.")
-    if all_or_nothing and any(f.issues for f in files):
-        raise StoreError("Nothing was published: some rows have problems and all-or-nothing is on.")
 
-    incoming = rows_by_table(files)
+    def check_chunk(conn: Any, incoming: Incoming) -> None:
+        # A case names no other row and a publish removes none, so the cases stored before
+        # were checked when written and only the batch's own need checking (re-checking
+        # 100,000 stored cases took half an import), as they are written.
+        cases = incoming.get(CASES.name)
+        if cases:
+            table = cells_table(f"cases of {file_name}", CASES.column_names, cases)
+            valid, issues = validate_table(table, CASES)
+            issues += [issue for v in valid for issue in case_issues(table.file, v, states)]
+            if issues:
+                raise DataError(issues)
 
-    def check(conn: Any) -> None:
-        # Every table as stored after the write, except the cases: a case names no other row,
-        # and a publish removes none, so the cases stored before were checked when written
-        # and only the batch's own need checking (re-checking 100,000 took half an import).
-        raw = store.raw_tables(conn, names=set(SPECS) - {CASES.name})
-        batch_cases = incoming.get(CASES.name, [])
-        raw[CASES.name] = cells_table(f"cases of {file_name}", CASES.column_names, batch_cases)
-        _, issues = validate_tables(raw, states)
+    def check(conn: Any) -> None:  # every other table as stored after the write
+        _, issues = validate_tables(store.raw_tables(conn, names=set(SPECS) - {CASES.name}), states)
         if issues:
             raise DataError(issues)
 
-    file_name = " + ".join(f.file_name for f in files)
-    result = store.publish(
-        incoming,
+    result = store.publish_chunks(
+        chunks,
         editor=editor,
         file_name=file_name,
-        sha256=" ".join(f.sha256 for f in files),
-        mapping=files[0].mapping if len(files) == 1 else {},
-        rejected=sum(f.rejected_rows for f in files),
+        sha256=sha256,
+        mapping=mapping,
+        rejected=rejected,
+        check_chunk=check_chunk,
         check=check,
     )
     if result is None:  # cannot happen: only_if_empty was not asked for
@@ -138,10 +171,9 @@ def seed(store: Store, data_dir: Path, states: StateLayer) -> Batch | None:
         raise DataError(issues)
     tables = records.cells()
     digest = sha256_of(b"".join((data_dir / SPECS[n].filename).read_bytes() for n in sorted(SPECS)))
-    result = store.publish(
+    return store.publish(
         tables, editor=SEED_EDITOR, file_name=str(data_dir), sha256=digest, only_if_empty=True
     )
-    return result[0] if result else None
 
 
 def cases_from_rows(rows: Sequence[Mapping[str, str]]) -> list[Case]:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from qimap.ingest.cell_sources import (
     CellSource,
     ColumnMapping,
+    Constant,
     FileColumn,
     cell_maker,
     columns_used,
@@ -146,6 +147,7 @@ def apply_mapping(
     for target, source in mapping.items():
         if source is not None:
             issues += source_issues(target, source, table.header, table.file)
+            issues += constant_issues(target, source, spec, table.file)
     sources = [s.name for s in mapping.values() if isinstance(s, FileColumn)]
     read = dict.fromkeys(name for source in mapping.values() for name in columns_used(source))
     issues += [
@@ -185,6 +187,19 @@ def apply_mapping(
     header = tuple(target for target, _ in picks)
     rows = tuple(RawRow(raw.row, tuple(make(raw.cells) for _, make in picks)) for raw in table.rows)
     return RawTable(table.file, header, rows)
+
+
+def constant_issues(target: str, source: CellSource, spec: TableSpec, file: str) -> list[Issue]:
+    """A fixed value its column would refuse, said once for the mapping (it would otherwise be
+    the same error on every row)."""
+    column = next((c for c in spec.columns if c.name == target), None)
+    if not isinstance(source, Constant) or column is None:
+        return []
+    try:
+        column.parse(source.value)
+    except ValueError as error:  # the error quotes the value
+        return [Issue(file, HEADER_ROW, target, f"the mapping's fixed value is refused: {error}")]
+    return []
 
 
 def detect_table(header: Sequence[str]) -> TableSpec:

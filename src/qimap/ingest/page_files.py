@@ -3,7 +3,7 @@ rows, like an upload's. Pure: the page as read and the stored rows come in as va
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from qimap.ingest.endqi_page import PageImport
 from qimap.ingest.pipeline import Prepared
@@ -17,6 +17,11 @@ EDITORIAL_COLUMNS = {
     SCORES.name: ("evidence_note",),
 }
 
+# The summary page imports wrote before :func:`page_summary`: the reader's words, which the
+# public read as content, not an editor's; the next import of the page replaces it.
+OLD_PLACEHOLDER = "Imported from endqi.org; summary to be written by an editor."
+SHOWN_KEYS = 5  # bills named in the note on summaries to write; the rest are counted
+
 StoredRows = Mapping[tuple[str, ...], Mapping[str, str]]  # a table's canonical rows by key
 
 
@@ -29,13 +34,36 @@ def page_files(
     ``stored`` holds the bills and scores already stored, by table name: for those rows the
     editorial columns keep their stored text. The reader's warnings (cut-off page, unknown
     marks, tallies that disagree) come back as notes; they do not reject rows, because the
-    page is what it is."""
+    page is what it is. A bill whose summary is still the page's own line (its name, year
+    and endqi.org: :func:`qimap.ingest.endqi_page.page_summary`) is named in a note asking
+    for one in qimap's own words."""
     bills = [_keep_editorial(canonical_cells(b, BILLS), BILLS.name, stored) for b in page.bills]
     scores = [_keep_editorial(canonical_cells(s, SCORES), SCORES.name, stored) for s in page.scores]
+    unwritten = [
+        b.bill_key
+        for b, cells in zip(page.bills, bills, strict=True)
+        if cells["summary"] == b.summary
+    ]
+    notes = (*page.issues, *summaries_to_write(unwritten))
     return [
-        Prepared(BILLS.name, file_name, digest, len(bills), tuple(bills), (), notes=page.issues),
+        Prepared(BILLS.name, file_name, digest, len(bills), tuple(bills), (), notes=notes),
         Prepared(SCORES.name, file_name, digest, len(scores), tuple(scores), ()),
     ]
+
+
+def summaries_to_write(keys: Sequence[str]) -> tuple[str, ...]:
+    """The note on bills whose summary only names them (none when there are none)."""
+    if not keys:
+        return ()
+    shown = ", ".join(keys[:SHOWN_KEYS]) + (
+        f" and {len(keys) - SHOWN_KEYS} more" if len(keys) > SHOWN_KEYS else ""
+    )
+    which = f"{shown} has" if len(keys) == 1 else f"{len(keys)} bills ({shown}) have"
+    return (
+        f"{which} no summary in qimap's own words yet: the public sees only the bill's name, "
+        'year and "scored on endqi.org." until an editor writes one (export the bills, fill in '
+        "the summary column, import the file).",
+    )
 
 
 def _keep_editorial(
@@ -44,5 +72,8 @@ def _keep_editorial(
     spec = BILLS if table == BILLS.name else SCORES
     before = stored.get(table, {}).get(record_key(cells, spec))
     if before is not None:
-        cells.update({c: before[c] for c in EDITORIAL_COLUMNS[table] if before[c]})
+        reader_text = ("", OLD_PLACEHOLDER)  # nothing an editor wrote
+        cells.update(
+            {c: before[c] for c in EDITORIAL_COLUMNS[table] if before[c] not in reader_text}
+        )
     return cells

@@ -12,24 +12,25 @@ What the checks need from the store comes in a :class:`Context`, built once by
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from qimap.geo.places import GeocodeIndex, build_index
 from qimap.geo.states import StateLayer
 from qimap.ingest.cell_sources import CellSource, ColumnMapping
 from qimap.ingest.check import Context, check
-from qimap.ingest.complete import complete
+from qimap.ingest.complete import FileMemory, complete
 from qimap.ingest.mapping import apply_mapping, choose_mapping, detect_table, without_extras
 from qimap.ingest.normalise import normalise
-from qimap.ingest.read import MAX_UPLOAD_BYTES, read_upload
-from qimap.ingest.sources import HEADER_ROW
+from qimap.ingest.read import MAX_FILE_BYTES, MAX_UPLOAD_BYTES, FileUpload, read_file, read_upload
+from qimap.ingest.sources import HEADER_ROW, RawTable
 from qimap.ingest.validate import validate_table
 from qimap.issues import Issue
 from qimap.model.records import canonical_cells
-from qimap.model.schema import SPECS
+from qimap.model.schema import SPECS, TableSpec
 
 if TYPE_CHECKING:
     from qimap.store import Store
@@ -49,6 +50,7 @@ class Prepared:
     notes: tuple[str, ...] = ()  # what reading the file guessed (encoding, separator, ...)
     warnings: tuple[Issue, ...] = ()  # published, but worth a look (e.g. a geocoded place)
     likely_duplicates: dict[str, str] = field(default_factory=dict)  # new id -> stored id
+    made_ids: dict[int, str] = field(default_factory=dict)  # row -> id made from its title
 
     def without_likely_duplicates(self) -> Prepared:
         """The same upload minus the rows that look like cases already stored."""
@@ -126,15 +128,37 @@ def prepare(
     bill's scores can arrive with it."""
     raw, info = read_upload(data, file_name, max_bytes=max_bytes)
     spec, used = choose_mapping(raw.header, table, mapping)
-    mapped = normalise(apply_mapping(raw, used, spec), raw.header)
-    completed = complete(mapped, spec, geocoder or build_index)
-    records, issues = validate_table(without_extras(completed.table, spec), spec)
+    prepared = prepare_rows(
+        raw, spec, used, context, sha256_of(data), info.notes, today, geocoder, new_bills
+    )
+    return replace(prepared, notes=prepared.notes + made_ids_note(prepared.made_ids))
+
+
+def prepare_rows(
+    raw: RawTable,
+    spec: TableSpec[Any],
+    mapping: Mapping[str, CellSource | None],
+    context: Context,
+    sha256: str,
+    notes: tuple[str, ...] = (),
+    today: date | None = None,
+    geocoder: Callable[[], GeocodeIndex] | None = None,
+    new_bills: Collection[str] = (),
+    memory: FileMemory | None = None,
+    keys_seen: dict[tuple[Any, ...], int] | None = None,
+) -> Prepared:
+    """Rows of a file as read (the whole file, or one chunk of a big one) through the stages
+    after reading. ``memory`` and ``keys_seen`` carry what earlier chunks of the same file
+    took (ids made, places looked up, keys given)."""
+    mapped = normalise(apply_mapping(raw, mapping, spec), raw.header)
+    completed = complete(mapped, spec, geocoder or build_index, memory)
+    records, issues = validate_table(without_extras(completed.table, spec), spec, keys_seen)
     lost = {issue.row for issue in completed.unplaced}  # "latitude is empty" says less
     issues = [i for i in issues if not (i.row in lost and i.column in {"latitude", "longitude"})]
     checked = check(
         records,
         issues + completed.unplaced,
-        file_name,
+        raw.file,
         context,
         today or date.today(),
         new_bills,
@@ -144,18 +168,87 @@ def prepare(
     warnings = completed.placed + checked.warnings
     return Prepared(
         table=spec.name,
-        file_name=file_name,
-        sha256=sha256_of(data),
+        file_name=raw.file,
+        sha256=sha256,
         total_rows=len(raw.rows),
         rows=tuple(canonical_cells(v.record, spec) for v in checked.records),
         issues=tuple(sorted(checked.issues, key=lambda i: (i.row or 0, i.column or ""))),
-        mapping=used,
-        notes=info.notes + made_ids_note(completed.made_ids),
+        mapping=dict(mapping),
+        notes=notes,
         warnings=tuple(
             sorted((w for w in warnings if w.row not in bad_rows), key=lambda w: w.row or 0)
         ),
         likely_duplicates=checked.likely_duplicates,
+        made_ids=completed.made_ids,
     )
+
+
+CHUNK_ROWS = 5_000  # rows of a big file held at once: ~20 MB of cells, records and issues
+
+
+@dataclass(frozen=True)
+class BigFile:
+    """A file too big to hold (the command line's imports), read and mapped, whose rows go
+    through the stages a chunk at a time: memory stays flat in the file's length, and the
+    rows, messages and ids come out as :func:`prepare` gives them for the whole file."""
+
+    upload: FileUpload
+    spec: TableSpec[Any]
+    mapping: ColumnMapping
+
+    @property
+    def table(self) -> str:
+        return self.spec.name
+
+    def prepared(
+        self,
+        context: Context,
+        new_bills: Collection[str] = (),
+        today: date | None = None,
+        geocoder: Callable[[], GeocodeIndex] | None = None,
+        rows: int | None = None,
+    ) -> Iterator[Prepared]:
+        """Each chunk's rows prepared; the first chunk carries the reading notes, and none
+        the note on ids made (the caller sums ``made_ids``). A refused header refuses the
+        whole file, once."""
+        rows = rows or CHUNK_ROWS
+        memory = FileMemory(given_ids=lambda: self._given_ids(rows))
+        keys_seen: dict[tuple[Any, ...], int] = {}
+        notes = self.upload.info.notes
+        for raw in self.upload.chunks(rows):
+            prepared = prepare_rows(
+                raw, self.spec, self.mapping, context, self.upload.sha256, notes, today,
+                geocoder, new_bills, memory, keys_seen,
+            )  # fmt: skip
+            yield prepared
+            if prepared.header_refused:
+                return
+            notes = ()
+
+    def _given_ids(self, rows: int) -> set[str]:
+        """Every id the file gives (one more pass over it, only when an id must be made)."""
+        if self.mapping.get("id") is None:
+            return set()
+        given: set[str] = set()
+        for raw in self.upload.chunks(rows):
+            mapped = apply_mapping(raw, {"id": self.mapping["id"]}, self.spec)
+            at = mapped.header.index("id")
+            given.update(row.cells[at].strip() for row in mapped.rows)
+        return given - {""}
+
+
+def open_big_file(
+    path: Path,
+    file_name: str,
+    table: str | None = None,
+    mapping: Mapping[str, CellSource | None] | None = None,
+    max_bytes: int = MAX_FILE_BYTES,
+) -> BigFile:
+    """Read and check a file on disk (one pass, holding a block at a time) and choose its
+    mapping; raises DataError as :func:`prepare` does for a file it cannot read."""
+    upload = read_file(path, file_name, max_bytes=max_bytes)
+    spec, used = choose_mapping(upload.header, table, mapping)
+    return BigFile(upload, spec, used)
 
 
 def prepare_together(

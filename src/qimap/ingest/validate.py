@@ -67,13 +67,17 @@ def _missing(is_required: bool, required: str, expected: tuple[str, ...]) -> str
     )
 
 
-def validate_table(table: RawTable, spec: TableSpec[R]) -> tuple[list[Valid[R]], list[Issue]]:
-    """Parse every row against ``spec``; return the rows without problems and all problems."""
+def validate_table(
+    table: RawTable, spec: TableSpec[R], first_row_of_key: dict[tuple[Any, ...], int] | None = None
+) -> tuple[list[Valid[R]], list[Issue]]:
+    """Parse every row against ``spec``; return the rows without problems and all problems.
+    ``first_row_of_key`` carries the keys earlier chunks of the same file gave (a key must
+    be unique in the whole file)."""
     issues = check_header(table, spec)
     if issues:
         return [], issues
     clean: list[Valid[R]] = []
-    first_row_of_key: dict[tuple[Any, ...], int] = {}
+    first_row_of_key = {} if first_row_of_key is None else first_row_of_key
     for raw in table.rows:
         if len(raw.cells) != len(table.header):
             message = (

@@ -12,6 +12,7 @@ from qimap.ingest.dataset import Dataset
 from qimap.map.viewstate import MAX_NEAR_CHARS
 from qimap.model.cases import format_miles, nearest_cases
 from qimap.model.labels import OUTCOME_LABELS
+from qimap.model.measures import bill_count_label
 from qimap.model.schema import CATEGORY_LABELS, Case, Outcome
 from qimap.ui import loaders, session
 from qimap.ui.markdown import escape_markdown
@@ -101,9 +102,10 @@ def state_select(data: Dataset) -> None:
     def label(usps: str) -> str:
         if not usps:
             return "Choose a state…"
-        count = len(data.scorecards(usps))
-        suffix = f" ({count} bill{'s' if count != 1 else ''})" if usps in with_bills else ""
-        return f"{data.state_names[usps]}{suffix}"
+        if usps not in with_bills:
+            return data.state_names[usps]
+        count = bill_count_label(card.bill.bill_id for card in data.scorecards(usps))
+        return f"{data.state_names[usps]} ({count})"
 
     st.selectbox(
         "State scorecards",

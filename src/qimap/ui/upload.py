@@ -19,7 +19,7 @@ from qimap.ingest.pipeline import Prepared, context_from_store, prepare
 from qimap.ingest.read import read_upload
 from qimap.issues import DataError, issues_of
 from qimap.model.labels import PRECISION_LABELS
-from qimap.model.schema import BILLS, CASES, CONTACTS, SCORES, Precision, TableSpec
+from qimap.model.schema import BILLS, CASES, CONTACTS, SCORES, SPECS, Precision, TableSpec
 from qimap.render.exports import dictionary_rows, template_csv
 from qimap.render.page_report import page_report
 from qimap.settings import Settings
@@ -157,7 +157,7 @@ def show_publish(files: Sequence[Prepared], settings: Settings, editor: str, upl
             st.error(SIGNED_OUT, icon="🔒")
             return
         try:
-            batch, _ = publish(store, files, states, editor, all_or_nothing)
+            batch = publish(store, files, states, editor, all_or_nothing)
         except NothingToPublish as error:  # e.g. another editor published the same rows
             st.info(str(error), icon="ℹ️")
             return
@@ -176,22 +176,32 @@ def show_publish(files: Sequence[Prepared], settings: Settings, editor: str, upl
 
 
 def _preview(plan: Plan, settings: Settings) -> None:
-    rows = [preview_row("new", c.table, c.after) for c in plan.new] + [
-        preview_row("updated", c.table, c.after) for c in plan.updated
-    ]
+    tables = preview_tables(plan)
     cases = cases_from_rows([c.after for c in plan.changes if c.table == "cases"])
     if cases:
         st.markdown("**The new and changed cases on the map**")
         show_preview_map(cases, settings)
-    if rows:
-        st.markdown("**Preview of the changes**")
+    for table, rows in tables.items():
+        st.markdown(f"**Preview of the changes to the {table}**")
         show_table(rows[:PREVIEW_ROWS])
         if len(rows) > PREVIEW_ROWS:
-            st.caption(f"The first {PREVIEW_ROWS} of {len(rows)} changes.")
-    elif plan.unchanged:
+            st.caption(f"The first {PREVIEW_ROWS} of {len(rows)} changes to the {table}.")
+    if tables:
+        return
+    if plan.unchanged:
         st.info("Nothing would change: every valid row is already stored as it is.")
     else:  # every row was refused: the report above says why
         st.info("No row can be published yet: fix the problems above and upload the file again.")
+
+
+def preview_tables(plan: Plan) -> dict[str, list[dict[str, object]]]:
+    """The preview's rows by table, in the store's order (bills before scores), new before
+    updated: one table each, so a row never shows another table's columns as blank cells."""
+    tables: dict[str, list[dict[str, object]]] = {name: [] for name in SPECS}
+    for change, changes in (("new", plan.new), ("updated", plan.updated)):
+        for c in changes:
+            tables[c.table].append(preview_row(change, c.table, c.after))
+    return {table: rows for table, rows in tables.items() if rows}
 
 
 def preview_row(change: str, table: str, cells: Mapping[str, str]) -> dict[str, object]:
