@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import io
+
 from streamlit.testing.v1 import AppTest
 
+from qimap.model.evaluate import Answer, Evaluation
+from qimap.model.schema import Mark, Status
 from tests.conftest import REPO
 
 PAGE = str(REPO / "pages" / "evaluate.py")
@@ -29,6 +33,27 @@ def test_live_scorecard_and_downloads_once_complete() -> None:
     assert [m.value for m in at.sidebar.metric] == ["1/4", "0.5/5"]
     assert "Ready" in at.success[0].value
     assert not at.warning
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert labels == ["Download bills CSV", "Download scores CSV", "Printable scorecard (PDF)"]
+
+
+def test_the_printed_scorecard_quotes_the_bill_and_carries_the_notes(synthetic) -> None:
+    from pypdf import PdfReader
+
+    from qimap.ui.evaluate_page import _printed
+
+    answers = tuple(
+        Answer(c.criterion_id, Mark.NO, evidence_note=f"Synthetic note {i}.")
+        for i, c in enumerate(synthetic.rubric)
+    )
+    answers = (Answer(answers[0].criterion_id, Mark.YES, "Synthetic quoted words"), *answers[1:])
+    evaluation = Evaluation("WY", "SB 9999", 2026, Status.PENDING, "Synthetic.", answers, "")
+    pdf = _printed.__wrapped__(evaluation, synthetic.rubric, "Wyoming")
+    text = " ".join(PdfReader(io.BytesIO(pdf)).pages[0].extract_text().split())
+    assert "Wyoming: a bill scored" in text
+    assert "“Synthetic quoted words”" in text
+    assert "Synthetic note 8." in text
+    assert "1/4" in text
 
 
 def test_yes_without_evidence_is_named() -> None:

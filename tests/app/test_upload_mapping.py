@@ -151,3 +151,18 @@ def test_the_choices_come_in_qimaps_column_order(editors: None) -> None:
     at = uploaded()
     shown = [box.label for box in at.selectbox if box.key and box.key.startswith(f"map_{KEY}_")]
     assert shown == list(target_columns(CASES))
+
+
+def test_the_files_columns_no_qimap_column_takes_are_named(editors: None) -> None:
+    lines = DATA.decode().splitlines()
+    extra = [lines[0] + ",agency_<b>"] + [line + ",Synthetic agency" for line in lines[1:]]
+    data = ("\n".join(extra) + "\n").encode()
+    at = sign_in(open_page())
+    at.file_uploader(key="upload_cases").set_value(("extra.csv", data, "text/csv")).run()
+    assert not at.exception
+    (said,) = [c for c in captions(at) if c.startswith("Not imported")]
+    assert said == "Not imported (no qimap column takes them): “agency\\_\\<b\\>”."  # escaped
+    key = hashlib.sha256(data).hexdigest()[:8]
+    at.selectbox(key=f"map_{key}_summary").select_index(2).run()
+    at.text_input(key=f"template_{key}_summary").input("{name}, reported by {agency_<b>}").run()
+    assert not [c for c in captions(at) if c.startswith("Not imported")]  # the template uses it

@@ -15,7 +15,7 @@ import pytest
 from qimap.geo.places import GeocodeIndex, Place
 from qimap.geo.states import StateLayer
 from qimap.ingest.cell_sources import FileColumn
-from qimap.ingest.check import Context, check
+from qimap.ingest.check import Context, StoredCases, check
 from qimap.ingest.complete import complete
 from qimap.ingest.diff import plan_changes
 from qimap.ingest.endqi_page import page_summary, parse_state_page
@@ -235,7 +235,9 @@ def test_check_uses_only_the_context_it_is_given(states: StateLayer) -> None:
         CASES,
     )
     stored = (case_cells(id="synthetic-stored", title="Synthetic stored case"),)
-    checked = check(cases, [], "up.csv", Context(states=states, cases=stored), TODAY)
+    checked = check(
+        cases, [], "up.csv", Context(states=states, cases=StoredCases.of(stored)), TODAY
+    )
     assert [(i.row, i.column) for i in checked.issues] == [(2, "latitude"), (3, "incident_date")]
     assert [v.record.case_id for v in checked.records] == ["synthetic-new"]
     assert checked.likely_duplicates == {"synthetic-new": "synthetic-stored"}

@@ -9,7 +9,7 @@ import re
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Generic
+from typing import Any, ClassVar, Generic
 
 from qimap.geo.states import StateLayer
 from qimap.ingest.dataset import (
@@ -23,6 +23,32 @@ from qimap.ingest.validate import Valid
 from qimap.issues import Issue
 from qimap.model.schema import Bill, Case, Contact, R, Score
 
+Event = tuple[str, str, str]  # (incident date, city, state) as stored
+
+
+@dataclass(frozen=True)
+class StoredCases:
+    """What the checks need of the stored cases, indexed once: a big file is checked against
+    them chunk after chunk, and 100,000 stored cases are not held whole to do it."""
+
+    by_title: Mapping[str, str] = field(default_factory=dict)  # normalised title -> id
+    by_event: Mapping[tuple[str, str, str], str] = field(default_factory=dict)  # -> id
+    events: Mapping[str, Event] = field(default_factory=dict)  # id -> its event as stored
+
+    COLUMNS: ClassVar[tuple[str, ...]] = ("id", "title", "incident_date", "city", "state")
+
+    @classmethod
+    def of(cls, rows: Iterable[Mapping[str, str]]) -> StoredCases:
+        """From stored cases' cells (only id, title, incident_date, city and state are read)."""
+        by_title, by_event, events = {}, {}, {}
+        for cells in rows:
+            case_id, event = cells["id"], (cells["incident_date"], cells["city"], cells["state"])
+            by_title[_norm(cells["title"])] = case_id
+            if event[0]:
+                by_event[_loose(event)] = case_id
+            events[case_id] = event
+        return cls(by_title, by_event, events)
+
 
 @dataclass(frozen=True)
 class Context:
@@ -31,7 +57,7 @@ class Context:
     states: StateLayer
     bills: frozenset[str] = frozenset()  # stored bill keys
     criteria: frozenset[str] = frozenset()  # the stored rubric's criterion ids
-    cases: tuple[Mapping[str, str], ...] = ()  # stored cases (canonical cells)
+    cases: StoredCases = field(default_factory=StoredCases)
 
 
 @dataclass(frozen=True)
@@ -103,18 +129,15 @@ def row_issues(
             yield from bill_name_issues(file, row, record)
 
 
-def likely_duplicates(cases: Sequence[Case], stored: Sequence[Mapping[str, str]]) -> dict[str, str]:
+def likely_duplicates(cases: Sequence[Case], stored: StoredCases) -> dict[str, str]:
     """New cases (ids not stored) that match a stored case by title, or by date and place."""
-    by_title = {_norm(c["title"]): c["id"] for c in stored}
-    by_event = {_stored_event(c): c["id"] for c in stored if c["incident_date"]}
-    stored_ids = {c["id"] for c in stored}
     found = {}
     for case in cases:
-        if case.case_id in stored_ids:
+        if case.case_id in stored.events:
             continue  # a stable id: an update, not a duplicate
-        match = by_title.get(_norm(case.title))
+        match = stored.by_title.get(_norm(case.title))
         if not match and case.incident_date:
-            match = by_event.get(_event(case))
+            match = stored.by_event.get(_event(case))
         if match:
             found[case.case_id] = match
     return found
@@ -123,21 +146,20 @@ def likely_duplicates(cases: Sequence[Case], stored: Sequence[Mapping[str, str]]
 def made_id_conflicts(
     cases: Sequence[Valid[Case]],
     made_ids: Mapping[int, str],
-    stored: Sequence[Mapping[str, str]],
+    stored: StoredCases,
     file: str,
 ) -> list[Issue]:
     """A row without an id whose made id is a stored case of another date or place: taking
     it would overwrite that case (rows of the same title in another order would swap their
     stories). The same event again is the same case, and updates it."""
-    by_id = {cells["id"]: cells for cells in stored}
     conflicts = []
     for valid in cases:
         case = valid.record
-        before = by_id.get(case.case_id) if valid.row in made_ids else None
-        if before is None or _event(case) == _stored_event(before):
+        before = stored.events.get(case.case_id) if valid.row in made_ids else None
+        if before is None or _event(case) == _loose(before):
             continue
-        place = f"{before['city']}, {before['state']}"
-        when = before["incident_date"] or "no date"
+        place = f"{before[1]}, {before[2]}"
+        when = before[0] or "no date"
         message = (
             f"had no id, and the one made from its title, '{case.case_id}', is a stored case "
             f"of another date or place ({when}, {place}); give this row an id of its own, or "
@@ -152,9 +174,9 @@ def _event(case: Case) -> tuple[str, str, str]:
     return (case.incident_date or "", _norm(case.city), case.state)
 
 
-def _stored_event(cells: Mapping[str, str]) -> tuple[str, str, str]:
-    """:func:`_event` of a stored case's canonical cells."""
-    return (cells["incident_date"], _norm(cells["city"]), cells["state"])
+def _loose(event: Event) -> tuple[str, str, str]:
+    """:func:`_event` of a stored case's event."""
+    return (event[0], _norm(event[1]), event[2])
 
 
 def duplicate_warnings(

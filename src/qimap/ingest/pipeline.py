@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from qimap.geo.places import GeocodeIndex, build_index
 from qimap.geo.states import StateLayer
 from qimap.ingest.cell_sources import CellSource, ColumnMapping
-from qimap.ingest.check import Context, check
+from qimap.ingest.check import Context, StoredCases, check
 from qimap.ingest.complete import FileMemory, complete
 from qimap.ingest.mapping import apply_mapping, choose_mapping, detect_table, without_extras
 from qimap.ingest.normalise import normalise
@@ -106,7 +106,9 @@ def context_from_store(store: Store, states: StateLayer, table: str | None = Non
         criteria=frozenset(key[0] for key in store.rows("rubric"))
         if "scores" in needs
         else frozenset(),
-        cases=tuple(store.rows("cases").values()) if "cases" in needs else (),
+        cases=StoredCases.of(store.rows_of("cases", StoredCases.COLUMNS))
+        if "cases" in needs
+        else StoredCases(),
     )
 
 

@@ -204,3 +204,16 @@ def scorecard(evaluation: Evaluation, rubric: Sequence[Criterion]) -> Scorecard:
         evaluation, key, evaluation.state.strip().upper(), evaluation.bill_id.strip() or None
     )
     return build_scorecard(bill, rubric, _scores(key, evaluation.answers, rubric))
+
+
+def evidence_lines(evaluation: Evaluation, rubric: Sequence[Criterion]) -> list[str]:
+    """One line per criterion in rubric order, for the printed scorecard: the quotation of
+    the bill (marked as one), else the evaluator's note, else nothing."""
+    answers = {answer.criterion_id: answer for answer in evaluation.answers}
+    lines = []
+    for criterion in rubric:
+        answer = answers.get(criterion.criterion_id)
+        quote = answer.evidence_quote.strip() if answer else ""
+        note = answer.evidence_note.strip() if answer else ""
+        lines.append(f"“{quote}”" if quote else note)
+    return lines

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import streamlit as st
 
 from qimap.ingest.dataset import Dataset
@@ -13,11 +15,12 @@ from qimap.model.evaluate import (
     MAX_URL_CHARS,
     Answer,
     Evaluation,
+    evidence_lines,
     problems,
     scorecard,
 )
 from qimap.model.labels import GROUP_LABELS, MARK_LABELS, STATUS_LABELS
-from qimap.model.schema import Basis, Group, Mark, Status
+from qimap.model.schema import Basis, Criterion, Group, Mark, Status
 from qimap.render.exports import evaluation_csv
 from qimap.ui.markdown import escape_markdown
 from qimap.ui.scorecard import show_scorecard
@@ -93,10 +96,29 @@ def show_result(evaluation: Evaluation, data: Dataset) -> None:
         return
     bills_csv, scores_csv = evaluation_csv(evaluation, data.rubric)
     st.success("Ready. An editor can import both files together on the Upload page.", icon="✅")
-    left, right = st.columns(2)
+    left, middle, right = st.columns(3)
     left.download_button(
         "Download bills CSV", bills_csv, "qimap-bill.csv", "text/csv", key="ev_bills"
     )
-    right.download_button(
+    middle.download_button(
         "Download scores CSV", scores_csv, "qimap-scores.csv", "text/csv", key="ev_scores"
     )
+    right.download_button(
+        "Printable scorecard (PDF)",
+        _printed(evaluation, data.rubric, data.state_names[evaluation.state]),
+        "qimap-scorecard.pdf",
+        "application/pdf",
+        key="ev_pdf",
+    )
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _printed(evaluation: Evaluation, rubric: tuple[Criterion, ...], state_name: str) -> bytes:
+    """The evaluated bill's scorecard as a one-page PDF with its evidence (made once per
+    answer set: the form reruns on every change)."""
+    from qimap.render.brief import render_scorecard  # matplotlib: only once a bill is ready
+
+    printed = io.BytesIO()
+    card = scorecard(evaluation, rubric)
+    render_scorecard(card, state_name, printed, evidence_lines(evaluation, rubric))
+    return printed.getvalue()

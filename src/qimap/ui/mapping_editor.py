@@ -20,7 +20,7 @@ from qimap.ingest.cell_sources import (
     mapping_to_json,
     source_issues,
 )
-from qimap.ingest.mapping import suggest_mapping, with_saved
+from qimap.ingest.mapping import suggest_mapping, unmapped_sources, with_saved
 from qimap.ingest.sources import RawTable
 from qimap.issues import DataError, issues_of
 from qimap.model.schema import TableSpec
@@ -73,6 +73,10 @@ def mapping_editor(raw: RawTable, spec: TableSpec, key: str) -> ColumnMapping:
         ):
             with column:
                 mapping[target] = _source_input(target, source, raw, key)
+    left_out = unmapped_sources(raw.header, mapping)
+    if left_out:
+        names = ", ".join(f"“{escape_markdown(name)}”" for name in left_out)
+        st.caption(f"Not imported (no qimap column takes them): {names}.")
     st.download_button(
         "Save this mapping for the next file from this source",
         mapping_to_json(mapping),
