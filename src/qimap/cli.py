@@ -186,7 +186,7 @@ def _import_big_files(
     except DataError as error:  # unreadable as a whole (e.g. ragged rows): list each
         return _problems(error.issues, err)
     except OSError as error:
-        err.write(f"qimap: {error}\n")
+        err.write(f"qimap: {os_message(error)}\n")
         return EXIT_PROBLEMS
     bulk = BulkImport(
         files,
@@ -534,9 +534,18 @@ def main(
         return args.handler(args, out, err)
     except BrokenPipeError:  # `qimap export | head` closed the pipe: nothing more to say
         return EXIT_PROBLEMS
-    except (DataError, StoreError, SettingsError, OSError) as error:  # a plain message
+    except OSError as error:
+        err.write(f"qimap: {os_message(error)}\n")
+        return EXIT_PROBLEMS
+    except (DataError, StoreError, SettingsError) as error:  # a plain message
         err.write(f"qimap: {error}\n")
         return EXIT_PROBLEMS
+
+
+def os_message(error: OSError) -> str:
+    """ "/x.csv: no such file or directory" rather than Python's "[Errno 2] No such ..."."""
+    reason = (error.strerror or str(error)).lower()
+    return f"{error.filename}: {reason}" if error.filename else reason
 
 
 if __name__ == "__main__":
