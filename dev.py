@@ -24,6 +24,10 @@ TEST_LOCK = ROOT / "requirements-test.lock"
 CHROMIUM = os.environ.get("QIMAP_CHROMIUM", "/usr/bin/chromium")
 TESSERACT = os.environ.get("QIMAP_TESSERACT", "/usr/bin/tesseract")
 NGINX = os.environ.get("QIMAP_NGINX", "/usr/sbin/nginx")
+# axe-core for the accessibility tests (tests/browser/axe.py reads it from here too).
+CACHE = ROOT / ".cache"
+AXE_DIR = CACHE / "axe"
+AXE_JS = AXE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 
 
 def run(*args: str | Path) -> None:
@@ -72,6 +76,28 @@ def ensure_system_tools() -> None:
     )
 
 
+def ensure_axe() -> None:
+    """The accessibility tests run axe-core in the browser: npm installs it into .cache/axe once
+    (a folder git ignores: .cache/.gitignore ignores everything in it). QIMAP_AXE points at an
+    axe.min.js of your own instead."""
+    if os.environ.get("QIMAP_AXE") or AXE_JS.exists():
+        return
+    npm = shutil.which("npm")
+    if npm is None and hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "npm"], check=True, env=env)
+        npm = shutil.which("npm")
+    if npm is None:
+        sys.exit(
+            "The accessibility tests need axe-core from npm. Install Node.js and npm (Debian/Ubuntu:"
+            " `sudo apt-get install npm`), or point QIMAP_AXE at an axe.min.js."
+        )
+    AXE_DIR.mkdir(parents=True, exist_ok=True)
+    (CACHE / ".gitignore").write_text("# Made by dev.py: downloads, never committed.\n*\n")
+    run(npm, "install", "--prefix", AXE_DIR, "--no-audit", "--no-fund", "axe-core@4")
+
+
 def app(extra: list[str]) -> None:
     ensure_environment()
     os.execv(BIN / "streamlit", [str(BIN / "streamlit"), "run", str(ROOT / "app.py"), *extra])
@@ -80,6 +106,7 @@ def app(extra: list[str]) -> None:
 def test(extra: list[str]) -> None:
     ensure_environment(TEST_LOCK)
     ensure_system_tools()
+    ensure_axe()
     run(BIN / "ruff", "check", ".")
     run(BIN / "ruff", "format", "--check", ".")
     run(BIN / "mypy")  # type-checks src/ (pyproject's [tool.mypy])

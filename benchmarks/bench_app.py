@@ -1,4 +1,4 @@
-"""Whole-page rerun benchmark: pages/explore.py under streamlit.testing.v1.AppTest.
+"""Whole-page rerun benchmark: views/explore.py under streamlit.testing.v1.AppTest.
 
 Run from the repository root (no server or browser needed)::
 
@@ -31,7 +31,7 @@ quiet_streamlit_warnings()
 import streamlit as st  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-PAGE = "pages/explore.py"
+PAGE = "views/explore.py"
 RUN_TIMEOUT_S = 600
 
 
@@ -102,7 +102,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     ]
     print(f"\nfiltered view: {shown.strip('*')}")
     print_table(
-        "pages/explore.py under AppTest (server side only)",
+        "views/explore.py under AppTest (server side only)",
         ["run", "median s", "p95 s", "st_folium args bytes"],
         [
             [

@@ -89,7 +89,7 @@ CHROMIUM_ARGS = [
     "--enable-precise-memory-info",
 ]  # fmt: skip
 MARKERCLUSTER = "leaflet.markercluster@1.5.3"
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_IFRAME = 'iframe[src*="/component/streamlit_folium.st_folium/"]'
 READY = "() => window.qimap !== undefined && window.qimap.status.ready"
 
 

@@ -16,7 +16,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from qimap.auth import hash_password
 from qimap.ingest.cell_sources import ColumnMapping, mapping_from_json
@@ -425,6 +425,86 @@ def _cmd_demo_data(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return EXIT_OK
 
 
+def _cmd_officials_import(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    return _import_officials(Path(args.folder), args, out, err)
+
+
+def _cmd_officials_update(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    import tempfile
+
+    from qimap.ingest.officials.update import Addresses, download
+
+    settings = load_settings()
+    addresses = Addresses(
+        settings.officials_openstates_url,
+        settings.officials_congress_url,
+        settings.officials_zccd_url,
+    )
+    with tempfile.TemporaryDirectory(prefix="qimap-officials-") as temporary:
+        folder = Path(args.into) if args.into else Path(temporary)
+        err.write(f"Downloading the officials' sources into {folder} ...\n")
+        download(addresses, folder)
+        return _import_officials(folder, args, out, err)
+
+
+def _import_officials(folder: Path, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Read all three sources (nothing is written if one cannot be read), then publish them
+    as one batch; rejected items are listed by file and YAML path or row."""
+    from qimap.ingest.officials.snapshot import publish_snapshot, read_snapshot
+    from qimap.render.officials import import_lines
+
+    snapshot = read_snapshot(folder, manifest_file=Path(args.manifest) if args.manifest else None)
+    for issue in snapshot.read.rejected:
+        err.write(f"{issue}\n")
+    for issue in snapshot.read.notes:
+        err.write(f"note: {issue}\n")
+    store, _ = open_store(load_settings())
+    rejected = len(snapshot.read.rejected)
+    try:
+        batch = publish_snapshot(store, snapshot, args.editor, accept_shrink=args.accept_shrink)
+    except NothingToPublish:
+        out.write("Nothing was published: the stored officials are already this data.\n")
+        return EXIT_OK
+    out.write(
+        f"Published batch {batch.batch_id} ({batch.file_name}): new {batch.new:,}, "
+        f"updated {batch.updated:,} (rows no longer in the data are kept as retired), "
+        f"unchanged {batch.unchanged:,}, rejected {rejected:,}, notes {len(snapshot.read.notes):,}. "
+        f"Undo it with `qimap undo {batch.batch_id}`.\n"
+    )
+    out.write("\n".join(import_lines(snapshot.versions, dict(snapshot.read.counts))) + "\n")
+    return EXIT_PROBLEMS if rejected else EXIT_OK
+
+
+def _cmd_officials_lookup(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from qimap.geo.districts import lookup
+    from qimap.geo.places import build_index
+    from qimap.ingest.officials.snapshot import load_officials, stored_contacts
+    from qimap.model.officials import EMPTY, NO_DATA, ZipStatus
+    from qimap.render.officials import lookup_json, lookup_text
+
+    settings = load_settings()
+    state = None
+    if args.state:
+        found_state = resolve_state(args.state, allow=TYPED)
+        if found_state is None:
+            err.write(_unknown_state(args.state))
+            return EXIT_USAGE
+        state = found_state.usps
+    store = Store.open_filled(settings.database_url, settings.busy_timeout)
+    data = load_officials(store) if store else EMPTY
+    if store is None or data.empty:
+        err.write(f"qimap: {NO_DATA}\n")
+        return EXIT_PROBLEMS
+    found = lookup(args.zip, data, stored_contacts(store), build_index, state)
+    if args.json:
+        json.dump(lookup_json(found), out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    else:
+        out.write(lookup_text(found, args.legislators))
+    status = found.representation.answer.status
+    return EXIT_PROBLEMS if status in (ZipStatus.INVALID, ZipStatus.UNKNOWN) else EXIT_OK
+
+
 def _cmd_hash_password(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     password = sys.stdin.readline().rstrip("\n") if args.stdin else getpass.getpass("Password: ")
     if len(password) < 12:
@@ -516,6 +596,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("--output", help="file to write (default: standard output)")
     export.set_defaults(handler=_cmd_export)
+    _officials_parser(commands, editor)
     demo = commands.add_parser(
         "demo-data", help="write synthetic cases (never real) as a cases.csv, for benchmarks"
     )
@@ -524,6 +605,43 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", required=True, help="CSV file to write, or - for standard output")
     demo.set_defaults(handler=_cmd_demo_data)
     return parser
+
+
+def _officials_parser(commands: Any, editor: str) -> None:
+    officials = commands.add_parser(
+        "officials",
+        help="members of Congress and state legislators from public data (docs/officials.md)",
+    )
+    actions = officials.add_subparsers(dest="action", required=True)
+    for name, text in (
+        ("update", "download the three public sources and import them as one batch"),
+        ("import", "import the three sources from a folder (the shared folder's layout)"),
+    ):
+        action = actions.add_parser(name, help=text, description=text)
+        if name == "import":
+            action.add_argument("folder", metavar="DIR", help="the folder holding the sources")
+            action.set_defaults(handler=_cmd_officials_import)
+        else:
+            action.add_argument("--into", help="keep the downloaded files in this folder")
+            action.set_defaults(handler=_cmd_officials_update)
+        action.add_argument(
+            "--accept-shrink",
+            action="store_true",
+            help="import even when a table shrinks below half of what is stored",
+        )
+        action.add_argument("--editor", default=editor, help=f"who is importing ({editor})")
+        action.add_argument(
+            "--manifest",
+            metavar="FILE",
+            help="each source's commit, date and address as JSON (docs/officials.md); "
+            "default: the folder's qimap-sources.json",
+        )
+    lookup = actions.add_parser("lookup", help="who represents a ZIP code (offline)")
+    lookup.add_argument("zip", metavar="ZIP", help="a five-digit ZIP code, e.g. 02108")
+    lookup.add_argument("--state", help="the state, for a ZIP code that crosses a state line")
+    lookup.add_argument("--legislators", action="store_true", help="list every state legislator")
+    lookup.add_argument("--json", action="store_true", help="machine-readable output")
+    lookup.set_defaults(handler=_cmd_officials_lookup)
 
 
 def main(

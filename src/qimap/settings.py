@@ -23,6 +23,13 @@ DEFAULT_STATIC_URL = "../../app/static"
 STATIC_DIR = REPO_ROOT / "static"
 GENERATED = "generated"
 SECRETS_FILE = Path(".streamlit") / "secrets.toml"
+# The officials' public sources (docs/officials.md) and the Open States API.
+OFFICIALS_OPENSTATES_URL = "https://github.com/openstates/people/archive/refs/heads/main.tar.gz"
+OFFICIALS_CONGRESS_URL = "https://unitedstates.github.io/congress-legislators/"
+OFFICIALS_ZCCD_URL = (
+    "https://raw.githubusercontent.com/OpenSourceActivismTech/us-zipcodes-congress/master/zccd.csv"
+)
+OPENSTATES_API_URL = "https://v3.openstates.org"
 
 
 class SettingsError(ValueError):
@@ -42,6 +49,15 @@ class Settings:
     # Where the map's data files go (qimap.map.casefile): a folder inside STATIC_DIR, checked
     # by load_settings, because Streamlit serves nothing else.
     generated_dir: Path = STATIC_DIR / GENERATED
+    # Where `qimap officials update` downloads the officials' sources (docs/officials.md): the
+    # public addresses unless set (a mirror, or a test's local server).
+    officials_openstates_url: str = OFFICIALS_OPENSTATES_URL
+    officials_congress_url: str = OFFICIALS_CONGRESS_URL
+    officials_zccd_url: str = OFFICIALS_ZCCD_URL
+    # The optional live look-up of state legislators by point (Open States API): off unless a
+    # key is set, and it needs the internet.
+    openstates_api_key: str | None = None
+    openstates_api_url: str = OPENSTATES_API_URL
 
     @property
     def generated_url(self) -> str:
@@ -102,6 +118,11 @@ def load_settings(
         ),
         busy_timeout=_positive("busy_timeout", get("busy_timeout", "60"), "seconds"),
         generated_dir=_inside_static(get("generated_dir", GENERATED)),
+        officials_openstates_url=get("officials_openstates_url", OFFICIALS_OPENSTATES_URL),
+        officials_congress_url=get("officials_congress_url", OFFICIALS_CONGRESS_URL),
+        officials_zccd_url=get("officials_zccd_url", OFFICIALS_ZCCD_URL),
+        openstates_api_key=get("openstates_api_key", "").strip() or None,
+        openstates_api_url=get("openstates_api_url", OPENSTATES_API_URL),
     )
 
 

@@ -10,6 +10,7 @@ changes inside the lock, so two editors importing at once lose nothing.
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ from sqlalchemy.engine import Connection, Engine
 from qimap.ingest.cell_sources import CellSource, ColumnMapping, mapping_from_json, mapping_to_json
 from qimap.ingest.diff import Plan, RowChange, plan_changes
 from qimap.ingest.sources import RawTable, cells_table
+from qimap.model.officials import OFFICIAL_SPECS
 from qimap.model.records import record_key
 from qimap.model.schema import SPECS, TableSpec
 
@@ -43,7 +45,10 @@ def _data_table(spec: TableSpec) -> sa.Table:
     return sa.Table(spec.name, metadata, *columns)
 
 
-DATA_TABLES: dict[str, sa.Table] = {name: _data_table(spec) for name, spec in SPECS.items()}
+# The editors' tables, then the officials' (qimap officials import): stored, diffed, written and
+# undone alike, each batch with its history.
+TABLE_SPECS: dict[str, TableSpec[Any]] = {**SPECS, **OFFICIAL_SPECS}
+DATA_TABLES: dict[str, sa.Table] = {name: _data_table(spec) for name, spec in TABLE_SPECS.items()}
 
 batches = sa.Table(
     "import_batches",
@@ -82,6 +87,10 @@ meta = sa.Table(
     sa.Column("id", sa.Integer, primary_key=True),
     sa.Column("version", sa.Integer, nullable=False),
 )
+
+# What a store made before the officials' tables must hold to count as filled (they are
+# added when a writer opens it).
+CORE_TABLES = tuple(name for name in metadata.tables if name not in OFFICIAL_SPECS)
 
 
 # Columns that name another table's row: undo must not delete a row one of them still names.
@@ -167,15 +176,23 @@ class Store:
         ):
             return None  # make_engine would create the folder, and sqlite3 the file
         store = cls(make_engine(url, busy_timeout), busy_timeout)
-        return store if store._ready() and not store.is_empty() else None
+        return store if store._ready(CORE_TABLES) and not store.is_empty() else None
 
-    def _ready(self) -> bool:
-        """Every table exists and the version row is there (a read, no lock taken)."""
+    def _ready(self, tables: Collection[str] | None = None) -> bool:
+        """Every table (or those named) exists and the version row is there (a read, no
+        lock taken)."""
         with self.engine.connect() as conn:
             inspector = sa.inspect(conn)
-            if not all(inspector.has_table(name) for name in metadata.tables):
+            wanted = metadata.tables if tables is None else tables
+            if not all(inspector.has_table(name) for name in wanted):
                 return False
             return conn.execute(sa.select(meta.c.version)).first() is not None
+
+    def has_table(self, name: str) -> bool:
+        """Whether the table exists (a store opened read-only by an older qimap may lack the
+        officials' tables until a writer opens it)."""
+        with self.engine.connect() as conn:
+            return sa.inspect(conn).has_table(name)
 
     # --- reading ------------------------------------------------------------------------
 
@@ -190,7 +207,7 @@ class Store:
     def rows(
         self, table: str, conn: Connection | None = None
     ) -> dict[tuple[str, ...], dict[str, str]]:
-        spec = SPECS[table]
+        spec = TABLE_SPECS[table]
         with self._reader(conn) as reader:
             result = reader.execute(sa.select(DATA_TABLES[table]).order_by(*spec.key))
             names = tuple(result.keys())
@@ -252,7 +269,7 @@ class Store:
     def plan(self, incoming: Incoming) -> Plan:
         """What writing ``incoming`` would change, against the stored rows with its keys."""
         with self.engine.connect() as conn:
-            return plan_changes(incoming, _stored_like(conn, incoming))
+            return _plan(incoming, _stored_like(conn, incoming))
 
     def publish(
         self,
@@ -290,6 +307,7 @@ class Store:
         check_chunk: Callable[[Connection, Incoming], None] | None = None,
         check: Callable[[Connection], None] | None = None,
         only_if_empty: bool = False,
+        first: Callable[[Connection], Incoming] | None = None,
     ) -> Batch | None:
         """Write rows arriving a chunk at a time (a big file) as one batch, in one transaction:
         everything or nothing. Each chunk is diffed against the stored rows with its keys,
@@ -300,6 +318,10 @@ class Store:
         With ``only_if_empty``, nothing happens (None) when any batch exists: two app servers
         starting at once seed the store once. Rows that change nothing raise
         :class:`NothingToPublish` and record no batch (the seed, ``only_if_empty``, excepted).
+
+        ``first(conn)``, when given, makes rows under the write lock, written before the chunks:
+        a snapshot (the officials) keeps the rows it no longer holds as retired, an update
+        that history and undo know, rather than deleting them.
         """
         with self._write() as conn:
             if only_if_empty and conn.execute(sa.select(batches.c.id).limit(1)).first():
@@ -321,8 +343,9 @@ class Store:
                 raise StoreError("The store did not return the new batch's id.")
             batch_id = inserted[0]
             new = updated = unchanged = 0
-            for incoming in chunks:
-                plan = plan_changes(incoming, _stored_like(conn, incoming))  # under the lock
+            before = [first(conn)] if first is not None else []
+            for incoming in itertools.chain(before, chunks):
+                plan = _plan(incoming, _stored_like(conn, incoming))  # under the lock
                 _replace_rows(conn, plan.changes)
                 for start in range(0, len(plan.changes), WRITE_CHUNK):  # the history
                     part = plan.changes[start : start + WRITE_CHUNK]
@@ -437,7 +460,7 @@ def _stored_like(
     is diffed against, without reading the whole of a table of 100,000 cases."""
     found: dict[str, dict[tuple[str, ...], dict[str, str]]] = {}
     for table, rows in incoming.items():
-        spec, data = SPECS[table], DATA_TABLES[table]
+        spec, data = TABLE_SPECS[table], DATA_TABLES[table]
         keys = list(dict.fromkeys(record_key(cells, spec) for cells in rows))
         columns = [data.c[name] for name in spec.key]
         match = columns[0] if len(columns) == 1 else sa.tuple_(*columns)
@@ -451,18 +474,25 @@ def _stored_like(
     return found
 
 
+def _plan(incoming: Incoming, stored: Mapping[str, Mapping[tuple[str, ...], Any]]) -> Plan:
+    """:func:`plan_changes` over every stored table: the editors' and the officials'."""
+    return plan_changes(incoming, stored, TABLE_SPECS)
+
+
 def _raw_table(name: str, rows: Any) -> RawTable:
-    return cells_table(f"store table '{name}'", SPECS[name].column_names, rows)
+    return cells_table(f"store table '{name}'", TABLE_SPECS[name].column_names, rows)
 
 
 def _key_match(table: str) -> Any:
     """WHERE clause matching one row by its key, for executemany with key_<column> params."""
     data = DATA_TABLES[table]
-    return sa.and_(*(data.c[name] == sa.bindparam(f"key_{name}") for name in SPECS[table].key))
+    return sa.and_(
+        *(data.c[name] == sa.bindparam(f"key_{name}") for name in TABLE_SPECS[table].key)
+    )
 
 
 def _key_params(table: str, key: Sequence[str]) -> dict[str, str]:
-    return {f"key_{name}": value for name, value in zip(SPECS[table].key, key, strict=True)}
+    return {f"key_{name}": value for name, value in zip(TABLE_SPECS[table].key, key, strict=True)}
 
 
 def _delete_rows(conn: Connection, changes_: Sequence[RowChange]) -> None:

@@ -12,6 +12,8 @@ from streamlit.testing.v1 import AppTest
 from qimap.ingest.dataset import Dataset
 from qimap.model.labels import MARK_LABELS
 from qimap.model.schema import Mark, Outcome
+from qimap.model.scoring import parts_phrase
+from qimap.ui.scorecard import ABOUT_LABEL, SCORE_LABEL
 from tests.app.conftest import FakeMap
 from tests.conftest import (
     REPO,
@@ -21,7 +23,7 @@ from tests.conftest import (
     hostile_case,
 )
 
-PAGE = str(REPO / "pages" / "explore.py")
+PAGE = str(REPO / "views" / "explore.py")
 
 
 def open_page(**params: str) -> AppTest:
@@ -73,19 +75,18 @@ def test_select_box_shows_scorecards_newest_first(fake_map: FakeMap, synthetic: 
     at.sidebar.selectbox[0].select(SYNTHETIC_STATE).run()
     assert "Massachusetts: bills" in sidebar_text(at)
     assert map_spec(fake_map)["state"] == SYNTHETIC_STATE  # the map outlines the chosen state
-    headings = [md.value for md in at.sidebar.markdown if md.value.startswith("#### ")]
+    headings = [md.value for md in at.sidebar.markdown if md.value.startswith("### ")]
     assert [h.split(" · ")[:3] for h in headings] == [
-        ["#### SB 9002", "2023", "Pending"],
-        ["#### SB 9001", "2021", "Failed"],
+        ["### SB 9002", "2023", "Pending"],
+        ["### SB 9001", "2021", "Failed"],
     ]
     metrics = [(m.label, m.value) for m in at.sidebar.metric]
-    # SB 9002's marks add up to 2/4 (its page prints 3/4): the metric shows the marks
-    assert metrics[:2] == [("End QI", "2/4"), ("Start", "1.5/5")]
-    assert metrics == [
-        (label, tally.short_label())
-        for card in synthetic.scorecards(SYNTHETIC_STATE)
-        for label, tally in (("End QI", card.end), ("Start", card.start))
-    ]
+    # one overall score per bill, first; SB 9002's marks add up to 2/4 + 1.5/5 (its page prints
+    # 3/4): the score counts the marks
+    assert metrics == [(SCORE_LABEL, "3.5 of 9"), (SCORE_LABEL, "4.5 of 9")]
+    captions = [c.value for c in at.sidebar.caption]
+    for card in synthetic.scorecards(SYNTHETIC_STATE):
+        assert parts_phrase(card) in captions  # its two parts, in words, as detail
     assert at.query_params["state"] == SYNTHETIC_STATE
     # the map was asked to move there, without being rebuilt differently
     assert fake_map.last["center"][0] == pytest.approx(42.0, abs=1)
@@ -109,7 +110,7 @@ def test_map_click_on_a_case_shows_it_and_its_state(fake_map: FakeMap, synthetic
     fake_map.click(kind="case", id=SYNTHETIC_CASE)
     at.run()
     text = sidebar_text(at)
-    assert f"### {title}" in text
+    assert title in [h.value for h in at.sidebar.header]  # the story's title: an h2
     assert "Massachusetts: bills" in text
     assert any("allegations" in c.value for c in at.sidebar.caption)
     assert at.query_params["case"] == SYNTHETIC_CASE
@@ -129,7 +130,7 @@ def test_untrusted_click_values_are_ignored(fake_map: FakeMap) -> None:
 def test_link_opens_state_and_case(fake_map: FakeMap, synthetic: Dataset) -> None:
     at = open_page(state=SYNTHETIC_STATE, case=SYNTHETIC_CASE)
     assert at.sidebar.selectbox[0].value == SYNTHETIC_STATE
-    assert f"### {synthetic.cases_by_id[SYNTHETIC_CASE].title}" in sidebar_text(at)
+    assert synthetic.cases_by_id[SYNTHETIC_CASE].title in [h.value for h in at.sidebar.header]
 
 
 def test_bad_link_warns_and_shows_the_country(fake_map: FakeMap) -> None:
@@ -182,8 +183,8 @@ def test_view_survives_a_visit_to_another_page(fake_map: FakeMap) -> None:
     at.query_params["state"] = "MA"
     at.query_params["outcome"] = "denied"
     at.run()
-    at.switch_page("pages/upload.py").run()
-    at.switch_page("pages/explore.py").run()
+    at.switch_page("views/upload.py").run()
+    at.switch_page("views/explore.py").run()
     assert not at.exception
     assert at.sidebar.selectbox[0].value == "MA"
     assert at.multiselect(key="filter_outcomes").value == ["denied"]
@@ -201,19 +202,34 @@ def test_near_search_lists_nearest_with_distances(fake_map: FakeMap) -> None:
     at.text_input(key="near").input("02108").run()
     nearest = next(md.value for md in at.main.markdown if md.value.startswith("**Nearest to"))
     assert "02108 \\(Boston, MA\\)" in nearest
-    assert "miles" in nearest
-    assert nearest.count(" mile") == 5
+    # each of the five nearest is a button that opens its story, with its distance
+    opens = [b for b in at.button if b.key and b.key.startswith("near_open_")]
+    assert len(opens) == 5
+    assert all(" mile" in b.label for b in opens)
     assert fake_map.last["center"][0] == pytest.approx(42.3576, abs=0.01)
     assert fake_map.last["zoom"] == 9
     assert at.query_params["near"] == "02108"
+
+
+def about_text(at: AppTest) -> str:
+    """What the sidebar's (first) "About this score" says."""
+    about = next(e for e in at.sidebar.expander if e.label == ABOUT_LABEL)
+    return "\n".join(md.value for md in about.markdown).replace("\\", "")  # escapes undone
 
 
 def test_cut_off_tallies_say_so(fake_map: FakeMap, synthetic: Dataset) -> None:
     cut_off = synthetic.scorecards_by_key[SYNTHETIC_CUT_OFF]  # start marks cut off, tally kept
     at = open_page(state=cut_off.bill.state)
     metrics = [(m.label, m.value) for m in at.sidebar.metric]
-    assert metrics == [("End QI", "2.5/4"), ("Start", "≥ 0/5")]
-    assert "5 marks unknown; the page prints 3/5" in [c.value for c in at.sidebar.caption]
+    assert metrics == [(SCORE_LABEL, "at least 2.5 of 9")]
+    captions = [c.value for c in at.sidebar.caption]
+    assert (
+        "2.5 of 4 to end qualified immunity · 5 to start accountability not yet known" in captions
+    )
+    # the page's own tally is provenance: told behind "About this score", not beside the score
+    about = about_text(at)
+    assert "The page's own total to start accountability is 3 of 5." in about
+    assert not any("3 of 5" in c or "3/5" in c for c in captions)
 
 
 def test_cut_off_tallies_without_a_printed_one(
@@ -226,8 +242,10 @@ def test_cut_off_tallies_without_a_printed_one(
     edit_csv(synthetic_copy / "bills.csv", unprinted)
     monkeypatch.setenv("QIMAP_DATA_DIR", str(synthetic_copy))
     at = open_page(state=SYNTHETIC_CUT_OFF.split("-")[0])
-    assert [m.value for m in at.sidebar.metric] == ["2.5/4", "≥ 0/5"]
-    assert "5 marks unknown" in [c.value for c in at.sidebar.caption]
+    assert [m.value for m in at.sidebar.metric] == ["at least 2.5 of 9"]
+    about = about_text(at)
+    assert "5 of the 9 marks are not yet known" in about
+    assert "to start accountability is" not in about  # no page tally to tell
 
 
 def test_the_state_select_counts_a_local_measure_apart_from_the_bills(
@@ -262,14 +280,14 @@ def test_link_with_a_place_opens_on_the_place(fake_map: FakeMap) -> None:
 def test_unknown_place_is_a_message_not_an_error(fake_map: FakeMap) -> None:
     at = open_page(near="Xyzzyville")
     assert not at.exception
-    assert "No place called" in at.info[0].value
+    assert "No place called" in at.warning[0].value
 
 
 def test_case_list_details_button(fake_map: FakeMap, synthetic: Dataset) -> None:
     at = open_page()
     at.button(key=f"open_{SYNTHETIC_CASE}").click().run()
     assert at.sidebar.selectbox[0].value == SYNTHETIC_STATE
-    assert f"### {synthetic.cases_by_id[SYNTHETIC_CASE].title}" in sidebar_text(at)
+    assert synthetic.cases_by_id[SYNTHETIC_CASE].title in [h.value for h in at.sidebar.header]
 
 
 def test_hostile_data_is_escaped_everywhere(
@@ -340,7 +358,8 @@ def test_presentation_steps_through_a_states_slides(fake_map: FakeMap, synthetic
     assert at.button(key="present_previous").disabled
     at.button(key="present_next").click().run()
     assert at.header[0].value.startswith("SB 9002 · 2023 · Pending")
-    assert "**End qualified immunity: 2/4** · **Start accountability: 1.5/5**" in [
+    # the overall score in words, its parts as detail (more in tests/app/test_presentation.py)
+    assert f"**{cards[0].score.phrase()}**  \n{parts_phrase(cards[0])}" in [
         m.value for m in at.markdown
     ]
     for _ in cards:  # the other bills, then the stories

@@ -23,7 +23,7 @@ def free_text_fields(at: AppTest) -> list[tuple[str, int]]:
 @pytest.mark.parametrize("page", PAGES)
 def test_every_text_field_has_a_limit(page: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("QIMAP_EDITORS", '{"ann": "pbkdf2_sha256$1000$c2FsdA==$aGFzaA=="}')
-    at = AppTest.from_file(str(REPO / "pages" / page), default_timeout=60).run()
+    at = AppTest.from_file(str(REPO / "views" / page), default_timeout=60).run()
     assert not at.exception
     fields = free_text_fields(at)
     assert fields, "the page has no text field: the test would check nothing"
@@ -34,7 +34,7 @@ def test_every_text_field_has_a_limit(page: str, monkeypatch: pytest.MonkeyPatch
 def test_near_from_a_link_is_cut_to_the_box_limit(
     fake_map: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = AppTest.from_file(str(REPO / "pages" / "explore.py"), default_timeout=60)
+    at = AppTest.from_file(str(REPO / "views" / "explore.py"), default_timeout=60)
     at.query_params["near"] = "Boston, MA " * 500
     at.run()
     assert not at.exception  # a value longer than max_chars would raise in the widget

@@ -3,10 +3,13 @@ no markdown in a button's help."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from tests.app.conftest import FakeMap
@@ -17,9 +20,10 @@ from tests.conftest import (
     SYNTHETIC_PASSED,
     hostile_case,
 )
+from tests.html_tables import ParsedTable, parse_tables
 
-SCORECARDS = str(REPO / "pages" / "scorecards.py")
-EXPLORE = str(REPO / "pages" / "explore.py")
+SCORECARDS = str(REPO / "views" / "scorecards.py")
+EXPLORE = str(REPO / "views" / "explore.py")
 # SYNTHETIC_LATEST is Massachusetts' latest bill, so its id is the overview's "latest bill".
 FORMULA_IDS = ["=1+1", "x;=cmd|' /C calc'!A0"]
 
@@ -44,31 +48,60 @@ def with_bill_ids(data_dir: Path, edit_csv: Callable, ids: dict[str, str], monke
     monkeypatch.setenv("QIMAP_DATA_DIR", str(data_dir))
 
 
+def tables(at: AppTest) -> list[ParsedTable]:
+    return [table for element in at.html for table in parse_tables(element.value)]
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """What each st.download_button of a run offers, by file name (AppTest keeps no files)."""
+    offered: dict[str, str] = {}
+    real = st.download_button
+
+    def record(label: str, data: object, *args: object, **kwargs: object) -> object:
+        offered[str(kwargs.get("file_name"))] = str(data)
+        return real(label, data, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(st, "download_button", record)
+    return offered
+
+
 @pytest.mark.parametrize("bill_id", FORMULA_IDS)
-def test_overview_table_cells_are_formula_safe(
-    bill_id: str, synthetic_copy: Path, edit_csv: Callable, monkeypatch
+def test_overview_shows_a_formula_as_text_and_downloads_it_quoted(
+    bill_id: str,
+    synthetic_copy: Path,
+    edit_csv: Callable,
+    monkeypatch: pytest.MonkeyPatch,
+    downloads: dict[str, str],
 ) -> None:
     with_bill_ids(synthetic_copy, edit_csv, {SYNTHETIC_LATEST: bill_id}, monkeypatch)
-    table = run(SCORECARDS).dataframe[0].value
-    (massachusetts,) = table[table["state"] == "Massachusetts"].to_dict("records")
-    # what the toolbar's "Download as CSV" writes: the cell as shown, quoted
-    assert massachusetts["latest bill"] == "'" + bill_id
-    assert massachusetts["year"] == "2021"  # ordinary cells unchanged
+    at = run(SCORECARDS)
+    (table,) = tables(at)
+    (massachusetts,) = [r for r in table.records() if r["State"] == "Massachusetts"]
+    # on screen, the bill's name as written: HTML runs no formula, and a name is not cut off
+    assert massachusetts["Latest bill"].startswith(f"{bill_id} · 2021 · Pending")
+    # in the CSV a spreadsheet opens, quoted
+    rows = list(csv.DictReader(io.StringIO(downloads["qimap-states.csv"])))
+    (ma,) = [row for row in rows if row["State"] == "Massachusetts"]
+    assert ma["Latest bill"].startswith(f"'{bill_id} · 2021 · Pending")
+    assert len(rows) == 56  # every state, those without a bill too
 
 
-def test_compare_table_is_formula_safe_and_keeps_both_unnamed_bills(
+def test_compare_table_keeps_both_unnamed_bills_and_escapes_names(
     synthetic_copy: Path, edit_csv: Callable, monkeypatch
 ) -> None:
     ids = {SYNTHETIC_LATEST: "", SYNTHETIC_EARLIER: "", SYNTHETIC_PASSED: "=HYPERLINK(1)"}
     with_bill_ids(synthetic_copy, edit_csv, ids, monkeypatch)
-    table = run(SCORECARDS, compare=",".join(ids)).dataframe[0].value
-    assert list(table.columns) == [
-        "criterion",
-        f"MA Unnamed bill (2021) ({SYNTHETIC_LATEST})",
-        f"MA Unnamed bill (2021) ({SYNTHETIC_EARLIER})",
-        "CO =HYPERLINK(1)",
+    (table,) = tables(run(SCORECARDS, compare=",".join(ids)))
+    assert [column.split(" Unnamed")[0] for column in table.columns] == [
+        "Criterion",
+        "MA",
+        "MA",
+        "CO =HYPERLINK(1) 2021 · Passed",
     ]
-    assert len(table) == 11  # two tallies and nine criteria
+    assert table.columns[1].startswith(f"MA Unnamed bill (2021) ({SYNTHETIC_LATEST})")
+    assert table.columns[2].startswith(f"MA Unnamed bill (2021) ({SYNTHETIC_EARLIER})")
+    assert len(table.records()) == 10  # the overall score and nine criteria
 
 
 @pytest.mark.parametrize(
@@ -82,22 +115,23 @@ def test_a_bill_named_twice_in_the_link_is_compared_once(compare: str) -> None:
     at = run(SCORECARDS, compare=compare)  # run() fails on any page exception
     wanted = list(dict.fromkeys(compare.split(",")))
     if len(wanted) < 2:
-        assert not at.dataframe
+        assert not tables(at)
         assert "Choose two or more bills" in at.info[0].value
         return
-    table = at.dataframe[0].value
+    (table,) = tables(at)
     assert len(table.columns) == 1 + len(wanted)  # the criterion, then one column per bill
     assert at.multiselect(key="sc_bills").value == wanted
 
 
-def test_case_list_tooltip_does_not_render_markdown(
+def test_case_list_button_does_not_render_markdown(
     fake_map: FakeMap, synthetic_copy: Path, edit_csv: Callable, monkeypatch
 ) -> None:
     title = "![p](http://elsewhere.invalid/x.png) **bold**"
     edit_csv(synthetic_copy / "cases.csv", lambda rows: rows.append(hostile_case(title=title)))
     monkeypatch.setenv("QIMAP_DATA_DIR", str(synthetic_copy))
     at = run(EXPLORE, states="MA")
-    help_text = at.button(key="open_synthetic-hostile-case").proto.help
-    assert "![" not in help_text
-    assert "](" not in help_text
-    assert "\\*\\*bold\\*\\*" in help_text
+    label = at.button(key="open_synthetic-hostile-case").proto.label  # "Details: <title>"
+    assert label.startswith("Details: ")
+    assert "![" not in label
+    assert "](" not in label
+    assert "\\*\\*bold\\*\\*" in label

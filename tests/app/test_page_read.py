@@ -55,13 +55,13 @@ def test_an_unnamed_bill_says_its_year_once() -> None:
     at = AppTest.from_function(_scorecard, args=(None,)).run()
     assert not at.exception
     heading = at.markdown[0].value.replace("\\", "")  # markdown escapes undone
-    assert heading == "#### Unnamed bill (2024) · Pending"
+    assert heading == "### Unnamed bill (2024) · Pending"
 
 
 def test_an_unnamed_bill_without_a_year_says_so() -> None:
     at = AppTest.from_function(_scorecard, args=(None, None)).run()
     heading = at.markdown[0].value.replace("\\", "")
-    assert heading == "#### Unnamed bill · year unknown · Pending"
+    assert heading == "### Unnamed bill · year unknown · Pending"
 
 
 def test_a_hostile_city_in_a_local_measure_is_shown_as_text() -> None:

@@ -21,6 +21,7 @@ from qimap.ui.upload import preview_row
 from tests.app.conftest import FakeMap
 from tests.app.test_upload import PASSWORD, open_page, seeded_cases, sign_in
 from tests.conftest import REPO, SYNTHETIC_CASE, hostile_case
+from tests.html_tables import problem_tables
 
 COUNTY_WORDS = PRECISION_LABELS[Precision.COUNTY]
 
@@ -59,11 +60,11 @@ def test_the_explorers_case_list_and_popup_data_show_a_county_point(
 
     edit_csv(synthetic_copy / "cases.csv", to_county)
     monkeypatch.setenv("QIMAP_DATA_DIR", str(synthetic_copy))
-    at = AppTest.from_file(str(REPO / "pages" / "explore.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(REPO / "views" / "explore.py"), default_timeout=60).run()
     assert not at.exception
-    lines = [md.value for md in at.main.markdown if "Synthetic case Boston" in md.value]
-    assert lines
-    assert f"Map point: {COUNTY_WORDS}" in lines[0]
+    assert any("Synthetic case Boston" in h.value for h in at.main.subheader)  # its title
+    (line,) = [md.value for md in at.main.markdown if md.value.startswith("4 May 2019 · Boston")]
+    assert f"Map point: {COUNTY_WORDS}" in line
     # the popup's words travel in the map's data files (qimap-map.js shows "where" as given)
     group = fake_map.last["feature_group_to_add"]
     spec = json.loads(next(iter(group._children.values())).spec_json)
@@ -91,10 +92,9 @@ def test_the_upload_preview_shows_a_row_placed_at_its_county(editors: None) -> N
     ).run()
     assert not at.exception
     tables = [df.value for df in at.dataframe]
-    (warnings,) = [t for t in tables if "problem" in t.columns]
+    (warnings,) = problem_tables(at)
     assert any(
-        f"placed at Chesterfield County, SC ({COUNTY_WORDS})" in text
-        for text in warnings["problem"]
+        f"placed at Chesterfield County, SC ({COUNTY_WORDS})" in row["Problem"] for row in warnings
     )
     (preview,) = [t for t in tables if "map point" in t.columns]
     (row,) = preview[preview["id"] == "synthetic-county-case"].to_dict("records")

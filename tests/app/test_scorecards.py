@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from qimap.model.labels import GROUP_SHORT_LABELS, MARK_LABELS
-from qimap.model.schema import Group, Mark
+from qimap.model.labels import BASIS_LABELS, MARK_LABELS
+from qimap.model.schema import Basis, Mark
 from tests.conftest import REPO, SYNTHETIC_LATEST, SYNTHETIC_PASSED
+from tests.html_tables import ParsedTable, parse_tables, start_tags
 
-PAGE = str(REPO / "pages" / "scorecards.py")
+PAGE = str(REPO / "views" / "scorecards.py")
 
 
 def open_page(**params: str) -> AppTest:
@@ -21,29 +22,59 @@ def open_page(**params: str) -> AppTest:
     return at.run()
 
 
+def tables(at: AppTest) -> list[ParsedTable]:
+    """The HTML tables the page shows (st.html), read back as a browser would."""
+    return [table for element in at.html for table in parse_tables(element.value)]
+
+
 def test_overview_lists_every_state() -> None:
     at = open_page()
     assert not at.exception
-    table = at.dataframe[0].value
-    assert len(table) == 56
-    ma = table[table["state"] == "Massachusetts"].iloc[0]
-    end, start = GROUP_SHORT_LABELS[Group.END], GROUP_SHORT_LABELS[Group.START]
-    # the latest bill's tallies, and the best bill's score (SB 9001's 4.5/9, not SB 9002's 3.5)
-    assert (ma["latest bill"], ma[end], ma[start], ma["best score"]) == (
-        "SB 9002",
-        "2/4",
-        "1.5/5",
-        "4.5/9",
+    assert not at.dataframe  # HTML, not a canvas grid: nothing truncated, rows are links
+    (table,) = tables(at)
+    records = {record["State"]: record for record in table.records()}
+    assert sorted(records) == ["Colorado", "Georgia", "Massachusetts"]
+    ma = records["Massachusetts"]
+    # the best bill's score out of nine (SB 9001's 4.5, not SB 9002's 3.5) as the headline
+    assert ma["Its score"].startswith("4.5 of 9 ")
+    assert (ma["Best bill"], ma["Latest bill"]) == (
+        "SB 9001 · 2021 · Failed",
+        "SB 9002 · 2023 · Pending 3.5 of 9",
     )
-    assert ma["scorecards"] == "bills?view=state&state=MA"
+    assert table.row("Massachusetts")[0].links == ["?view=state&state=MA"]
+    # the states without a bill: every name, each a link to its page
+    others = [element.value for element in at.html if 'class="qm-list"' in element.value]
+    (listing,) = others
+    links = [attrs["href"] for tag, attrs in start_tags(listing) if tag == "a"]
+    assert len(links) == 53
+    assert "?view=state&state=WY" in links
+    assert "Wyoming" in listing
     assert at.query_params["view"] == "overview"
+    download = at.get("download_button")
+    assert download, "the overview's CSV download"
 
 
 def test_overview_filters_by_standing() -> None:
     at = open_page()
     at.multiselect(key="sc_standing").select("passed").run()
-    assert set(at.dataframe[0].value["standing"]) == {"Law passed"}
-    assert set(at.dataframe[0].value["state"]) == {"Colorado"}
+    (table,) = tables(at)
+    assert [r["State"] for r in table.records()] == ["Colorado"]
+    assert not [element for element in at.html if 'class="qm-list"' in element.value]
+
+
+def test_overview_says_when_no_state_has_the_standing() -> None:
+    at = open_page()
+    at.multiselect(key="sc_standing").select("unknown").run()  # no synthetic state has it
+    assert not at.exception
+    assert not tables(at)
+    assert "No state has that standing" in at.info[0].value
+
+
+def test_overview_orders_by_best_score() -> None:
+    at = open_page()
+    at.radio(key="sc_order").set_value("score").run()
+    (table,) = tables(at)
+    assert [r["State"] for r in table.records()] == ["Colorado", "Massachusetts", "Georgia"]
 
 
 def test_state_view_shows_lineage_and_what_changed() -> None:
@@ -56,7 +87,7 @@ def test_state_view_shows_lineage_and_what_changed() -> None:
         f"Ends Qualified Immunity for all public employees: {yes} → {no} (weaker in SB 9002)"
         in text
     )
-    assert [m.value for m in at.metric][:2] == ["2/4", "1.5/5"]
+    assert [m.value for m in at.metric][:2] == ["3.5 of 9", "4.5 of 9"]  # SB 9002, SB 9001
 
 
 def test_state_link_reads_a_name_but_not_a_fips_number() -> None:
@@ -69,16 +100,17 @@ def test_compare_from_a_link() -> None:
     at = open_page(compare=f"{SYNTHETIC_LATEST},{SYNTHETIC_PASSED},XX-NOPE")
     assert not at.exception
     assert at.radio[0].value == "compare"
-    table = at.dataframe[0].value
-    assert list(table.columns) == ["criterion", "MA SB 9002", "CO SB 9100"]
-    assert table.iloc[0]["MA SB 9002"] == "2/4"
-    rows = table.set_index("criterion")
-    assert (
-        rows.loc["Ends monetary caps on all public liability amounts (differs)", "CO SB 9100"]
-        == MARK_LABELS[Mark.YES]
-    )
-    # MA's public-records mark rests on current law, not on the bill
-    assert "(law)" in rows.loc["Starts disclosing public records (differs)", "MA SB 9002"]
+    assert not at.dataframe
+    (table,) = tables(at)
+    assert table.columns == ["Criterion", "MA SB 9002 2023 · Pending", "CO SB 9100 2020 · Passed"]
+    overall = table.row("Overall score")
+    assert overall[1].text.startswith("3.5 of 9 ")  # one overall score, out of nine
+    caps = table.row("Ends monetary caps on all public liability amounts")
+    assert caps[0].text.endswith("Bills differ")
+    assert caps[2].text == MARK_LABELS[Mark.YES]
+    # MA's public-records mark rests on current law, not on the bill: said in words
+    records = table.row("Starts disclosing public records")
+    assert records[1].text == f"{MARK_LABELS[Mark.NO]} {BASIS_LABELS[Basis.CURRENT_LAW]}"
     # the unknown key is dropped
     assert at.query_params["compare"] == f"{SYNTHETIC_LATEST},{SYNTHETIC_PASSED}"
 

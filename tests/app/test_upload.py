@@ -22,9 +22,10 @@ from qimap.store import SEED_EDITOR, Batch, Store
 from qimap.ui.history import undo_button_key, undo_choice_key
 from qimap.ui.signin import SEEN
 from tests.conftest import DATA_DIR, GEO_DIR, REPO, SYNTHETIC_DIR, hostile_case, read_rows
+from tests.html_tables import problem_tables
 from tests.unit.test_store import sponsor_row
 
-PAGE = str(REPO / "pages" / "upload.py")
+PAGE = str(REPO / "views" / "upload.py")
 PASSWORD = "correct horse battery"
 NOT_STORED = "MA-SB9999"  # a bill key that is in neither the synthetic nor the bundled data
 
@@ -88,10 +89,9 @@ def test_upload_report_preview_publish_and_undo(editors: None) -> None:
     ).run()
     assert not at.exception
     # the bad row is reported by row and column, the others go ahead
-    problems = at.dataframe[1].value if len(at.dataframe) > 1 else at.dataframe[0].value
+    (problems,) = problem_tables(at)
     assert "1 row(s) have problems" in at.error[0].value
-    assert list(problems["row"]) == [3]
-    assert list(problems["column"]) == ["latitude"]
+    assert [(p["Row"], p["Column"]) for p in problems] == [("3", "latitude")]
     metrics = {m.label: m.value for m in at.metric}
     unchanged = len(seeded_cases()) - 2  # all but the edited and the broken row
     assert unchanged > 0
@@ -152,14 +152,15 @@ def test_contacts_tab_imports_a_checked_link_that_the_state_pages_then_show(
     ).run()
     assert not at.exception
     assert "1 row(s) have problems" in at.error[0].value
-    (problems,) = [df.value for df in at.dataframe if {"row", "column"} <= set(df.value.columns)]
-    assert list(problems["row"]) == [3]
-    assert list(problems["column"]) == ["bill_key"]
+    (problems,) = problem_tables(at)
+    assert [(p["Row"], p["Column"]) for p in problems] == [("3", "bill_key")]
     at.checkbox(key="confirm_publish").check().run()
     at.button(key="publish").click().run()
     assert "1 new" in at.success[0].value
 
-    gi = AppTest.from_file(str(REPO / "pages" / "get_involved.py"), default_timeout=60).run()
+    gi = AppTest.from_file(str(REPO / "views" / "get_involved.py"), default_timeout=60)
+    gi.query_params["state"] = "MA"  # the page assumes no state
+    gi.run()
     shown = "\n".join(md.value for md in gi.markdown)
     assert "[\\<b\\>Find\\</b\\> \\{\\{ 7\\*7 \\}\\}](<https://example.gov/f>)" in shown
     assert "checked 2026\\-11\\-24" in shown
@@ -245,7 +246,7 @@ def store_with_invalid_data() -> int:
 
 def test_the_public_error_page_shows_no_server_path(monkeypatch: pytest.MonkeyPatch) -> None:
     store_with_invalid_data()
-    at = AppTest.from_file(str(REPO / "pages" / "explore.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(REPO / "views" / "explore.py"), default_timeout=60).run()
     message = at.error[0].value
     assert "cannot be shown" in message
     assert NOT_STORED.replace("-", "\\-") in message or NOT_STORED in message
@@ -258,7 +259,7 @@ def test_a_broken_seed_shows_file_names_only(
 ) -> None:
     edit_csv(synthetic_copy / "cases.csv", lambda rows: rows[4].update(qi_outcome="won"))
     monkeypatch.setenv("QIMAP_DATA_DIR", str(synthetic_copy))
-    at = AppTest.from_file(str(REPO / "pages" / "explore.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(REPO / "views" / "explore.py"), default_timeout=60).run()
     message = at.error[0].value
     assert "cases\\.csv, row 6" in message  # markdown-escaped
     assert str(synthetic_copy) not in message
@@ -279,7 +280,7 @@ def test_editors_can_sign_in_and_undo_when_the_data_cannot_load(editors: None) -
     assert choice.value == batch
     button.click().run()
     assert f"Undid batch {batch}" in at.success[-1].value
-    explore = AppTest.from_file(str(REPO / "pages" / "explore.py"), default_timeout=60).run()
+    explore = AppTest.from_file(str(REPO / "views" / "explore.py"), default_timeout=60).run()
     assert not explore.error  # every page is back
 
 

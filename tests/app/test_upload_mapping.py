@@ -14,6 +14,7 @@ from qimap.ingest.mapping import target_columns
 from qimap.model.schema import CASES
 from qimap.store import Store
 from tests.app.test_upload import editors, open_page, sign_in
+from tests.html_tables import problem_tables
 from tests.unit.test_mapping_sources import NATIONAL_CSV, NATIONAL_MAPPING
 
 __all__ = ["editors"]  # the fixture, used by name
@@ -118,9 +119,9 @@ def test_a_bad_saved_mapping_is_reported_by_key(editors: None) -> None:
     at.file_uploader(key=f"saved_{KEY}").set_value(("bad.json", bad, "application/json")).run()
     assert not at.exception
     assert "That mapping file cannot be used" in at.error[0].value
-    problems = next(df.value for df in at.dataframe if "problem" in df.value.columns)  # first
-    assert list(problems["column"]) == ["summary", "source_url"]
-    assert list(problems["file"]) == ["bad.json", "bad.json"]
+    problems = problem_tables(at)[0]  # the first
+    assert [p["Column"] for p in problems] == ["summary", "source_url"]
+    assert [p["File"] for p in problems] == ["bad.json", "bad.json"]
 
 
 def test_hostile_template_text_stays_text_and_names_no_attribute(editors: None) -> None:

@@ -12,6 +12,7 @@ import pytest
 from qimap.auth import hash_password
 from qimap.ingest.endqi_page import MAX_PAGE_CHARS
 from tests.app.test_upload import PASSWORD, open_page, sign_in
+from tests.html_tables import problem_tables
 from tests.unit.test_pageimport import newer_bill, newer_page
 
 
@@ -41,11 +42,6 @@ def test_an_unreadable_page_is_a_message(ann: None, data: bytes, says: str) -> N
     at.file_uploader(key="upload_page").set_value(("page.txt", data, "text/plain")).run()
     assert not at.exception
     assert "cannot be imported" in at.error[0].value
-    problems = [
-        str(problem)
-        for frame in at.dataframe
-        if "problem" in frame.value.columns
-        for problem in frame.value["problem"]
-    ]
+    problems = [row["Problem"] for table in problem_tables(at) for row in table]
     assert any(says in problem for problem in problems), problems
     assert "publish" not in [button.key for button in at.button]

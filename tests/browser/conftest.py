@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -27,6 +28,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from qimap.auth import hash_password
 from qimap.ingest.dataset import load_dataset
 from qimap.settings import GENERATED, STATIC_DIR
+from tests.conftest import SYNTHETIC_DIR
 
 REPO = Path(__file__).resolve().parents[2]
 DATA_DIR = REPO / "data"
@@ -45,6 +47,14 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 VIEWPORT = {"width": 1400, "height": 1000}
+# A phone, as /work/shared/ENVIRONMENT.md describes it (Streamlit folds the sidebar below ~768 px).
+PHONE: dict[str, Any] = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+DESKTOP: dict[str, Any] = {"viewport": {"width": 1400, "height": 900}}  # the issues' desktop size
 STARTUP_SECONDS = 60
 TIMEOUT_MS = 15_000  # one Streamlit rerun plus a map update takes well under a second
 
@@ -176,6 +186,14 @@ def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app on the bundled data."""
     log = tmp_path_factory.mktemp("app") / "streamlit.log"
     with running_app(log) as base_url:
+        yield base_url
+
+
+@pytest.fixture(scope="session")
+def synthetic_app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app on the SYNTHETIC data set (tests/fixtures/synthetic): invented cases and bills."""
+    log = tmp_path_factory.mktemp("synthetic-app") / "streamlit.log"
+    with running_app(log, SYNTHETIC_DIR) as base_url:
         yield base_url
 
 
@@ -320,10 +338,11 @@ def network() -> NetworkLog:
     return NetworkLog()
 
 
-@pytest.fixture
-def page(browser: Browser, network: NetworkLog) -> Iterator[Page]:
-    """A fresh page in its own context; every request it or its frames make goes to ``network``."""
-    context = browser.new_context(viewport=VIEWPORT)
+@contextmanager
+def recorded_page(browser: Browser, network: NetworkLog, **context_options: Any) -> Iterator[Page]:
+    """A fresh page in its own context (desktop unless ``context_options`` say otherwise, e.g.
+    ``**PHONE``); every request it or its frames make goes to ``network``."""
+    context = browser.new_context(**{"viewport": VIEWPORT, **context_options})
     context.set_default_timeout(TIMEOUT_MS)
 
     def record(tab: Page) -> None:
@@ -335,3 +354,24 @@ def page(browser: Browser, network: NetworkLog) -> Iterator[Page]:
         yield context.new_page()
     finally:
         context.close()
+
+
+@pytest.fixture
+def page(browser: Browser, network: NetworkLog) -> Iterator[Page]:
+    """A fresh desktop page in its own context, recorded in ``network``."""
+    with recorded_page(browser, network) as tab:
+        yield tab
+
+
+@pytest.fixture
+def phone(browser: Browser, network: NetworkLog) -> Iterator[Page]:
+    """A fresh phone-sized touch page (PHONE), recorded in ``network``."""
+    with recorded_page(browser, network, **PHONE) as tab:
+        yield tab
+
+
+@pytest.fixture
+def desktop(browser: Browser, network: NetworkLog) -> Iterator[Page]:
+    """A fresh 1400×900 page (DESKTOP), recorded in ``network``."""
+    with recorded_page(browser, network, **DESKTOP) as tab:
+        yield tab

@@ -4,28 +4,13 @@ preview shows, and undo a batch (so a shared server's data stays as the next tes
 from __future__ import annotations
 
 import re
-from contextlib import suppress
 
 from playwright.sync_api import Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.browser.conftest import EDITOR_NAME, EDITOR_PASSWORD
 from tests.browser.test_map import wait_until_idle
 
 EDITORS_PATH = "editors"  # the upload page's url_path in app.py
-
-
-def close_page_not_found(page: Page) -> None:
-    """The first session of a fresh server may get Streamlit's "Page not found" dialog over the
-    right page (legacy multipage mode, see test_upload.py); close it when it comes. It can open
-    after the run has ended: wait a moment for it rather than glance once."""
-    dialog = page.get_by_role("dialog")
-    with suppress(PlaywrightTimeoutError):
-        dialog.wait_for(state="visible", timeout=5_000)
-    if dialog.count():
-        expect(dialog).to_contain_text("Page not found")
-        dialog.get_by_role("button", name="Close").click()
-    expect(dialog).to_have_count(0)
 
 
 def sign_in(page: Page, base_url: str | None = None) -> None:
@@ -34,7 +19,6 @@ def sign_in(page: Page, base_url: str | None = None) -> None:
         page.goto(f"{base_url}/{EDITORS_PATH}")
         expect(page.get_by_role("heading", name="Upload data")).to_be_visible()
         wait_until_idle(page)
-    close_page_not_found(page)
     page.get_by_role("textbox", name="Name").fill(EDITOR_NAME)
     page.get_by_role("textbox", name="Password").fill(EDITOR_PASSWORD)
     page.get_by_role("button", name="Sign in").click()

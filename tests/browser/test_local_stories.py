@@ -58,7 +58,7 @@ def test_local_stories_upload_publish_filter_undo(
 
     # the undated row is refused, by row and column, with what to do
     expect(page.get_by_text("1 row(s) have problems")).to_be_visible()
-    problems = page.get_by_test_id("stDataFrame").filter(has=page.locator("th", has_text="problem"))
+    problems = page.get_by_role("table", name="Problems: 1")
     expect(problems.locator("tbody tr")).to_have_count(1)
     expect(problems).to_contain_text("give at least one of them")
     report = page.get_by_role("tabpanel", name="Cases")
@@ -82,7 +82,7 @@ def test_local_stories_upload_publish_filter_undo(
     expect(page.get_by_role("listbox")).to_have_count(0)
     wait_until_idle(page)
     expect(page.get_by_text(re.compile(r"^Showing 1 of \d+ case studies"))).to_be_visible()
-    expect(page.get_by_text("Synthetic local story, Lowell")).to_be_visible()
+    expect(page.get_by_role("heading", name="Synthetic local story, Lowell")).to_be_visible()
     expect(page.get_by_text(f"{OUTCOME_LABELS[Outcome.UNKNOWN]}.")).to_be_visible()
 
     # leave the shared server's data as it was for the other editor tests

@@ -7,8 +7,11 @@ import re
 import pytest
 from playwright.sync_api import Frame, FrameLocator, Locator, Page, expect
 
+from qimap.map.mapview import CASE_MARKERS
 from qimap.model.labels import OUTCOME_LABELS
 from qimap.model.schema import Outcome
+from qimap.model.standing import STANDING_STYLES
+from qimap.ui.map_panel import EMBED_TITLE
 from tests.browser.conftest import (
     HOSTILE_BILL_SUMMARY,
     HOSTILE_CASE_ID,
@@ -22,7 +25,9 @@ from tests.browser.conftest import (
 
 pytestmark = pytest.mark.browser
 
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+# Found by its address: the map names its frame for people (MAP_WORDS["frame_title"]) once
+# its script runs.
+MAP_IFRAME = 'iframe[src*="/component/streamlit_folium.st_folium/"]'
 SIDEBAR = '[data-testid="stSidebar"]'
 # Written on every run for people (and CI artefacts) to look at; docs/screenshot.png, shown in
 # the README, is refreshed from it by hand when the page changes.
@@ -184,8 +189,8 @@ def test_state_click_shows_scorecards(page: Page, app_url: str, network: Network
     expect(bar.get_by_role("heading", name="Massachusetts: bills")).to_be_visible()
     card = scorecard(page, "SB 1004")
     expect(card).to_be_visible()
-    expect(metric_value(card, "End QI")).to_have_text("2/4")
-    expect(metric_value(card, "Start")).to_have_text("2/5")
+    expect(metric_value(card, "Criteria met")).to_have_text("4 of 9")  # its overall score
+    expect(card.get_by_text("2 of 4 to end qualified immunity · 2 of 5 to start")).to_be_visible()
     expect(page).to_have_url(re.compile(r"[?&]state=MA(&|$)"))
     network.assert_local(app_url)
 
@@ -363,7 +368,7 @@ def test_hostile_text_is_inert(page: Page, hostile_app_url: str, network: Networ
 def test_screenshot(page: Page, app_url: str, network: NetworkLog) -> None:
     frame = open_map(page, f"{app_url}/?state=MA", MASSACHUSETTS, min_zoom=5)
     expect(sidebar(page).get_by_role("heading", name="Massachusetts: bills")).to_be_visible()
-    expect(metric_value(scorecard(page, "SB 1004"), "End QI")).to_have_text("2/4")
+    expect(metric_value(scorecard(page, "SB 1004"), "Criteria met")).to_have_text("4 of 9")
     frame.wait_for_function("() => document.querySelectorAll('path.qimap-state').length > 48")
     wait_until_idle(page)
     page.evaluate("() => document.fonts.ready.then(() => true)")
@@ -381,6 +386,15 @@ def test_embed_view_is_only_the_map(page: Page, app_url: str, network: NetworkLo
     expect(page.get_by_role("link", name=re.compile("Open the full map"))).to_be_visible()
     expect(page.get_by_role("heading", name="Qualified immunity where you live")).to_have_count(0)
     expect(sidebar(page)).to_be_hidden()
+    # read alone: a title line naming the state, and the legend's words under the map
+    title = EMBED_TITLE.format(where=" in Massachusetts")
+    expect(page.get_by_role("heading", name=title)).to_be_visible()
+    legend = page.get_by_role("group", name="Map legend")
+    expect(legend).to_be_visible()
+    for style in STANDING_STYLES.values():
+        expect(legend).to_contain_text(style.label)
+    for marker in CASE_MARKERS.values():
+        expect(legend).to_contain_text(marker.label)
     network.assert_local(app_url)
 
 

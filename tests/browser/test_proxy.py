@@ -36,7 +36,7 @@ from tests.browser.conftest import (
 pytestmark = [pytest.mark.browser, pytest.mark.proxy]
 
 NGINX = Path(os.environ.get("QIMAP_NGINX", "/usr/sbin/nginx"))
-MAP_IFRAME = 'iframe[title="streamlit_folium.st_folium"]'
+MAP_IFRAME = 'iframe[src*="/component/streamlit_folium.st_folium/"]'
 MB = 1024 * 1024
 
 
@@ -209,7 +209,7 @@ def test_map_works_through_the_proxy_under_its_content_security_policy(
     # The map's cases arrive through the websocket (a rerun) and the data files.
     body = page.frame_locator(MAP_IFRAME).locator("body")
     expect(body).to_have_attribute("data-qimap-cases", "ready", timeout=30_000)
-    expect(page).to_have_title("qimap · End qualified immunity")
+    expect(page).to_have_title("Map explorer · qimap")
     assert any(url.endswith("/_stcore/stream") for url in network.urls)
     assert not csp_violations(console)
     network.assert_local(proxied.proxy)
@@ -329,10 +329,7 @@ def test_streamlit_refuses_a_file_over_its_size_limit(page: Page, proxied: Proxi
 
 def test_a_signed_in_editor_can_upload_until_signing_out(page: Page, proxied: Proxied) -> None:
     session = open_session(page, f"{proxied.proxy}/editors")
-    # Streamlit's legacy-pages "Page not found" dialog on a fresh server (see test_upload.py)
-    dialog = page.get_by_role("dialog")
-    if dialog.count():
-        dialog.get_by_role("button", name="Close").click()
+    expect(page.get_by_role("dialog")).to_have_count(0)  # no "Page not found" on a first visit
     page.get_by_role("textbox", name="Name").fill(EDITOR_NAME)
     page.get_by_role("textbox", name="Password").fill(EDITOR_PASSWORD)
     page.get_by_role("button", name="Sign in").click()

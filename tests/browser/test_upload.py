@@ -23,7 +23,7 @@ from tests.browser.test_map import (
 
 pytestmark = pytest.mark.browser
 
-APP_TITLE = "qimap · End qualified immunity"  # set by app.py, so absent on a page run alone
+APP_TITLE = "Upload (editors) · qimap"  # set by app.py, so absent on a page run alone
 
 # One SYNTHETIC case, not a real one, in Boston (inside Massachusetts, far enough from the three
 # downtown Boston cases at (42.360, -71.058) to stand alone at zoom 12).
@@ -86,10 +86,7 @@ def test_upload_publish_show_undo(
     expect(page).to_have_title(APP_TITLE)
     expect(page.get_by_role("link", name="Map explorer")).to_be_visible()
     wait_until_idle(page)
-    # APP BUG (reported, not fixed here): with a pages/ folder beside app.py, Streamlit starts in
-    # its legacy multipage mode, which knows no page "editors"; so the first session of a fresh
-    # server also gets a modal "Page not found" over the right page, until it is closed. Remove
-    # this once pages/ is renamed, and expect no dialog instead (editing.close_page_not_found).
+    expect(page.get_by_role("dialog")).to_have_count(0)  # no "Page not found" on a first visit
     sign_in(page)
 
     upload = write_upload(tmp_path / "cases-semicolons.csv")
@@ -98,13 +95,13 @@ def test_upload_publish_show_undo(
     # reading, mapping and checking the file (the first time: loading the ZIP index) take a while
     expect(page.get_by_text("Columns are separated by semicolons.")).to_be_visible(timeout=20_000)
     expect(page.get_by_text("1 row(s) have problems")).to_be_visible()
-    # The one table of problems (no warnings here). Glide draws grids on a canvas; its
-    # accessible copy (th, td) is in the DOM but hidden from role queries, so match it by tag.
-    problems = page.get_by_test_id("stDataFrame").filter(has=page.locator("th", has_text="problem"))
+    # The one table of problems (no warnings here): an HTML table, the whole message in its cell.
+    problems = page.get_by_role("table", name="Problems: 1")
     expect(problems).to_have_count(1)
     problem = problems.locator("tbody tr")
     expect(problem).to_have_count(1)
-    expect(problem.locator('td[aria-colindex="2"]')).to_have_text("latitude")
+    expect(problem.get_by_role("rowheader")).to_have_text("3")
+    expect(problem.get_by_role("cell").first).to_have_text("latitude")
     expect(problem).to_contain_text("'north' is not a number")
     report = page.get_by_role("tabpanel", name="Cases")
     expect(metric_value(report, "New")).to_have_text("1")

@@ -17,8 +17,9 @@ from pypdf import PdfReader
 from qimap.ingest.dataset import Dataset
 from qimap.ingest.validate import parse_row
 from qimap.model.contacts import NO_CONTACT
-from qimap.model.labels import GROUP_LABELS, MARK_LABELS, OUTCOME_LABELS
-from qimap.model.schema import CASES, ContactKind, Group, Mark
+from qimap.model.labels import MARK_LABELS, OUTCOME_LABELS
+from qimap.model.schema import CASES, ContactKind, Mark
+from qimap.model.scoring import tally_phrase
 from qimap.render.brief import (
     METRICS,
     PAGE_H,
@@ -29,6 +30,7 @@ from qimap.render.brief import (
     brief_lines,
     excerpt,
     fit_lines,
+    headline_line,
     render_brief,
     story_cases,
     story_lines,
@@ -70,9 +72,12 @@ def test_massachusetts_pdf_has_title_bill_and_tallies(synthetic: Dataset, tmp_pa
     text = pdf_text(out)
     assert "Massachusetts: ending qualified immunity" in text
     latest = synthetic.scorecards_by_key[SYNTHETIC_LATEST]
+    # the headline: the pending SB 9002 is live, though the failed SB 9001 scored higher
+    assert "SB 9002 is pending: it meets 3.5 of 9 criteria." in text
     assert f"{latest.bill.bill_id} · 2023" in text
-    assert latest.end.label() in text
-    assert latest.start.label() in text
+    flat = " ".join(text.split())
+    assert "Meets 3.5 of 9 criteria: 2 of 4 to end qualified immunity · 1.5 of 5 to start" in flat
+    assert "End QI" not in text
     assert MARK_LABELS[Mark.YES] in text  # symbol and word survive into the PDF
     assert MARK_LABELS[Mark.NO] in text
     first = story_cases(synthetic.cases, "MA")[0]
@@ -80,6 +85,19 @@ def test_massachusetts_pdf_has_title_bill_and_tallies(synthetic: Dataset, tmp_pa
     assert "MA" not in synthetic.contacts_by_state
     assert NO_CONTACT in text
     assert SOURCE_LINE in text
+
+
+@pytest.mark.parametrize("state", ["MA", "GA", "WY"])
+def test_the_headline_under_the_title_is_printed_whole(synthetic: Dataset, state: str) -> None:
+    """The live bill (MA: SB 9002, pending, not the better SB 9001 that failed), what became of
+    the best bill (GA: a sentence long enough to take two lines) or that there is none (WY)."""
+    sentence = headline_line(synthetic, state)
+    out = io.BytesIO()
+    render_brief(synthetic, state, out)
+    text = " ".join(pdf_text(out.getvalue()).split())
+    assert sentence in text
+    if state == "GA":
+        assert len(sentence) > 100  # two lines at the headline's size
 
 
 def test_three_bills_of_a_state_fit_on_the_page(synthetic: Dataset, tmp_path: Path) -> None:
@@ -135,9 +153,10 @@ def test_pdf_page_rendered_to_png_reads_state_and_tallies(
     image.save(png)
     text = ocr(png)
     assert "Massachusetts: ending qualified immunity" in text
+    assert headline_line(synthetic, "MA") in text
     for card in synthetic.scorecards("MA"):
-        assert f"{GROUP_LABELS[Group.END]}: {card.end.label()}" in text
-        assert f"{GROUP_LABELS[Group.START]}: {card.start.label()}" in text
+        assert f"{card.score.phrase()}: {tally_phrase(card.end)}" in text
+        assert tally_phrase(card.start) in text
     assert synthetic.scorecards_by_key[SYNTHETIC_LATEST].bill.bill_id in text
 
 
@@ -203,8 +222,10 @@ def test_brief_lines_show_symbol_and_word(synthetic: Dataset) -> None:
     card = synthetic.scorecards_by_key[SYNTHETIC_LATEST]
     lines = brief_lines(card)
     assert lines[0] == "SB 9002 · 2023 · Pending"
-    assert "2/4" in lines[1]  # the marks' tally (the page prints 3/4)
-    assert "1.5/5" in lines[1]
+    # the marks' tally (the page prints 3/4), the overall score first
+    assert lines[1] == (
+        "Meets 3.5 of 9 criteria: 2 of 4 to end qualified immunity · 1.5 of 5 to start accountability"
+    )
     marks = lines[2:11]
     assert len(marks) == 9
     for line, row in zip(marks, card.rows, strict=True):
@@ -266,5 +287,5 @@ def test_printable_scorecard_for_an_evaluated_bill(synthetic, tmp_path) -> None:
     text = PdfReader(target).pages[0].extract_text()
     assert "Massachusetts: a bill scored" in text
     assert "SB 9002" in text
-    assert "2/4" in text
+    assert "2 of 4 to end qualified immunity" in text
     assert "Synthetic quotation for the first criterion." in text

@@ -41,13 +41,14 @@ def test_scorecard_text_accepts_names() -> None:
     code, out, _ = run("scorecard", "massachusetts")
     assert code == 0
     assert "SB 1004 (2023), Pending" in out
-    assert "End QI 2/4   Start 2/5" in out
+    assert "  Meets 4 of 9 criteria\n" in out
+    assert "(2 of 4 to end qualified immunity · 2 of 5 to start accountability)" in out
 
 
 def test_scorecard_shows_unknowns() -> None:
     _, out, _ = run("scorecard", "GA")
-    assert "≥" in out
-    assert "unknown" in out
+    assert "Meets at least 3 of 9 (5 not yet known)" in out
+    assert "? Unknown" in out
 
 
 def test_state_without_bills() -> None:

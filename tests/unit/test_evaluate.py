@@ -135,7 +135,7 @@ def test_unknown_needs_no_evidence_and_year_may_be_blank(rubric: tuple[Criterion
     ("changes", "expected"),
     [
         ({"state": "ZZ"}, "'ZZ' is not a US state"),
-        ({"state": ""}, "is not a US state"),
+        ({"state": ""}, "No state is chosen yet"),
         ({"bill_id": "   "}, "The bill id is empty"),
         ({"bill_id": "§§"}, "The bill id cannot be used"),
         ({"year": 1899}, "The year 1899 is outside"),

@@ -29,6 +29,7 @@ MAPPINGS: list[tuple[type[StrEnum], Mapping[Any, str]]] = [
     (Precision, labels.PRECISION_LABELS),
     (ContactKind, labels.CONTACT_KIND_LABELS),
     (Basis, labels.BASIS_LABELS),
+    (Basis, labels.BASIS_SHORT_LABELS),
 ]
 # the groups' words have their own guard below (a group is named by a word, not a phrase)
 GROUP_MAPPINGS: list[tuple[type[StrEnum], Mapping[Any, str]]] = [
@@ -55,12 +56,26 @@ def test_a_mark_is_a_symbol_and_a_word_never_a_symbol_alone() -> None:
 
 
 def test_a_groups_short_label_begins_with_its_long_labels_first_word() -> None:
-    """ "End QI" is short for "End qualified immunity": a reader links them, and the guard below
-    finds either by that word."""
+    """ "End immunity" is short for "End qualified immunity": a reader links them, and the guard
+    below finds either by that word. A short label is never longer than its long one, and still
+    says what the group is for to someone new to the topic: no lone word ("Start") and no
+    abbreviation ("End QI")."""
     for group in Group:
         long, short = labels.GROUP_LABELS[group], labels.GROUP_SHORT_LABELS[group]
         assert short.split()[0] == long.split()[0], group
-        assert len(short) < len(long), group
+        assert len(short) <= len(long), group
+        assert len(short.split()) >= 2, f"{short!r} alone does not say what the group is for"
+        assert not any(word.isupper() and len(word) > 1 for word in short.split()), short
+
+
+def test_the_overall_score_names_each_part_by_its_group() -> None:
+    """The scorecard's detail line says what each part is for in the groups' own words."""
+    from qimap.model.scoring import Tally, tally_phrase
+
+    for group in Group:
+        words = labels.GROUP_LABELS[group]
+        phrase = tally_phrase(Tally(group, 2, 4, 0))
+        assert phrase == f"2 of 4 to {words[:1].lower()}{words[1:]}"
 
 
 def test_the_legend_and_the_case_list_say_the_same_outcome() -> None:
@@ -117,7 +132,7 @@ def js_literals(path: Path) -> Iterator[tuple[int, str]]:
 
 def literals_outside(root: Path, allowed: Mapping[str, str]) -> Iterator[tuple[str, int, str]]:
     """(file, line, text) for every string literal in the app's source, outside ``allowed``."""
-    python = [*(root / "src/qimap").rglob("*.py"), *(root / "pages").glob("*.py"), root / "app.py"]
+    python = [*(root / "src/qimap").rglob("*.py"), *(root / "views").glob("*.py"), root / "app.py"]
     sources = [(p, string_literals) for p in sorted(python) if p.exists()]
     sources += [(p, js_literals) for p in sorted((root / "static/qimap").glob("*.js"))]
     for path, literals in sources:
@@ -198,23 +213,97 @@ def test_no_group_words_outside_the_labels_module() -> None:
 
 def test_the_group_guard_finds_a_copy(tmp_path: Path) -> None:
     (tmp_path / "src/qimap/ui").mkdir(parents=True)
-    (tmp_path / "pages").mkdir()
+    (tmp_path / "views").mkdir()
     (tmp_path / "src/qimap/ui/copy.py").write_text(
         '"""Docstrings may say End QI."""\n'
         'A = ("Start", "Ending qualified immunity", "five that **start** accountability")\n'
         'B = f"End criteria met: {1}"\n'
     )
-    (tmp_path / "pages/p.py").write_text('st.subheader("Start accountability")\n')
+    (tmp_path / "views/p.py").write_text('st.subheader("Start accountability")\n')
     (tmp_path / "app.py").write_text('TITLE = "qimap · End qualified immunity"\n')
     (tmp_path / "src/qimap/model").mkdir()
     (tmp_path / "src/qimap/model/schema.py").write_text(
         'A = "End tally as the page prints it."\nB = "End QI tally"\n'
     )
     assert stray_group_words(tmp_path) == [
-        "pages/p.py:1: 'Start accountability'",
         "src/qimap/model/schema.py:2: 'End QI tally'",
         "src/qimap/ui/copy.py:2: 'Start'",
         "src/qimap/ui/copy.py:3: 'End criteria met: '",
+        "views/p.py:1: 'Start accountability'",
+    ]
+
+
+# --- outcomes: told in labels' words only -------------------------------------------------------
+
+# A court's ruling on immunity, as a display word: what a visitor reads for an outcome. The words
+# of the stored values (``granted``, ``reversed_denial``, …) and of the labels, and the usual
+# words for a ruling that a page might reach for instead.
+OUTCOME_DISPLAY_WORDS = sorted(
+    {
+        *(word for outcome in Outcome for word in outcome.value.split("_")),
+        *["immune", "remanded", "dismissed", "affirmed", "overturned", "upheld"],
+    }
+    # too common to be an outcome's word by themselves (a bill is "pending" too; "other" and
+    # "unknown" are everywhere); the exact labels with these words are caught above
+    - {"pending", "other", "unknown"}
+)
+# Files that may keep outcome words, and why.
+OUTCOME_ALLOWED = {"src/qimap/model/labels.py": "the one source"}
+# Literals allowed elsewhere, each named exactly (a new one still fails).
+OUTCOME_PENDING = {
+    # the data dictionary's column description names qi_outcome's stored values (data, not
+    # display words); schema.py cannot import labels (labels imports schema)
+    (
+        "src/qimap/model/schema.py",
+        "Court of the cited decision (blank for a story with no decision; required when the "
+        "outcome is granted, denied or reversed_denial).",
+    ),
+}
+
+
+def outcome_words() -> re.Pattern[str]:
+    return re.compile(rf"\b(?:{'|'.join(OUTCOME_DISPLAY_WORDS)})\b", re.IGNORECASE)
+
+
+def stray_outcome_words(root: Path) -> list[str]:
+    """``file:line: "text"`` for each literal outside OUTCOME_ALLOWED that spells an outcome's
+    word itself. A literal that is exactly a stored value (``"denied"``) or a legend marker's key
+    (``"immune"``) is data, not a display word, and passes."""
+    keys = {outcome.value for outcome in Outcome} | set(labels.OUTCOME_GROUP_LABELS)
+    pattern = outcome_words()
+    found = [
+        (name, line, text)
+        for name, line, text in literals_outside(root, OUTCOME_ALLOWED)
+        if text not in keys and pattern.search(text) and (name, text) not in OUTCOME_PENDING
+    ]
+    return [f"{name}:{line}: {text!r}" for name, line, text in sorted(found)]
+
+
+def test_no_outcome_words_outside_the_labels_module() -> None:
+    """The legend, case list, popup, filters, brief and slides all take an outcome's words from
+    OUTCOME_LABELS / OUTCOME_GROUP_LABELS. What this cannot see: words put together at run time
+    ("Den" + "ied"), JavaScript template literals, CSS ``content``, HTML or markdown files,
+    data files (a case's own summary), and a new word for a ruling not in OUTCOME_DISPLAY_WORDS
+    ("the court sided with the officers")."""
+    assert stray_outcome_words(REPO) == []
+
+
+def test_the_outcome_guard_finds_a_copy(tmp_path: Path) -> None:
+    (tmp_path / "src/qimap/ui").mkdir(parents=True)
+    (tmp_path / "static/qimap").mkdir(parents=True)
+    (tmp_path / "src/qimap/ui/copy.py").write_text(
+        '"""Docstrings may say Immunity denied."""\n'
+        'KEYS = ("denied", "reversed_denial", "immune")\n'
+        'A = {"granted": "Granted"}\n'
+        'B = f"{1} cases: officers held Immune on appeal"\n'
+        'C = "Reversed denial"\n'
+    )
+    (tmp_path / "static/qimap/map.js").write_text('var o = "Vacated";\nvar k = "denied";\n')
+    assert stray_outcome_words(tmp_path) == [
+        "src/qimap/ui/copy.py:3: 'Granted'",
+        "src/qimap/ui/copy.py:4: ' cases: officers held Immune on appeal'",
+        "src/qimap/ui/copy.py:5: 'Reversed denial'",
+        "static/qimap/map.js:1: 'Vacated'",
     ]
 
 

@@ -7,22 +7,26 @@ from collections import Counter
 import folium
 import streamlit_folium
 
+from qimap.geo.states import NATIONAL_CENTER
 from qimap.ingest.dataset import Dataset
 from qimap.ingest.validate import parse_row
 from qimap.map.casefile import MapFiles
 from qimap.map.mapview import (
+    MAP_WORDS,
     build_base_map,
     build_case_group,
     display_geojson,
     file_spec,
     inline_spec,
     local_assets,
+    map_settings,
+    place_spec,
     state_styles,
 )
 from qimap.model.cases import CaseFilter
 from qimap.model.schema import CASES
-from qimap.model.standing import state_standings
-from tests.conftest import HOSTILE_HTML, HOSTILE_JINJA, hostile_case
+from qimap.model.standing import NO_BILL_FILL, state_standings
+from tests.conftest import HOSTILE_HTML, HOSTILE_JINJA, REPO, hostile_case
 
 ASSETS = local_assets("../../app/static")
 STATES_URL = "../../app/static/generated/states-0123.json"
@@ -85,6 +89,7 @@ def test_what_is_sent_per_rerun_does_not_grow_with_the_cases(synthetic: Dataset)
         "shards": 1,
         "filter": {"states": [], "outcomes": [], "categories": [], "years": None},
         "state": None,
+        "place": None,
     }
 
 
@@ -167,3 +172,63 @@ def test_layers_are_never_compiled_as_templates_even_without_escaping(synthetic:
     group.add_to(fmap)
     page = fmap.get_root().render()
     assert '"{{ 7*7 }} {% broken"' in page
+
+
+# --- the national view, the map's words, the searched place ------------------------------------
+
+JS = (REPO / "static" / "qimap" / "qimap-map.js").read_text(encoding="utf-8")
+
+
+def settings_in(script: str) -> dict:
+    return json.loads(
+        re.search(r"addStates\(\s*[^,]+, [^,]+, \{.*?\},\s*(\{.*\})\s*\);", script, re.S).group(1)
+    )
+
+
+def test_every_word_the_script_says_comes_from_python(synthetic: Dataset) -> None:
+    said = set(re.findall(r'\bsay\("([a-z_]+)"', JS))
+    assert said, "the script names no words"
+    assert said <= set(MAP_WORDS), said - set(MAP_WORDS)
+    script, _ = sent_to_browser(synthetic, file_spec(FILES_URL, FILES, CaseFilter()))
+    assert settings_in(script)["words"] == MAP_WORDS
+
+
+def test_the_national_view_is_the_lower_48_with_insets(synthetic: Dataset) -> None:
+    settings = map_settings()
+    (south, west), (north, east) = settings["national"]["bounds"]
+    shapes = synthetic.states.by_usps()
+    far = {"AK", "HI", "PR", "VI", "GU", "AS", "MP"}
+    lower = [shape.bounds for usps, shape in shapes.items() if usps not in far]
+    # the frame holds every contiguous state, with no more than half a degree to spare
+    assert west <= min(b[0] for b in lower) < west + 0.5
+    assert south <= min(b[1] for b in lower) < south + 0.5
+    assert east - 0.5 < max(b[2] for b in lower) <= east
+    assert north - 0.5 < max(b[3] for b in lower) <= north
+    assert {"AK", "HI"} <= set(settings["insets"]) <= set(shapes)
+    assert settings["national"]["center"] == list(NATIONAL_CENTER)
+    assert settings["fillOpacity"] == 1.0
+    assert map_settings("OpenStreetMap")["fillOpacity"] < 1.0
+    assert base_map(synthetic).options["zoomSnap"] < 1  # fits any width
+
+
+def test_states_are_styled_by_fill_and_texture(synthetic: Dataset) -> None:
+    standings = state_standings(synthetic.state_names, synthetic.scorecards_by_state)
+    styles = state_styles(standings, Counter(c.state for c in synthetic.cases))
+    assert styles["CO"]["fill"] == standings["CO"].fill
+    assert styles["CO"]["texture"] == "solid"
+    assert styles["GA"]["texture"] == "stripes"
+    assert styles["WY"]["fill"] == NO_BILL_FILL
+    assert "Meets 8.5 of 9 criteria" in styles["CO"]["lines"]
+
+
+def test_the_searched_place_travels_as_escaped_json(synthetic: Dataset) -> None:
+    place = place_spec(f"{HOSTILE_HTML} {HOSTILE_JINJA}", 42.36, -71.06, 9)
+    _, group = sent_to_browser(synthetic, file_spec(FILES_URL, FILES, CaseFilter(), "MA", place))
+    assert HOSTILE_HTML not in group
+    assert "{{" not in group
+    assert spec_in(group)["place"] == {
+        "label": f"{HOSTILE_HTML} {HOSTILE_JINJA}",
+        "lat": 42.36,
+        "lon": -71.06,
+        "zoom": 9,
+    }

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from qimap.ingest.endqi_page import PageImport
-from qimap.model.labels import GROUP_LABELS, GROUP_SHORT_LABELS, MARK_LABELS, STATUS_LABELS
+from qimap.model.labels import GROUP_LABELS, MARK_LABELS, STATUS_LABELS
 from qimap.model.schema import Group, Mark, Status
 from qimap.render.page_report import CUT_OFF_FLAG, MARK_WIDTH, NO_FLAGS, page_report
 from tests.unit.test_cli import run
@@ -118,14 +118,16 @@ def test_computed_and_printed_tallies_side_by_side(report: list[str]) -> None:
 
 
 def test_every_flag_of_a_bill(report: list[str]) -> None:
-    end_short = GROUP_SHORT_LABELS[Group.END]  # as the scorecard's flag says it
     local = section(report, "Bill 2 of 3")
     assert "  Flags:" in local
     assert (
         f"    - “{END[1]}”: the page marks it “{MARK_LABELS[Mark.YES]}” but its justification "
         f"says “{MARK_LABELS[Mark.NO]}”."
     ) in local
-    assert f"    - {end_short} tally: the page prints 4/4 but its marks add up to 3/4." in local
+    assert (
+        "    - The page's own total to end qualified immunity is 4 of 4, but its marks add up "
+        "to 3 of 4."
+    ) in local
     assert f"    - {CUT_OFF_FLAG}" not in local  # the text goes on past it
     unnamed = section(report, "Bill 3 of 3")
     assert f"    - {CUT_OFF_FLAG}" in unnamed

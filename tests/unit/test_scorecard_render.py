@@ -9,7 +9,7 @@ from qimap.ingest.dataset import Dataset
 from qimap.model.schema import Bill, Status
 from qimap.model.scoring import Scorecard, build_scorecard
 from qimap.render.scorecard import scorecard_json, scorecard_text
-from tests.conftest import SYNTHETIC_STATE
+from tests.conftest import SYNTHETIC_LATEST, SYNTHETIC_STATE
 
 MEASURE = "Synthetic City - Ordinance 2021-30"
 
@@ -49,3 +49,39 @@ def test_a_state_without_local_measures_reads_as_before(synthetic: Dataset) -> N
     assert text.startswith("Colorado: 1 bill, newest first\n\nSB 9100 (2020), Passed\n")
     assert "local" not in text.lower()
     assert scorecard_text("Wyoming", []) == "Wyoming: no scored bills in the data.\n"
+
+
+def test_the_text_says_each_bills_overall_score_in_words(synthetic: Dataset) -> None:
+    """One plain score line per bill (no "End QI 2/4 · Start 1.5/5"), its parts under it."""
+    lines = scorecard_text("Massachusetts", synthetic.scorecards(SYNTHETIC_STATE)).splitlines()
+    at = lines.index("SB 9002 (2023), Pending")
+    assert lines[at + 1 : at + 3] == [
+        "  Meets 3.5 of 9 criteria",
+        "  (2 of 4 to end qualified immunity · 1.5 of 5 to start accountability)",
+    ]
+    at = lines.index("SB 9001 (2021), Failed")
+    assert lines[at + 1] == "  Meets 4.5 of 9 criteria"
+
+
+def test_the_text_says_at_least_when_marks_are_unknown(synthetic: Dataset) -> None:
+    bill = next(b for b in synthetic.bills if b.bill_key == SYNTHETIC_LATEST)
+    card = build_scorecard(bill, synthetic.rubric, [])
+    lines = scorecard_text("Massachusetts", [card]).splitlines()
+    assert "  Not scored yet (none of the 9 criteria marked)" in lines
+    assert (
+        "  (4 to end qualified immunity not yet known · 5 to start accountability not yet known)"
+        in lines
+    )
+
+
+def test_the_json_adds_the_overall_score_and_keeps_the_tallies(synthetic: Dataset) -> None:
+    found = json.loads(json.dumps(scorecard_json(SYNTHETIC_STATE, synthetic.scorecards("MA"))))
+    latest = found["bills"][0]
+    assert latest["score"] == {"met": 3.5, "of": 9, "unknown": 0}
+    # the tallies as before, the page's printed one beside the marks' (3/4 printed, 2/4 marked)
+    assert latest["end"] == {"score": 2, "total": 4, "unknown": 0, "printed": 3}
+    assert latest["start"] == {"score": 1.5, "total": 5, "unknown": 0, "printed": 1.5}
+    assert set(latest) == {
+        "bill_key", "bill_id", "local", "year", "status", "score", "end", "start", "marks",
+        "flags",
+    }  # fmt: skip

@@ -99,8 +99,8 @@ def test_page_tally_that_marks_cannot_reach_is_flagged_and_both_kept(synthetic: 
     card = synthetic.scorecards_by_key[SYNTHETIC_LATEST]  # its page prints 3/4, its marks 2/4
     (flag,) = card.flags
     assert flag.kind == FlagKind.TALLY_VS_MARKS
-    assert "prints 3/4" in flag.message
-    assert "add up to 2/4" in flag.message
+    assert "own total to end qualified immunity is 3 of 4" in flag.message
+    assert "add up to 2 of 4" in flag.message
     assert card.end.label() == "2/4"
     assert str(card.bill.printed_end_tally) == "3/4"
 

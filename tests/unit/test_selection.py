@@ -53,3 +53,12 @@ def test_clicking_the_same_state_again_is_a_new_pick() -> None:
 )
 def test_anything_else_is_ignored(value: object) -> None:
     assert pick_from_map(None, value, STATES, CASES) is None  # type: ignore[arg-type]
+
+
+def test_a_cluster_over_a_state_picks_it_as_a_state_click_does() -> None:
+    value = click(kind="state", usps="TX", via="cluster", n=3)
+    assert pick_from_map(click(kind="state", usps="MA", n=2), value, STATES, CASES) == Pick("TX")
+
+
+def test_the_searched_place_is_not_a_pick() -> None:
+    assert pick_from_map(None, click(kind="none"), STATES, CASES) is None

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from qimap.model.records import record_key
-from qimap.model.schema import SPECS
+from qimap.model.schema import SPECS, TableSpec
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,13 +36,15 @@ class Plan:
 def plan_changes(
     incoming: Mapping[str, Sequence[Mapping[str, str]]],
     current: Mapping[str, Mapping[tuple[str, ...], Mapping[str, str]]],
+    specs: Mapping[str, TableSpec[Any]] = SPECS,
 ) -> Plan:
-    """Pure diff: incoming canonical rows per table against the stored ones, keyed by id."""
+    """Pure diff: incoming canonical rows per table against the stored ones, keyed by each
+    table's key (``specs``: the editors' tables by default; the store passes every table)."""
     new: list[RowChange] = []
     updated: list[RowChange] = []
     unchanged = 0
     for table, rows in incoming.items():
-        spec = SPECS[table]
+        spec = specs[table]
         stored = current.get(table, {})
         for cells in rows:
             key = record_key(cells, spec)

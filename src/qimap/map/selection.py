@@ -3,7 +3,9 @@
 The map's JavaScript (static/qimap/qimap-map.js) makes each clickable thing report a tiny
 GeoJSON feature as ``last_active_drawing``: ``{"properties": {"kind": "state", "usps": "MA",
 "n": 7}}`` or ``{"kind": "case", "id": "glik-v-cunniffe", "n": 8}``. ``n`` counts clicks, so
-clicking the same state twice is two picks. st_folium keeps returning the last click on every
+clicking the same state twice is two picks. A state is reported alike from its shape, from its
+inset (Alaska, Hawaii, Puerto Rico beside the lower 48) and from a cluster over it (which also
+zooms in; ``"via": "cluster"``); a case from its marker, by click or by Enter. st_folium keeps returning the last click on every
 rerun, so a pick is only new when it differs from the previous run's value.
 """
 

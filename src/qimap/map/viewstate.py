@@ -10,6 +10,7 @@ import re
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 
+from qimap.model.cases import CaseFilter
 from qimap.model.schema import CATEGORY_LABELS, Outcome
 from qimap.model.usstates import TYPED, accepted, resolve_state
 from qimap.safe import echo
@@ -106,6 +107,19 @@ def view_from_query(
     near = " ".join(raw_near.split())[:MAX_NEAR_CHARS]  # commas kept: "Boston, MA"
     view = View(state, case_id, filter_states, outcomes, categories, years, near)
     return view, notes
+
+
+def case_filter(view: View, *, with_state: bool = True) -> CaseFilter:
+    """The cases the view shows. A chosen state (``view.state``, its scorecards open) narrows
+    the list, the count and the map to that state's cases, whatever the filter's states say;
+    ``with_state=False`` gives the filter alone (the near-me search looks across states)."""
+    states = (view.state,) if with_state and view.state else view.states
+    return CaseFilter(
+        states=frozenset(states),
+        outcomes=frozenset(view.outcomes),
+        categories=frozenset(view.categories),
+        years=view.years,
+    )
 
 
 def view_to_query(view: View) -> dict[str, str]:

@@ -143,3 +143,22 @@ def nearest_cases(
         key=lambda pair: (pair[1], pair[0].case_id),
     )
     return ranked[:limit]
+
+
+# Beyond this, "nearest" needs saying: a story 1,400 miles off is not local.
+FAR_MILES = 100.0
+
+
+def far_note(nearest: Sequence[tuple[Case, float]], far: float = FAR_MILES) -> str:
+    """ "The nearest case study is 1,457 miles away, in Seattle, WA." when the closest of
+    ``nearest`` (closest first) is ``far`` miles or more away; "" otherwise. Plain text."""
+    if not nearest or nearest[0][1] < far:
+        return ""
+    case, miles = nearest[0]
+    return f"The nearest case study is {format_miles(miles)} away, in {case.place}."
+
+
+def count_line(shown: int, total: int, state_name: str | None = None) -> str:
+    """ "Showing 3 of 34 case studies" and, for a chosen state, " in Massachusetts". Plain text."""
+    where = f" in {state_name}" if state_name else ""
+    return f"Showing {shown:,} of {total:,} case studies{where}"

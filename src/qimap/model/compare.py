@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from qimap.model.schema import Criterion, Mark, Status
 from qimap.model.scoring import BillScore, Row, Scorecard
@@ -124,3 +125,27 @@ def overview(
             )
         )
     return rows
+
+
+class OverviewOrder(StrEnum):
+    NAME = "name"
+    SCORE = "score"
+
+
+def sort_overview(rows: Sequence[OverviewRow], order: OverviewOrder) -> list[OverviewRow]:
+    """By state name, or by the score shown for the state's best bill, highest first (criteria
+    met out of 9, as the table shows it; a score with unknown marks after an equal known one;
+    states without a bill last; ties by name)."""
+    if order == OverviewOrder.NAME:
+        return sorted(rows, key=lambda row: row.name)
+
+    def key(row: OverviewRow) -> tuple[bool, float, int, str]:
+        shown = row.best.score if row.best else None
+        return (
+            shown is None,
+            -(shown.met if shown else 0),
+            shown.unknown if shown else 0,
+            row.name,
+        )
+
+    return sorted(rows, key=key)

@@ -98,7 +98,11 @@ def problems(
         code = parse_state(evaluation.state)
     except ValueError:
         state_ok = False
-        found.append(f"'{evaluation.state}' is not a US state; pick a state such as MA or DC.")
+        found.append(
+            "No state is chosen yet; choose the bill's state."
+            if not evaluation.state.strip()
+            else f"'{evaluation.state}' is not a US state; pick a state such as MA or DC."
+        )
     else:
         if states is not None and code not in states:
             state_ok = False

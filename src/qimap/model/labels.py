@@ -80,17 +80,27 @@ CONTACT_KIND_LABELS: Final[Mapping[ContactKind, str]] = MappingProxyType(
     }
 )
 
+# What a mark was judged on: a sentence under a criterion's evidence, and a short form for a
+# table cell beside the mark (in full words: never "(law)").
 BASIS_LABELS: Final[Mapping[Basis, str]] = MappingProxyType(
     {
-        Basis.BILL: "Based on the bill's text.",
-        Basis.CURRENT_LAW: "Based on current state law, not the bill.",
+        Basis.BILL: "Judged on the bill's own text.",
+        Basis.CURRENT_LAW: "Judged on current state law, not on the bill's text.",
+    }
+)
+
+BASIS_SHORT_LABELS: Final[Mapping[Basis, str]] = MappingProxyType(
+    {
+        Basis.BILL: "judged on the bill",
+        Basis.CURRENT_LAW: "judged on current state law",
     }
 )
 
 # The rubric's two groups. The long words head a group's criteria (the scorecard, the evaluate
 # form, the model policy, the slides) and its tally on the printed brief; the short ones fit tight
-# spaces (the share image, the scorecard's metrics, table headers, the CLI). Each short label
-# begins with its long label's first word, so a reader links the two.
+# spaces (the share image, table headers, the CLI). Each short label begins with its long label's
+# first word, so a reader links the two, and says what the group is for to someone new to the
+# topic: no abbreviation ("QI"), no bare "Start". ("Start accountability" is already short.)
 GROUP_LABELS: Final[Mapping[Group, str]] = MappingProxyType(
     {
         Group.END: "End qualified immunity",
@@ -100,7 +110,7 @@ GROUP_LABELS: Final[Mapping[Group, str]] = MappingProxyType(
 
 GROUP_SHORT_LABELS: Final[Mapping[Group, str]] = MappingProxyType(
     {
-        Group.END: "End QI",
-        Group.START: "Start",
+        Group.END: "End immunity",
+        Group.START: "Start accountability",
     }
 )

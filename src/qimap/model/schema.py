@@ -443,7 +443,12 @@ BILLS = TableSpec(
         Column("printed_start_tally", parse_tally(5), "Start tally as printed.", False),
         Column("source_url", parse_url, "Where the scorecard comes from."),
         Column(
-            "source_note", parse_text, "Which copy was used and what is missing.", False, blank=""
+            "source_note",
+            parse_text,
+            "Where the marks come from and what is missing, in a visitor's words (shown under "
+            "About this score).",
+            False,
+            blank="",
         ),
     ),
 )

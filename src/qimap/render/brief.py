@@ -1,8 +1,9 @@
 """A one-page printable state brief (PDF or PNG), drawn offline with matplotlib.
 
-The page holds a static map of the state with its case studies numbered, each bill's scorecard
-(every mark as a symbol *and* a word, so it reads in black and white), up to three local
-stories and where to contact legislators. Everything is plain text drawn by matplotlib with
+The page opens with the state's headline (:mod:`qimap.model.headline`: which bill is live and how
+it scores, as the slides and the share image say it) and holds a static map of the state with its
+case studies numbered, each bill's scorecard (every mark as a symbol *and* a word, so it reads
+in black and white), up to three local stories and where to contact legislators. Everything is plain text drawn by matplotlib with
 maths parsing off, so data is never interpreted; long text is wrapped, and what does not fit
 its box is cut with "…".
 
@@ -33,9 +34,10 @@ from shapely.geometry.polygon import orient
 from qimap.ingest.dataset import Dataset
 from qimap.model.cases import ALLEGATIONS_NOTE, format_incident_date, outcome_with_year
 from qimap.model.contacts import contact_lines
-from qimap.model.labels import GROUP_LABELS, MARK_LABELS, STATUS_LABELS
-from qimap.model.schema import Case, Group
-from qimap.model.scoring import Scorecard
+from qimap.model.headline import headline_sentence
+from qimap.model.labels import MARK_LABELS, STATUS_LABELS
+from qimap.model.schema import Case
+from qimap.model.scoring import Scorecard, parts_phrase
 from qimap.render.textfit import Block, Metrics, fit
 
 FORMATS = ("pdf", "png")
@@ -50,6 +52,7 @@ SUMMARY_CHARS = 200
 ELLIPSIS = "…"
 
 FOOTER_H = 0.6  # inches: the contact line, sponsors and the source line
+HEADLINE_H = 0.33  # inches under the title: the headline sentence, in up to two lines
 SOURCE_LINE = "Source: endqi.org scorecards; qimap"
 
 
@@ -70,9 +73,15 @@ def bill_heading(card: Scorecard) -> str:
 
 
 def tally_line(card: Scorecard) -> str:
-    """ "End qualified immunity: 2/4   ·   Start accountability: 2/5", as the slides say it."""
-    end, start = GROUP_LABELS[Group.END], GROUP_LABELS[Group.START]
-    return f"{end}: {card.end.label()}   ·   {start}: {card.start.label()}"
+    """ "Meets 4 of 9 criteria: 2 of 4 to end qualified immunity · 2 of 5 to start
+    accountability", the overall score first, as the slides say it."""
+    return f"{card.score.phrase()}: {parts_phrase(card)}"
+
+
+def headline_line(data: Dataset, state: str) -> str:
+    """The state's headline under the title, as the slides and the share image say it: "SB 1004
+    is pending: it meets 4 of 9 criteria." (:mod:`qimap.model.headline`)."""
+    return headline_sentence(data.scorecards(state))
 
 
 def criterion_rows(card: Scorecard) -> list[tuple[str, str]]:
@@ -343,12 +352,12 @@ def build_brief(data: Dataset, state: str) -> Figure:
     width = PAGE_W - 2 * MARGIN
 
     _text(fig, MARGIN, MARGIN, page_title(name), fontsize=18, fontweight="bold")
-    subtitle = "A one-page state brief: bills scored by endqi.org, and local case studies."
-    _text(fig, MARGIN, MARGIN + 0.36, subtitle, fontsize=9)
-    fig.add_artist(_rule(MARGIN + 0.62))
+    headline = [Line(headline_line(data, state), size=9.5, bold=True)]
+    draw_box(fig, headline, MARGIN, MARGIN + 0.33, width, HEADLINE_H)
+    fig.add_artist(_rule(MARGIN + 0.33 + HEADLINE_H + 0.03))
 
     # upper band: map (left) and stories (right)
-    top, band = MARGIN + 0.75, 3.4
+    top, band = MARGIN + 0.33 + HEADLINE_H + 0.11, 3.4
     map_w = 3.3
     ax = fig.add_axes(
         (MARGIN / PAGE_W, 1 - (top + band - 0.25) / PAGE_H, map_w / PAGE_W, (band - 0.3) / PAGE_H)

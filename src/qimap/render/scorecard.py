@@ -1,5 +1,7 @@
 """`qimap scorecard STATE` as text for a terminal and as JSON for scripts: a state's bills
-newest first, each with its status, tallies, marks and flags.
+newest first, each with its status, its overall score out of nine in words (with its two parts),
+its marks and flags. The JSON keeps each group's tally (and the page's printed one) and adds
+``"score": {"met", "of", "unknown"}``.
 
 A local measure (a city's own law on the state's page, :mod:`qimap.model.measures`) is listed
 with the bills but said to be one: "Local measure: <City> - Ordinance 2021-30" in the text,
@@ -13,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from qimap.model.labels import GROUP_SHORT_LABELS, MARK_LABELS, STATUS_LABELS
+from qimap.model.labels import MARK_LABELS, STATUS_LABELS
 from qimap.model.measures import LOCAL_MEASURE, bill_count_label, local_measure
-from qimap.model.schema import Bill, Group, PrintedTally
-from qimap.model.scoring import Scorecard, Tally
+from qimap.model.schema import Bill, PrintedTally
+from qimap.model.scoring import Scorecard, Tally, parts_phrase
 
 MARK_WIDTH = max(len(label) for label in MARK_LABELS.values())
 
@@ -31,6 +33,7 @@ def scorecard_json(state: str, cards: Sequence[Scorecard]) -> dict[str, Any]:
                 "local": local_measure(card.bill.bill_id) is not None,
                 "year": card.bill.year_introduced,
                 "status": card.bill.status.value,
+                "score": card.score.as_json(),
                 "end": _tally_json(card.end, card.bill.printed_end_tally),
                 "start": _tally_json(card.start, card.bill.printed_start_tally),
                 "marks": {row.criterion.criterion_id: row.mark.value for row in card.rows},
@@ -59,8 +62,7 @@ def scorecard_text(state_name: str, cards: Sequence[Scorecard]) -> str:
         bill = card.bill
         year = bill.year_introduced or "year unknown"
         lines.append(f"{_name(bill)} ({year}), {STATUS_LABELS[bill.status]}")
-        end, start = GROUP_SHORT_LABELS[Group.END], GROUP_SHORT_LABELS[Group.START]
-        lines.append(f"  {end} {card.end.label()}   {start} {card.start.label()}")
+        lines += [f"  {card.score.phrase()}", f"  ({parts_phrase(card)})"]
         for row in card.rows:
             # the mark's words padded to one column, so the criteria line up in a terminal
             lines.append(f"  {MARK_LABELS[row.mark]:<{MARK_WIDTH}}  {row.criterion.label}")

@@ -1,5 +1,6 @@
-"""A square image per state for social media: its standing and its best bill's score, drawn
-offline with matplotlib (1080 x 1080 px), legible without colour."""
+"""A square image per state for social media: its headline (the live bill, else what became of
+the best one) and that bill's score out of nine, drawn offline with matplotlib (1080 x 1080 px),
+legible without colour."""
 
 from __future__ import annotations
 
@@ -12,10 +13,9 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from qimap.ingest.dataset import Dataset
-from qimap.model.labels import GROUP_SHORT_LABELS
-from qimap.model.schema import Group
-from qimap.model.standing import STANDING_STYLES, state_standings
-from qimap.render.textfit import Block, Metrics, fit
+from qimap.model.headline import headline
+from qimap.model.scoring import tally_phrase
+from qimap.render.textfit import Block, Metrics, fit, line_height
 
 SIZE_IN, DPI = 7.2, 150  # 1080 px square
 FONT = "DejaVu Sans"
@@ -23,45 +23,64 @@ TEXT_WIDTH_IN = SIZE_IN * 0.84  # inside the frame, with a margin
 # DejaVu Sans Bold's width (the widest used), with airy lines for a poster
 METRICS = Metrics(em=0.62, leading=1.55)
 TOP = 0.9  # where the first line starts (fraction of the height, from the bottom)
+BOTTOM = 0.06  # where the last line must have ended: inside the frame (at 0.03), with a margin
+MIN_SCALE = 0.5  # the most the lines are shrunk to fit (a card's text is never that long)
 
 
 def placed_lines(data: Dataset, state: str) -> list[tuple[str, float, str, float]]:
     """(text, size, weight, top y as a fraction of the height): every line wrapped to fit, each
-    below the last (qimap.render.textfit, as the brief), so a long standing ("Bills introduced, none
-    passed as written") cannot run into the next line."""
+    below the last (qimap.render.textfit, as the brief), so a long headline ("No bill is pending.
+    The best bill so far, …") cannot run into the next line; and all of them a size smaller, step
+    by step, until the last one ends above the frame's bottom."""
     lines = card_lines(data, state)
-    blocks = [Block(text, size, TEXT_WIDTH_IN) for text, size, _ in lines]
+    room = (TOP - BOTTOM) * SIZE_IN
+    scale = 1.0
+    while True:
+        blocks = [Block(text, size * scale, TEXT_WIDTH_IN) for text, size, _ in lines]
+        fitted = fit(blocks, math.inf, METRICS)
+        last = fitted[-1]
+        if last.top + line_height(blocks[last.block].size, METRICS) <= room or scale < MIN_SCALE:
+            break
+        scale *= 0.9
     return [
-        (f.text, lines[f.block][1], lines[f.block][2], TOP - f.top / SIZE_IN)
-        for f in fit(blocks, math.inf, METRICS)  # no height limit: the card's lines are few
+        (f.text, blocks[f.block].size, lines[f.block][2], TOP - f.top / SIZE_IN) for f in fitted
     ]
 
 
 def card_lines(data: Dataset, state: str) -> list[tuple[str, float, str]]:
-    """(text, font size, weight) from top to bottom; pure, so tests can read it."""
-    standing = state_standings(data.state_names, data.scorecards_by_state)[state]
+    """(text, font size, weight) from top to bottom; pure, so tests can read it.
+
+    The headline sentence (:mod:`qimap.model.headline`: the live bill, else what became of the
+    best one) and, when it is about one bill, that bill's score out of nine, large, with its
+    two parts."""
+    told = headline(data.scorecards(state))
     lines: list[tuple[str, float, str]] = [
-        (standing.name, 44, "bold"),
+        (data.state_names[state], 44, "bold"),
         ("Ending qualified immunity", 24, "normal"),
-        (STANDING_STYLES[standing.standing].label, 26, "bold"),
+        (told.sentence, 26, "bold"),
     ]
-    cards = data.scorecards(state)
-    best = max(cards, key=lambda card: card.overall.value, default=None)
-    if best is None:
-        lines.append(("No scored bill yet.", 26, "normal"))
-    else:
-        end, start = GROUP_SHORT_LABELS[Group.END], GROUP_SHORT_LABELS[Group.START]
+    card = told.featured
+    if card is not None and card.score.unknown < card.score.of:
+        score = card.score
         lines += [
-            (f"Best bill: {best.bill.display_name}", 26, "normal"),
-            (best.overall.label().replace("/9", " of 9"), 64, "bold"),
-            (
-                f"{end} {best.end.short_label()}  ·  {start} {best.start.short_label()}",
-                24,
-                "normal",
-            ),
+            (score.short(), 64 if score.complete else 44, "bold"),
+            (tally_phrase(card.end), 22, "normal"),
+            (tally_phrase(card.start), 22, "normal"),
         ]
     lines.append(("Scores from endqi.org's rubric · qimap", 16, "normal"))
     return lines  # sizes in points
+
+
+def card_alt(data: Dataset, state: str) -> str:
+    """What the image says, in one text for those who cannot see it (its ``alt``): "Share image:
+    Massachusetts, ending qualified immunity. SB 1004 is pending: it meets 4 of 9 criteria. In
+    detail: 2 of 4 to end qualified immunity, and 2 of 5 to start accountability." """
+    told = headline(data.scorecards(state))
+    text = f"Share image: {data.state_names[state]}, ending qualified immunity. {told.sentence}"
+    card = told.featured
+    if card is not None and card.score.unknown < card.score.of:
+        text += f" In detail: {tally_phrase(card.end)}, and {tally_phrase(card.start)}."
+    return text
 
 
 def render_share_card(data: Dataset, state: str, out: Path | BinaryIO, *, dpi: int = DPI) -> None:

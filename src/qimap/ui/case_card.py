@@ -20,7 +20,9 @@ from qimap.ui.markdown import escape_markdown, markdown_link
 
 
 def show_case(case: Case, addressed: Sequence[Addressed] = ()) -> None:
-    st.markdown(f"### {escape_markdown(case.title)}")
+    """The story's title is an h2: the panel's first heading, under the page's h1. (No anchor
+    link: the panel is drawn twice, and a link per heading is one more Tab stop.)"""
+    st.header(escape_markdown(case.title), anchor=False)
     decision = decision_cited(case)
     cited = f" ({escape_markdown(decision)})" if decision else ""
     st.markdown(

@@ -10,60 +10,95 @@ from qimap.geo.geocode import NotFound, geocode
 from qimap.geo.places import Place
 from qimap.ingest.dataset import Dataset
 from qimap.map.viewstate import MAX_NEAR_CHARS
-from qimap.model.cases import format_miles, nearest_cases
+from qimap.model.cases import far_note, filter_cases, format_miles, nearest_cases
 from qimap.model.labels import OUTCOME_LABELS
 from qimap.model.measures import bill_count_label
 from qimap.model.schema import CATEGORY_LABELS, Case, Outcome
 from qimap.ui import loaders, session
+from qimap.ui.announce import LIST_ANCHOR, NEAR_KEY, SKIP_KEY
 from qimap.ui.markdown import escape_markdown
 
 NEAREST_COUNT = 5
 
 
-def near_search() -> Place | NotFound | None:
-    """The "find stories near you" box; returns where it points, if anything was typed."""
+def near_search(data: Dataset) -> Place | None:
+    """The "find stories near you" box, and its answer right under it; returns the place
+    found, for the map to mark (None when nothing was typed or nothing was found)."""
     st.text_input(
         "Find stories near you",
         key=session.NEAR,
         placeholder="ZIP code or city, e.g. 02108 or Boston, MA",
         max_chars=MAX_NEAR_CHARS,  # the link's near= is cut to the same length
         on_change=_focus_near,
+        args=(data,),
         help="Looked up offline; nothing you type leaves this computer.",
     )
     query = st.session_state[session.NEAR].strip()
-    return geocode(query, loaders.geocode_index()) if query else None
+    place = geocode(query, loaders.geocode_index()) if query else None
+    # Across states: the filters apply, a chosen state does not (near-me looks past borders).
+    view = session.current_view(data)
+    pool = filter_cases(data.cases_in_list_order, session.current_filter(view, with_state=False))
+    if place is not None:  # (an empty container would still take a row's gap)
+        with st.container(key=NEAR_KEY):
+            show_nearest(data, place, pool, view.state)
+    return place if isinstance(place, Place) else None
 
 
-def _focus_near() -> None:
+def _focus_near(data: Dataset) -> None:
     query = st.session_state[session.NEAR].strip()
     place = geocode(query, loaders.geocode_index()) if query else None
     if isinstance(place, Place):
         session.focus_place(place)
+        message = f"Stories nearest to {place.label} are listed under the search box."
+        session.announce(message, session.TARGET_NEAR, focus=False)
+    else:  # nothing found or the box emptied: the map goes back to what is chosen, if anything
+        session.focus_state(data, st.session_state[session.STATE] or None)
+        if place is not None:
+            session.announce(place.message, session.TARGET_NEAR, focus=False)
 
 
-def show_nearest(place: Place | NotFound | None, visible: Sequence[Case]) -> None:
+def show_nearest(
+    data: Dataset, place: Place | NotFound | None, pool: Sequence[Case], state: str | None
+) -> None:
     if place is None:
         return
     if isinstance(place, NotFound):
-        st.info(escape_markdown(place.message), icon="🔎")
+        where = data.state_names[state] if state else "the whole country"
+        st.warning(f"{escape_markdown(place.message)} The map shows {escape_markdown(where)}.")
         return
-    nearest = nearest_cases(visible, place.latitude, place.longitude, NEAREST_COUNT)
+    nearest = nearest_cases(pool, place.latitude, place.longitude, NEAREST_COUNT)
     if not nearest:
         st.info("No case studies match the filters; clear some filters to see the nearest ones.")
         return
-    lines = [
-        f"{i}. **{escape_markdown(case.title)}**, {escape_markdown(case.place)}: "
-        f"{format_miles(distance)}"
-        for i, (case, distance) in enumerate(nearest, start=1)
-    ]
-    st.markdown(f"**Nearest to {escape_markdown(place.label)}**\n\n" + "\n".join(lines))
+    st.markdown(
+        f"**Nearest to {escape_markdown(place.label)}** (marked on the map). "
+        "Choose one to open its story:"
+    )
+    if note := far_note(nearest):
+        st.info(escape_markdown(note))
+    for case, distance in nearest:
+        st.button(
+            f"{escape_markdown(case.title)} · {escape_markdown(case.place)} · "
+            f"{format_miles(distance)}",
+            key=f"near_open_{case.case_id}",
+            on_click=session.select_case,
+            args=(data, case.case_id),
+            width="stretch",
+        )
 
 
-def filters(data: Dataset) -> None:
+def show_skip_link() -> None:
+    """ "Skip the map: go to the list", for keyboards: out of sight until it has focus."""
+    with st.container(key=SKIP_KEY):
+        st.markdown(f"[Skip the map: go to the list of case studies](#{LIST_ANCHOR})")
+
+
+def filters(data: Dataset, on_map: int) -> None:
+    """``on_map``: how many cases the filters keep (the map shows them all)."""
     low, high = data.year_range
     with st.expander("Filter case studies", expanded=False):
-        left, middle, right = st.columns(3)
-        left.multiselect(
+        st.caption(f"{on_map:,} of {len(data.cases):,} case studies match; the map shows them.")
+        st.multiselect(
             "States",
             # every state, not only those with cases: "none yet in Wyoming" is an answer too
             sorted(data.state_names, key=data.state_names.__getitem__),
@@ -71,14 +106,14 @@ def filters(data: Dataset) -> None:
             format_func=lambda usps: data.state_names.get(usps, usps),
             placeholder="All states",
         )
-        middle.multiselect(
+        st.multiselect(
             "Court outcome on immunity",
             [outcome.value for outcome in Outcome],
             key=session.FILTER_OUTCOMES,
             format_func=lambda value: OUTCOME_LABELS[Outcome(value)],
             placeholder="Any outcome",
         )
-        right.multiselect(
+        st.multiselect(
             "Category",
             list(CATEGORY_LABELS),
             key=session.FILTER_CATEGORIES,
@@ -95,7 +130,9 @@ def filters(data: Dataset) -> None:
             )
 
 
-def state_select(data: Dataset) -> None:
+def state_select(data: Dataset, key: str = session.STATE) -> None:
+    """The state picker. Each copy of the panel (sidebar, main column) has its own, by ``key``;
+    both show and set the one chosen state (session.STATE)."""
     with_bills = set(data.scorecards_by_state)
     options = ["", *sorted(data.state_names, key=lambda usps: data.state_names[usps])]
 
@@ -107,11 +144,13 @@ def state_select(data: Dataset) -> None:
         count = bill_count_label(card.bill.bill_id for card in data.scorecards(usps))
         return f"{data.state_names[usps]} ({count})"
 
+    if key != session.STATE:
+        session.sync_picker(key)
     st.selectbox(
         "State scorecards",
         options,
-        key=session.STATE,
+        key=key,
         format_func=label,
         on_change=session.select_state,
-        args=(data,),
+        args=(data, key),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from qimap.ingest.dataset import Dataset
 from qimap.model.evaluate import (
@@ -26,6 +27,7 @@ from qimap.ui.markdown import escape_markdown
 from qimap.ui.scorecard import show_scorecard
 
 MARKS = [Mark.YES, Mark.PARTIAL, Mark.NO, Mark.UNKNOWN]
+CHOOSE_STATE = "Choose a state"
 BASES = {None: "not said", Basis.BILL: "the bill's text", Basis.CURRENT_LAW: "current state law"}
 
 
@@ -34,7 +36,12 @@ def read_form(data: Dataset) -> Evaluation:
     left, middle, right = st.columns(3)
     states = sorted(data.state_names, key=data.state_names.__getitem__)
     state = left.selectbox(
-        "State", states, format_func=data.state_names.__getitem__, key="ev_state"
+        "State",
+        states,
+        index=None,  # no state is assumed: the first in the list was kept by mistake
+        placeholder=CHOOSE_STATE,
+        format_func=data.state_names.__getitem__,
+        key="ev_state",
     )
     bill_id = middle.text_input(
         "Bill id", placeholder="e.g. SB 1004", key="ev_bill", max_chars=MAX_BILL_ID_CHARS
@@ -79,7 +86,24 @@ def read_form(data: Dataset) -> Evaluation:
                 )
                 answers.append(Answer(key, mark, quote, note, basis))
     status = status or Status.UNKNOWN  # a select box with options always has one chosen
-    return Evaluation(state, bill_id, int(year), status, summary, tuple(answers), source)
+    return Evaluation(state or "", bill_id, int(year), status, summary, tuple(answers), source)
+
+
+def missing(evaluation: Evaluation, data: Dataset) -> list[str]:
+    """What is still to fill in, in plain words (a state first, when none is chosen); empty
+    when the files can be made."""
+    return problems(evaluation, data.rubric, data.state_names)
+
+
+def show_missing_summary(evaluation: Evaluation, data: Dataset, where: DeltaGenerator) -> None:
+    """Near the top of the form (``where``): the score so far (the live scorecard sits in the
+    sidebar, which a phone keeps closed) and what is still to fill in."""
+    where.markdown(f"**Score so far:** {scorecard(evaluation, data.rubric).score.phrase()}.")
+    todo = missing(evaluation, data)
+    if todo:
+        where.warning(_listed("Still to fill in before you can download:", todo), icon="📝")
+    else:
+        where.success("Everything is filled in: the downloads are at the bottom.", icon="✅")
 
 
 def show_result(evaluation: Evaluation, data: Dataset) -> None:
@@ -87,12 +111,9 @@ def show_result(evaluation: Evaluation, data: Dataset) -> None:
     with st.sidebar:
         st.header("Live scorecard")
         show_scorecard(scorecard(evaluation, data.rubric))
-    missing = problems(evaluation, data.rubric, data.state_names)
-    if missing:
-        st.warning(
-            "Before downloading:\n\n" + "\n".join(f"- {escape_markdown(p)}" for p in missing),
-            icon="📝",
-        )
+    todo = missing(evaluation, data)
+    if todo:
+        st.warning(_listed("Before downloading:", todo), icon="📝")
         return
     bills_csv, scores_csv = evaluation_csv(evaluation, data.rubric)
     st.success("Ready. An editor can import both files together on the Upload page.", icon="✅")
@@ -110,6 +131,10 @@ def show_result(evaluation: Evaluation, data: Dataset) -> None:
         "application/pdf",
         key="ev_pdf",
     )
+
+
+def _listed(heading: str, items: list[str]) -> str:
+    return f"{heading}\n\n" + "\n".join(f"- {escape_markdown(item)}" for item in items)
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

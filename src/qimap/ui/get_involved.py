@@ -7,12 +7,17 @@ import streamlit as st
 
 from qimap.ingest.dataset import Dataset
 from qimap.map.viewstate import link_state
+from qimap.model.headline import headline_sentence
 from qimap.model.labels import GROUP_LABELS
 from qimap.model.relevance import Policy
 from qimap.model.schema import Group
+from qimap.render.sharecard import card_alt
+from qimap.safe import echo
 from qimap.ui.contacts import show_state_contacts
 from qimap.ui.downloads import PREVIEW, download_buttons, state_file
 from qimap.ui.markdown import escape_markdown
+
+CHOOSE = "Choose your state"
 
 
 def show_model_policy(policy: tuple[Policy, ...]) -> None:
@@ -31,18 +36,33 @@ def show_model_policy(policy: tuple[Policy, ...]) -> None:
             )
 
 
-def choose_state(data: Dataset) -> str:
-    """The reader's state; ``?state=OH`` opens the page on it, and the link follows the choice."""
+def choose_state(data: Dataset) -> str | None:
+    """The reader's state: none until they choose one, or the link's (``?state=OH`` opens the
+    page on Ohio); the address follows the choice. A link naming no state we know says so."""
     states = sorted(data.state_names, key=data.state_names.__getitem__)
-    asked = link_state(st.query_params.get("state", ""), data.state_names)
-    default = asked or ("MA" if "MA" in states else states[0])
+    raw = st.query_params.get("state", "")
+    asked = link_state(raw, data.state_names)
+    if raw and asked is None:
+        st.warning(
+            f"The link names an unknown state “{echo(raw)}”; choose yours below.",
+            icon="🔗",
+        )
     state = st.selectbox(
         "Your state",
         states,
-        index=states.index(default),
+        index=states.index(asked) if asked else None,
         format_func=data.state_names.__getitem__,
+        placeholder=CHOOSE,
         key="gi_state",
     )
+    if state is None:
+        if "state" in st.query_params:
+            del st.query_params["state"]
+        st.info(
+            "Choose your state to see who to contact there, how its bills score, and a square "
+            "image and a one-page brief to share."
+        )
+        return None
     if st.query_params.get("state") != state:
         st.query_params["state"] = state
     return state
@@ -50,13 +70,13 @@ def choose_state(data: Dataset) -> str:
 
 def show_share(data: Dataset, state: str) -> None:
     st.header("Share your state's story")
+    st.markdown(f"**{escape_markdown(headline_sentence(data.scorecards(state)))}**")
     download_buttons(data, state, ("card", "pdf", "png"), key="share")
-    name = data.state_names[state]
     st.image(
         state_file(data, state, PREVIEW),
         width=360,
         caption="The square image",
-        alt=f"{name}'s share card: how its bills score on ending qualified immunity",
+        alt=card_alt(data, state),
     )
 
 

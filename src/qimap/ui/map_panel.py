@@ -8,19 +8,47 @@ import folium
 import streamlit as st
 import streamlit_folium  # called as streamlit_folium.st_folium so tests can replace it
 
+from qimap.geo.places import Place
 from qimap.geo.states import view_for_bounds
 from qimap.ingest.dataset import Dataset
 from qimap.map.casefile import MapFiles
-from qimap.map.mapview import build_base_map, build_case_group, file_spec, inline_spec, local_assets
+from qimap.map.mapview import (
+    build_base_map,
+    build_case_group,
+    file_spec,
+    inline_spec,
+    local_assets,
+    place_spec,
+)
 from qimap.map.selection import RETURNED_OBJECTS, pick_from_map
 from qimap.model.cases import CaseFilter
 from qimap.model.schema import Case
+from qimap.safe import escape_markdown
 from qimap.settings import Settings
 from qimap.ui import loaders, session
 from qimap.ui.chrome import hide_chrome
+from qimap.ui.legend import show_legend
 
 MAP_HEIGHT = 560
+# On a phone the map is about as tall as it is wide (the lower 48, and the insets under it),
+# well short of the screen, so a thumb can scroll past it; elsewhere never taller than most of
+# the window. The map's script fits the national view to whatever height it gets.
+PHONE_WIDTH = 640
+PHONE_MAP_HEIGHT = (300, 460)  # least and most, in CSS pixels
+MAP_KEY = "qimap-map"  # the map's container: st-key-qimap-map in the page's CSS
 PREVIEW_CASES = 5_000  # an upload's preview map is inline (unpublished data): keep it small
+EMBED_TITLE = "Qualified immunity{where}: court cases and bills to end it"
+
+_MAP_CSS = f"""
+<style>
+  .st-key-{MAP_KEY} iframe {{ height: min({MAP_HEIGHT}px, 80vh) !important; }}
+  @media (max-width: {PHONE_WIDTH}px) {{
+    .st-key-{MAP_KEY} iframe {{
+      height: clamp({PHONE_MAP_HEIGHT[0]}px, 96vw, {PHONE_MAP_HEIGHT[1]}px) !important;
+    }}
+  }}
+</style>
+"""
 
 
 def base_map(data: Dataset, settings: Settings, files: MapFiles) -> folium.Map:
@@ -30,23 +58,35 @@ def base_map(data: Dataset, settings: Settings, files: MapFiles) -> folium.Map:
 
 
 def show_map(
-    data: Dataset, case_filter: CaseFilter, settings: Settings, state: str | None = None
+    data: Dataset,
+    case_filter: CaseFilter,
+    settings: Settings,
+    state: str | None = None,
+    place: Place | None = None,
 ) -> None:
-    """The published cases that pass ``case_filter``; ``state`` is outlined."""
+    """The published cases that pass ``case_filter``; ``state`` is outlined; ``place`` (the
+    searched place) is marked with its name and centred on when it first appears."""
     files = loaders.map_files(data, settings)
     base = base_map(data, settings, files)
-    spec = file_spec(settings.generated_url, files, case_filter, state)
-    focus: session.MapFocus | None = st.session_state.get(session.FOCUS)
-    value = streamlit_folium.st_folium(
-        base,
-        key="qimap_map",
-        height=MAP_HEIGHT,
-        use_container_width=True,
-        returned_objects=RETURNED_OBJECTS,
-        feature_group_to_add=build_case_group(spec),
-        center=focus.nudged_center if focus else None,
-        zoom=focus.zoom if focus else None,
+    searched = (
+        place_spec(place.label, place.latitude, place.longitude, session.PLACE_ZOOM)
+        if place is not None
+        else None
     )
+    spec = file_spec(settings.generated_url, files, case_filter, state, searched)
+    focus: session.MapFocus | None = st.session_state.get(session.FOCUS)
+    st.html(_MAP_CSS)
+    with st.container(key=MAP_KEY):
+        value = streamlit_folium.st_folium(
+            base,
+            key="qimap_map",
+            height=MAP_HEIGHT,
+            use_container_width=True,
+            returned_objects=RETURNED_OBJECTS,
+            feature_group_to_add=build_case_group(spec),
+            center=focus.nudged_center if focus else None,
+            zoom=focus.zoom if focus else None,
+        )
     pick = pick_from_map(
         st.session_state.get(session.MAP_PREVIOUS), value, data.state_names, data.case_states
     )
@@ -77,10 +117,20 @@ def show_preview_map(cases: Sequence[Case], settings: Settings) -> None:
         st.caption(f"The map shows the first {PREVIEW_CASES:,} of {len(cases):,} cases.")
 
 
+def embed_title(data: Dataset, state: str | None) -> str:
+    """The embedded map's one title line, naming the chosen state if any: "Qualified immunity
+    in Massachusetts: court cases and bills to end it" (plain text; escape it for markdown)."""
+    name = data.state_names.get(state or "")
+    return EMBED_TITLE.format(where=f" in {name}" if name else "")
+
+
 def show_embed(data: Dataset, settings: Settings) -> None:
-    """The map alone (no sidebar, no controls), as a page to put in an iframe elsewhere."""
+    """The map alone (no sidebar, no controls), as a page to put in an iframe elsewhere: a
+    title line, the map, a compact legend and a link to the whole app, so it reads alone."""
     hide_chrome()
     state = st.session_state.get(session.STATE) or ""
+    st.markdown(f"#### {escape_markdown(embed_title(data, state or None))}")
     show_map(data, CaseFilter(), settings, state or None)
+    show_legend(compact=True)
     link = f"./?state={state}" if state else "./"
     st.markdown(f"[Open the full map and the scorecards ↗]({link})")

@@ -1,4 +1,6 @@
-"""A bill's scorecard in the sidebar: status, tallies, every mark with its evidence, flags."""
+"""A bill's scorecard (the map page's sidebar, /bills, the evaluate page's live scorecard): its
+overall score out of nine first, its two parts as detail, every mark in words and symbol with its
+evidence, and where the score comes from behind "About this score"."""
 
 from __future__ import annotations
 
@@ -6,16 +8,18 @@ from collections.abc import Mapping, Sequence
 
 import streamlit as st
 
-from qimap.model.labels import (
-    BASIS_LABELS,
-    GROUP_LABELS,
-    GROUP_SHORT_LABELS,
-    MARK_LABELS,
-    STATUS_LABELS,
-)
+from qimap.model.labels import BASIS_LABELS, GROUP_LABELS, MARK_LABELS, STATUS_LABELS
 from qimap.model.measures import local_measure, local_measure_label
 from qimap.model.schema import Bill, Case, Contact, Group
-from qimap.model.scoring import Row, Scorecard
+from qimap.model.scoring import (
+    FlagKind,
+    Row,
+    Scorecard,
+    about_score,
+    parts_phrase,
+    scored_by,
+    source_host,
+)
 from qimap.ui.contacts import sponsor_caption
 from qimap.ui.markdown import escape_markdown, markdown_link, quote_block
 
@@ -31,11 +35,13 @@ def show_scorecard(
     # an unnamed bill's name already carries its year ("Unnamed bill (2021)")
     year = f" · {bill.year_introduced}" if bill.year_introduced else " · year unknown"
     year = "" if not bill.bill_id and bill.year_introduced else year
-    st.markdown(f"#### {escape_markdown(bill.display_name)}{year} · {STATUS_LABELS[bill.status]}")
+    # h3: under the h2 that heads the sidebar's or the live scorecard's list (no level skipped)
+    st.markdown(f"### {escape_markdown(bill.display_name)}{year} · {STATUS_LABELS[bill.status]}")
     city = local_measure(bill.bill_id)
     if city:  # a city's own law shown on its state's page
         label = local_measure_label(city)
         st.caption(f"{escape_markdown(label[:1].upper() + label[1:])}, not a state bill.")
+    show_overall(card)
     st.markdown(escape_markdown(bill.summary))
     if sponsors:
         st.caption(sponsor_caption(sponsors))
@@ -43,27 +49,45 @@ def show_scorecard(
         st.caption(
             f"Earlier version: {escape_markdown(predecessor.display_name)} ({predecessor.year_introduced or 'year unknown'})"
         )
-    end_col, start_col = st.columns(2)
-    groups = (
-        (end_col, Group.END, "Four", card.end, bill.printed_end_tally),
-        (start_col, Group.START, "Five", card.start, bill.printed_start_tally),
-    )
-    for column, group, count, tally, printed in groups:
-        help_text = f"{count} criteria that {GROUP_LABELS[group].lower()}"
-        column.metric(GROUP_SHORT_LABELS[group], tally.short_label(), help=help_text)
-        if not tally.complete:
-            page = f"; the page prints {printed}" if printed else ""
-            column.caption(f"{tally.unknown} mark{'s' if tally.unknown != 1 else ''} unknown{page}")
-    for flag in card.flags:
-        st.warning(escape_markdown(flag.message), icon="⚠️")
+    for flag in card.flags:  # the ⚠ beside a row: the page's mark and its own words disagree
+        if flag.kind == FlagKind.MARK_VS_JUSTIFICATION:
+            st.warning(escape_markdown(flag.message), icon="⚠️")
     for group, rows in ((Group.END, card.end_rows), (Group.START, card.start_rows)):
         st.markdown(f"**{GROUP_LABELS[group]}**")
         for row in rows:
             _show_row(row, (local_cases or {}).get(row.criterion.criterion_id, ()))
-    st.caption(
-        f"Source: {markdown_link('endqi.org', bill.source_url)}. "
-        f"{escape_markdown(bill.source_note)}"
-    )
+    with st.expander(ABOUT_LABEL):
+        _show_about(card)
+
+
+ABOUT_LABEL = "About this score"
+
+
+def show_overall(card: Scorecard) -> None:
+    """The overall score, large, and its two parts in words as detail."""
+    score = card.score
+    st.metric(SCORE_LABEL, score.short())
+    st.caption(parts_phrase(card))
+
+
+SCORE_LABEL = "Criteria met"
+
+
+def _show_about(card: Scorecard) -> None:
+    """Where the score comes from, in a visitor's words: who scored it, how it counts, whether
+    the page's own totals agree, and the bill's note."""
+    bill = card.bill
+    who = scored_by(bill)
+    lines = []
+    if who:  # the link opens the state's page the marks were read from
+        page = markdown_link("the state's page", bill.source_url)
+        lines.append(f"{escape_markdown(who)} The marks are as {page} gives them.")
+    elif bill.source_url:
+        lines.append(f"Source: {markdown_link(source_host(bill.source_url), bill.source_url)}.")
+    lines += [escape_markdown(line) for line in about_score(card)]
+    if bill.source_note:
+        lines.append(escape_markdown(bill.source_note))
+    st.markdown("\n\n".join(lines))
 
 
 def _show_row(row: Row, cases: Sequence[Case] = ()) -> None:
@@ -75,7 +99,8 @@ def _show_row(row: Row, cases: Sequence[Case] = ()) -> None:
             st.caption("No evidence recorded.")
             return
         if score.evidence_quote:
-            st.markdown(quote_block(score.evidence_quote))
+            st.caption(QUOTE_LEAD)
+            st.markdown(quote_block(f"“{score.evidence_quote}”"))
         if score.evidence_note:
             st.caption(escape_markdown(score.evidence_note))
         if score.basis is not None:
@@ -84,3 +109,6 @@ def _show_row(row: Row, cases: Sequence[Case] = ()) -> None:
             names = ", ".join(escape_markdown(case.title) for case in cases[:5])
             more = f" and {len(cases) - 5} more" if len(cases) > 5 else ""
             st.caption(f"Local cases that show why this matters: {names}{more}.")
+
+
+QUOTE_LEAD = "Quoted text:"

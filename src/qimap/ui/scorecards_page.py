@@ -10,17 +10,24 @@ import streamlit as st
 
 from qimap.ingest.dataset import Dataset
 from qimap.map.viewstate import link_state
-from qimap.model.compare import changes_between, column_heads, compare, lineage, overview
+from qimap.model.compare import (
+    OverviewOrder,
+    changes_between,
+    column_heads,
+    compare,
+    lineage,
+    overview,
+    sort_overview,
+)
 from qimap.model.contacts import sponsors_of
-from qimap.model.labels import GROUP_SHORT_LABELS, MARK_LABELS, STATUS_LABELS
-from qimap.model.schema import Basis, Group
-from qimap.model.scoring import Row, Scorecard
-from qimap.model.standing import STANDING_STYLES
-from qimap.ui import loaders
+from qimap.model.labels import MARK_LABELS
+from qimap.model.scoring import Scorecard
+from qimap.model.standing import STANDING_STYLES, state_standings
+from qimap.render.page_tables import compare_table, overview_table, without_bills
 from qimap.ui.contacts import show_state_contacts
 from qimap.ui.markdown import escape_markdown, quote_block
 from qimap.ui.scorecard import show_scorecard
-from qimap.ui.tables import show_table
+from qimap.ui.tables import download_csv, show_html_table, show_link_list
 
 VIEWS = {"overview": "All states", "state": "One state", "compare": "Compare bills"}
 VIEW, STATE, BILLS, _READY = "sc_view", "sc_state", "sc_bills", "sc_ready"
@@ -53,12 +60,12 @@ def sync_link() -> None:
         st.query_params.from_dict(query)
 
 
-def show_page(data: Dataset, settings: object) -> None:
+def show_page(data: Dataset) -> None:
     init_from_link(data)
     st.radio("View", list(VIEWS), format_func=VIEWS.__getitem__, key=VIEW, horizontal=True)
     view = st.session_state[VIEW]
     if view == "overview":
-        show_overview(data, settings)
+        show_overview(data)
     elif view == "state":
         show_state(data)
     else:
@@ -66,43 +73,30 @@ def show_page(data: Dataset, settings: object) -> None:
     sync_link()
 
 
-def show_overview(data: Dataset, settings: object) -> None:
-    _, standings = loaders.map_layers(data, settings)  # type: ignore[arg-type]
+ORDERS = {OverviewOrder.NAME: "State name", OverviewOrder.SCORE: "Best score first"}
+
+
+def show_overview(data: Dataset) -> None:
+    standings = state_standings(data.state_names, data.scorecards_by_state)
     rows = overview(standings, data.scorecards_by_state)
-    shown = st.multiselect(
+    filters, order = st.columns([3, 2])
+    shown = filters.multiselect(
         "Show states whose standing is",
         list(STANDING_STYLES),
         format_func=lambda standing: STANDING_STYLES[standing].label,
         key="sc_standing",
         placeholder="Any standing",
     )
-    rows = [row for row in rows if not shown or row.standing in shown]
-    show_table(
-        [
-            {
-                "state": row.name,
-                "standing": STANDING_STYLES[row.standing].label,
-                "bills": row.bills,
-                "latest bill": row.latest.bill.display_name if row.latest else "",
-                "year": str(row.latest.bill.year_introduced or "") if row.latest else "",
-                "status": STATUS_LABELS[row.latest.bill.status] if row.latest else "",
-                GROUP_SHORT_LABELS[Group.END]: row.latest.end.short_label() if row.latest else "",
-                GROUP_SHORT_LABELS[Group.START]: (
-                    row.latest.start.short_label() if row.latest else ""
-                ),
-                "best bill": row.best.bill.display_name if row.best else "",
-                "best score": row.best_score.label() if row.best_score else "",
-                "scorecards": f"bills?view=state&state={row.usps}",
-                "map": f"./?state={row.usps}",
-            }
-            for row in rows
-        ],
-        column_config={
-            "scorecards": st.column_config.LinkColumn("scorecards", display_text="Open"),
-            "map": st.column_config.LinkColumn("map", display_text="On the map"),
-        },
+    ordered = order.radio(
+        "Order", list(ORDERS), format_func=ORDERS.__getitem__, key="sc_order", horizontal=True
     )
-    st.caption("Sort by any column. Tallies marked ≥ have marks the source does not show.")
+    rows = sort_overview([row for row in rows if not shown or row.standing in shown], ordered)
+    if not rows:
+        st.info("No state has that standing in qimap's data.")
+    with_bills = [row for row in rows if row.bills]
+    show_html_table(overview_table(with_bills))
+    show_link_list(without_bills([row for row in rows if not row.bills]))
+    download_csv(overview_table(rows), "qimap-states.csv")
 
 
 def show_state(data: Dataset) -> None:
@@ -178,25 +172,10 @@ def show_compare(data: Dataset) -> None:
     if len(chosen) < 2:
         st.info("Choose two or more bills, from one state or several.")
         return
-    heads = list(column_heads(chosen).values())  # one column per bill key, in chosen order
-    table = [
-        {
-            "criterion": f"{GROUP_SHORT_LABELS[Group.END]} tally",
-            **{h: c.end.label() for h, c in zip(heads, chosen, strict=True)},
-        },
-        {
-            "criterion": f"{GROUP_SHORT_LABELS[Group.START]} tally",
-            **{h: c.start.label() for h, c in zip(heads, chosen, strict=True)},
-        },
-    ]
-    for row in compare(chosen):
-        cells = {h: _cell(cell) for h, cell in zip(heads, row.cells, strict=True)}
-        marker = " (differs)" if row.differs else ""
-        table.append({"criterion": f"{row.criterion.label}{marker}", **cells})
-    show_table(table)
-    st.caption(
-        "⚠ = the page's mark and its own justification disagree · (law) = rests on current law."
-    )
+    table = compare_table(chosen)
+    show_html_table(table)
+    download_csv(table, "qimap-bills-compared.csv")
+    heads = list(column_heads(chosen).values())  # one per bill key, in chosen order
     for row in compare(chosen):
         with st.expander(f"Evidence: {escape_markdown(row.criterion.label)}"):
             for head, cell in zip(heads, row.cells, strict=True):
@@ -205,12 +184,3 @@ def show_compare(data: Dataset) -> None:
                     st.markdown(quote_block(cell.score.evidence_quote))
                 if cell.score and cell.score.evidence_note:
                     st.caption(escape_markdown(cell.score.evidence_note))
-
-
-def _cell(row: Row) -> str:
-    text = MARK_LABELS[row.mark]
-    if row.contradicted:
-        text += " ⚠"
-    if row.score and row.score.basis == Basis.CURRENT_LAW:
-        text += " (law)"
-    return text

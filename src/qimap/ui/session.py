@@ -6,7 +6,9 @@ Dataset. Every transition is a small function so pages and callbacks share one v
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
+from typing import Any
 
 import streamlit as st
 
@@ -14,12 +16,14 @@ from qimap.geo.geocode import geocode
 from qimap.geo.places import Place
 from qimap.geo.states import NATIONAL_CENTER, NATIONAL_ZOOM, view_for_bounds
 from qimap.ingest.dataset import Dataset
-from qimap.map.viewstate import View, view_from_query, view_to_query
+from qimap.map.selection import Pick, pick_from_map
+from qimap.map.viewstate import View, case_filter, view_from_query, view_to_query
 from qimap.model.cases import CaseFilter
 from qimap.model.schema import Outcome
 from qimap.ui import loaders
 
 STATE = "state"  # selectbox: USPS code or "" for none
+STATE_HERE = "state_here"  # the same choice, in the main column where the sidebar is closed
 CASE = "case"  # selected case id or None
 FILTER_STATES = "filter_states"
 FILTER_OUTCOMES = "filter_outcomes"
@@ -30,10 +34,17 @@ FOCUS = "focus"  # MapFocus the map should move to
 MAP_PREVIOUS = "map_previous"  # st_folium's value on the previous run
 LINK_NOTES = "link_notes"
 LAST_VIEW = "last_view"  # the view at the end of the last run, to restore after other pages
+ANNOUNCE = "announce"  # the latest Announcement: where focus goes, what a screen reader hears
 _INITIALISED = "initialised"
 _WIDGET_KEYS = (STATE, FILTER_STATES, FILTER_OUTCOMES, FILTER_CATEGORIES, FILTER_YEARS, NEAR)
 
 PLACE_ZOOM = 9
+
+# Where an announcement moves focus: the opened story, the chosen state's scorecards, the list.
+TARGET_CASE = "case"
+TARGET_STATE = "state"
+TARGET_LIST = "list"
+TARGET_NEAR = "near"  # the near-me answer: scrolled into view, focus stays in the box
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +58,25 @@ class MapFocus:
         # st_folium only moves the map when the centre differs from the last one it applied,
         # so each request shifts it by a distance far below a pixel.
         return (self.center[0] + self.serial * 1e-9, self.center[1])
+
+
+@dataclass(frozen=True, slots=True)
+class Announcement:
+    """A change to tell the reader about: ``message`` (plain text) for screen readers, and the
+    part of the page (TARGET_*) that focus moves to, or None to leave focus where it is.
+    ``token`` is new for each request, so the page acts on each request once."""
+
+    message: str
+    target: str | None
+    token: str
+    focus: bool = True  # False: only scroll the target into view
+
+
+def announce(message: str, target: str | None = None, *, focus: bool = True) -> None:
+    previous: Announcement | None = st.session_state.get(ANNOUNCE)
+    serial = int(previous.token.rsplit(":", 1)[1]) + 1 if previous else 1
+    nonce = previous.token.rsplit(":", 1)[0] if previous else secrets.token_hex(4)
+    st.session_state[ANNOUNCE] = Announcement(message, target, f"{nonce}:{serial}", focus)
 
 
 def init_from_link(data: Dataset) -> None:
@@ -71,6 +101,13 @@ def init_from_link(data: Dataset) -> None:
         focus_place(place)
     elif view.state:
         focus_state(data, view.state)
+    # A shared link's story or scorecards are what its reader came for: show them (on a phone,
+    # under the map, where the sidebar is closed).
+    case = data.cases_by_id.get(view.case_id or "")
+    if case is not None:
+        announce(case_message(data, case.case_id), TARGET_CASE)
+    elif view.state:
+        announce(state_message(data, view.state), TARGET_STATE)
 
 
 def _apply(data: Dataset, view: View) -> None:
@@ -98,13 +135,9 @@ def current_view(data: Dataset) -> View:
     )
 
 
-def current_filter(view: View) -> CaseFilter:
-    return CaseFilter(
-        states=frozenset(view.states),
-        outcomes=frozenset(view.outcomes),
-        categories=frozenset(view.categories),
-        years=view.years,
-    )
+def current_filter(view: View, *, with_state: bool = True) -> CaseFilter:
+    """The cases shown: the filters, narrowed to the chosen state (see viewstate.case_filter)."""
+    return case_filter(view, with_state=with_state)
 
 
 def sync_link(view: View) -> None:
@@ -133,20 +166,74 @@ def focus_place(place: Place) -> None:
     _request_focus((place.latitude, place.longitude), PLACE_ZOOM)
 
 
-def select_state(data: Dataset) -> None:
-    """Selectbox callback: show that state, and drop a case from another state."""
-    state = st.session_state[STATE]
+def state_message(data: Dataset, usps: str) -> str:
+    cards = len(data.scorecards(usps))
+    cases = len(data.cases_by_state.get(usps, []))
+    bills = f"{cards} scored bill{'s' if cards != 1 else ''}" if cards else "no scored bill yet"
+    stories = f"{cases} case stud{'ies' if cases != 1 else 'y'}"
+    return f"{data.state_names[usps]}: {bills}, {stories}."
+
+
+def case_message(data: Dataset, case_id: str) -> str:
+    case = data.cases_by_id[case_id]
+    return (
+        f"Opened the story {case.title}, {case.place}, with {data.state_names[case.state]}'s bills."
+    )
+
+
+def select_state(data: Dataset, key: str = STATE) -> None:
+    """State picker callback (either picker): show that state, and drop a case from another."""
+    state = st.session_state[key]
+    st.session_state[STATE] = state
     case = data.cases_by_id.get(st.session_state[CASE] or "")
     if case is not None and case.state != state:
         st.session_state[CASE] = None
     focus_state(data, state)
+    if state:
+        announce(state_message(data, state), TARGET_STATE)
+    else:
+        announce(f"All states: {len(data.cases):,} case studies.", None)
+
+
+def sync_picker(key: str) -> None:
+    """Before a second state picker (``key``) is drawn: it shows the one chosen state."""
+    st.session_state[key] = st.session_state[STATE]
 
 
 def select_case(data: Dataset, case_id: str) -> None:
+    """A list's or the near-me answer's button: open the story as a marker click does."""
     case = data.cases_by_id[case_id]
     st.session_state[CASE] = case_id
     st.session_state[STATE] = case.state
+    announce(case_message(data, case_id), TARGET_CASE)
 
 
-def clear_case() -> None:
+def clear_case(data: Dataset) -> None:
     st.session_state[CASE] = None
+    state = st.session_state[STATE]
+    if state:
+        announce(f"Closed the story. {state_message(data, state)}", TARGET_STATE)
+    else:
+        announce("Closed the story.", None)
+
+
+def show_all_states(data: Dataset) -> None:
+    """Back to the whole country: no chosen state or story, no state filter."""
+    st.session_state[STATE] = ""
+    st.session_state[CASE] = None
+    st.session_state[FILTER_STATES] = []
+    focus_state(data, None)
+    announce(f"Showing all states: {len(data.cases):,} case studies.", TARGET_LIST)
+
+
+def follow_map_pick(data: Dataset, previous: Any) -> Pick | None:
+    """After the map ran: announce what a click on it picked (st_folium's value before the
+    map, ``previous``, against the one it left), so focus moves to what it opened."""
+    pick = pick_from_map(
+        previous, st.session_state.get(MAP_PREVIOUS), data.state_names, data.case_states
+    )
+    if pick is not None and pick.case_id is not None:
+        announce(case_message(data, pick.case_id), TARGET_CASE)
+    elif pick is not None:
+        announce(state_message(data, pick.state), TARGET_STATE)
+    return pick

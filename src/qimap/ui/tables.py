@@ -1,4 +1,8 @@
-"""Every table qimap shows goes through :func:`show_table`, so none can hand out a formula.
+"""Every table qimap shows goes through here, so none can hand out a formula or cut a word off.
+
+Tables for readers (the scorecards, an upload's report) are HTML (:func:`show_html_table`):
+every word wraps, they stack into cards on a phone, and their CSV download is spreadsheet-safe
+(qimap.render.html_table). Editors' working grids stay st.dataframe (:func:`show_table`):
 
 Streamlit's table toolbar has "Download as CSV" (and copy to the clipboard) on every
 st.dataframe, and writes the cells raw: a bill id "=1+1" would run in the visitor's
@@ -18,6 +22,7 @@ from typing import Any
 
 import streamlit as st
 
+from qimap.render.html_table import LinkList, Table, list_html, table_csv, table_html
 from qimap.safe import spreadsheet_safe
 
 
@@ -35,3 +40,21 @@ def show_table(rows: Sequence[Mapping[str, object]], **options: Any) -> None:
 
     ``options`` go to st.dataframe (e.g. column_config, keyed by the safe column names)."""
     st.dataframe(safe_rows(rows), **{"hide_index": True, "width": "stretch", **options})
+
+
+def show_html_table(table: Table) -> None:
+    """The table as escaped HTML (st.html: no script runs); nothing when it has no rows."""
+    if table.rows:
+        st.html(table_html(table))
+
+
+def download_csv(table: Table, file_name: str, label: str = "Download this table (CSV)") -> None:
+    """A button that downloads ``table`` as CSV, every cell formula-safe."""
+    st.download_button(
+        label, table_csv(table), file_name=file_name, mime="text/csv", key=f"csv_{file_name}"
+    )
+
+
+def show_link_list(links: LinkList) -> None:
+    if links.items:
+        st.html(list_html(links))

@@ -1,5 +1,8 @@
 """What the editors' upload page says is wrong: a file that cannot be read or imported, and the
-row-by-row report of a checked upload (its problems, with a CSV of them, and its warnings)."""
+row-by-row report of a checked upload (its problems, with a CSV of them, and its warnings).
+
+Each problem is a row of an HTML table (qimap.render.page_tables.issues_table): row, column and
+the whole message, wrapped, never cut off, escaped (a cell may quote the file's hostile text)."""
 
 from __future__ import annotations
 
@@ -10,25 +13,34 @@ import streamlit as st
 from qimap.ingest.pipeline import Prepared
 from qimap.issues import Issue
 from qimap.render.exports import issues_csv
+from qimap.render.page_tables import issues_table
 from qimap.ui.markdown import escape_markdown
-from qimap.ui.tables import show_table
+from qimap.ui.tables import show_html_table
+
+# A page of HTML rows stays quick to draw; the CSV holds every problem.
+MAX_SHOWN = 200
 
 
 def show_problems(issues: Sequence[Issue], title: str) -> None:
     st.error(f"**{title}.** {len(issues)} problem(s):", icon="🛑")
-    show_table(_issue_rows(issues))
+    _show_issues(issues, "Problems", "qimap-file-problems.csv", "file_problems_csv")
 
 
-def _issue_rows(issues: Sequence[Issue]) -> list[dict[str, object]]:
-    return [
-        {
-            "row": issue.row,
-            "column": issue.column or "",
-            "problem": issue.message,
-            "file": issue.file,
-        }
-        for issue in issues
-    ]
+def _show_issues(issues: Sequence[Issue], what: str, file_name: str, key: str) -> None:
+    """The first MAX_SHOWN issues as a table; a CSV of all of them when some are left out."""
+    shown = issues[:MAX_SHOWN]
+    caption = f"{what}: {len(issues)}" + (
+        f" (the first {len(shown)} shown; the CSV has them all)" if len(shown) < len(issues) else ""
+    )
+    show_html_table(issues_table(shown, caption))
+    if len(shown) < len(issues):
+        st.download_button(
+            f"Download all {len(issues)} (CSV)",
+            issues_csv(issues),
+            file_name=file_name,
+            mime="text/csv",
+            key=key,
+        )
 
 
 def show_report(files: Sequence[Prepared]) -> None:
@@ -50,7 +62,9 @@ def show_report(files: Sequence[Prepared]) -> None:
                 "file and upload it again, or publish the other rows now."
             )
         st.error(message, icon="🛑")
-        show_table(_issue_rows(errors))
+        shown = errors[:MAX_SHOWN]
+        more = f" (the first {len(shown)} shown)" if len(shown) < len(errors) else ""
+        show_html_table(issues_table(shown, f"Problems: {len(errors)}{more}"))
         st.download_button(
             "Download this report (CSV)",
             issues_csv(errors),
@@ -60,4 +74,4 @@ def show_report(files: Sequence[Prepared]) -> None:
         )
     if warnings:
         st.warning(f"{len(warnings)} row(s) to look at before publishing:", icon="⚠️")
-        show_table(_issue_rows(warnings))
+        _show_issues(warnings, "To look at", "qimap-import-warnings.csv", "warnings_csv")

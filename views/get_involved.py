@@ -10,7 +10,8 @@ settings = loaders.settings()
 data = loaders.dataset(settings)
 
 st.title("Get involved")
-state = choose_state(data)
-show_contacts(data, state)
-show_share(data, state)
+state = choose_state(data)  # None until the reader chooses (or the link names one)
+if state is not None:
+    show_contacts(data, state)
+    show_share(data, state)
 show_model_policy(read_model_policy(settings.data_dir, data.rubric))

@@ -10,7 +10,7 @@ data = loaders.dataset(settings)
 
 st.title("Scorecards")
 st.caption(
-    "Each bill scored on the nine-point rubric: four criteria that end qualified immunity, five "
-    "that start accountability. A partial answer counts half."
+    "Each bill is scored on nine criteria: four that end qualified immunity and five that start "
+    "accountability. A criterion partly met counts half."
 )
-show_page(data, settings)
+show_page(data)

@@ -1,0 +1,264 @@
+"""The explorer's panel (story and scorecards) in both places, the list that follows the chosen
+state, the near-me answer under its box, the opening words, and what the page announces."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from qimap.geo.states import NATIONAL_CENTER
+from qimap.ingest.dataset import Dataset
+from qimap.model.cases import list_order
+from qimap.ui import session
+from qimap.ui.announce import request_json, target_classes
+from tests.app.conftest import FakeMap
+from tests.app.test_explore import map_spec, open_page
+from tests.conftest import SYNTHETIC_CASE, SYNTHETIC_STATE, hostile_case
+
+
+def count_line(at: AppTest) -> str:
+    return next(md.value for md in at.main.markdown if md.value.startswith("**Showing"))
+
+
+def block(at: AppTest, key: str) -> Any:
+    """The container with ``key`` (st.container(key=...)) in the main column."""
+
+    def walk(node: Any) -> Any:
+        for child in getattr(node, "children", {}).values():
+            if getattr(child, "key", None) == key:
+                return child
+            if (found := walk(child)) is not None:
+                return found
+        return None
+
+    found = walk(at.main)
+    assert found is not None, f"no container {key}"
+    return found
+
+
+def keys_after(at: AppTest, key: str) -> list[str | None]:
+    """The keys of what follows the element ``key`` in its own block (column, container)."""
+
+    def walk(node: Any) -> list[str | None] | None:
+        children = list(getattr(node, "children", {}).values())
+        keys = [getattr(child, "key", None) for child in children]
+        if key in keys:
+            return keys[keys.index(key) + 1 :]
+        for child in children:
+            if (found := walk(child)) is not None:
+                return found
+        return None
+
+    found = walk(at.main)
+    assert found is not None, f"no element {key}"
+    return found
+
+
+def list_titles(at: AppTest) -> list[str]:
+    """The case list's item headings (h3), in order."""
+    return [h.value for h in block(at, "qimap_list").subheader]
+
+
+def announced(at: AppTest) -> session.Announcement:
+    return at.session_state[session.ANNOUNCE]
+
+
+def test_a_chosen_state_narrows_the_list_and_its_count(
+    fake_map: FakeMap, synthetic: Dataset
+) -> None:
+    at = open_page(state=SYNTHETIC_STATE)
+    mine = sorted(synthetic.cases_by_state[SYNTHETIC_STATE], key=list_order)
+    assert 0 < len(mine) < len(synthetic.cases)
+    assert (
+        f"Showing {len(mine)} of {len(synthetic.cases)} case studies in Massachusetts"
+        in count_line(at)
+    )
+    assert list_titles(at) == [case.title for case in mine]
+    assert any(h.value == "Case studies in Massachusetts" for h in at.main.header)
+    # the map keeps every case (the state is outlined and zoomed to) and says how many
+    assert map_spec(fake_map)["filter"]["states"] == []
+    assert map_spec(fake_map)["state"] == SYNTHETIC_STATE
+    total = len(synthetic.cases)
+    on_map = next(c.value for c in at.caption if "the map shows them" in c.value)
+    assert on_map.startswith(f"{total} of {total} case studies match")
+    assert at.query_params["state"] == SYNTHETIC_STATE
+
+    at.button(key="all_states").click().run()
+    assert f"Showing {total} of {total} case studies**" in count_line(at)
+    assert len(list_titles(at)) == total
+    assert map_spec(fake_map)["state"] is None
+    assert "state" not in at.query_params
+    assert not [b for b in at.button if b.key == "all_states"]
+    assert announced(at).target == session.TARGET_LIST
+
+
+def test_show_all_states_also_clears_the_filters_states(fake_map: FakeMap) -> None:
+    at = open_page(states="MA,CO")
+    at.button(key="all_states").click().run()
+    assert at.multiselect(key="filter_states").value == []
+    assert "states" not in at.query_params
+
+
+def test_a_state_clicked_on_the_map_narrows_the_list_in_the_same_run(
+    fake_map: FakeMap, synthetic: Dataset
+) -> None:
+    at = open_page()
+    fake_map.click(kind="state", usps="CO")
+    at.run()
+    colorado = synthetic.cases_by_state["CO"]
+    assert f"Showing {len(colorado)} of" in count_line(at)
+    assert list_titles(at) == [case.title for case in sorted(colorado, key=list_order)]
+    assert len(fake_map.calls) == 2  # no second run: the list comes after the map
+    assert announced(at).target == session.TARGET_STATE
+    assert announced(at).message.startswith("Colorado: 1 scored bill")
+
+
+def test_the_panel_is_drawn_under_the_map_too_with_widgets_of_its_own(
+    fake_map: FakeMap, synthetic: Dataset
+) -> None:
+    title = synthetic.cases_by_id[SYNTHETIC_CASE].title
+    at = open_page(case=SYNTHETIC_CASE)
+    assert not at.exception
+    here = block(at, "qimap_panel_here")  # the main column's copy
+    assert [h.value for h in here.header] == [title, "Massachusetts: bills"]
+    assert at.selectbox(key=session.STATE_HERE).value == SYNTHETIC_STATE
+    at.button(key="close_case_here").click().run()
+    assert "case" not in at.query_params
+    assert [h.value for h in block(at, "qimap_panel_here").header] == ["Massachusetts: bills"]
+    assert announced(at).target == session.TARGET_STATE
+
+
+def test_the_main_columns_picker_chooses_the_one_state(fake_map: FakeMap) -> None:
+    at = open_page(case=SYNTHETIC_CASE)
+    at.selectbox(key=session.STATE_HERE).select("CO").run()
+    assert at.sidebar.selectbox[0].value == "CO"
+    assert at.query_params["state"] == "CO"
+    assert "case" not in at.query_params  # a story from another state closes
+    assert "Colorado: bills" in [h.value for h in at.sidebar.header]
+    assert announced(at).target == session.TARGET_STATE
+    at.sidebar.selectbox[0].select("GA").run()  # and the sidebar's picker moves it too
+    assert at.selectbox(key=session.STATE_HERE).value == "GA"
+
+
+def test_the_list_is_complete_and_each_button_names_its_case(
+    fake_map: FakeMap, synthetic: Dataset
+) -> None:
+    at = open_page()
+    texts = "\n".join(md.value for md in at.main.markdown)
+    for case in synthetic.cases:
+        button = at.button(key=f"open_{case.case_id}")
+        assert button.label == f"Details: {case.title}"  # synthetic titles: nothing to escape
+        assert case.summary.split(":")[0] in texts
+        assert f"(<{case.source_url}>)" in texts or f"({case.source_url})" in texts
+    at.button(key=f"open_{SYNTHETIC_CASE}").click().run()
+    assert announced(at).target == session.TARGET_CASE
+    assert synthetic.cases_by_id[SYNTHETIC_CASE].title in announced(at).message
+
+
+def test_a_shared_link_asks_for_its_story_to_be_shown(fake_map: FakeMap) -> None:
+    at = open_page(case=SYNTHETIC_CASE)
+    assert announced(at).target == session.TARGET_CASE
+    at = open_page(state="CO")
+    assert announced(at).target == session.TARGET_STATE
+    assert session.ANNOUNCE not in open_page().session_state  # nothing to show, no jump
+
+
+def test_near_me_answers_under_the_box_and_each_story_opens(
+    fake_map: FakeMap, synthetic: Dataset
+) -> None:
+    at = open_page()
+    at.text_input(key="near").input("02108").run()
+    # the answer sits in its own container right after the box (before the filters)
+    assert keys_after(at, "near") == ["qimap_near"]
+    # told, and scrolled into view, while focus stays in the box
+    assert announced(at).target == session.TARGET_NEAR
+    assert not announced(at).focus
+    opens = [b for b in at.button if b.key and b.key.startswith("near_open_")]
+    assert opens[0].key == f"near_open_{SYNTHETIC_CASE}"  # Boston's own case first
+    assert not at.info  # Boston has stories close by: no "far away" note
+    opens[0].click().run()
+    assert at.query_params["case"] == SYNTHETIC_CASE
+    assert at.sidebar.selectbox[0].value == SYNTHETIC_STATE
+    assert announced(at).target == session.TARGET_CASE
+
+
+def test_near_me_says_when_the_nearest_story_is_far(fake_map: FakeMap) -> None:
+    at = open_page(near="98101")  # Seattle, WA: the synthetic data's nearest case is Denver's
+    note = next(i.value for i in at.info if "nearest case study is" in i.value)
+    assert re.fullmatch(r"The nearest case study is [\d,]+ miles away, in Denver, CO\\\.", note)
+
+
+def test_a_failed_search_says_so_and_does_not_leave_the_map_on_the_last_place(
+    fake_map: FakeMap,
+) -> None:
+    at = open_page()
+    at.text_input(key="near").input("02108").run()
+    assert fake_map.last["center"][0] == pytest.approx(42.3576, abs=0.01)
+    assert map_spec(fake_map)["place"]["label"] == "02108 (Boston, MA)"  # marked on the map
+    at.text_input(key="near").input("Xyzzyville").run()
+    assert map_spec(fake_map)["place"] is None  # no mark left on the last place
+    warning = at.warning[0].value
+    assert "No place called" in warning
+    assert "The map shows the whole country." in warning
+    assert fake_map.last["center"][0] == pytest.approx(NATIONAL_CENTER[0], abs=0.01)
+
+
+def test_opening_words_say_what_qualified_immunity_is_and_how_bills_are_scored(
+    fake_map: FakeMap,
+) -> None:
+    at = open_page()
+    assert at.title[0].value == "Qualified immunity where you live"
+    words = "\n".join(md.value for md in at.main.markdown)
+    assert "legal doctrine created by courts" in words
+    assert "local stories" in at.caption[0].value  # not "court cases" only
+    (how,) = [e for e in at.expander if e.label == "How bills are scored"]
+    assert "nine criteria" in how.markdown[0].value
+    assert [h.value for h in how.header] == ["What a strong bill does"]  # Get involved's words
+
+
+def test_headings_do_not_skip_levels(fake_map: FakeMap, synthetic: Dataset) -> None:
+    at = open_page(case=SYNTHETIC_CASE)
+    title = synthetic.cases_by_id[SYNTHETIC_CASE].title
+    # under the page's h1: the story's title, "<State>: bills" and the list are h2, the list's
+    # items h3 (each bill's own heading is the scorecard widget's, qimap.ui.scorecard)
+    for where in (block(at, "qimap_panel_here"), at.sidebar):
+        assert [h.value for h in where.header] == [title, "Massachusetts: bills"]
+        assert not where.subheader
+    assert [h.value for h in block(at, "qimap_list").header] == ["Case studies in Massachusetts"]
+    assert title in list_titles(at)
+    # the only other h3s: the model policy's groups, under its h2 in "How bills are scored"
+    (how,) = [e for e in at.expander if e.label == "How bills are scored"]
+    assert [h.value for h in how.header] == ["What a strong bill does"]
+    assert len(at.subheader) == len(how.subheader) + len(list_titles(at))
+
+
+def test_hostile_titles_are_escaped_in_button_labels(
+    fake_map: FakeMap, synthetic_copy: Path, edit_csv, monkeypatch
+) -> None:
+    edit_csv(synthetic_copy / "cases.csv", lambda rows: rows.append(hostile_case()))
+    monkeypatch.setenv("QIMAP_DATA_DIR", str(synthetic_copy))
+    at = open_page(near="02108")
+    assert not at.exception
+    labels = [b.label for b in at.button]
+    assert any("synthetic" not in label and "\\<img" in label for label in labels)
+    assert not any(re.search(r"(?<!\\)<(img|script)", label) for label in labels)
+
+
+def test_the_announcement_reaches_the_frame_as_inert_json() -> None:
+    hostile = session.Announcement("</script><script>alert(1)</script> & more", "case", "ab:3")
+    text = request_json(hostile)
+    assert not {"<", ">", "&"} & set(text)
+    assert json.loads(text) == {
+        "message": hostile.message,
+        "token": "ab:3",
+        "classes": ["st-key-qimap_case_here", "st-key-qimap_case_aside"],
+        "focus": True,
+    }
+    assert target_classes(None) == []
+    assert target_classes(session.TARGET_LIST) == ["st-key-qimap_list"]
+    assert target_classes(session.TARGET_NEAR) == ["st-key-qimap_near"]

@@ -1,0 +1,232 @@
+"""The explorer at phone size (390x844, touch), where Streamlit keeps the sidebar closed: what a
+tap, a shared link or a search picks shows in the main column, in view, with focus on it and
+a live announcement. And a keyboard-only path (desktop) to a state's scorecards and a story.
+
+On the SYNTHETIC data (tests/fixtures/synthetic): two Massachusetts bills, three MA cases."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Frame, Locator, Page, expect
+
+from qimap.ingest.dataset import load_dataset
+from tests.browser.conftest import GEO_DIR, NetworkLog, running_app
+from tests.conftest import SYNTHETIC_CASE, SYNTHETIC_DIR
+
+pytestmark = pytest.mark.browser
+
+MAP_IFRAME = 'iframe[src*="streamlit_folium.st_folium"]'  # whatever title the map gives it
+HERE = ".st-key-qimap_panel_here"  # the panel's copy in the main column
+ASIDE = '[data-testid="stSidebar"] .st-key-qimap_panel_aside'
+LIST = ".st-key-qimap_list"
+LIVE = "#qimap-live"
+
+# Page coordinates of a point on the map: the Leaflet container point inside the iframe, and
+# what a tap there would land on.
+POINT_OF = """([lat, lng]) => {
+    const point = window.map.latLngToContainerPoint([lat, lng]);
+    const box = window.map.getContainer().getBoundingClientRect();
+    const hit = document.elementFromPoint(box.left + point.x, box.top + point.y);
+    return {x: box.left + point.x, y: box.top + point.y,
+            hit: hit ? hit.getAttribute("class") || hit.tagName : null};
+}"""
+SETTLED = """() => {
+    const m = window.map;
+    return !(m._animatingZoom || (m._panAnim && m._panAnim._inProgress));
+}"""
+
+
+@pytest.fixture(scope="session")
+def synthetic_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    log = tmp_path_factory.mktemp("synthetic-app") / "streamlit.log"
+    with running_app(log, SYNTHETIC_DIR) as base_url:
+        yield base_url
+
+
+def idle(page: Page) -> None:
+    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning")
+
+
+def open_map(page: Page, url: str) -> Frame:
+    page.goto(url)
+    iframe = page.locator(MAP_IFRAME)
+    expect(iframe).to_have_count(1)
+    expect(iframe.content_frame.locator("path.qimap-state--MA")).to_be_attached()
+    frame = iframe.element_handle().content_frame()
+    assert frame is not None
+    frame.wait_for_function("() => window.map !== undefined && window.map._loaded")
+    idle(page)
+    return frame
+
+
+def tap_point(page: Page, frame: Frame, lat: float, lng: float, state: str) -> tuple[float, float]:
+    """Page coordinates of (lat, lng) on the map, checked to land on ``state``'s shape."""
+    iframe = page.locator(MAP_IFRAME)
+    iframe.scroll_into_view_if_needed()
+    frame.wait_for_function(SETTLED)
+    target = frame.evaluate(POINT_OF, [lat, lng])
+    assert f"qimap-state--{state}" in (target["hit"] or ""), f"a tap would land on {target['hit']}"
+    box = iframe.bounding_box()
+    assert box is not None
+    left, top = iframe.evaluate("e => [e.clientLeft, e.clientTop]")
+    return box["x"] + left + target["x"], box["y"] + top + target["y"]
+
+
+def assert_shown_here(page: Page, heading: Locator) -> None:
+    """In the main column's panel, fully on screen, focused; the sidebar's copy hidden."""
+    expect(heading).to_be_visible()
+    expect(heading).to_be_in_viewport(ratio=1)
+    expect(heading).to_be_focused()
+    assert heading.evaluate(f"h => h.closest('{HERE}') !== null")
+    expect(page.locator(ASIDE)).to_be_hidden()
+
+
+# --- phone -----------------------------------------------------------------------------------
+
+
+def test_tapping_a_state_shows_its_scorecards_under_the_map(
+    phone: Page, synthetic_url: str, network: NetworkLog
+) -> None:
+    frame = open_map(phone, synthetic_url)
+    # Western Massachusetts: no synthetic case marker there (they are in Boston, Worcester,
+    # Springfield), so the tap lands on the state.
+    frame.evaluate("() => window.map.setView([42.3, -72.3], 7, {animate: false})")
+    x, y = tap_point(phone, frame, 42.45, -73.15, "MA")
+
+    phone.touchscreen.tap(x, y)
+
+    heading = phone.locator(HERE).get_by_role("heading", name="Massachusetts: bills")
+    assert_shown_here(phone, heading)
+    expect(phone.locator(LIVE)).to_have_text(re.compile(r"^Massachusetts: 2 scored bills"))
+    # the list and its count follow the chosen state
+    expect(
+        phone.get_by_text(re.compile(r"^Showing 3 of 9 case studies in Massachusetts"))
+    ).to_be_attached()
+    expect(phone).to_have_url(re.compile(r"[?&]state=MA(&|$)"))
+    network.assert_local(synthetic_url)
+
+
+def test_choosing_a_state_in_the_main_columns_picker(
+    phone: Page, synthetic_url: str, network: NetworkLog
+) -> None:
+    open_map(phone, synthetic_url)
+    picker = phone.locator(HERE).get_by_role("combobox", name="State scorecards")
+    picker.scroll_into_view_if_needed()
+    picker.tap()
+    phone.get_by_role("option", name=re.compile(r"^Colorado\b")).tap()
+
+    assert_shown_here(phone, phone.locator(HERE).get_by_role("heading", name="Colorado: bills"))
+    expect(phone.locator(LIVE)).to_have_text(re.compile(r"^Colorado: 1 scored bill"))
+    network.assert_local(synthetic_url)
+
+
+def test_a_shared_story_link_opens_on_the_story(
+    phone: Page, synthetic_url: str, network: NetworkLog
+) -> None:
+    title = load_dataset(SYNTHETIC_DIR, GEO_DIR).cases_by_id[SYNTHETIC_CASE].title
+    open_map(phone, f"{synthetic_url}/?case={SYNTHETIC_CASE}")
+
+    heading = phone.locator(HERE).get_by_role("heading", name=title, exact=True)
+    assert_shown_here(phone, heading)
+    expect(phone.locator(LIVE)).to_have_text(re.compile(rf"^Opened the story {re.escape(title)}"))
+    network.assert_local(synthetic_url)
+
+
+def test_near_me_answers_right_under_the_box(
+    phone: Page, synthetic_url: str, network: NetworkLog
+) -> None:
+    open_map(phone, synthetic_url)
+    box = phone.get_by_role("textbox", name="Find stories near you")
+    box.tap()
+    box.fill("02108")
+    box.press("Enter")
+
+    answer = phone.get_by_text("Nearest to 02108 (Boston, MA)")
+    expect(answer).to_be_in_viewport(ratio=1)
+    box_bottom = box.bounding_box()["y"] + box.bounding_box()["height"]  # type: ignore[index]
+    assert 0 < answer.bounding_box()["y"] - box_bottom < 120  # type: ignore[index]
+    first = phone.locator(".st-key-qimap_near").get_by_role("button").first
+    expect(first).to_be_in_viewport()
+    expect(first).to_contain_text("mile")
+
+    first.tap()  # opens the story, as a marker tap does
+    title = load_dataset(SYNTHETIC_DIR, GEO_DIR).cases_by_id[SYNTHETIC_CASE].title
+    assert_shown_here(phone, phone.locator(HERE).get_by_role("heading", name=title, exact=True))
+    network.assert_local(synthetic_url)
+
+
+def test_a_failed_search_says_so_under_the_box(
+    phone: Page, synthetic_url: str, network: NetworkLog
+) -> None:
+    open_map(phone, synthetic_url)
+    box = phone.get_by_role("textbox", name="Find stories near you")
+    box.tap()
+    box.fill("Xyzzyville")
+    box.press("Enter")
+    message = phone.locator(".st-key-qimap_near").get_by_text(re.compile("^No place called"))
+    expect(message).to_be_in_viewport(ratio=1)
+    expect(message).to_contain_text("The map shows the whole country.")
+    expect(phone.locator(LIVE)).to_have_text(re.compile("^No place called"))
+    network.assert_local(synthetic_url)
+
+
+# --- keyboard (desktop) ----------------------------------------------------------------------
+
+
+def tab_to(page: Page, target: Locator, most: int) -> int:
+    """Press Tab until ``target`` has focus; returns how many presses it took."""
+    for presses in range(1, most + 1):
+        page.keyboard.press("Tab")
+        if target.evaluate("e => e === document.activeElement"):
+            return presses
+    pytest.fail(f"not reached in {most} Tab presses")
+
+
+def test_keyboard_reaches_a_states_scorecards_and_a_story(
+    desktop: Page, synthetic_url: str, network: NetworkLog
+) -> None:
+    open_map(desktop, synthetic_url)
+    picker = desktop.locator(ASIDE).get_by_role("combobox", name="State scorecards")
+    assert tab_to(desktop, picker, 10) <= 10
+    desktop.keyboard.type("Colorado")
+    desktop.keyboard.press("Enter")
+    heading = desktop.locator(ASIDE).get_by_role("heading", name="Colorado: bills")
+    expect(heading).to_be_focused()
+    expect(heading).to_be_in_viewport()
+    expect(desktop.locator(HERE)).to_be_hidden()  # the sidebar is open: one copy only
+    # the next Tab goes into the state's scorecard
+    desktop.keyboard.press("Tab")
+    assert desktop.evaluate(
+        "() => document.activeElement.closest('.st-key-qimap_state_aside') !== null"
+    )
+
+    # The story: skip the map to the list, then its first "Details" button.
+    desktop.goto(synthetic_url)
+    idle(desktop)
+    skip = desktop.get_by_role("link", name="Skip the map: go to the list of case studies")
+    tab_to(desktop, skip, 25)
+    desktop.keyboard.press("Enter")
+    first = desktop.locator(LIST).get_by_role("button", name=re.compile("^Details: ")).first
+    assert tab_to(desktop, first, 4) <= 4
+    name = first.inner_text().removeprefix("Details: ").strip()
+    desktop.keyboard.press("Enter")
+    story = desktop.locator(ASIDE).get_by_role("heading", name=name, exact=True)
+    expect(story).to_be_focused()
+    expect(story).to_be_in_viewport()
+    expect(desktop.locator(LIVE)).to_have_text(re.compile(rf"^Opened the story {re.escape(name)}"))
+    network.assert_local(synthetic_url)
+
+
+def test_list_buttons_are_named_for_their_case(
+    desktop: Page, synthetic_url: str, network: NetworkLog
+) -> None:
+    open_map(desktop, synthetic_url)
+    buttons = desktop.locator(LIST).get_by_role("button", name=re.compile("^Details"))
+    names = buttons.all_inner_texts()
+    assert len(names) == 9
+    assert len(set(names)) == len(names)  # each names its own case
+    assert all(re.match(r"^Details: \S", name) for name in names)
+    network.assert_local(synthetic_url)

@@ -1,0 +1,54 @@
+"""Map explorer: case studies on a US map, each state's bill scorecards beside it (the sidebar)
+or, where the sidebar is closed (phones), under the map."""
+
+import streamlit as st
+
+from qimap.model.cases import filter_cases
+from qimap.ui import controls, loaders, session
+from qimap.ui.announce import show_announcer, show_layout_css
+from qimap.ui.case_list import show_case_list
+from qimap.ui.chrome import embedded, flag
+from qimap.ui.intro import show_how_scored, show_intro
+from qimap.ui.legend import show_legend
+from qimap.ui.map_panel import show_embed, show_map
+from qimap.ui.presentation import show_presentation
+from qimap.ui.sidebar import show_here, show_sidebar
+
+settings = loaders.settings()
+data = loaders.dataset(settings)
+session.init_from_link(data)
+if embedded():  # ?embed=true: only the map, for the campaign's own website
+    show_embed(data, settings)
+    st.stop()
+if flag("present"):  # ?present=1&state=MA: slides for a meeting room
+    show_presentation(data, settings)
+    st.stop()
+
+show_layout_css()
+show_intro()
+for note in st.session_state[session.LINK_NOTES]:
+    st.warning(note, icon="🔗")
+
+# The map shows every case the filters keep; a chosen state is outlined and zoomed to.
+on_map = session.current_filter(session.current_view(data), with_state=False)
+search, more = st.columns(2)  # side by side on a wide screen, so the map starts higher
+with search:
+    place = controls.near_search(data)
+with more:
+    controls.filters(data, len(filter_cases(data.cases_in_list_order, on_map)))
+    show_how_scored(data, settings)
+controls.show_skip_link()
+previous = st.session_state.get(session.MAP_PREVIOUS)
+show_map(data, on_map, settings, st.session_state[session.STATE] or None, place=place)
+session.follow_map_pick(data, previous)
+# After the map: a click on it may have chosen a state, which the list then follows.
+view = session.current_view(data)
+links = loaders.links(settings, data)
+show_here(data, links)
+show_legend()
+show_sidebar(data, links)
+show_case_list(
+    data, filter_cases(data.cases_in_list_order, session.current_filter(view)), view.state
+)
+session.sync_link(view)
+show_announcer()
