@@ -21,16 +21,22 @@ from qimap.map.mapview import display_geojson, state_styles
 from qimap.model.schema import CategoryLink
 from qimap.model.standing import StateStanding, state_standings
 from qimap.safe import escape_markdown
-from qimap.settings import Settings, load_settings
+from qimap.settings import Settings, SettingsError, load_settings
 from qimap.store import BUSY_MESSAGE, Store, StoreBusy
 
 
 def settings() -> Settings:
+    """The deployment's settings; a mistake in them stops the page with the plain message
+    (which setting, what is wrong), never Streamlit's error box with its off-site links."""
     try:
         secrets: dict[str, Any] = st.secrets.to_dict()
     except FileNotFoundError:  # no secrets.toml: fine, defaults apply
         secrets = {}
-    return load_settings(secrets=secrets)
+    try:
+        return load_settings(secrets=secrets)
+    except SettingsError as error:
+        st.error(f"qimap cannot start: {escape_markdown(str(error))}", icon=":material/error:")
+        st.stop()
 
 
 @st.cache_resource(show_spinner="Opening the data store…")
