@@ -101,6 +101,7 @@ def _try_sign_in(settings: Settings, name: str, password: str) -> None:
     if outcome.result is Result.SIGNED_IN:
         st.session_state[EDITOR], st.session_state[SEEN] = name.strip(), time.time()
         st.rerun()
+        return  # st.rerun() can return (once seen under load): never a refusal for a success
     st.error(_refusal(outcome), icon="🔒")
 
 
