@@ -15,12 +15,11 @@ as browsers may drop a table's semantics once its parts are displayed as blocks.
 from __future__ import annotations
 
 import csv
-import html
 import io
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from qimap.safe import spreadsheet_safe
+from qimap.safe import escape_html, spreadsheet_safe
 
 STACK_BELOW_PX = 640
 
@@ -74,7 +73,7 @@ class Table:
 
 
 def _text(value: object) -> str:
-    return html.escape(str(value), quote=True)
+    return escape_html(value)
 
 
 def same_site_href(href: str) -> str | None:

@@ -13,10 +13,9 @@ frame's only input is the Announcement, as JSON; the message reaches the page as
 
 from __future__ import annotations
 
-import json
-
 import streamlit as st
 
+from qimap.safe import script_json
 from qimap.ui import session
 
 HERE, ASIDE = "here", "aside"
@@ -152,8 +151,7 @@ def request_json(request: session.Announcement | None) -> str:
             "focus": request.focus,
         }
     )
-    text = json.dumps(payload, ensure_ascii=True)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return script_json(payload)
 
 
 def frame_html(request: session.Announcement | None) -> str:
