@@ -392,10 +392,12 @@ def _cmd_brief(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         err.write("qimap: give an --out file ending in .pdf or .png.\n")
         return EXIT_USAGE
     from qimap.ingest.importer import load_from_store
+    from qimap.ingest.officials.snapshot import load_officials
     from qimap.render.brief import render_brief
 
     store, states = read_store(load_settings())
-    render_brief(load_from_store(store, states), found.usps, target, fmt)
+    data = load_from_store(store, states)
+    render_brief(data, found.usps, target, fmt, officials=load_officials(store))
     out.write(f"Wrote {target}\n")
     return EXIT_OK
 

@@ -66,3 +66,27 @@ def bundled_seed(monkeypatch: pytest.MonkeyPatch) -> None:
     """For the few tests whose point is the bundled data: the store is seeded from data/.
     (Autouse fixtures run first, so this overrides fresh_caches' synthetic seed.)"""
     monkeypatch.setenv("QIMAP_DATA_DIR", str(DATA_DIR))
+
+
+def import_officials(tmp_path: Path, states: Any) -> None:
+    """The SYNTHETIC officials (tests/fixtures/officials) imported into the test's store as
+    `qimap officials import` does (read_snapshot, then publish_snapshot), after the store is
+    seeded from QIMAP_DATA_DIR as the app seeds it on first start."""
+    import os
+
+    from qimap.ingest.importer import seed
+    from qimap.ingest.officials.snapshot import publish_snapshot, read_snapshot
+    from qimap.store import Store
+    from tests.unit.officials_support import sources_folder
+
+    store = Store.open(os.environ["QIMAP_DATABASE_URL"])
+    seed(store, Path(os.environ["QIMAP_DATA_DIR"]), states)
+    snapshot = read_snapshot(sources_folder(tmp_path / "officials-import"))
+    assert not snapshot.read.rejected
+    publish_snapshot(store, snapshot, "synthetic-test")
+
+
+@pytest.fixture
+def officials(tmp_path: Path, states: Any) -> None:
+    """The test's store holds the SYNTHETIC officials (autouse fresh_caches has set its URL)."""
+    import_officials(tmp_path, states)

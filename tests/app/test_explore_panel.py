@@ -226,15 +226,17 @@ def test_headings_do_not_skip_levels(fake_map: FakeMap, synthetic: Dataset) -> N
     title = synthetic.cases_by_id[SYNTHETIC_CASE].title
     # under the page's h1: the story's title, "<State>: bills" and the list are h2, the list's
     # items h3 (each bill's own heading is the scorecard widget's, qimap.ui.scorecard)
+    # h3 in a panel: only the Take action sections (no officials imported here: "What to say")
     for where in (block(at, "qimap_panel_here"), at.sidebar):
         assert [h.value for h in where.header] == [title, "Massachusetts: bills"]
-        assert not where.subheader
+        assert [h.value for h in where.subheader] == ["What to say"]
     assert [h.value for h in block(at, "qimap_list").header] == ["Case studies in Massachusetts"]
     assert title in list_titles(at)
-    # the only other h3s: the model policy's groups, under its h2 in "How bills are scored"
+    # the only other h3s: the model policy's groups, under its h2 in "How bills are scored",
+    # and the two panel copies' "What to say"
     (how,) = [e for e in at.expander if e.label == "How bills are scored"]
     assert [h.value for h in how.header] == ["What a strong bill does"]
-    assert len(at.subheader) == len(how.subheader) + len(list_titles(at))
+    assert len(at.subheader) == len(how.subheader) + len(list_titles(at)) + 2
 
 
 def test_hostile_titles_are_escaped_in_button_labels(

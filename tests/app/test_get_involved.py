@@ -97,7 +97,7 @@ class Drawings:
             self.calls.append(("card" if dpi == DPI else "preview", state))
             real_card(data, state, out, dpi=dpi)  # st.image needs a real PNG
 
-        def brief(data: Dataset, state: str, out: BinaryIO, fmt: str = "pdf") -> None:
+        def brief(data: Dataset, state: str, out: BinaryIO, fmt: str = "pdf", **_: object) -> None:
             self.calls.append((fmt, state))
             out.write(b"%PDF-1.4 stand-in")
 

@@ -38,7 +38,7 @@ def test_every_page_shows_hostile_data_as_text(
     # The map explorer with the hostile case and Massachusetts' bills and contact in the sidebar.
     frame = open_map(page, f"{base}/?state=MA&case={HOSTILE_LINKS_CASE_ID}", MASSACHUSETTS, 5)
     wait_until_idle(page)
-    sidebar(page).get_by_text("Contact your legislators").click()
+    sidebar(page).get_by_text("Take action: contact your officials").click()
     expect(sidebar(page).get_by_role("link", name=re.compile("^Call https"))).to_be_visible()
     bar = shown_text(page)
     for text in ("www.evil.example", "victim@evil.example", "https://evil.example/a"):

@@ -335,6 +335,9 @@ def contact_issues(
     if contact.kind == ContactKind.SPONSOR and not bill_key:
         message = "a sponsor needs the bill_key of the bill sponsored"
         issues.append(Issue(str(path), row, "bill_key", message))
+    if contact.kind == ContactKind.COMMITTEE and not bill_key:
+        message = "a committee row needs the bill_key of the bill the committee holds"
+        issues.append(Issue(str(path), row, "bill_key", message))
     if contact.kind == ContactKind.FIND_LEGISLATOR and not contact.url:
         message = "a find_legislator row needs the url of the legislature's look-up page"
         issues.append(Issue(str(path), row, "url", message))

@@ -76,6 +76,7 @@ CONTACT_KIND_LABELS: Final[Mapping[ContactKind, str]] = MappingProxyType(
     {
         ContactKind.FIND_LEGISLATOR: "Find your state legislators",
         ContactKind.SPONSOR: "Sponsor",
+        ContactKind.COMMITTEE: "Committee",
         ContactKind.OTHER: "Contact",
     }
 )

@@ -705,6 +705,10 @@ def committee_key(name: str) -> str:
     return " ".join(words.split())
 
 
+# The contact kinds an editor records a bill's committee with ("other" from before "committee").
+HOLDS_A_BILL = frozenset({ContactKind.COMMITTEE, ContactKind.OTHER})
+
+
 def bill_committees(
     bill_key: str, state: str, contacts: Sequence[Contact], committees: Sequence[Committee]
 ) -> tuple[Committee, ...]:
@@ -714,7 +718,7 @@ def bill_committees(
     of_state = [c for c in committees if c.state == state]
     found: list[Committee] = []
     for contact in contacts:
-        if contact.bill_key != bill_key or contact.kind != ContactKind.OTHER:
+        if contact.bill_key != bill_key or contact.kind not in HOLDS_A_BILL:
             continue
         by_url = [
             c

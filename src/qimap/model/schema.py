@@ -59,7 +59,8 @@ class Outcome(StrEnum):
 class ContactKind(StrEnum):
     FIND_LEGISLATOR = "find_legislator"  # the legislature's own look-up-by-address page
     SPONSOR = "sponsor"  # a bill's sponsor
-    OTHER = "other"  # a committee, an office, a coalition partner
+    COMMITTEE = "committee"  # the committee that holds a bill (its bill_key), by name or page
+    OTHER = "other"  # an office, a coalition partner
 
 
 class Precision(StrEnum):
@@ -620,7 +621,8 @@ CONTACTS = TableSpec(
         Column(
             "kind",
             parse_enum(ContactKind),
-            "find_legislator (the legislature's look-up page), sponsor or other.",
+            "find_legislator (the legislature's look-up page), sponsor, committee (the "
+            "committee holding the bill in bill_key, named as the legislature names it) or other.",
             example="find_legislator",
         ),
         Column(

@@ -3,9 +3,11 @@
 The page opens with the state's headline (:mod:`qimap.model.headline`: which bill is live and how
 it scores, as the slides and the share image say it) and holds a static map of the state with its
 case studies numbered, each bill's scorecard (every mark as a symbol *and* a word, so it reads
-in black and white), up to three local stories and where to contact legislators. Everything is plain text drawn by matplotlib with
-maths parsing off, so data is never interpreted; long text is wrapped, and what does not fit
-its box is cut with "…".
+in black and white), up to three local stories and where to contact legislators: once an editor
+has imported the officials (`qimap officials import`), the footer names the state's U.S. senators
+with their phones and says how to find the reader's own representative and legislators, so the
+printed page works offline. Everything is plain text drawn by matplotlib with maths parsing off,
+so data is never interpreted; long text is wrapped, and what does not fit its box is cut with "…".
 
 The text builders (:func:`brief_lines`, :func:`story_lines`, ...) and the layout helpers
 (:func:`fit_lines`, over :mod:`qimap.render.textfit`) are pure, so tests can check them without
@@ -33,12 +35,24 @@ from shapely.geometry.polygon import orient
 
 from qimap.ingest.dataset import Dataset
 from qimap.model.cases import ALLEGATIONS_NOTE, format_incident_date, outcome_with_year
-from qimap.model.contacts import contact_lines
+from qimap.model.contacts import NO_CONTACT, contact_lines
 from qimap.model.headline import headline_sentence
 from qimap.model.labels import MARK_LABELS, STATUS_LABELS
+from qimap.model.officials import (
+    AT_LARGE,
+    EMPTY,
+    NO_PHONE,
+    NO_SENATORS,
+    Office,
+    Official,
+    OfficialsData,
+    as_of,
+    card_of,
+    title_of,
+)
 from qimap.model.schema import Case
 from qimap.model.scoring import Scorecard, parts_phrase
-from qimap.render.textfit import Block, Metrics, fit
+from qimap.render.textfit import Block, Metrics, fit, line_height
 
 FORMATS = ("pdf", "png")
 PNG_DPI = 150
@@ -51,9 +65,18 @@ MAX_STORIES = 3
 SUMMARY_CHARS = 200
 ELLIPSIS = "…"
 
-FOOTER_H = 0.6  # inches: the contact line, sponsors and the source line
+FOOTER_H = 0.6  # inches, at least: the contact line, sponsors and the source line
+FOOTER_MAX_H = 1.3  # inches, at most: the officials' lines take room from the scorecards
 HEADLINE_H = 0.33  # inches under the title: the headline sentence, in up to two lines
 SOURCE_LINE = "Source: endqi.org scorecards; qimap"
+# Where the reader finds their own members: Get involved's "Contact your officials" (a ZIP code
+# gives the members of Congress, then a picker per chamber the state legislators by district).
+FIND_YOURS = (
+    "Your U.S. representative and state legislators: type your ZIP code on qimap's Get involved "
+    "page."
+)
+FIND_LEGISLATORS = "Your {who}: choose your district on qimap's Get involved page."
+BOLD_EM = 0.62  # DejaVu Sans Bold's mean character width: the footer's bold lines wrap by it
 
 
 # --- text builders (pure) --------------------------------------------------------------------
@@ -131,9 +154,57 @@ def story_lines(case: Case, number: int) -> list[str]:
     ]
 
 
-def footer_lines(data: Dataset, state: str) -> list[str]:
-    contacts = data.contacts_by_state.get(state, [])
-    return [*contact_lines(contacts, data.bill_names), SOURCE_LINE]
+def with_phone(official: Official) -> str:
+    """ "Ann Example 202-555-0101", or "Ann Example (no phone listed)": a gap said in words."""
+    phone = card_of(official).phone
+    return f"{official.name} ({phone})" if phone == NO_PHONE else f"{official.name} {phone}"
+
+
+def senators_line(officials: OfficialsData, state: str) -> str | None:
+    """ "U.S. senators: Ann Example 202-555-0101, Bob Example 202-555-0102"; one listed says a
+    seat may be vacant; None where the state has no senators (DC, territories)."""
+    if state in NO_SENATORS:
+        return None
+    senators = sorted(
+        (o for o in officials.federal(state) if o.office == Office.US_SENATE),
+        key=lambda o: o.name,
+    )
+    if not senators:
+        return "U.S. senators: none listed in qimap's officials data."
+    names = ", ".join(with_phone(o) for o in senators)
+    if len(senators) == 1:
+        return f"U.S. senator: {names} (the data lists one; a seat may be vacant)."
+    return f"U.S. senators: {names}"
+
+
+def single_seat_line(officials: OfficialsData, state: str) -> str | None:
+    """The House member of a state with one seat (at-large, or the delegate of DC or a
+    territory): no ZIP code is needed to know who it is, so the page names them."""
+    house = [o for o in officials.federal(state) if o.office == Office.US_HOUSE]
+    if len(house) != 1 or house[0].district != AT_LARGE:
+        return None
+    member = house[0]
+    seat = title_of(member) if state in NO_SENATORS else f"{title_of(member)} (at-large)"
+    return f"{seat}: {with_phone(member)}"
+
+
+def officials_lines(officials: OfficialsData, state: str) -> list[str]:
+    """The senators, the one House member where a state has one seat, and how to find the
+    reader's own members; nothing before the officials are imported."""
+    if officials.empty:
+        return []
+    lines = [line for line in (senators_line(officials, state),) if line]
+    single = single_seat_line(officials, state)
+    if single is None:
+        return [*lines, FIND_YOURS]
+    who = "legislators" if state in NO_SENATORS else "state legislators"
+    return [*lines, single, FIND_LEGISLATORS.format(who=who)]
+
+
+def footer_lines(data: Dataset, state: str, officials: OfficialsData = EMPTY) -> list[str]:
+    """The footer's text: the officials (when imported), the look-up page (or how to find it)
+    and sponsors, when the officials data is from, and the source."""
+    return [line.text for line in footer_block(data, state, officials)]
 
 
 # --- layout helpers (pure) -------------------------------------------------------------------
@@ -216,6 +287,42 @@ def stories_block(cases: Sequence[Case], state_name: str) -> list[Line]:
         lines.append(Line(more, size=7, italic=True, gap_before=0.05))
     lines.append(Line(ALLEGATIONS_NOTE, size=7, italic=True, gap_before=0.08))
     return lines
+
+
+def footer_block(data: Dataset, state: str, officials: OfficialsData = EMPTY) -> list[Line]:
+    """The footer as lines: who to call in bold, then when the officials are from and the
+    source in small type. Without officials: the contact lines and the source, as before."""
+    contacts = data.contacts_by_state.get(state, [])
+    calls = contact_lines(contacts, data.bill_names)
+    if not officials.empty:
+        # "how to find them" is now qimap's own page: the general hint goes, a recorded
+        # look-up page and the sponsors stay
+        calls = [*officials_lines(officials, state), *(c for c in calls if c != NO_CONTACT)]
+    lines = [Line(text, size=8.5, bold=True) for text in calls]
+    if not officials.empty:
+        lines.append(Line(as_of(officials.versions), size=7.5))
+    return [*lines, Line(SOURCE_LINE, size=7.5)]
+
+
+def lines_height(lines: Sequence[Line], width: float) -> float:
+    """How tall ``lines`` stand when wrapped to ``width`` (inches)."""
+    placed = fit_lines(lines, width, math.inf)
+    if not placed:
+        return 0.0
+    last = placed[-1]
+    return last.y + line_height(last.line.size, METRICS)
+
+
+def footer_width(width: float) -> float:
+    """The width the footer wraps to: its lines are mostly bold, wider than METRICS assumes, so
+    a long line wrapped at the full width would run off the page."""
+    return width * METRICS.em / BOLD_EM
+
+
+def footer_height(lines: Sequence[Line], width: float) -> float:
+    """The footer box: tall enough for every line (between FOOTER_H and FOOTER_MAX_H), so the
+    officials' lines are not cut; the scorecards above get what is left."""
+    return min(max(FOOTER_H, lines_height(lines, footer_width(width))), FOOTER_MAX_H)
 
 
 # --- map geometry (pure) ---------------------------------------------------------------------
@@ -341,7 +448,7 @@ def draw_map(ax: Axes, geometry: BaseGeometry, cases: Sequence[Case], unwrap: bo
         )
 
 
-def build_brief(data: Dataset, state: str) -> Figure:
+def build_brief(data: Dataset, state: str, officials: OfficialsData = EMPTY) -> Figure:
     """The brief as a matplotlib Figure (Agg canvas; no pyplot, no global state)."""
     if state not in data.state_names:
         raise ValueError(f"unknown state: {state!r}")
@@ -371,7 +478,9 @@ def build_brief(data: Dataset, state: str) -> Figure:
 
     # scorecards
     cards_top = top + band + 0.22
-    footer_top = PAGE_H - MARGIN - FOOTER_H
+    footer = footer_block(data, state, officials)
+    footer_h = footer_height(footer, width)
+    footer_top = PAGE_H - MARGIN - footer_h
     cards = data.scorecards(state)
     draw_box(
         fig, scorecards_block(cards, name), MARGIN, cards_top, width, footer_top - cards_top - 0.1
@@ -379,9 +488,7 @@ def build_brief(data: Dataset, state: str) -> Figure:
 
     # footer
     fig.add_artist(_rule(footer_top - 0.05))
-    *contact, source = footer_lines(data, state)
-    footer = [Line(line, size=8.5, bold=True) for line in contact] + [Line(source, size=7.5)]
-    draw_box(fig, footer, MARGIN, footer_top, width, FOOTER_H)
+    draw_box(fig, footer, MARGIN, footer_top, footer_width(width), footer_h)
     return fig
 
 
@@ -395,11 +502,14 @@ def render_brief(
     state: str,
     out: Path | BinaryIO,
     fmt: str = "pdf",
+    officials: OfficialsData = EMPTY,
 ) -> None:
-    """Write the state's one-page brief (US Letter portrait) as "pdf" or "png" (150 dpi)."""
+    """Write the state's one-page brief (US Letter portrait) as "pdf" or "png" (150 dpi); with
+    the imported ``officials`` (:func:`qimap.ingest.officials.snapshot.load_officials`), its
+    footer names the state's senators and says how to find the rest."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    fig = build_brief(data, state)
+    fig = build_brief(data, state, officials)
     metadata = {"Title": page_title(data.state_names[state]), "Creator": "qimap"}
     if fmt == "png":
         metadata = {"Title": metadata["Title"], "Software": "qimap"}

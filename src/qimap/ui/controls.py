@@ -17,6 +17,7 @@ from qimap.model.schema import CATEGORY_LABELS, Case, Outcome
 from qimap.ui import loaders, session
 from qimap.ui.announce import LIST_ANCHOR, NEAR_KEY, SKIP_KEY
 from qimap.ui.markdown import escape_markdown
+from qimap.ui.take_action import show_near_officials
 
 NEAREST_COUNT = 5
 
@@ -41,6 +42,7 @@ def near_search(data: Dataset) -> Place | None:
     if place is not None:  # (an empty container would still take a row's gap)
         with st.container(key=NEAR_KEY):
             show_nearest(data, place, pool, view.state)
+            show_near_officials(data, query)  # a ZIP code the stories' places lack may be known
     return place if isinstance(place, Place) else None
 
 

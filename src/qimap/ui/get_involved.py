@@ -13,9 +13,10 @@ from qimap.model.relevance import Policy
 from qimap.model.schema import Group
 from qimap.render.sharecard import card_alt
 from qimap.safe import echo
-from qimap.ui.contacts import show_state_contacts
+from qimap.ui.announce import HERE
 from qimap.ui.downloads import PREVIEW, download_buttons, state_file
 from qimap.ui.markdown import escape_markdown
+from qimap.ui.take_action import show_take_action
 
 CHOOSE = "Choose your state"
 
@@ -83,7 +84,7 @@ def show_share(data: Dataset, state: str) -> None:
 def show_contacts(data: Dataset, state: str) -> None:
     st.header("Contact your officials")
     st.markdown(
-        "Your legislators are the people who vote on these bills. Tell them which of the nine "
-        "points a bill must meet, and bring your state's brief."
+        "Your legislators are the people who vote on these bills. Find yours, tell them which "
+        "of the nine points a bill must meet, and bring your state's brief."
     )
-    show_state_contacts(data, state)
+    show_take_action(data, state, HERE)

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
+from qimap.geo.districts import ZipIndex, zip_index
 from qimap.geo.places import GeocodeIndex, build_index
 from qimap.geo.states import StateLayer
 from qimap.ingest.dataset import Dataset, load_states
-from qimap.ingest.editorial import read_links
+from qimap.ingest.editorial import read_links, read_model_policy
 from qimap.ingest.importer import load_from_store, seed
+from qimap.ingest.officials.snapshot import load_officials
 from qimap.issues import DataError, Issue
 from qimap.map.casefile import MapFiles, write_map_files
 from qimap.map.mapview import display_geojson, state_styles
-from qimap.model.schema import CategoryLink
+from qimap.model.officials import OfficialsData
+from qimap.model.relevance import Policy
+from qimap.model.schema import CategoryLink, Criterion
 from qimap.model.standing import StateStanding, state_standings
 from qimap.safe import escape_markdown
 from qimap.settings import Settings, SettingsError, load_settings
@@ -154,3 +158,36 @@ def _links(data_dir: Path, criteria: tuple[str, ...]) -> tuple[CategoryLink, ...
 def links(settings: Settings, data: Dataset) -> tuple[CategoryLink, ...]:
     """Which criteria each kind of case points to (data/category_criteria.csv)."""
     return _links(settings.data_dir, tuple(c.criterion_id for c in data.rubric))
+
+
+@dataclass(frozen=True)
+class Officials:
+    """The stored officials, with the ZIP code index built once per data version."""
+
+    data: OfficialsData
+    index: ZipIndex
+
+
+@st.cache_resource(show_spinner="Loading officials…", max_entries=1)
+def _officials(database_url: str, version: int) -> Officials:
+    del version  # only part of the cache key: an import or undo of officials changes it
+    data = load_officials(store(database_url))
+    return Officials(data, zip_index(data.zips))
+
+
+def officials(settings: Settings) -> Officials:
+    """Who represents whom (EMPTY before the first `qimap officials import`)."""
+    return _officials(settings.database_url, store(settings.database_url).version())
+
+
+@st.cache_resource(show_spinner=False)
+def _policy(
+    data_dir: Path, criteria: tuple[str, ...], _rubric: tuple[Criterion, ...]
+) -> tuple[Policy, ...]:
+    del criteria  # the cache key: the rubric's criteria
+    return read_model_policy(data_dir, _rubric)
+
+
+def model_policy(settings: Settings, data: Dataset) -> tuple[Policy, ...]:
+    """The model policy in plain language (data/model_policy.csv)."""
+    return _policy(settings.data_dir, tuple(c.criterion_id for c in data.rubric), data.rubric)

@@ -44,6 +44,7 @@ PLACE_ZOOM = 9
 TARGET_CASE = "case"
 TARGET_STATE = "state"
 TARGET_LIST = "list"
+TARGET_ACTION = "action"  # a state panel's Take action section
 TARGET_NEAR = "near"  # the near-me answer: scrolled into view, focus stays in the box
 
 

@@ -19,10 +19,10 @@ from qimap.model.schema import CategoryLink
 from qimap.ui import session
 from qimap.ui.announce import ASIDE, HERE
 from qimap.ui.case_card import show_case
-from qimap.ui.contacts import show_state_contacts
 from qimap.ui.controls import state_select
 from qimap.ui.markdown import escape_markdown
 from qimap.ui.scorecard import show_scorecard
+from qimap.ui.take_action import given_zip, show_take_action
 
 HINT = (
     "Tap or click a state on the map, or choose one here, to see its bills to end qualified "
@@ -63,10 +63,10 @@ def show_panel(data: Dataset, links: Sequence[CategoryLink], where: str) -> None
         st.caption(ALLEGATIONS_NOTE)
         return
     with st.container(key=f"qimap_{session.TARGET_STATE}_{where}"):
-        show_state(data, links, usps)
+        show_state(data, links, usps, where)
 
 
-def show_state(data: Dataset, links: Sequence[CategoryLink], usps: str) -> None:
+def show_state(data: Dataset, links: Sequence[CategoryLink], usps: str, where: str) -> None:
     cards = data.scorecards(usps)
     st.header(f"{escape_markdown(data.state_names[usps])}: bills", anchor=False)
     if not cards:
@@ -88,5 +88,9 @@ def show_state(data: Dataset, links: Sequence[CategoryLink], usps: str) -> None:
                 local,
                 sponsors_of(contacts, card.bill.bill_key),
             )
-    with st.expander("Contact your legislators"):
-        show_state_contacts(data, usps)
+    near = str(st.session_state.get(session.NEAR) or "")
+    with (
+        st.container(key=f"qimap_{session.TARGET_ACTION}_{where}"),
+        st.expander("Take action: contact your officials", expanded=bool(given_zip(near))),
+    ):
+        show_take_action(data, usps, where, near)
