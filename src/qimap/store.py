@@ -176,7 +176,12 @@ class Store:
         ):
             return None  # make_engine would create the folder, and sqlite3 the file
         store = cls(make_engine(url, busy_timeout), busy_timeout)
-        return store if store._ready(CORE_TABLES) and not store.is_empty() else None
+        if store._ready(CORE_TABLES) and not store.is_empty():
+            return store
+        # Close the pooled connection now, not at garbage collection: SQLite keeps its -wal
+        # and -shm files beside the store while a connection is open.
+        store.engine.dispose()
+        return None
 
     def _ready(self, tables: Collection[str] | None = None) -> bool:
         """Every table (or those named) exists and the version row is there (a read, no
