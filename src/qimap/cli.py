@@ -568,7 +568,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="also publish new rows that look like stored cases (left out by default)",
     )
     importer.add_argument("--editor", default=editor, help=f"who is importing (default: {editor})")
-    importer.set_defaults(handler=_cmd_import)
+    importer.set_defaults(handler=_cmd_import, writes=True)
     pages = commands.add_parser(
         "import-scorecards", help="publish the bills and marks of an endqi.org state page (text)"
     )
@@ -576,7 +576,7 @@ def build_parser() -> argparse.ArgumentParser:
     pages.add_argument("--state", help="state code or name (default: read from the page)")
     pages.add_argument("--dry-run", action="store_true", help="check and report, publish nothing")
     pages.add_argument("--editor", default=editor, help=f"who is importing (default: {editor})")
-    pages.set_defaults(handler=_cmd_import_scorecards)
+    pages.set_defaults(handler=_cmd_import_scorecards, writes=True)
     brief = commands.add_parser("brief", help="a one-page state brief to print or send")
     brief.add_argument("state", help="state code or name, e.g. MA")
     brief.add_argument("--out", required=True, help="FILE.pdf or FILE.png")
@@ -589,7 +589,7 @@ def build_parser() -> argparse.ArgumentParser:
     undo = commands.add_parser("undo", help="put back what an import batch changed")
     undo.add_argument("batch_ids", type=int, nargs="+", metavar="BATCH_ID", help="one or more")
     undo.add_argument("--editor", default=editor, help=f"who is undoing (default: {editor})")
-    undo.set_defaults(handler=_cmd_undo)
+    undo.set_defaults(handler=_cmd_undo, writes=True)
     export = commands.add_parser("export", help="write stored rows as CSV or GeoJSON")
     export.add_argument("--table", choices=sorted(SPECS), default="cases")
     export.add_argument("--format", choices=["csv", "geojson"], default="csv")
@@ -622,10 +622,10 @@ def _officials_parser(commands: Any, editor: str) -> None:
         action = actions.add_parser(name, help=text, description=text)
         if name == "import":
             action.add_argument("folder", metavar="DIR", help="the folder holding the sources")
-            action.set_defaults(handler=_cmd_officials_import)
+            action.set_defaults(handler=_cmd_officials_import, writes=True)
         else:
             action.add_argument("--into", help="keep the downloaded files in this folder")
-            action.set_defaults(handler=_cmd_officials_update)
+            action.set_defaults(handler=_cmd_officials_update, writes=True)
         action.add_argument(
             "--accept-shrink",
             action="store_true",
@@ -651,7 +651,10 @@ def main(
 ) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.handler(args, out, err)
+        code = args.handler(args, out, err)
+        if getattr(args, "writes", False) and not getattr(args, "dry_run", False):
+            _prepare_for_visitors()
+        return code
     except BrokenPipeError:  # `qimap export | head` closed the pipe: nothing more to say
         return EXIT_PROBLEMS
     except OSError as error:
@@ -660,6 +663,22 @@ def main(
     except (DataError, StoreError, SettingsError) as error:  # a plain message
         err.write(f"qimap: {error}\n")
         return EXIT_PROBLEMS
+
+
+def _prepare_for_visitors() -> None:
+    """After a command that may have published or undone a batch: validate the new version
+    once, here, and leave it for the app's processes (qimap.ingest.snapshot_cache), so the
+    first visitor after an import does not wait for it."""
+    from qimap.ingest.dataset import load_states
+    from qimap.ingest.snapshot_cache import prepare
+
+    settings = load_settings()
+    store = Store.open_filled(settings.database_url, settings.busy_timeout)
+    if store is not None:
+        try:
+            prepare(store, load_states(settings.geo_dir), settings.snapshot_dir)
+        finally:
+            store.engine.dispose()
 
 
 def os_message(error: OSError) -> str:

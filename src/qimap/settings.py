@@ -58,6 +58,9 @@ class Settings:
     # key is set, and it needs the internet.
     openstates_api_key: str | None = None
     openstates_api_url: str = OPENSTATES_API_URL
+    # Where each store version's validated data is kept for the next process to load
+    # (qimap.ingest.snapshot_cache); None: no files. Default: beside a SQLite file, else var/.
+    snapshot_dir: Path | None = None
 
     @property
     def generated_url(self) -> str:
@@ -106,12 +109,13 @@ def load_settings(
         return str(env.get(f"QIMAP_{name.upper()}", table.get(name, default)))
 
     tiles = get("tiles", "none").strip()
+    database_url = get("database_url", f"sqlite:///{REPO_ROOT / 'var' / 'qimap.sqlite3'}")
     return Settings(
         data_dir=Path(get("data_dir", str(REPO_ROOT / "data"))),
         geo_dir=Path(get("geo_dir", str(REPO_ROOT / "geo"))),
         tiles=None if tiles.lower() in {"", "none", "off"} else tiles,
         static_url=get("static_url", DEFAULT_STATIC_URL),
-        database_url=get("database_url", f"sqlite:///{REPO_ROOT / 'var' / 'qimap.sqlite3'}"),
+        database_url=database_url,
         editors=_editors(env.get("QIMAP_EDITORS"), table.get("editors")),
         editor_idle_minutes=_positive(
             "editor_idle_minutes", get("editor_idle_minutes", "30"), "minutes"
@@ -123,7 +127,21 @@ def load_settings(
         officials_zccd_url=get("officials_zccd_url", OFFICIALS_ZCCD_URL),
         openstates_api_key=get("openstates_api_key", "").strip() or None,
         openstates_api_url=get("openstates_api_url", OPENSTATES_API_URL),
+        snapshot_dir=_snapshot_dir(get("snapshot_dir", ""), database_url),
     )
+
+
+def _snapshot_dir(text: str, database_url: str) -> Path | None:
+    """ "off" turns the snapshots off; empty: ``snapshots/`` beside a SQLite store's file, or
+    ``var/snapshots`` for a server database (none for an in-memory store)."""
+    if text.strip().lower() in {"off", "none", "no"}:
+        return None
+    if text.strip():
+        return Path(text)
+    if database_url.startswith("sqlite"):
+        path = database_url.split("///", 1)[1] if "///" in database_url else ""
+        return None if not path or path == ":memory:" else Path(path).parent / "snapshots"
+    return REPO_ROOT / "var" / "snapshots"
 
 
 def _inside_static(text: str) -> Path:

@@ -205,6 +205,15 @@ class Store:
         with self.engine.connect() as conn:
             return int(conn.execute(sa.select(meta.c.version)).scalar_one())
 
+    def first_batch_time(self) -> datetime | None:
+        """When the store's first batch was made: with its address, what tells this store
+        from one deleted and seeded again at the same place (None while it is empty)."""
+        with self.engine.connect() as conn:
+            when = conn.execute(
+                sa.select(batches.c.created_at).order_by(batches.c.id).limit(1)
+            ).scalar()
+        return datetime.fromisoformat(when) if isinstance(when, str) else when
+
     def is_empty(self) -> bool:
         with self.engine.connect() as conn:
             return conn.execute(sa.select(batches.c.id).limit(1)).first() is None

@@ -20,12 +20,13 @@ same rules as :meth:`qimap.model.cases.CaseFilter.matches` (a browser test compa
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import tempfile
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -170,6 +171,37 @@ def write_map_files(
     before = undone_at.timestamp() + UNDO_MARGIN if undone_at else None
     prune(folder, keep={cases_name, states_name}, before=before)
     return MapFiles(cases=cases_name, shards=len(shards), states=states_name)
+
+
+def map_files_once(
+    cases: Sequence[Case],
+    states_geojson: Mapping[str, Any],
+    folder: Path,
+    undone_at: datetime | None,
+    note: Path | None,
+) -> MapFiles:
+    """This data version's files, as :func:`write_map_files` gives them; ``note`` (one small
+    JSON file per data version, qimap.ingest.snapshot_cache.version_file) names them once
+    written, so the next process of the machine finds them without serialising every case
+    again to learn their names (0.8 s at 100,000 cases)."""
+    if note is not None:
+        known = _read_note(note)
+        if known and (folder / known.cases).is_file() and (folder / known.states).is_file():
+            return known
+    files = write_map_files(cases, states_geojson, folder, undone_at)
+    if note is not None:
+        with contextlib.suppress(OSError):
+            note.parent.mkdir(parents=True, exist_ok=True)
+            _write_once(note, json.dumps(asdict(files)).encode())
+    return files
+
+
+def _read_note(note: Path) -> MapFiles | None:
+    try:
+        found = json.loads(note.read_text(encoding="utf-8"))
+        return MapFiles(str(found["cases"]), int(found["shards"]), str(found["states"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def prune(

@@ -15,10 +15,12 @@ from qimap.geo.places import GeocodeIndex, build_index
 from qimap.geo.states import StateLayer
 from qimap.ingest.dataset import Dataset, load_states
 from qimap.ingest.editorial import read_links, read_model_policy
-from qimap.ingest.importer import load_from_store, seed
+from qimap.ingest.importer import seed
 from qimap.ingest.officials.snapshot import load_officials
+from qimap.ingest.snapshot_cache import load_dataset as load_snapshot
+from qimap.ingest.snapshot_cache import version_file
 from qimap.issues import DataError, Issue
-from qimap.map.casefile import MapFiles, write_map_files
+from qimap.map.casefile import MapFiles, map_files_once
 from qimap.map.mapview import display_geojson, state_styles
 from qimap.model.officials import OfficialsData
 from qimap.model.relevance import Policy
@@ -54,12 +56,13 @@ def states(geo_dir: Path) -> StateLayer:
 
 
 @st.cache_resource(show_spinner="Loading data…", max_entries=4)
-def _dataset(database_url: str, geo_dir: Path, version: int) -> Dataset:
+def _dataset(database_url: str, geo_dir: Path, version: int, snapshot_dir: Path | None) -> Dataset:
     # cache_resource, not cache_data: the Dataset is immutable, and copying 10,000 cases on
     # every rerun would cost more than the rerun itself. ``version`` changes with every
-    # import or undo, so a new batch is seen on the next rerun.
+    # import or undo, so a new batch is seen on the next rerun; the first process to see a
+    # version leaves its validated data for the others (qimap.ingest.snapshot_cache).
     del version  # only part of the cache key
-    return load_from_store(store(database_url), states(geo_dir))
+    return load_snapshot(store(database_url), states(geo_dir), snapshot_dir)
 
 
 def dataset(settings: Settings) -> Dataset:
@@ -79,7 +82,9 @@ def dataset_or_issues(settings: Settings) -> tuple[Dataset | None, list[Issue]]:
     try:
         opened = store(settings.database_url)
         seed(opened, settings.data_dir, states(settings.geo_dir))
-        return _dataset(settings.database_url, settings.geo_dir, opened.version()), []
+        version = opened.version()
+        data = _dataset(settings.database_url, settings.geo_dir, version, settings.snapshot_dir)
+        return data, []
     except DataError as error:
         return None, error.issues
     except StoreBusy:
@@ -112,21 +117,28 @@ def show_data_problems(issues: Sequence[Issue]) -> None:
 
 
 @st.cache_resource(show_spinner="Preparing the map…", max_entries=4)
-def _map_files(_data: Dataset, folder: Path, version: int, _store: Store) -> MapFiles:
+def _map_files(
+    _data: Dataset, folder: Path, version: int, _store: Store, snapshot_dir: Path | None
+) -> MapFiles:
     del version
     geojson = display_geojson(_data.states.geojson)
     # After an undo, older sets may hold what was undone: write_map_files deletes them.
-    return write_map_files(_data.cases, geojson, folder, _store.last_undo())
+    note = version_file(_store, snapshot_dir, "map")
+    return map_files_once(_data.cases, geojson, folder, _store.last_undo(), note)
 
 
 def map_files(data: Dataset, settings: Settings) -> MapFiles:
     """The map's static data files for this data version, written on first use (and again
     if another process pruned them, e.g. after an undo)."""
     opened = store(settings.database_url)
-    files = _map_files(data, settings.generated_dir, opened.version(), opened)
+    files = _map_files(
+        data, settings.generated_dir, opened.version(), opened, settings.snapshot_dir
+    )
     if not (settings.generated_dir / files.cases).exists():
         _map_files.clear()
-        files = _map_files(data, settings.generated_dir, opened.version(), opened)
+        files = _map_files(
+            data, settings.generated_dir, opened.version(), opened, settings.snapshot_dir
+        )
     return files
 
 
