@@ -4,7 +4,8 @@ import streamlit as st
 
 from qimap.ingest.editorial import read_model_policy
 from qimap.ui import loaders
-from qimap.ui.get_involved import choose_state, show_contacts, show_model_policy, show_share
+from qimap.ui.get_involved import choose_state, show_contacts, show_share
+from qimap.ui.model_policy import show_model_policy
 
 settings = loaders.settings()
 data = loaders.dataset(settings)

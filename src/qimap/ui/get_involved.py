@@ -8,9 +8,6 @@ import streamlit as st
 from qimap.ingest.dataset import Dataset
 from qimap.map.viewstate import link_state
 from qimap.model.headline import headline_sentence
-from qimap.model.labels import GROUP_LABELS
-from qimap.model.relevance import Policy
-from qimap.model.schema import Group
 from qimap.render.sharecard import card_alt
 from qimap.safe import echo
 from qimap.ui.announce import HERE
@@ -19,22 +16,6 @@ from qimap.ui.markdown import escape_markdown
 from qimap.ui.take_action import show_take_action
 
 CHOOSE = "Choose your state"
-
-
-def show_model_policy(policy: tuple[Policy, ...]) -> None:
-    st.header("What a strong bill does")
-    st.markdown(
-        "Nine things, in two groups: four that **end** qualified immunity, and five that "
-        "**start** accountability. Use them to judge a bill, or to ask your legislators for one."
-    )
-    for group in (Group.END, Group.START):
-        st.subheader(GROUP_LABELS[group])
-        for item in (p for p in policy if p.criterion.group == group):
-            st.markdown(
-                f"**{escape_markdown(item.criterion.label)}**  \n"
-                f"{escape_markdown(item.plain_language)}  \n"
-                f"_A bill should:_ {escape_markdown(item.a_bill_should)}"
-            )
 
 
 def choose_state(data: Dataset) -> str | None:

@@ -8,7 +8,7 @@ from qimap.ingest.dataset import Dataset
 from qimap.ingest.editorial import read_model_policy
 from qimap.issues import DataError
 from qimap.settings import Settings
-from qimap.ui.get_involved import show_model_policy
+from qimap.ui.model_policy import show_model_policy
 
 TITLE = "Qualified immunity where you live"
 

@@ -16,7 +16,6 @@ from qimap.geo.states import StateLayer
 from qimap.ingest.dataset import Dataset, load_states
 from qimap.ingest.editorial import read_links, read_model_policy
 from qimap.ingest.importer import seed
-from qimap.ingest.officials.snapshot import load_officials
 from qimap.ingest.snapshot_cache import load_dataset as load_snapshot
 from qimap.ingest.snapshot_cache import version_file
 from qimap.issues import DataError, Issue
@@ -183,6 +182,9 @@ class Officials:
 @st.cache_resource(show_spinner="Loading officials…", max_entries=1)
 def _officials(database_url: str, version: int) -> Officials:
     del version  # only part of the cache key: an import or undo of officials changes it
+    # imported here: its module brings the YAML parsers, which a page without officials skips
+    from qimap.ingest.officials.snapshot import load_officials
+
     data = load_officials(store(database_url))
     return Officials(data, zip_index(data.zips))
 

@@ -20,7 +20,6 @@ from qimap.geo.districts import Lookup, lookup
 from qimap.geo.geocode import geocode
 from qimap.geo.places import Place
 from qimap.ingest.dataset import Dataset
-from qimap.ingest.officials.live import lookup_point
 from qimap.model.action import Draft, draft
 from qimap.model.contacts import lookup_page, no_contact_hint
 from qimap.model.officials import (
@@ -242,6 +241,8 @@ def _show_lookup_page(data: Dataset, contacts: Sequence[Contact], state: str) ->
 def _live_lookup(settings: Settings, zip_code: str, known: Sequence[Official], where: str) -> None:
     if not st.button("Look up my state legislators online", key=f"action_live_{where}"):
         return
+    from qimap.ingest.officials.live import lookup_point  # only with an API key: not at start
+
     place = geocode(zip_code, loaders.geocode_index())
     if not isinstance(place, Place):
         st.warning(escape_markdown(place.message))
