@@ -95,6 +95,8 @@ def load_dataset(store: Store, states: StateLayer, folder: Path | None) -> Datas
     if store.version() == version:  # nothing was published while the rows were read
         _write(path, dataset)
         _prune(folder, identity, version)
+        # the file's records share their repeated values: this process keeps those too
+        return _read(path, states) or dataset
     return dataset
 
 
@@ -150,14 +152,15 @@ def _no_gc() -> Iterator[None]:
 def _write(path: Path, dataset: Dataset) -> None:
     """Written to a temporary name and renamed: another process sees the whole file or none.
     A folder that cannot be written only costs speed."""
+    cases, in_order = _shared_values(dataset.cases, dataset.cases_in_list_order)
     saved: dict[str, Any] = {
         "rubric": dataset.rubric,
         "bills": dataset.bills,
         "scores": dataset.scores,
-        "cases": dataset.cases,
+        "cases": cases,
         "contacts": dataset.contacts,
         # the same Case objects in list order: pickle stores each once
-        "cases_in_list_order": dataset.cases_in_list_order,
+        "cases_in_list_order": in_order,
     }
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -169,6 +172,25 @@ def _write(path: Path, dataset: Dataset) -> None:
     except OSError:
         with contextlib.suppress(OSError, UnboundLocalError):
             Path(handle.name).unlink()
+
+
+def _shared_values(
+    cases: tuple[Case, ...], in_order: tuple[Case, ...]
+) -> tuple[tuple[Case, ...], tuple[Case, ...]]:
+    """The cases with equal values made one object (a court, a city, a list of categories
+    repeat across thousands of cases): pickle then stores each once, and every process that
+    loads the file holds each once (issue 14's memory target)."""
+    seen: dict[object, object] = {}
+    names = [f.name for f in dataclasses.fields(Case)]
+
+    def shared(value: object) -> object:
+        return seen.setdefault(value, value) if isinstance(value, str | tuple) else value
+
+    rebuilt = {
+        id(case): Case(**{name: shared(getattr(case, name)) for name in names})  # type: ignore[arg-type]
+        for case in cases
+    }
+    return tuple(rebuilt[id(c)] for c in cases), tuple(rebuilt[id(c)] for c in in_order)
 
 
 def _prune(folder: Path, identity: str, version: int) -> None:
