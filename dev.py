@@ -24,6 +24,7 @@ TEST_LOCK = ROOT / "requirements-test.lock"
 CHROMIUM = os.environ.get("QIMAP_CHROMIUM", "/usr/bin/chromium")
 TESSERACT = os.environ.get("QIMAP_TESSERACT", "/usr/bin/tesseract")
 NGINX = os.environ.get("QIMAP_NGINX", "/usr/sbin/nginx")
+HAPROXY = os.environ.get("QIMAP_HAPROXY", "/usr/sbin/haproxy")
 # axe-core for the accessibility tests (tests/browser/axe.py reads it from here too).
 CACHE = ROOT / ".cache"
 AXE_DIR = CACHE / "axe"
@@ -58,9 +59,14 @@ def ensure_environment(lock: Path = RUNTIME_LOCK) -> None:
 
 def ensure_system_tools() -> None:
     """The browser tests drive Debian's Chromium, the brief's print test reads the rendered
-    page with Tesseract OCR and the proxy test runs deploy/'s nginx in front of the app; install
-    them when we can, else say how."""
-    wanted = {"chromium": Path(CHROMIUM), "tesseract-ocr": Path(TESSERACT), "nginx": Path(NGINX)}
+    page with Tesseract OCR and the proxy tests run deploy/'s nginx and HAProxy configurations;
+    install them when we can, else say how."""
+    wanted = {
+        "chromium": Path(CHROMIUM),
+        "tesseract-ocr": Path(TESSERACT),
+        "nginx": Path(NGINX),
+        "haproxy": Path(HAPROXY),
+    }
     missing = [package for package, binary in wanted.items() if not binary.exists()]
     if not missing:
         return
@@ -71,8 +77,8 @@ def ensure_system_tools() -> None:
         return
     sys.exit(
         f"The tests need {' and '.join(missing)}. Install them (Debian/Ubuntu: `sudo apt-get "
-        f"install {' '.join(missing)}`), or point QIMAP_CHROMIUM / QIMAP_TESSERACT / QIMAP_NGINX "
-        "at the binaries."
+        f"install {' '.join(missing)}`), or point QIMAP_CHROMIUM / QIMAP_TESSERACT / QIMAP_NGINX / "
+        "QIMAP_HAPROXY at the binaries."
     )
 
 
