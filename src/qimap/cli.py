@@ -667,18 +667,28 @@ def main(
 
 def _prepare_for_visitors() -> None:
     """After a command that may have published or undone a batch: validate the new version
-    once, here, and leave it for the app's processes (qimap.ingest.snapshot_cache), so the
-    first visitor after an import does not wait for it."""
+    once, here, and write its map files, and leave both for the app's processes
+    (qimap.ingest.snapshot_cache, qimap.map.casefile.map_files_once), so the first visitor
+    after an import waits for neither."""
     from qimap.ingest.dataset import load_states
-    from qimap.ingest.snapshot_cache import prepare
+    from qimap.ingest.snapshot_cache import load_dataset, prepare, version_file
+    from qimap.map.casefile import map_files_once
+    from qimap.map.mapview import display_geojson
 
     settings = load_settings()
     store = Store.open_filled(settings.database_url, settings.busy_timeout)
-    if store is not None:
-        try:
-            prepare(store, load_states(settings.geo_dir), settings.snapshot_dir)
-        finally:
-            store.engine.dispose()
+    if store is None or settings.snapshot_dir is None:
+        return
+    try:
+        states = load_states(settings.geo_dir)
+        prepare(store, states, settings.snapshot_dir)
+        note = version_file(store, settings.snapshot_dir, "map")
+        if note is not None and not note.is_file():
+            data = load_dataset(store, states, settings.snapshot_dir)
+            geojson = display_geojson(data.states.geojson)
+            map_files_once(data.cases, geojson, settings.generated_dir, store.last_undo(), note)
+    finally:
+        store.engine.dispose()
 
 
 def os_message(error: OSError) -> str:

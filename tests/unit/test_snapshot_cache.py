@@ -4,6 +4,7 @@ stores, code versions or a publish that raced the load."""
 
 from __future__ import annotations
 
+import json
 import pickle
 from pathlib import Path
 
@@ -178,7 +179,8 @@ def test_the_folder_setting(tmp_path: Path) -> None:
 def test_an_import_leaves_the_new_version_ready(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    """`qimap import` validates the new version once, so no visitor waits for it."""
+    """`qimap import` validates the new version once and writes its map files, so no visitor
+    waits for either."""
     settings = load_settings()
     assert settings.snapshot_dir is not None
     cases = tmp_path / "one.csv"
@@ -191,6 +193,11 @@ def test_an_import_leaves_the_new_version_ready(
     store = Store.open(settings.database_url)
     path = snapshot_cache.snapshot_path(settings.snapshot_dir, _id(store), store.version())
     assert path.is_file()
+    note = snapshot_cache.version_file(store, settings.snapshot_dir, "map")
+    assert note is not None
+    named = json.loads(note.read_text())
+    assert (settings.generated_dir / named["cases"]).is_file()
+    assert (settings.generated_dir / named["states"]).is_file()
     code, out, err = run("import", str(cases), "--editor", "ann", "--dry-run")
     assert code == 0, out + err
 

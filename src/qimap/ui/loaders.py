@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -54,14 +55,20 @@ def states(geo_dir: Path) -> StateLayer:
     return load_states(geo_dir)
 
 
-@st.cache_resource(show_spinner="Loading data…", max_entries=4)
+@st.cache_resource(show_spinner="Loading data…", max_entries=1)
 def _dataset(database_url: str, geo_dir: Path, version: int, snapshot_dir: Path | None) -> Dataset:
     # cache_resource, not cache_data: the Dataset is immutable, and copying 10,000 cases on
     # every rerun would cost more than the rerun itself. ``version`` changes with every
     # import or undo, so a new batch is seen on the next rerun; the first process to see a
     # version leaves its validated data for the others (qimap.ingest.snapshot_cache).
     del version  # only part of the cache key
-    return load_snapshot(store(database_url), states(geo_dir), snapshot_dir)
+    gc.unfreeze()  # the previous version, once let go, may be collected again
+    data = load_snapshot(store(database_url), states(geo_dir), snapshot_dir)
+    # The records live as long as the version: keep the cycle collector from walking them
+    # again and again (a full pass over 100,000 cases costs 0.2 s). One version is kept
+    # (max_entries=1): a publish replaces it instead of adding to memory.
+    gc.freeze()
+    return data
 
 
 def dataset(settings: Settings) -> Dataset:
