@@ -11,6 +11,7 @@ from streamlit.testing.v1.element_tree import Node
 from qimap.model.evaluate import Answer, Evaluation
 from qimap.model.schema import Mark, Status
 from tests.conftest import REPO
+from tests.html_scorecards import shown_scorecards
 
 PAGE = str(REPO / "views" / "evaluate.py")
 
@@ -28,7 +29,8 @@ def in_order(node: Node) -> Iterator[Node]:
 def test_live_scorecard_and_downloads_once_complete() -> None:
     at = AppTest.from_file(PAGE, default_timeout=60).run()
     assert not at.exception
-    assert [m.value for m in at.sidebar.metric] == ["not yet known"]  # nothing answered yet
+    # the live scorecard, in the sidebar: nothing answered yet
+    assert [card.score for card in shown_scorecards(at.sidebar)] == ["not yet known"]
     assert at.selectbox(key="ev_state").value is None  # no state assumed
     top, bottom = at.warning
     assert top.value.startswith("Still to fill in")
@@ -46,9 +48,9 @@ def test_live_scorecard_and_downloads_once_complete() -> None:
             radio.set_value("no")
     at.run()
     assert not at.exception
-    assert [m.value for m in at.sidebar.metric] == ["1.5 of 9"]  # 1 yes, 1 partly met
-    captions = [c.value for c in at.sidebar.caption]
-    assert "1 of 4 to end qualified immunity · 0.5 of 5 to start accountability" in captions
+    (card,) = shown_scorecards(at.sidebar)
+    assert card.score == "1.5 of 9"  # 1 yes, 1 partly met
+    assert "1 of 4 to end qualified immunity · 0.5 of 5 to start accountability" in card.notes
     assert "**Score so far:** Meets 1.5 of 9 criteria." in [md.value for md in at.markdown]
     assert at.success[0].value.startswith("Everything is filled in")
     assert "Ready" in at.success[1].value

@@ -22,6 +22,8 @@ from tests.conftest import (
     SYNTHETIC_STATE,
     hostile_case,
 )
+from tests.html_scorecards import shown_scorecards
+from tests.html_tables import start_tags
 
 PAGE = str(REPO / "views" / "explore.py")
 
@@ -75,18 +77,20 @@ def test_select_box_shows_scorecards_newest_first(fake_map: FakeMap, synthetic: 
     at.sidebar.selectbox[0].select(SYNTHETIC_STATE).run()
     assert "Massachusetts: bills" in sidebar_text(at)
     assert map_spec(fake_map)["state"] == SYNTHETIC_STATE  # the map outlines the chosen state
-    headings = [md.value for md in at.sidebar.markdown if md.value.startswith("### ")]
-    assert [h.split(" · ")[:3] for h in headings] == [
-        ["### SB 9002", "2023", "Pending"],
-        ["### SB 9001", "2021", "Failed"],
+    cards = shown_scorecards(at.sidebar)
+    assert [card.title.split(" · ") for card in cards] == [
+        ["SB 9002", "2023", "Pending"],
+        ["SB 9001", "2021", "Failed"],
     ]
-    metrics = [(m.label, m.value) for m in at.sidebar.metric]
+    assert all(card.headings == [(3, card.title)] for card in cards)  # each bill an h3
+    metrics = [(card.score_label, card.score) for card in cards]
     # one overall score per bill, first; SB 9002's marks add up to 2/4 + 1.5/5 (its page prints
     # 3/4): the score counts the marks
     assert metrics == [(SCORE_LABEL, "3.5 of 9"), (SCORE_LABEL, "4.5 of 9")]
-    captions = [c.value for c in at.sidebar.caption]
-    for card in synthetic.scorecards(SYNTHETIC_STATE):
-        assert parts_phrase(card) in captions  # its two parts, in words, as detail
+    # under each score, its two parts in words, as detail
+    assert [card.notes[0] for card in cards] == [
+        parts_phrase(card) for card in synthetic.scorecards(SYNTHETIC_STATE)
+    ]
     assert at.query_params["state"] == SYNTHETIC_STATE
     # the map was asked to move there, without being rebuilt differently
     assert fake_map.last["center"][0] == pytest.approx(42.0, abs=1)
@@ -212,24 +216,24 @@ def test_near_search_lists_nearest_with_distances(fake_map: FakeMap) -> None:
 
 
 def about_text(at: AppTest) -> str:
-    """What the sidebar's (first) "About this score" says."""
-    about = next(e for e in at.sidebar.expander if e.label == ABOUT_LABEL)
-    return "\n".join(md.value for md in about.markdown).replace("\\", "")  # escapes undone
+    """What the sidebar's (first) "About this score" says, one paragraph a line."""
+    about = shown_scorecards(at.sidebar)[0].about
+    assert about.label == ABOUT_LABEL
+    assert not about.open  # closed until opened
+    return "\n".join(p.text for p in about.body.find_all("p"))
 
 
 def test_cut_off_tallies_say_so(fake_map: FakeMap, synthetic: Dataset) -> None:
     cut_off = synthetic.scorecards_by_key[SYNTHETIC_CUT_OFF]  # start marks cut off, tally kept
     at = open_page(state=cut_off.bill.state)
-    metrics = [(m.label, m.value) for m in at.sidebar.metric]
-    assert metrics == [(SCORE_LABEL, "at least 2.5 of 9")]
-    captions = [c.value for c in at.sidebar.caption]
-    assert (
-        "2.5 of 4 to end qualified immunity · 5 to start accountability not yet known" in captions
-    )
+    (card,) = shown_scorecards(at.sidebar)
+    assert [(card.score_label, card.score)] == [(SCORE_LABEL, "at least 2.5 of 9")]
+    notes = card.notes
+    assert "2.5 of 4 to end qualified immunity · 5 to start accountability not yet known" in notes
     # the page's own tally is provenance: told behind "About this score", not beside the score
     about = about_text(at)
     assert "The page's own total to start accountability is 3 of 5." in about
-    assert not any("3 of 5" in c or "3/5" in c for c in captions)
+    assert not any("3 of 5" in c or "3/5" in c for c in notes)
 
 
 def test_cut_off_tallies_without_a_printed_one(
@@ -242,7 +246,7 @@ def test_cut_off_tallies_without_a_printed_one(
     edit_csv(synthetic_copy / "bills.csv", unprinted)
     monkeypatch.setenv("QIMAP_DATA_DIR", str(synthetic_copy))
     at = open_page(state=SYNTHETIC_CUT_OFF.split("-")[0])
-    assert [m.value for m in at.sidebar.metric] == ["at least 2.5 of 9"]
+    assert [card.score for card in shown_scorecards(at.sidebar)] == ["at least 2.5 of 9"]
     about = about_text(at)
     assert "5 of the 9 marks are not yet known" in about
     assert "to start accountability is" not in about  # no page tally to tell
@@ -305,9 +309,17 @@ def test_hostile_data_is_escaped_everywhere(
     every = [el.value for el in at.sidebar.markdown] + [el.value for el in at.main.markdown]
     joined = "\n".join(str(v) for v in every)
     assert not re.search(r"(?<!\\)<(img|script)", joined)  # every < arrives escaped
-    assert "\\<img src\\=x onerror\\=alert\\(1\\)\\>" in joined
     assert not re.search(r"(?<!\\)\]\(javascript", joined)
     assert "49" not in joined.replace("2049", "")
+    # the hostile bill's scorecard (HTML, in both copies of the panel): read as written, no
+    # element or link made of it
+    hostile = "<img src=x onerror=alert(1)> {{ 7*7 }} [x](javascript:alert(1))"
+    cards = [c for c in shown_scorecards(at) if c.summary == hostile]
+    assert len(cards) == 2  # the sidebar's copy and the main column's
+    tags = [tag for element in at.html for tag in start_tags(element.value)]
+    assert not [(tag, attrs) for tag, attrs in tags if tag in ("img", "script")]
+    assert not [attrs for tag, attrs in tags if tag == "a" and not attrs["href"].startswith("http")]
+    assert not any("49" in card.text for card in cards)
 
 
 def test_broken_data_fails_loudly_with_file_row_column(
@@ -344,9 +356,11 @@ def test_a_case_shows_what_its_states_bills_would_change(
     yes, no = MARK_LABELS[Mark.YES], MARK_LABELS[Mark.NO]
     # newest bill first: SB 9002 dropped public employees, SB 9001 had them
     assert f"Ends Qualified Immunity for all public employees: SB 9002 {no} · SB 9001 {yes}" in text
-    captions = [c.value for c in at.sidebar.caption]
-    # the only MA case that shows why public employees matter (retaliation) is this one
-    assert f"Local cases that show why this matters: {case.title}." in captions
+    # the only MA case that shows why public employees matter (retaliation) is this one: named
+    # under that criterion, in each bill's scorecard
+    for card in shown_scorecards(at.sidebar):
+        row = card.row("Ends Qualified Immunity for all public employees")
+        assert row.notes[-1] == f"Local cases that show why this matters: {case.title}."
 
 
 def test_presentation_steps_through_a_states_slides(fake_map: FakeMap, synthetic: Dataset) -> None:

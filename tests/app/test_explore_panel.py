@@ -19,6 +19,7 @@ from qimap.ui.announce import request_json, target_classes
 from tests.app.conftest import FakeMap
 from tests.app.test_explore import map_spec, open_page
 from tests.conftest import SYNTHETIC_CASE, SYNTHETIC_STATE, hostile_case
+from tests.html_scorecards import parse_html
 
 
 def count_line(at: AppTest) -> str:
@@ -221,15 +222,41 @@ def test_opening_words_say_what_qualified_immunity_is_and_how_bills_are_scored(
     assert [h.value for h in how.header] == ["What a strong bill does"]  # Get involved's words
 
 
+def in_order(node: Any) -> list[Any]:
+    """The elements under ``node`` top to bottom, inside columns and containers too."""
+    children = getattr(node, "children", None)
+    if not children:
+        return [node]
+    return [leaf for index in sorted(children) for leaf in in_order(children[index])]
+
+
+def html_headings(markup: str) -> list[tuple[int, str]]:
+    return [
+        (int(e.tag[1]), e.text) for e in parse_html(markup).walk() if re.fullmatch(r"h[1-6]", e.tag)
+    ]
+
+
 def test_headings_do_not_skip_levels(fake_map: FakeMap, synthetic: Dataset) -> None:
     at = open_page(case=SYNTHETIC_CASE)
     title = synthetic.cases_by_id[SYNTHETIC_CASE].title
+    bills = [card.bill.bill_id for card in synthetic.scorecards(SYNTHETIC_STATE)]
     # under the page's h1: the story's title, "<State>: bills" and the list are h2, the list's
-    # items h3 (each bill's own heading is the scorecard widget's, qimap.ui.scorecard)
-    # h3 in a panel: only the Take action sections (no officials imported here: "What to say")
+    # items h3; in a panel, h3: each bill's name (the scorecard's HTML, qimap.render.
+    # scorecard_html, its only heading) and the Take action sections (no officials imported
+    # here: "What to say")
     for where in (block(at, "qimap_panel_here"), at.sidebar):
         assert [h.value for h in where.header] == [title, "Massachusetts: bills"]
         assert [h.value for h in where.subheader] == ["What to say"]
+        # the panel's headings in order, Streamlit's and the scorecards' HTML alike
+        levels = []
+        for element in in_order(where):
+            if element.type in ("header", "subheader"):
+                levels.append((2 if element.type == "header" else 3, element.value))
+            elif element.type == "html":
+                levels += html_headings(element.value)
+        names = [(3, h) for _, h in levels if h.split(" · ")[0] in bills]
+        assert levels == [(2, title), (2, "Massachusetts: bills"), *names, (3, "What to say")]
+        assert [h.split(" · ")[0] for _, h in names] == bills
     assert [h.value for h in block(at, "qimap_list").header] == ["Case studies in Massachusetts"]
     assert title in list_titles(at)
     # the only other h3s: the model policy's groups, under its h2 in "How bills are scored",
@@ -237,6 +264,9 @@ def test_headings_do_not_skip_levels(fake_map: FakeMap, synthetic: Dataset) -> N
     (how,) = [e for e in at.expander if e.label == "How bills are scored"]
     assert [h.value for h in how.header] == ["What a strong bill does"]
     assert len(at.subheader) == len(how.subheader) + len(list_titles(at)) + 2
+    # and in HTML, only the bills' names, once in each copy of the panel
+    every = [level for element in at.html for level, _ in html_headings(element.value)]
+    assert every == [3] * 2 * len(bills)
 
 
 def test_hostile_titles_are_escaped_in_button_labels(

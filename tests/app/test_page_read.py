@@ -3,9 +3,10 @@ or <script> is shown as those characters, never as markup (SYNTHETIC lines)."""
 
 from __future__ import annotations
 
-import re
-
 from streamlit.testing.v1 import AppTest
+
+from tests.html_scorecards import ParsedScorecard, shown_scorecards
+from tests.html_tables import start_tags
 
 HOSTILE = "Bill 1 of 1: **not bold** <script>alert(1)</script> [x](javascript:alert(2))"
 
@@ -39,29 +40,35 @@ def _scorecard(bill_id: str | None, year: int | None = 2024) -> None:
     show_scorecard(build_scorecard(bill, rubric, []))
 
 
+def shown_card(at: AppTest) -> ParsedScorecard:
+    """The one scorecard the run shows (one st.html block)."""
+    assert not at.exception
+    assert len(at.html) == 1
+    (card,) = shown_scorecards(at)
+    return card
+
+
 def test_a_city_law_is_labelled_a_local_measure() -> None:
     at = AppTest.from_function(_scorecard, args=("Synthetica - Local Law 99",)).run()
-    assert not at.exception
-    assert at.caption[0].value == "Local measure of Synthetica, not a state bill."
+    # the first line under the bill's name, before its score
+    assert shown_card(at).notes[0] == "Local measure of Synthetica, not a state bill."
 
 
 def test_a_state_bill_is_not_labelled_local() -> None:
     at = AppTest.from_function(_scorecard, args=("SB 9001",)).run()
-    assert not at.exception
-    assert not any("local measure" in c.value.lower() for c in at.caption)
+    card = shown_card(at)
+    assert card.notes  # the score's parts, at least: there are lines to look at
+    assert "local measure" not in card.text.lower()
 
 
 def test_an_unnamed_bill_says_its_year_once() -> None:
     at = AppTest.from_function(_scorecard, args=(None,)).run()
-    assert not at.exception
-    heading = at.markdown[0].value.replace("\\", "")  # markdown escapes undone
-    assert heading == "### Unnamed bill (2024) · Pending"
+    assert shown_card(at).headings == [(3, "Unnamed bill (2024) · Pending")]
 
 
 def test_an_unnamed_bill_without_a_year_says_so() -> None:
     at = AppTest.from_function(_scorecard, args=(None, None)).run()
-    heading = at.markdown[0].value.replace("\\", "")
-    assert heading == "### Unnamed bill · year unknown · Pending"
+    assert shown_card(at).headings == [(3, "Unnamed bill · year unknown · Pending")]
 
 
 def test_a_hostile_city_in_a_local_measure_is_shown_as_text() -> None:
@@ -69,10 +76,9 @@ def test_a_hostile_city_in_a_local_measure_is_shown_as_text() -> None:
     at = AppTest.from_function(
         _scorecard, args=("Evil <img src=x> [x](javascript:alert(1)) - Ordinance 9",)
     ).run()
-    assert not at.exception
-    caption = at.caption[0].value
-    assert not re.search(r"(?<!\\)<img", caption)  # every < arrives escaped
-    assert not re.search(r"(?<!\\)\]\(", caption)  # no markdown link
-    assert caption.replace("\\", "").startswith(
-        "Local measure of Evil <img src=x> [x](javascript:alert(1))"
+    card = shown_card(at)
+    assert not [tag for tag, _ in start_tags(at.html[0].value) if tag == "img"]  # no element
+    assert card.root.links == ["https://example.org/synthetic"]  # the source only: no [x](...)
+    assert card.notes[0] == (
+        "Local measure of Evil <img src=x> [x](javascript:alert(1)), not a state bill."
     )

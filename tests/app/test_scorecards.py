@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from qimap.model.labels import BASIS_LABELS, MARK_LABELS
 from qimap.model.schema import Basis, Mark
 from tests.conftest import REPO, SYNTHETIC_LATEST, SYNTHETIC_PASSED
+from tests.html_scorecards import shown_scorecards
 from tests.html_tables import ParsedTable, parse_tables, start_tags
 
 PAGE = str(REPO / "views" / "scorecards.py")
@@ -87,7 +88,11 @@ def test_state_view_shows_lineage_and_what_changed() -> None:
         f"Ends Qualified Immunity for all public employees: {yes} → {no} (weaker in SB 9002)"
         in text
     )
-    assert [m.value for m in at.metric][:2] == ["3.5 of 9", "4.5 of 9"]  # SB 9002, SB 9001
+    cards = shown_scorecards(at)
+    assert [(card.title, card.score) for card in cards] == [
+        ("SB 9002 · 2023 · Pending", "3.5 of 9"),
+        ("SB 9001 · 2021 · Failed", "4.5 of 9"),
+    ]
 
 
 def test_state_link_reads_a_name_but_not_a_fips_number() -> None:

@@ -1,6 +1,7 @@
 """Every page at desktop and phone size: no critical or serious axe-core violation in the page
-or, separately, in the map's iframe; every caption at WCAG AA contrast (4.5:1, computed with the
-opacity Streamlit draws captions with); and each page its own document title.
+or, separately, in the map's iframe; every caption, and every word of a bill's scorecard (its own
+HTML, with caption-sized notes), at WCAG AA contrast (4.5:1, computed with the opacity Streamlit
+draws captions with); and each page its own document title.
 
 On the SYNTHETIC data set. A violation inside a widget Streamlit or Leaflet draws, which no
 change of ours can reach, goes in axe.ALLOWED with its reason; everything else fails here.
@@ -38,6 +39,13 @@ OTHER_PAGES = [
 ]
 SIZES: dict[str, dict[str, Any]] = {"desktop": {}, "phone": PHONE}
 CAPTIONS = '[data-testid="stCaptionContainer"]'
+# A bill's scorecard is one HTML block (qimap.render.scorecard_html): all of its text is measured,
+# its small notes (what were captions) included.
+SCORECARDS = ".qm-scorecard"
+SMALL_TEXT = f"{CAPTIONS}, {SCORECARDS}"
+OPEN_SCORECARDS = (
+    "() => document.querySelectorAll('.qm-scorecard details').forEach(d => d.open = true)"
+)
 AA_SMALL_TEXT = 4.5  # captions are 14 px, not bold: "small" text in WCAG's terms
 MAP_READY = "() => window.map !== undefined && window.map._loaded"
 
@@ -78,7 +86,7 @@ def test_page_has_no_serious_accessibility_problem(
             problems += listed("map iframe", run_axe(frame))
         problems += [
             f"caption below {AA_SMALL_TEXT}:1: {contrast}"
-            for contrast in text_contrasts(page, CAPTIONS)
+            for contrast in text_contrasts(page, SMALL_TEXT)
             if contrast.ratio < AA_SMALL_TEXT
         ]
         assert not problems, f"{path} ({size}):\n" + "\n".join(problems)
@@ -91,6 +99,26 @@ def test_captions_are_measured(page: Page, synthetic_app_url: str) -> None:
     contrasts = text_contrasts(page, CAPTIONS)
     assert contrasts, "no caption found: has st.caption's test id changed?"
     assert min(contrast.ratio for contrast in contrasts) >= AA_SMALL_TEXT, contrasts
+
+
+@pytest.mark.parametrize("path", ["/bills?view=state&state=MA", "/?state=MA"])
+def test_scorecards_opened_read_at_aa(
+    page: Page, network: NetworkLog, synthetic_app_url: str, path: str
+) -> None:
+    """Every criterion and "About this score" opened (closed, their insides are not drawn and
+    nothing measures them): every word at AA, on the white page and on the grey sidebar, the
+    evidence notes among them, and still no serious axe-core violation."""
+    open_settled(page, f"{synthetic_app_url}{path}", with_map=path.startswith("/?"))
+    page.evaluate(OPEN_SCORECARDS)
+    notes = text_contrasts(page, f"{SCORECARDS} .qm-sc-body .qm-sc-note")
+    assert len(notes) > 9, "no evidence note drawn: has the scorecard's markup changed?"
+    contrasts = text_contrasts(page, SCORECARDS)
+    assert min(contrast.ratio for contrast in contrasts) >= AA_SMALL_TEXT, [
+        str(c) for c in contrasts if c.ratio < AA_SMALL_TEXT
+    ]
+    problems = [str(violation) for violation in run_axe(page)]
+    assert not problems, "\n".join(problems)
+    network.assert_local(synthetic_app_url)
 
 
 # A low-contrast caption (Streamlit's own way: opacity 0.6, here on grey text) and a button with

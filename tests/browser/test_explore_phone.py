@@ -197,11 +197,16 @@ def test_keyboard_reaches_a_states_scorecards_and_a_story(
     expect(heading).to_be_focused()
     expect(heading).to_be_in_viewport()
     expect(desktop.locator(HERE)).to_be_hidden()  # the sidebar is open: one copy only
-    # the next Tab goes into the state's scorecard
+    # the next Tab goes into the state's scorecard: its first criterion (a <summary>)
     desktop.keyboard.press("Tab")
     assert desktop.evaluate(
-        "() => document.activeElement.closest('.st-key-qimap_state_aside') !== null"
+        "() => document.activeElement.closest('.st-key-qimap_state_aside .qm-scorecard') !== null"
     )
+    assert desktop.evaluate("() => document.activeElement.tagName") == "SUMMARY"
+    outline = desktop.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"  # focus shows (.streamlit/qimap.css)
+    desktop.keyboard.press("Enter")  # and opens it
+    assert desktop.evaluate("() => document.activeElement.parentElement.open") is True
 
     # The story: skip the map to the list, then its first "Details" button.
     desktop.goto(synthetic_url)

@@ -11,9 +11,11 @@ import pytest
 from playwright.sync_api import Frame, Page, expect
 
 from tests.browser.conftest import (
+    HOSTILE_BILL_SUMMARY,
     HOSTILE_CASE_ID,
     HOSTILE_CONTACT_NAME,
     HOSTILE_LINKS_CASE_ID,
+    HOSTILE_LINKS_TEXT,
     NetworkLog,
 )
 from tests.browser.test_hostile_links import LEFTOVERS, shown_text, visit
@@ -64,6 +66,14 @@ def test_every_page_shows_hostile_data_as_text(
     assert_inert(page)
     visit(page, f"{base}/bills?view=state&state=MA", "Scorecards")
     assert "victim@evil.example" in shown_text(page)  # the hostile bill summary is shown
+    # each scorecard is one HTML block (qimap.render.scorecard_html): both hostile summaries
+    # read there exactly as written, and the only links in them are http(s)
+    summaries = page.locator(".qm-scorecard .qm-sc-summary").all_inner_texts()
+    assert HOSTILE_BILL_SUMMARY in summaries
+    assert HOSTILE_LINKS_TEXT in summaries
+    hrefs = page.locator(".qm-scorecard a").evaluate_all("links => links.map(a => a.href)")
+    assert hrefs
+    assert all(href.startswith(("https://", "http://")) for href in hrefs), hrefs
     assert_inert(page)
     visit(page, f"{base}/bills?compare=MA-SB1004,MA-HB1479", "Scorecards")
     assert_inert(page)

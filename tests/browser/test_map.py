@@ -126,10 +126,11 @@ def scorecard(page: Page, bill_id: str) -> Locator:
 
 
 def metric_value(card: Locator, label: str) -> Locator:
-    metric = card.get_by_test_id("stMetric").filter(
-        has=card.page.get_by_test_id("stMetricLabel").filter(has_text=label)
+    """The value under ``label`` in a scorecard (qimap.render.scorecard_html's overall score)."""
+    metric = card.locator(".qm-sc-score").filter(
+        has=card.page.locator(".qm-sc-score-label").filter(has_text=label)
     )
-    return metric.get_by_test_id("stMetricValue")
+    return metric.locator(".qm-sc-score-value")
 
 
 def page_point(page: Page, x: float, y: float) -> tuple[float, float]:

@@ -1,7 +1,10 @@
 """A bill's scorecard as a visitor on a phone meets it (/bills, one state; the bundled data):
 the overall score first and in words, its two parts as detail, each mark in words and symbol,
 evidence quoted as a quotation, and where the score comes from behind "About this score", opened
-by a tap, in a visitor's words. No critical or serious axe-core violation with it open."""
+by a tap, in a visitor's words. No critical or serious axe-core violation with it open.
+
+The scorecard is one HTML block (qimap.render.scorecard_html): each criterion and "About this
+score" a native <details>, closed until tapped."""
 
 from __future__ import annotations
 
@@ -21,9 +24,9 @@ pytestmark = pytest.mark.browser
 
 
 def card_of(page: Page, bill_id: str) -> Locator:
-    """The bordered block holding one bill's scorecard (the innermost block with its heading)."""
-    heading = page.get_by_role("heading", name=re.compile(rf"^{re.escape(bill_id)} · "))
-    return page.get_by_test_id("stVerticalBlock").filter(has=heading).last
+    """One bill's scorecard: the block that holds its heading (an h3)."""
+    heading = page.get_by_role("heading", level=3, name=re.compile(rf"^{re.escape(bill_id)} · "))
+    return page.locator(".qm-scorecard").filter(has=heading)
 
 
 def open_state(page: Page, base: str, usps: str) -> None:
@@ -37,13 +40,14 @@ def test_a_complete_bill_reads_as_one_score_with_its_parts(
 ) -> None:
     open_state(phone, app_url, "MA")
     card = card_of(phone, "SB 1004")
-    metric = card.get_by_test_id("stMetric").first
-    expect(metric.get_by_test_id("stMetricLabel")).to_have_text(SCORE_LABEL)
-    expect(metric.get_by_test_id("stMetricValue")).to_have_text("4 of 9")
+    expect(card).to_have_count(1)
+    metric = card.locator(".qm-sc-score")
+    expect(metric.locator(".qm-sc-score-label")).to_have_text(SCORE_LABEL)
+    expect(metric.locator(".qm-sc-score-value")).to_have_text("4 of 9")
     parts = "2 of 4 to end qualified immunity · 2 of 5 to start accountability"
     expect(card.get_by_text(parts)).to_be_visible()
     # the score comes before the criteria: it is the first thing under the bill's name
-    metric_box, first_row = metric.bounding_box(), card.get_by_test_id("stExpander").first
+    metric_box, first_row = metric.bounding_box(), card.locator("details").first
     row_box = first_row.bounding_box()
     assert metric_box is not None
     assert row_box is not None
@@ -61,11 +65,15 @@ def test_a_mark_is_words_and_a_symbol_and_its_evidence_a_quotation(
     open_state(phone, app_url, "MA")
     card = card_of(phone, "SB 1004")
     yes = MARK_LABELS[Mark.YES]
-    row = card.get_by_test_id("stExpander").filter(
-        has_text=f"{yes} — Ends Qualified Immunity for all law enforcement officers"
+    row = card.locator("details").filter(
+        has=phone.locator(
+            "summary", has_text=f"{yes} — Ends Qualified Immunity for all law enforcement officers"
+        )
     )
-    row.locator("summary").tap()
+    expect(row).to_have_count(1)
     quote = row.locator("blockquote")
+    expect(quote).to_be_hidden()  # closed until tapped
+    row.locator("summary").tap()
     expect(quote).to_be_visible()
     expect(quote).to_have_text(re.compile(r"^\s*“.+”\s*$", re.DOTALL))  # in quotation marks
     expect(row.get_by_text("Quoted text:")).to_be_visible()
@@ -77,10 +85,15 @@ def test_about_this_score_tells_its_source_in_a_visitors_words(
 ) -> None:
     open_state(phone, app_url, "AZ")  # cut off: start marks unknown, the page's start total kept
     card = card_of(phone, "HB 2591")
-    expect(card.get_by_test_id("stMetricValue").first).to_have_text("at least 3 of 9")
-    about = card.get_by_test_id("stExpander").filter(has_text=ABOUT_LABEL)
+    expect(card.locator(".qm-sc-score-value")).to_have_text("at least 3 of 9")
+    about = card.locator("details").filter(
+        has=phone.locator("summary", has_text=re.compile(f"^{ABOUT_LABEL}$"))
+    )
+    expect(about).to_have_count(1)
+    body = about.locator(".qm-sc-body")
+    expect(body).to_be_hidden()  # closed until tapped
     about.locator("summary").tap()
-    body = about.get_by_test_id("stExpanderDetails")
+    expect(body).to_be_visible()
     expect(body).to_contain_text("Scored by Campaign Zero on endqi.org")
     expect(body).to_contain_text("5 of the 9 marks are not yet known")
     expect(body).to_contain_text("The page's own total to start accountability is 4.5 of 5.")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import streamlit as st
 
@@ -29,10 +29,3 @@ def show_state_contacts(data: Dataset, usps: str) -> None:
         st.markdown(escape_markdown(no_contact_hint(data.state_names[usps])))
     for contact in contacts:
         st.markdown(contact_text(contact, data.bill_names))
-
-
-def sponsor_caption(sponsors: Sequence[Contact]) -> str:
-    names = ", ".join(
-        markdown_link(c.name, c.url) if c.url else escape_markdown(c.name) for c in sponsors
-    )
-    return f"Sponsored by {names}" if sponsors else ""
