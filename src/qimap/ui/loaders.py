@@ -66,7 +66,7 @@ def _dataset(database_url: str, geo_dir: Path, version: int, snapshot_dir: Path 
     data = load_snapshot(store(database_url), states(geo_dir), snapshot_dir)
     # The records live as long as the version: keep the cycle collector from walking them
     # again and again (a full pass over 100,000 cases costs 0.2 s). One version is kept
-    # (max_entries=1): a publish replaces it instead of adding to memory.
+    # (max_entries=1); a session still open holds the one it used until it ends.
     gc.freeze()
     return data
 

@@ -1,0 +1,53 @@
+"""Start the app as ``python -m qimap.serve run app.py [streamlit options]``: the same server as
+``streamlit run app.py``, with the map page's libraries imported before it answers its health
+check.
+
+Streamlit imports a page's modules during the first visitor's first run: about a second here
+(pandas through folium, SQLAlchemy, shapely, qimap's page modules; benchmarks/
+coldstart_breakdown.py). A load balancer sends nobody to a process before its health check
+answers, so importing them first moves that second from the first visitor to the start.
+``python3 dev.py app`` and the deployment's commands (docs/deployment.md) start the app so.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from collections.abc import Sequence
+
+# What the map page (views/explore.py, the default page) imports, heaviest first. Not
+# streamlit_folium, nor what imports it (qimap.ui.map_panel, qimap.ui.presentation): it declares
+# its component when imported, and a component declared before Streamlit's runtime exists is
+# never served (the map's frame stays empty).
+PRELOAD = (
+    "folium",
+    "sqlalchemy",
+    "qimap.ui.loaders",
+    "qimap.ui.controls",
+    "qimap.ui.sidebar",
+    "qimap.ui.intro",
+    "qimap.ui.case_list",
+    "qimap.ui.legend",
+    "qimap.ui.announce",
+    "qimap.ui.chrome",
+)
+NEVER_BEFORE_THE_RUNTIME = ("streamlit_folium",)
+
+
+def preload(modules: Sequence[str] = PRELOAD) -> None:
+    for name in modules:
+        importlib.import_module(name)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``argv`` as the ``streamlit`` command takes it (``run app.py --server.port 8501``)."""
+    preload()
+    from streamlit.web import cli
+
+    sys.argv = ["streamlit", *(sys.argv[1:] if argv is None else argv)]
+    result = cli.main()  # click: exits by itself unless standalone_mode is off
+    return int(result or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

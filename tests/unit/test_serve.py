@@ -1,0 +1,63 @@
+"""`python -m qimap.serve run app.py …` imports the map page's libraries, then hands the same
+arguments to Streamlit's own command line (issue 14: not during the first visit)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from qimap import serve
+from tests.conftest import REPO
+
+
+def test_the_arguments_reach_streamlit_after_the_page_modules(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from streamlit.web import cli
+
+    seen: dict[str, object] = {}
+
+    def fake_main() -> int:
+        seen["argv"] = list(sys.argv)
+        seen["loaded"] = all(name in sys.modules for name in serve.PRELOAD)
+        return 0
+
+    monkeypatch.setattr(cli, "main", fake_main)
+    assert serve.main(["run", "app.py", "--server.port", "8599"]) == 0
+    assert seen == {
+        "argv": ["streamlit", "run", "app.py", "--server.port", "8599"],
+        "loaded": True,
+    }
+
+
+def test_the_map_component_is_not_imported_before_the_runtime() -> None:
+    """streamlit_folium declares its component on import; declared before Streamlit's runtime
+    exists, it is never served and the map stays empty (seen in a real browser)."""
+    code = (
+        "import sys\n"
+        "from qimap import serve\n"
+        "serve.preload()\n"
+        "print('LOADED', [m for m in serve.NEVER_BEFORE_THE_RUNTIME if m in sys.modules])\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert "LOADED []" in done.stdout, done.stdout + done.stderr
+
+
+def test_every_preloaded_module_is_one_the_map_page_imports() -> None:
+    """A module listed here but no longer used would cost start time for nothing."""
+    code = (
+        "import sys, runpy\n"
+        "from streamlit.testing.v1 import AppTest\n"
+        f"at = AppTest.from_file({str(REPO / 'views' / 'explore.py')!r}, default_timeout=120)\n"
+        "at.run()\n"
+        f"missing = [m for m in {serve.PRELOAD!r} if m not in sys.modules]\n"
+        "print('MISSING', missing)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=180, check=False
+    )
+    assert "MISSING []" in done.stdout, done.stdout + done.stderr
