@@ -105,11 +105,11 @@ def ensure_axe() -> None:
 
 
 def app(extra: list[str]) -> None:
-    """`streamlit run app.py`, through qimap.serve: the page's libraries are imported before
+    """`streamlit run app.py`, through qimap.ui.serve: the page's libraries are imported before
     the server answers, not during the first visit."""
     ensure_environment()
     python = str(BIN / "python")
-    os.execv(python, [python, "-m", "qimap.serve", "run", str(ROOT / "app.py"), *extra])
+    os.execv(python, [python, "-m", "qimap.ui.serve", "run", str(ROOT / "app.py"), *extra])
 
 
 def test(extra: list[str]) -> None:

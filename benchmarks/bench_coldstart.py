@@ -202,11 +202,11 @@ def rss_mb(pid: int) -> float:
 def qimap_server(
     store: Store, launcher: Sequence[str] = ()
 ) -> contextlib.AbstractContextManager[Server]:
-    """The app as deployed: through qimap.serve (which imports the page's libraries before the
+    """The app as deployed: through qimap.ui.serve (which imports the page's libraries before the
     health check) where the checkout has it, else plain ``streamlit run``."""
-    serve = store.checkout.root / "src" / "qimap" / "serve.py"
+    serve = store.checkout.root / "src" / "qimap" / "ui" / "serve.py"
     if not launcher and serve.exists():
-        launcher = (sys.executable, "-m", "qimap.serve")
+        launcher = (sys.executable, "-m", "qimap.ui.serve")
     return streamlit_server(store.checkout.app, store.checkout.root, store.env(), launcher)
 
 

@@ -125,12 +125,20 @@ def scorecard(page: Page, bill_id: str) -> Locator:
     return sidebar(page).get_by_test_id("stVerticalBlock").filter(has=heading).last
 
 
-def metric_value(card: Locator, label: str) -> Locator:
+def score_value(card: Locator, label: str) -> Locator:
     """The value under ``label`` in a scorecard (qimap.render.scorecard_html's overall score)."""
     metric = card.locator(".qm-sc-score").filter(
         has=card.page.locator(".qm-sc-score-label").filter(has_text=label)
     )
     return metric.locator(".qm-sc-score-value")
+
+
+def metric_value(card: Locator, label: str) -> Locator:
+    """The value of the Streamlit metric labelled ``label`` (an upload report's counts)."""
+    metric = card.get_by_test_id("stMetric").filter(
+        has=card.page.get_by_test_id("stMetricLabel").filter(has_text=label)
+    )
+    return metric.get_by_test_id("stMetricValue")
 
 
 def page_point(page: Page, x: float, y: float) -> tuple[float, float]:
@@ -190,7 +198,7 @@ def test_state_click_shows_scorecards(page: Page, app_url: str, network: Network
     expect(bar.get_by_role("heading", name="Massachusetts: bills")).to_be_visible()
     card = scorecard(page, "SB 1004")
     expect(card).to_be_visible()
-    expect(metric_value(card, "Criteria met")).to_have_text("4 of 9")  # its overall score
+    expect(score_value(card, "Criteria met")).to_have_text("4 of 9")  # its overall score
     expect(card.get_by_text("2 of 4 to end qualified immunity · 2 of 5 to start")).to_be_visible()
     expect(page).to_have_url(re.compile(r"[?&]state=MA(&|$)"))
     network.assert_local(app_url)
@@ -369,7 +377,7 @@ def test_hostile_text_is_inert(page: Page, hostile_app_url: str, network: Networ
 def test_screenshot(page: Page, app_url: str, network: NetworkLog) -> None:
     frame = open_map(page, f"{app_url}/?state=MA", MASSACHUSETTS, min_zoom=5)
     expect(sidebar(page).get_by_role("heading", name="Massachusetts: bills")).to_be_visible()
-    expect(metric_value(scorecard(page, "SB 1004"), "Criteria met")).to_have_text("4 of 9")
+    expect(score_value(scorecard(page, "SB 1004"), "Criteria met")).to_have_text("4 of 9")
     frame.wait_for_function("() => document.querySelectorAll('path.qimap-state').length > 48")
     wait_until_idle(page)
     page.evaluate("() => document.fonts.ready.then(() => true)")

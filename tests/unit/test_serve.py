@@ -1,4 +1,4 @@
-"""`python -m qimap.serve run app.py …` imports the map page's libraries, then hands the same
+"""`python -m qimap.ui.serve run app.py …` imports the map page's libraries, then hands the same
 arguments to Streamlit's own command line (issue 14: not during the first visit)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from qimap import serve
+from qimap.ui import serve
 from tests.conftest import REPO
 
 
@@ -37,7 +37,7 @@ def test_the_map_component_is_not_imported_before_the_runtime() -> None:
     exists, it is never served and the map stays empty (seen in a real browser)."""
     code = (
         "import sys\n"
-        "from qimap import serve\n"
+        "from qimap.ui import serve\n"
         "serve.preload()\n"
         "print('LOADED', [m for m in serve.NEVER_BEFORE_THE_RUNTIME if m in sys.modules])\n"
     )

@@ -1,4 +1,4 @@
-"""Start the app as ``python -m qimap.serve run app.py [streamlit options]``: the same server as
+"""Start the app as ``python -m qimap.ui.serve run app.py [streamlit options]``: the same server as
 ``streamlit run app.py``, with the map page's libraries imported before it answers its health
 check.
 
