@@ -100,7 +100,7 @@ def show_take_action(data: Dataset, state: str, where: str, near: str = "") -> N
     fills this one)."""
     settings = loaders.settings()
     found = loaders.officials(settings)
-    contacts = [c for group in data.contacts_by_state.values() for c in group]
+    contacts = data.contacts
     state_contacts = data.contacts_by_state.get(state, [])
     if found.data.empty:
         st.markdown(escape_markdown(NO_OFFICIALS))
@@ -108,7 +108,8 @@ def show_take_action(data: Dataset, state: str, where: str, near: str = "") -> N
         picked: list[Official] = []
     else:
         st.caption(escape_markdown(as_of(found.data.versions)))
-        zip_code = _zip_box(where, given_zip(near))
+        zip_code = given_zip(near)
+        _zip_box(where, zip_code)
         if zip_code:
             answer = lookup(
                 zip_code, found.data, contacts, loaders.geocode_index, state, found.index
@@ -124,7 +125,8 @@ def show_take_action(data: Dataset, state: str, where: str, near: str = "") -> N
     _what_to_say(data, settings, state, asks, picked, where)
 
 
-def _zip_box(where: str, current: str) -> str:
+def _zip_box(where: str, current: str) -> None:
+    """The ZIP code form, showing ``current`` (typed here, or given by near-me or the link)."""
     key = f"{ZIP_KEY}_{where}"
     given = f"{key}_given"  # the box follows a ZIP code given elsewhere (near-me, the link)
     if st.session_state.get(given) != current:
@@ -139,7 +141,6 @@ def _zip_box(where: str, current: str) -> str:
             help="Looked up on this site, offline; nothing you type is sent anywhere.",
         )
         st.form_submit_button("Find my officials", on_click=_submit_zip, args=(where,))
-    return current
 
 
 def _show_congress(found: Lookup, state: str) -> None:
@@ -397,7 +398,7 @@ def show_near_officials(data: Dataset, query: str) -> None:
     found = loaders.officials(loaders.settings())
     if found.data.empty:
         return
-    contacts = [c for group in data.contacts_by_state.values() for c in group]
+    contacts = data.contacts
     answer = lookup(query, found.data, contacts, loaders.geocode_index, None, found.index)
     sentence = congress_sentence(answer.representation)
     if not sentence:
