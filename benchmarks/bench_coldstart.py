@@ -17,7 +17,9 @@ so a change in the machine's load falls on the floor and on qimap alike):
 - floor: the first visit after the server starts, then a warm visit (a second one).
 - qimap, bundled data (data/): the first visit after starting on a new, empty store (that visit
   seeds it, as on a fresh clone); the first visit after a restart on that store (the common
-  case after a deploy or a restart); a warm visit.
+  case after a deploy or a restart); a warm visit; then a warm visit of the map alone
+  (``?embed=true``, the page that embeds on other sites: the map and nothing else), which
+  separates what the map component costs from what the rest of the page does.
 - qimap, N SYNTHETIC cases (``qimap demo-data``; a copy of data/ whose cases.csv holds them):
   the store is seeded once, before the clock (by a first visit, printed apart). Then per
   repetition: start the server, first visit, warm visit, the app process's RSS (VmRSS); with
@@ -367,6 +369,8 @@ def measure_bundled(browser: Any, checkout: Checkout, results: Results) -> None:
             results.add("bundled first", first.seconds)
             results.add("bundled warm", visit(browser, server.url, qimap_ready).seconds)
             results.add("bundled rss", rss_mb(server.pid))
+            alone = visit(browser, f"{server.url}/?embed=true", qimap_ready)
+            results.add("bundled map alone warm", alone.seconds)
         results.add("bundled total", float(first.total or 0))
 
 
@@ -455,6 +459,9 @@ def report(results: Results, cases: int, repeat: int) -> None:
         ["warm visit", seconds(m("floor warm")),
          seconds(m("bundled warm")) + times(m("bundled warm"), m("floor warm"), "floor"),
          seconds(m("cases warm")) + times(m("cases warm"), m("bundled warm"), "bundled")],
+        ["warm visit, the map alone (?embed=true: the page's other elements left out)", "—",
+         seconds(m("bundled map alone warm"))
+         + times(m("bundled map alone warm"), m("floor warm"), "floor"), "—"],
         ["app RSS after the warm visit", mb(m("floor rss")), mb(m("bundled rss")),
          mb(m("cases rss"))],
         ["app RSS after the publish's visit", "—", "—", mb(m("cases rss published"))],
@@ -497,6 +504,8 @@ def target_rows(results: Results, cases: int) -> list[list[str]]:
                   "bundled fresh", "floor first", None),
         ratio_row(results, "bundled warm / floor warm",
                   "bundled warm", "floor warm", TARGETS["bundled_warm"]),
+        ratio_row(results, "the map alone, warm / floor warm (no target: the map's own share)",
+                  "bundled map alone warm", "floor warm", None),
     ]  # fmt: skip
     rss = results.median("cases rss")
     limit = TARGETS["rss_mb"]

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from qimap.geo.states import NATIONAL_CENTER
 from qimap.ingest.dataset import Dataset
-from qimap.model.cases import list_order
+from qimap.model.case_table import list_key as list_order
 from qimap.ui import session
 from qimap.ui.announce import request_json, target_classes
 from tests.app.conftest import FakeMap

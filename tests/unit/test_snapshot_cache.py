@@ -15,7 +15,7 @@ from qimap.ingest import snapshot_cache
 from qimap.ingest.importer import load_from_store, seed
 from qimap.map import casefile
 from qimap.map.casefile import map_files_once
-from qimap.model.cases import list_order
+from qimap.model.case_table import list_key as list_order
 from qimap.settings import load_settings
 from qimap.store import Store
 from tests.conftest import SYNTHETIC_DIR, read_rows, write_rows
@@ -52,14 +52,15 @@ def test_the_second_load_reads_the_file_not_the_store(
 
     monkeypatch.setattr(snapshot_cache, "load_from_store", no_validation)
     again = snapshot_cache.load_dataset(store, states, folder)
-    assert again.cases == first.cases
+    assert list(again.cases) == list(first.cases)
+    assert isinstance(again.cases.texts, snapshot_cache.FileTexts)  # texts stay in the file
     assert (again.bills, again.scores, again.contacts, again.rubric) == (
         first.bills,
         first.scores,
         first.contacts,
         first.rubric,
     )
-    assert again.cases_in_list_order == tuple(sorted(first.cases, key=list_order))
+    assert list(again.cases_in_list_order) == sorted(first.cases, key=list_order)
     assert again.states is states
 
 
@@ -97,11 +98,39 @@ def test_a_publish_during_the_load_writes_no_file(
 
 def test_a_broken_file_is_rebuilt(store: Store, states: StateLayer, tmp_path: Path) -> None:
     folder = tmp_path / "snapshots"
-    expected = snapshot_cache.load_dataset(store, states, folder)
+    expected = list(snapshot_cache.load_dataset(store, states, folder).cases)
     (path,) = folder.glob("dataset-*")
     path.write_bytes(path.read_bytes()[:100])  # cut short
-    assert snapshot_cache.load_dataset(store, states, folder).cases == expected.cases
-    assert pickle.loads(path.read_bytes())["cases"] == expected.cases  # noqa: S301 (ours)
+    assert list(snapshot_cache.load_dataset(store, states, folder).cases) == expected
+    assert path.stat().st_size > 100
+    assert list(snapshot_cache.load_dataset(store, states, folder).cases) == expected
+
+
+def test_a_file_of_the_older_layout_is_rebuilt(
+    store: Store, states: StateLayer, tmp_path: Path
+) -> None:
+    """Before the texts moved out of memory, the file was one pickle of the records."""
+    folder = tmp_path / "snapshots"
+    expected = list(snapshot_cache.load_dataset(store, states, folder).cases)
+    (path,) = folder.glob("dataset-*")
+    path.write_bytes(pickle.dumps({"cases": tuple(expected)}))
+    assert list(snapshot_cache.load_dataset(store, states, folder).cases) == expected
+    assert path.read_bytes().startswith(snapshot_cache.MAGIC)
+
+
+def test_a_table_still_reads_its_texts_after_its_file_is_pruned(
+    store: Store, states: StateLayer, tmp_path: Path
+) -> None:
+    """A session opened on the old version keeps showing its stories after a publish."""
+    folder = tmp_path / "snapshots"
+    old = snapshot_cache.load_dataset(store, states, folder)
+    old = snapshot_cache.load_dataset(store, states, folder)  # from the file
+    expected = [case.summary for case in old.cases]
+    for n in (1, 2, 3):
+        publish_one_more_case(store, n)
+        snapshot_cache.load_dataset(store, states, folder)
+    assert not any(p.name.endswith("-1.pickle") for p in folder.iterdir())
+    assert [case.summary for case in old.cases] == expected
 
 
 def test_another_store_at_the_same_place_is_not_read(

@@ -17,7 +17,8 @@ from qimap.geo.states import LOCATION_TOLERANCE_KM, StateLayer, StateShape, read
 from qimap.ingest.sources import RawTable, Source, read_csv
 from qimap.ingest.validate import Valid, validate_table
 from qimap.issues import DataError, Issue
-from qimap.model.cases import field_problems, list_order, year_bounds
+from qimap.model.case_table import CaseRows, CaseTable
+from qimap.model.cases import field_problems
 from qimap.model.records import canonical_cells
 from qimap.model.schema import (
     BILLS,
@@ -43,12 +44,19 @@ STATES_FILE = "us_states.geojson"
 
 @dataclass(frozen=True)
 class Dataset:
+    """``cases`` may be given as any sequence of records; it is held as a
+    :class:`~qimap.model.case_table.CaseTable` (columns: see there)."""
+
     rubric: tuple[Criterion, ...]
     bills: tuple[Bill, ...]
     scores: tuple[Score, ...]
-    cases: tuple[Case, ...]
+    cases: CaseTable
     states: StateLayer
     contacts: tuple[Contact, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.cases, CaseTable):
+            object.__setattr__(self, "cases", CaseTable.from_cases(self.cases))
 
     @cached_property
     def contacts_by_state(self) -> dict[str, list[Contact]]:
@@ -68,30 +76,28 @@ class Dataset:
         """bill_key -> the name a reader knows it by ("SB 1004")."""
         return {bill.bill_key: bill.display_name for bill in self.bills}
 
-    @cached_property
-    def cases_by_id(self) -> dict[str, Case]:
-        return {case.case_id: case for case in self.cases}
+    @property
+    def cases_by_id(self) -> Mapping[str, Case]:
+        return self.cases.by_id
 
-    @cached_property
-    def case_states(self) -> dict[str, str]:
+    @property
+    def case_states(self) -> Mapping[str, str]:
         """Case id -> its state: what links and map clicks are checked against."""
-        return {case.case_id: case.state for case in self.cases}
+        return self.cases.state_of
 
-    @cached_property
-    def cases_by_state(self) -> dict[str, list[Case]]:
-        by_state: dict[str, list[Case]] = defaultdict(list)
-        for case in self.cases:
-            by_state[case.state].append(case)
-        return dict(by_state)
+    @property
+    def cases_by_state(self) -> dict[str, CaseRows]:
+        """Each state's cases in list order."""
+        return self.cases.by_state
 
-    @cached_property
-    def cases_in_list_order(self) -> tuple[Case, ...]:
-        """Sorted once (sorting 100,000 cases costs ~0.2 s); filtering keeps this order."""
-        return tuple(sorted(self.cases, key=list_order))
+    @property
+    def cases_in_list_order(self) -> CaseRows:
+        """Sorted once per version (sorting 100,000 cases costs ~0.2 s); filtering keeps it."""
+        return self.cases.in_list_order
 
     @cached_property
     def year_range(self) -> tuple[int, int]:
-        return year_bounds(self.cases)
+        return self.cases.year_range()
 
     @cached_property
     def shapes_by_usps(self) -> dict[str, StateShape]:
@@ -235,7 +241,7 @@ def dataset_from_tables(
         rubric=_rubric(tables.rubric),
         bills=tuple(v.record for v in tables.bills),
         scores=tuple(v.record for v in tables.scores),
-        cases=tuple(v.record for v in tables.cases),
+        cases=CaseTable.from_cases(v.record for v in tables.cases),
         states=states,
         contacts=tuple(v.record for v in tables.contacts),
     )

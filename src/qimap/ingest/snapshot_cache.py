@@ -4,9 +4,11 @@ A process that starts (after a deploy, a restart, a crash) or sees a new version
 publish or an undo) used to read every stored row and validate it again: 5.8 s at 100,000
 cases, paid by the first visitor. The store holds only rows that were validated when they were
 published, so validating them once per version is enough. The first process to load a version
-writes what it built (the records, and the cases in list order) to a file named after the
-store and the version; every later process of the machine loads that file instead (0.4 s at
-100,000 cases; docs/performance.md).
+writes what it built to a file named after the store and the version; every later process of
+the machine loads that file instead (0.02 s at 100,000 cases; docs/performance.md). The file
+holds the small tables and the cases' columns (qimap.model.case_table), then each case's texts:
+a process reads those by offset when it shows the case, so they stay on disk, not in every
+process's memory.
 
 Trust: the file is a pickle, and loading a pickle can run code. It is written and read only by
 this deployment's own processes, in a folder of its own (``Settings.snapshot_dir``: beside the
@@ -26,9 +28,12 @@ import contextlib
 import dataclasses
 import gc
 import hashlib
+import itertools
 import os
 import pickle
 import tempfile
+import weakref
+from array import array
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -37,20 +42,24 @@ from qimap import __version__
 from qimap.geo.states import StateLayer
 from qimap.ingest.dataset import Dataset
 from qimap.ingest.importer import load_from_store
+from qimap.model.case_table import TEXT_FIELDS, CaseTable, Columns
 from qimap.model.schema import Bill, Case, Contact, Criterion, Score
 from qimap.store import Store
 
 KEEP_VERSIONS = 2  # the current version and the one before (a process may still be on it)
 SUFFIX = ".pickle"
+MAGIC = b"qimap snapshot 2\n"  # the layout: see _write
 
 
 def _fingerprint() -> str:
-    """Changes whenever a record type's fields do, or qimap's version."""
+    """Changes whenever a record type's fields do, the cases' columns or text fields do, the
+    file's layout does, or qimap's version."""
     shapes = [
         (cls.__name__, [(f.name, str(f.type)) for f in dataclasses.fields(cls)])
-        for cls in (Criterion, Bill, Score, Case, Contact)
+        for cls in (Criterion, Bill, Score, Case, Contact, Columns)
     ]
-    return hashlib.sha256(repr((__version__, shapes)).encode()).hexdigest()[:12]
+    layout = (MAGIC, TEXT_FIELDS)
+    return hashlib.sha256(repr((__version__, shapes, layout)).encode()).hexdigest()[:12]
 
 
 FINGERPRINT = _fingerprint()
@@ -95,7 +104,7 @@ def load_dataset(store: Store, states: StateLayer, folder: Path | None) -> Datas
     if store.version() == version:  # nothing was published while the rows were read
         _write(path, dataset)
         _prune(folder, identity, version)
-        # the file's records share their repeated values: this process keeps those too
+        # read back: the cases' texts then stay in the file, not in this process's memory
         return _read(path, states) or dataset
     return dataset
 
@@ -116,12 +125,16 @@ def prepare(store: Store, states: StateLayer, folder: Path | None) -> bool:
 def _read(path: Path, states: StateLayer) -> Dataset | None:
     try:
         with path.open("rb") as handle, _no_gc():
-            saved = pickle.load(handle)  # noqa: S301 (the deployment's own file: see above)
+            if handle.read(len(MAGIC)) != MAGIC:
+                raise ValueError("not a qimap snapshot of this layout")
+            size = int.from_bytes(handle.read(8), "little")
+            saved = pickle.loads(handle.read(size))  # noqa: S301 (the deployment's own file: see above)
+        texts = FileTexts(path, len(MAGIC) + 8 + size, saved["text_offsets"])
         dataset = Dataset(
             rubric=saved["rubric"],
             bills=saved["bills"],
             scores=saved["scores"],
-            cases=saved["cases"],
+            cases=CaseTable(saved["cases"], texts),
             states=states,
             contacts=saved["contacts"],
         )
@@ -131,9 +144,25 @@ def _read(path: Path, states: StateLayer) -> Dataset | None:
         with contextlib.suppress(OSError):
             path.unlink()
         return None
-    # Sorted once, by the process that wrote the file (0.2 s at 100,000 cases).
-    dataset.__dict__["cases_in_list_order"] = saved["cases_in_list_order"]
     return dataset
+
+
+class FileTexts:
+    """The cases' texts, one pickled row each after the file's header, read when a case is
+    shown (a few microseconds a row). The file stays open as long as its table lives: a publish
+    may prune the file meanwhile, and an open file can still be read whole after its removal."""
+
+    def __init__(self, path: Path, start: int, offsets: array[int]) -> None:
+        self._fd = os.open(path, os.O_RDONLY)
+        weakref.finalize(self, os.close, self._fd)
+        self._start = start
+        self._offsets = offsets
+
+    def row(self, index: int) -> tuple[Any, ...]:
+        begin, end = self._offsets[index], self._offsets[index + 1]
+        data = os.pread(self._fd, end - begin, self._start + begin)
+        row: tuple[Any, ...] = pickle.loads(data)  # noqa: S301 (the deployment's own file)
+        return row
 
 
 @contextlib.contextmanager
@@ -151,46 +180,38 @@ def _no_gc() -> Iterator[None]:
 
 def _write(path: Path, dataset: Dataset) -> None:
     """Written to a temporary name and renamed: another process sees the whole file or none.
-    A folder that cannot be written only costs speed."""
-    cases, in_order = _shared_values(dataset.cases, dataset.cases_in_list_order)
-    saved: dict[str, Any] = {
-        "rubric": dataset.rubric,
-        "bills": dataset.bills,
-        "scores": dataset.scores,
-        "cases": cases,
-        "contacts": dataset.contacts,
-        # the same Case objects in list order: pickle stores each once
-        "cases_in_list_order": in_order,
-    }
+    A folder that cannot be written only costs speed.
+
+    Layout: MAGIC, the header's length (8 bytes), the header (a pickle: the small tables, the
+    cases' columns, each text row's offset), then the cases' text rows (a pickle each)."""
+    table = dataset.cases
+    rows = [
+        pickle.dumps(table.texts.row(i), protocol=pickle.HIGHEST_PROTOCOL)
+        for i in range(len(table))
+    ]
+    offsets = array("q", itertools.accumulate((len(row) for row in rows), initial=0))
+    header = pickle.dumps(
+        {
+            "rubric": dataset.rubric,
+            "bills": dataset.bills,
+            "scores": dataset.scores,
+            "contacts": dataset.contacts,
+            "cases": table.columns,
+            "text_offsets": offsets,
+        },
+        protocol=pickle.HIGHEST_PROTOCOL,
+    )
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(
             "wb", dir=path.parent, prefix=f".{path.name}.", delete=False
         ) as handle:
-            pickle.dump(saved, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            handle.write(MAGIC + len(header).to_bytes(8, "little") + header)
+            handle.writelines(rows)
         os.replace(handle.name, path)
     except OSError:
         with contextlib.suppress(OSError, UnboundLocalError):
             Path(handle.name).unlink()
-
-
-def _shared_values(
-    cases: tuple[Case, ...], in_order: tuple[Case, ...]
-) -> tuple[tuple[Case, ...], tuple[Case, ...]]:
-    """The cases with equal values made one object (a court, a city, a list of categories
-    repeat across thousands of cases): pickle then stores each once, and every process that
-    loads the file holds each once (issue 14's memory target)."""
-    seen: dict[object, object] = {}
-    names = [f.name for f in dataclasses.fields(Case)]
-
-    def shared(value: object) -> object:
-        return seen.setdefault(value, value) if isinstance(value, str | tuple) else value
-
-    rebuilt = {
-        id(case): Case(**{name: shared(getattr(case, name)) for name in names})  # type: ignore[arg-type]
-        for case in cases
-    }
-    return tuple(rebuilt[id(c)] for c in cases), tuple(rebuilt[id(c)] for c in in_order)
 
 
 def _prune(folder: Path, identity: str, version: int) -> None:

@@ -155,6 +155,10 @@ def write_map_files(
     ``undone_at`` is the store's last undo: every set written before it (and up to
     UNDO_MARGIN after) other than this version's is deleted, since it may hold undone data."""
     folder.mkdir(parents=True, exist_ok=True)
+    # Each record built once: a CaseTable builds one on every access, and the index alone
+    # reads nine columns (once per data version and machine, usually at publish: 0.5 s more at
+    # 100,000 cases than from records in memory).
+    cases = list(cases)
     index = to_json_bytes(case_index(cases))
     shards = [
         to_json_bytes(case_details(cases[start : start + SHARD_ROWS]))

@@ -6,6 +6,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from qimap.model.case_table import CaseRows, CaseTable, year_span
 from qimap.model.labels import OUTCOME_LABELS
 from qimap.model.schema import CATEGORY_LABELS, Case, Outcome
 
@@ -66,18 +67,19 @@ def field_problems(case: Case) -> list[tuple[str, str]]:
     return problems
 
 
-def filter_cases(cases: Iterable[Case], case_filter: CaseFilter) -> list[Case]:
+def filter_cases(cases: Iterable[Case], case_filter: CaseFilter) -> Sequence[Case]:
+    """The cases the filter keeps, in their order. A table's rows are filtered on its columns,
+    without building a record per case (100,000 on every rerun)."""
+    if isinstance(cases, CaseTable):
+        cases = cases.rows(range(len(cases)))
+    if isinstance(cases, CaseRows):
+        f = case_filter
+        return cases.matching(f.states, f.outcomes, f.categories, f.years)
     return [case for case in cases if case_filter.matches(case)]
 
 
-def list_order(case: Case) -> tuple[str, str, int, str]:
-    """How lists of cases read: by state, then city, newest first, then title."""
-    return (case.state, case.city, -case.year, case.title)
-
-
 def year_bounds(cases: Sequence[Case]) -> tuple[int, int]:
-    years = [case.year for case in cases]
-    return (min(years), max(years)) if years else (2000, 2000)
+    return year_span([case.year for case in cases])
 
 
 def format_incident_date(value: str | None) -> str:
@@ -135,6 +137,8 @@ def nearest_cases(
     cases: Iterable[Case], latitude: float, longitude: float, limit: int = 5
 ) -> list[tuple[Case, float]]:
     """The ``limit`` closest cases with their distance in miles, closest first."""
+    if isinstance(cases, CaseRows):  # ranked on the table's columns: records for the few only
+        return cases.nearest(lambda lat, lon: distance_miles(latitude, longitude, lat, lon), limit)
     ranked = sorted(
         (
             (case, distance_miles(latitude, longitude, case.latitude, case.longitude))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from qimap.model.case_table import CaseRows, newest_first_key
 from qimap.model.schema import Case, CategoryLink, Criterion, Mark
 from qimap.model.scoring import Scorecard
 
@@ -45,11 +46,13 @@ def bills_addressing(
 
 def cases_for_criterion(
     criterion_id: str, cases: Iterable[Case], links: Sequence[CategoryLink]
-) -> list[Case]:
+) -> Sequence[Case]:
     """The cases whose categories show why ``criterion_id`` matters, newest decision first."""
     categories = {link.category for link in links if link.criterion_id == criterion_id}
+    if isinstance(cases, CaseRows):  # on the columns: a state's thousands stay unbuilt
+        return cases.with_any_category(categories).newest_first()
     chosen = [case for case in cases if categories.intersection(case.categories)]
-    return sorted(chosen, key=lambda case: (-case.year, case.title))
+    return sorted(chosen, key=newest_first_key)
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
 from qimap.ingest.dataset import Dataset
+from qimap.model.case_table import CaseTable, newest_first_key
 from qimap.model.cases import ALLEGATIONS_NOTE, format_incident_date, outcome_with_year
 from qimap.model.contacts import NO_CONTACT, contact_lines
 from qimap.model.headline import headline_sentence
@@ -138,10 +139,12 @@ def excerpt(text: str, limit: int = SUMMARY_CHARS) -> str:
     return cut.rstrip(" ,;:.") + ELLIPSIS
 
 
-def story_cases(cases: Iterable[Case], state: str) -> list[Case]:
+def story_cases(cases: Iterable[Case], state: str) -> Sequence[Case]:
     """The state's cases in map-number order: newest decision first, then by title."""
+    if isinstance(cases, CaseTable):  # on the columns: only the stories shown become records
+        return cases.in_state(state).newest_first()
     own = [case for case in cases if case.state == state]
-    return sorted(own, key=lambda case: (-case.year, case.title, case.case_id))
+    return sorted(own, key=newest_first_key)
 
 
 def story_lines(case: Case, number: int) -> list[str]:

@@ -152,7 +152,7 @@ def map_files(data: Dataset, settings: Settings) -> MapFiles:
 def _map_layers(_data: Dataset, version: int) -> tuple[dict[str, Any], dict[str, StateStanding]]:
     del version
     standings = state_standings(_data.state_names, _data.scorecards_by_state)
-    counts = Counter(case.state for case in _data.cases)
+    counts = Counter(_data.cases.columns.states)
     return state_styles(standings, counts), standings
 
 

@@ -78,7 +78,7 @@ _KEYS = (
 
 def slides_for(data: Dataset, usps: str, settings: Settings) -> list[Callable[[], None]]:
     cards = data.scorecards(usps)
-    cases = sorted((c for c in data.cases if c.state == usps), key=lambda c: -c.year)
+    cases = data.cases.in_state(usps).newest_first()
     slides: list[Callable[[], None]] = [lambda: _title_slide(data, usps, settings)]
     slides += [functools.partial(_bill_slide, card) for card in cards]
     if cases:

@@ -21,6 +21,9 @@ from collections.abc import Sequence
 # never served (the map's frame stays empty).
 PRELOAD = (
     "folium",
+    # Streamlit imports these on a page's first component (the map), whatever its arguments
+    "pyarrow",
+    "streamlit.components.v1.component_arrow",
     "sqlalchemy",
     "qimap.ui.loaders",
     "qimap.ui.controls",

@@ -169,7 +169,7 @@ def focus_place(place: Place) -> None:
 
 def state_message(data: Dataset, usps: str) -> str:
     cards = len(data.scorecards(usps))
-    cases = len(data.cases_by_state.get(usps, []))
+    cases = len(data.cases.in_state(usps))
     bills = f"{cards} scored bill{'s' if cards != 1 else ''}" if cards else "no scored bill yet"
     stories = f"{cases} case stud{'ies' if cases != 1 else 'y'}"
     return f"{data.state_names[usps]}: {bills}, {stories}."

@@ -74,7 +74,7 @@ def show_state(data: Dataset, links: Sequence[CategoryLink], usps: str, where: s
             "qimap has no scored bill for this state yet. That does not mean none was introduced."
         )
     bills = {card.bill.bill_key: card.bill for card in cards}
-    state_cases = data.cases_by_state.get(usps, [])
+    state_cases = data.cases.in_state(usps)
     local = {
         criterion.criterion_id: cases_for_criterion(criterion.criterion_id, state_cases, links)
         for criterion in data.rubric
