@@ -51,7 +51,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_common import free_port, median, print_machine, print_table
+from bench_common import free_port, median, print_machine, print_table, server_process
 from bench_scale import CHROMIUM, CHROMIUM_ARGS, MAP_IFRAME
 
 REPO = Path(__file__).resolve().parents[1]
@@ -150,22 +150,11 @@ def streamlit_server(
     """A server of ``script``, healthy, stopped on exit; its log is shown if anything fails."""
     port = free_port()
     command = streamlit_command(script, port, launcher)
-    with tempfile.TemporaryFile() as log:
-        started = time.perf_counter()
-        process = subprocess.Popen(  # our own command line: this venv's streamlit
-            command, cwd=cwd, env={**os.environ, **env}, stdout=log, stderr=subprocess.STDOUT
-        )
-        try:
-            url = f"http://127.0.0.1:{port}"
-            wait_healthy(url, process)
-            yield Server(url, process.pid, time.perf_counter() - started)
-        except BaseException:
-            log.seek(0)
-            tail = log.read().decode(errors="replace").splitlines()[-30:]
-            print("--- server log (last lines) ---", *tail, sep="\n", file=sys.stderr)
-            raise
-        finally:
-            stop(process)
+    started = time.perf_counter()
+    with server_process(command, cwd, {**os.environ, **env}) as process:
+        url = f"http://127.0.0.1:{port}"
+        wait_healthy(url, process)
+        yield Server(url, process.pid, time.perf_counter() - started)
 
 
 def wait_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
@@ -181,16 +170,6 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes]) -> None:
                 return
         time.sleep(0.05)
     raise RuntimeError(f"{url} was not healthy within {HEALTH_TIMEOUT_S:.0f} s")
-
-
-def stop(process: subprocess.Popen[bytes]) -> None:
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(15)
 
 
 def rss_mb(pid: int) -> float:

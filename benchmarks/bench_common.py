@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import platform
 import socket
 import statistics
-from collections.abc import Sequence
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
 from importlib.metadata import version
 from pathlib import Path
 
@@ -80,3 +84,34 @@ def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+@contextlib.contextmanager
+def server_process(
+    command: Sequence[str], cwd: Path, env: Mapping[str, str]
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A server started with its output in a temporary file: the last lines are printed if
+    anything fails while it runs, and it is stopped on exit."""
+    with tempfile.TemporaryFile() as log:
+        process = subprocess.Popen(  # the benchmark's own command line
+            command, cwd=cwd, env=dict(env), stdout=log, stderr=subprocess.STDOUT
+        )
+        try:
+            yield process
+        except BaseException:
+            log.seek(0)
+            tail = log.read().decode(errors="replace").splitlines()[-30:]
+            print("--- server log (last lines) ---", *tail, sep="\n", file=sys.stderr)
+            raise
+        finally:
+            stop(process)
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(15)

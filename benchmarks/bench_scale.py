@@ -17,10 +17,12 @@ Bytes are the strings st_folium puts in the component's arguments on every rerun
 tracemalloc's peak over one rerun's building.
 
 Browser (headless Chromium, Playwright, ``/usr/bin/chromium``):
-- qimap: one ``streamlit run app.py`` per size on a fresh store seeded with the synthetic cases;
-  time from navigation to the cases drawn (``window.qimap.status``), the JS heap then, a filter
-  change (year slider, from the keyboard) until the map and the count agree, and a click on a
-  state until its scorecards are in the sidebar.
+- qimap: one ``streamlit run app.py`` per size on a fresh store seeded with the synthetic cases,
+  writing its map files to its own ``bench-scale-*`` folder in static/generated (deleted after);
+  time from navigation to the cases drawn (``window.qimap.status``), the JS heap then, a click
+  on a state until its scorecards are in the sidebar, and a filter change (the "Filter case
+  studies" expander opened as a visitor would, then the year slider from the keyboard; the
+  clock starts at the key press) until the map and the filters' count agree.
 - naive: folium's own HTML page of the naive map (Leaflet.markercluster and jQuery from the npm
   registry, sha512-checked), served locally by a plain file server, from navigation until the
   first cluster is drawn. That page skips Streamlit entirely, so the comparable figure is the
@@ -36,6 +38,7 @@ import contextlib
 import hashlib
 import html
 import http.server
+import itertools
 import json
 import multiprocessing as mp
 import os
@@ -59,7 +62,14 @@ import folium
 import folium.plugins
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_common import free_port, median, print_machine, print_table, quiet_streamlit_warnings
+from bench_common import (
+    free_port,
+    median,
+    print_machine,
+    print_table,
+    quiet_streamlit_warnings,
+    server_process,
+)
 
 quiet_streamlit_warnings()
 import streamlit_folium  # noqa: E402
@@ -75,10 +85,15 @@ from qimap.map.mapview import (  # noqa: E402
     local_assets,
     state_styles,
 )
+from qimap.map.script_bundle import write_bundle  # noqa: E402
 from qimap.model.cases import CaseFilter  # noqa: E402
 from qimap.model.schema import Case  # noqa: E402
 from qimap.model.standing import state_standings  # noqa: E402
-from qimap.settings import REPO_ROOT, load_settings  # noqa: E402
+from qimap.settings import (  # noqa: E402
+    REPO_ROOT,
+    STATIC_DIR,
+    load_settings,
+)
 
 NAIVE_TIMEOUT_S = 60.0
 SIZES = (1_000, 10_000, 50_000, 100_000)
@@ -90,7 +105,14 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 MARKERCLUSTER = "leaflet.markercluster@1.5.3"
 MAP_IFRAME = 'iframe[src*="/component/streamlit_folium.st_folium/"]'
-READY = "() => window.qimap !== undefined && window.qimap.status.ready"
+READY_OR_FAILED = (
+    "() => window.qimap !== undefined && (window.qimap.status.ready || !!window.qimap.status.error)"
+)
+SEED_TIMEOUT_MS = 900_000  # the warm-up visit seeds the store: every row validated and written
+FILTERS = "Filter case studies"  # the map page's expander (qimap.ui.controls.filters)
+IDLE = (
+    "() => document.querySelector('[data-testid=stApp]').dataset.testScriptState === 'notRunning'"
+)
 
 
 # --- server side ---------------------------------------------------------------------------
@@ -102,9 +124,11 @@ class Rerun:
     def __init__(self, data: Dataset, files_dir: Path) -> None:
         settings = load_settings()
         standings = state_standings(data.state_names, data.scorecards_by_state)
-        self.styles = state_styles(standings, Counter(case.state for case in data.cases))
-        self.assets = local_assets(settings.static_url)
+        self.styles = state_styles(standings, Counter(data.cases.columns.states))
         self.url = f"{settings.static_url}/generated"
+        self.assets = local_assets(
+            settings.static_url, f"{self.url}/{write_bundle(STATIC_DIR, files_dir)}"
+        )
         start = time.perf_counter()
         self.files = write_map_files(data.cases, display_geojson(data.states.geojson), files_dir)
         self.write_seconds = time.perf_counter() - start
@@ -196,32 +220,45 @@ def naive_page(cases: Sequence[Case], rerun: Rerun) -> str:
 # --- browser -------------------------------------------------------------------------------
 
 
+_generated_names = itertools.count(1)
+
+
 @contextlib.contextmanager
-def app_server(data_dir: Path, store: Path) -> Iterator[tuple[str, int]]:
+def generated_folder() -> Iterator[str]:
+    """A ``bench-scale-*`` folder of its own inside static/generated for the app's map files
+    (QIMAP_GENERATED_DIR), so the shared folder gets none; deleted afterwards."""
+    name = f"bench-scale-{os.getpid()}-{next(_generated_names)}"
+    try:
+        yield f"generated/{name}"
+    finally:
+        shutil.rmtree(REPO_ROOT / "static" / "generated" / name, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def app_server(data_dir: Path, store: Path, generated: str) -> Iterator[tuple[str, int]]:
     port = free_port()
     env = {
         **os.environ,
         "QIMAP_DATA_DIR": str(data_dir),
         "QIMAP_DATABASE_URL": f"sqlite:///{store}",
+        "QIMAP_GENERATED_DIR": generated,
     }
-    command = [
-        str(REPO_ROOT / ".venv" / "bin" / "streamlit"), "run", str(REPO_ROOT / "app.py"),
+    command = [  # this venv's streamlit (a worktree has no .venv of its own)
+        str(Path(sys.executable).parent / "streamlit"), "run", str(REPO_ROOT / "app.py"),
         "--server.port", str(port), "--server.headless", "true",
         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
     ]  # fmt: skip
-    process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE)  # fmt: skip
-    try:
+    # the log goes to a file: a pipe nobody reads would block the server once full
+    with server_process(command, REPO_ROOT, env) as process:
         url = f"http://127.0.0.1:{port}"
         for _ in range(600):
+            if process.poll() is not None:
+                raise RuntimeError(f"the app exited with code {process.returncode}")
             with contextlib.suppress(OSError):
                 if urllib.request.urlopen(f"{url}/_stcore/health", timeout=2).read() == b"ok":
                     break
             time.sleep(0.2)
         yield url, process.pid
-    finally:
-        process.terminate()
-        process.wait(10)
 
 
 def rss_mb(pid: int) -> float:
@@ -236,9 +273,22 @@ def map_frame(page: Any) -> Any:
     return handle.content_frame()
 
 
-def shown_count(page: Any) -> int:
-    text = page.get_by_text(re.compile(r"Showing [\d,]+ of")).inner_text()
-    return int(re.search(r"Showing ([\d,]+)", text).group(1).replace(",", ""))
+# The filters' own count, "N of M case studies match; the map shows them." The list's "Showing N
+# of M" is no measure of the map: after the state click it counts that state's cases only.
+MATCHED = re.compile(r"([\d,]+) of [\d,]+ case studies match")
+
+
+def matched_count(page: Any) -> int:
+    text = page.get_by_text(MATCHED).inner_text()
+    return int(MATCHED.search(text).group(1).replace(",", ""))
+
+
+def wait_ready(frame: Any, timeout_ms: float) -> None:
+    """Until the map's cases are drawn; a map that reports an error fails at once, not after
+    the timeout."""
+    frame.wait_for_function(READY_OR_FAILED, timeout=timeout_ms)
+    if error := frame.evaluate("() => window.qimap.status.error"):
+        raise RuntimeError(f"the map reported an error: {error}")
 
 
 def browser_qimap(url: str, pid: int, loads: int = 3) -> dict[str, float]:
@@ -250,14 +300,14 @@ def browser_qimap(url: str, pid: int, loads: int = 3) -> dict[str, float]:
         # first visit: the server builds its caches (dataset, files); not counted
         warm = browser.new_page()
         warm.goto(url)
-        map_frame(warm).wait_for_function(READY, timeout=300_000)
+        wait_ready(map_frame(warm), SEED_TIMEOUT_MS)
         warm.close()
         for _ in range(loads):
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             start = time.time() * 1000
             page.goto(url)
             frame = map_frame(page)
-            frame.wait_for_function(READY, timeout=120_000)
+            wait_ready(frame, 120_000)
             drawn = frame.evaluate("() => window.qimap.status.times.drawn")
             found["load"].append((drawn - start) / 1000)
             found["heap"].append(frame.evaluate("() => performance.memory.usedJSHeapSize") / 1e6)
@@ -270,15 +320,26 @@ def browser_qimap(url: str, pid: int, loads: int = 3) -> dict[str, float]:
     return result
 
 
-def change_filter(page: Any, frame: Any) -> float:
-    """Seconds from a key press on the year slider until map and count show the new filter."""
-    page.get_by_text("Filter case studies").click()
-    slider = page.get_by_role("slider", name=re.compile("Year decided.*start"))
-    slider.focus()
-    page.wait_for_function(
-        "() => document.querySelector('[data-testid=stApp]').dataset.testScriptState"
-        " === 'notRunning'"
+def open_filters(page: Any) -> None:
+    """Open the "Filter case studies" expander by its header, as a visitor would (issue 12
+    moved the filters into it, closed). Only if closed: a click on an open one closes it."""
+    expander = page.get_by_test_id("stExpander").filter(
+        has=page.locator("summary", has_text=FILTERS)
     )
+    details = expander.locator("details")
+    if details.get_attribute("open", timeout=60_000) is None:
+        expander.locator("summary").click()
+    page.wait_for_function(IDLE, timeout=60_000)
+
+
+def change_filter(page: Any, frame: Any) -> float:
+    """Seconds from a key press on the year slider until the map and the filters' count show
+    the new filter (and agree)."""
+    open_filters(page)
+    slider = page.get_by_role("slider", name=re.compile(r"^Year\b.*start"))
+    slider.wait_for(state="visible", timeout=60_000)
+    slider.focus()
+    page.wait_for_function(IDLE, timeout=60_000)
     loads = frame.evaluate("() => window.qimap.status.loads")
     start = time.perf_counter()
     page.keyboard.press("End")
@@ -286,11 +347,12 @@ def change_filter(page: Any, frame: Any) -> float:
         f"() => window.qimap.status.loads > {loads} && window.qimap.status.ready",
         timeout=60_000,
     )
-    page.wait_for_function(
-        "() => !document.body.innerText.match(/Showing ([\\d,]+) of \\1 /)", timeout=60_000
+    page.wait_for_function(  # the filters' count no longer "M of M": the rerun is drawn
+        "() => !document.body.innerText.match(/([\\d,]+) of \\1 case studies match/)",
+        timeout=60_000,
     )
     seconds = time.perf_counter() - start
-    assert frame.evaluate("() => window.qimap.status.shown") == shown_count(page)
+    assert frame.evaluate("() => window.qimap.status.shown") == matched_count(page)
     return seconds
 
 
@@ -358,9 +420,14 @@ def local_page(page_html: str) -> str:
         r'https://[^"]*/leaflet\.markercluster\.js', "leaflet.markercluster.js", replaced
     )
     replaced = re.sub(r'https://[^"]*/(MarkerCluster(\.Default)?\.css)', r"\1", replaced)
-    # qimap's base map drops folium's jQuery; the naive popups need it back
-    leaflet = '<script src="vendor/leaflet/leaflet.js"></script>'
-    replaced = replaced.replace(leaflet, leaflet + '<script src="jquery.min.js"></script>', 1)
+    # qimap's base map drops folium's jQuery; the naive popups need it back, after Leaflet (in
+    # the map's one script, qimap.map.script_bundle)
+    replaced = re.sub(
+        r'(<script src="generated/qimap-map-[0-9a-f]+\.js"></script>)',
+        r'\1<script src="jquery.min.js"></script>',
+        replaced,
+        count=1,
+    )
     # anything else from a CDN (folium's jQuery, Bootstrap, Font Awesome) would not load
     # offline anyway; drop it so the page does not wait for it
     return re.sub(r"<(script|link)[^>]*https://[^>]*>(</script>)?", "", replaced)
@@ -376,6 +443,8 @@ def browser_naive(page_html: str, states_file: Path) -> dict[str, float]:
             shutil.copytree(REPO_ROOT / "static" / part, folder / part)
         (folder / "generated").mkdir()
         shutil.copy(states_file, folder / "generated" / states_file.name)
+        for script in states_file.parent.glob("qimap-map-*.js"):  # the map's one script
+            shutil.copy(script, folder / "generated" / script.name)
         (folder / "index.html").write_text(local_page(page_html), encoding="utf-8")
         handler = partial(QuietHandler, directory=str(folder))
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -465,7 +534,10 @@ def main(argv: Sequence[str] | None = None) -> None:
             print(f"{size:,}: server done", flush=True)
             if args.no_browser:
                 continue
-            with app_server(data_dir, folder / "store.sqlite3") as (url, pid):
+            with (
+                generated_folder() as generated,
+                app_server(data_dir, folder / "store.sqlite3", generated) as (url, pid),
+            ):
                 app = browser_qimap(url, pid)
             naive_browser = None
             if naive and size <= args.naive_browser_max:
@@ -501,6 +573,11 @@ def main(argv: Sequence[str] | None = None) -> None:
              "qimap heap", "naive heap", "filter change", "state click", "app RSS"],
             browser_rows,
         )  # fmt: skip
+    # the machine is shared: its load at the end, beside the one printed at the start
+    print(
+        "\nload average at the end (1, 5, 15 min): "
+        + ", ".join(f"{v:.2f}" for v in os.getloadavg())
+    )
 
 
 if __name__ == "__main__":

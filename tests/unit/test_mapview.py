@@ -28,7 +28,7 @@ from qimap.model.schema import CASES
 from qimap.model.standing import NO_BILL_FILL, state_standings
 from tests.conftest import HOSTILE_HTML, HOSTILE_JINJA, REPO, hostile_case
 
-ASSETS = local_assets("../../app/static")
+ASSETS = local_assets("../../app/static", "../../app/static/generated/qimap-map-0123.js")
 STATES_URL = "../../app/static/generated/states-0123.json"
 FILES = MapFiles(cases="cases-abcd.json", shards=1, states="states-0123.json")
 FILES_URL = "../../app/static/generated"

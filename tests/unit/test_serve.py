@@ -3,8 +3,10 @@ arguments to Streamlit's own command line (issue 14: not during the first visit)
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -22,6 +24,8 @@ def test_the_arguments_reach_streamlit_after_the_page_modules(
     def fake_main() -> int:
         seen["argv"] = list(sys.argv)
         seen["loaded"] = all(name in sys.modules for name in serve.PRELOAD)
+        # the map's one script is there before the health check (any process may serve it)
+        seen["bundle"] = len(list(Path(os.environ["QIMAP_GENERATED_DIR"]).glob("qimap-map-*.js")))
         return 0
 
     monkeypatch.setattr(cli, "main", fake_main)
@@ -29,6 +33,7 @@ def test_the_arguments_reach_streamlit_after_the_page_modules(
     assert seen == {
         "argv": ["streamlit", "run", "app.py", "--server.port", "8599"],
         "loaded": True,
+        "bundle": 1,
     }
 
 

@@ -167,11 +167,11 @@ def write_map_files(
     digest = _digest([index, *shards])
     cases_name = f"cases-{digest}.json"
     for number, shard in enumerate(shards):
-        _write_once(folder / f"cases-{digest}-{number}.json", shard)
-    _write_once(folder / cases_name, index)  # last: its presence means the set is complete
+        write_once(folder / f"cases-{digest}-{number}.json", shard)
+    write_once(folder / cases_name, index)  # last: its presence means the set is complete
     states = to_json_bytes(states_geojson)
     states_name = f"states-{_digest([states])}.json"
-    _write_once(folder / states_name, states)
+    write_once(folder / states_name, states)
     before = undone_at.timestamp() + UNDO_MARGIN if undone_at else None
     prune(folder, keep={cases_name, states_name}, before=before)
     return MapFiles(cases=cases_name, shards=len(shards), states=states_name)
@@ -196,7 +196,7 @@ def map_files_once(
     if note is not None:
         with contextlib.suppress(OSError):
             note.parent.mkdir(parents=True, exist_ok=True)
-            _write_once(note, json.dumps(asdict(files)).encode())
+            write_once(note, json.dumps(asdict(files)).encode())
     return files
 
 
@@ -251,11 +251,11 @@ def _digest(parts: Sequence[bytes]) -> str:
     return sha.hexdigest()[:20]
 
 
-def _write_once(path: Path, data: bytes) -> None:
+def write_once(path: Path, data: bytes) -> None:
     """Write atomically (several app processes may write the same file at once)."""
     if path.exists() and path.stat().st_size == len(data):
         return
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".part")
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)

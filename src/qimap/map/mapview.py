@@ -103,15 +103,12 @@ class MapAssets:
     css: tuple[str, ...]
 
 
-def local_assets(static_prefix: str) -> MapAssets:
-    """Asset URLs under ``static_prefix`` (the URL of the app's static/ folder)."""
+def local_assets(static_prefix: str, script_url: str) -> MapAssets:
+    """Asset URLs under ``static_prefix`` (the URL of the app's static/ folder); ``script_url``:
+    the map's scripts as one file (qimap.map.script_bundle)."""
     base = static_prefix.rstrip("/")
     return MapAssets(
-        js=(
-            f"{base}/vendor/leaflet/leaflet.js",
-            f"{base}/vendor/supercluster/supercluster.min.js",
-            f"{base}/qimap/qimap-map.js",
-        ),
+        js=(script_url,),
         css=(
             f"{base}/vendor/leaflet/leaflet.css",
             f"{base}/qimap/qimap-map.css",

@@ -22,12 +22,13 @@ from qimap.ingest.snapshot_cache import version_file
 from qimap.issues import DataError, Issue
 from qimap.map.casefile import MapFiles, map_files_once
 from qimap.map.mapview import display_geojson, state_styles
+from qimap.map.script_bundle import write_bundle
 from qimap.model.officials import OfficialsData
 from qimap.model.relevance import Policy
 from qimap.model.schema import CategoryLink, Criterion
 from qimap.model.standing import StateStanding, state_standings
 from qimap.safe import escape_markdown
-from qimap.settings import Settings, SettingsError, load_settings
+from qimap.settings import STATIC_DIR, Settings, SettingsError, load_settings
 from qimap.store import BUSY_MESSAGE, Store, StoreBusy
 
 
@@ -146,6 +147,21 @@ def map_files(data: Dataset, settings: Settings) -> MapFiles:
             data, settings.generated_dir, opened.version(), opened, settings.snapshot_dir
         )
     return files
+
+
+@st.cache_resource(show_spinner=False)
+def _map_script(static_dir: Path, folder: Path) -> str:
+    return write_bundle(static_dir, folder)
+
+
+def map_script_url(settings: Settings) -> str:
+    """The URL of the map's scripts as one file (qimap.map.script_bundle), written once per
+    process (again if something deleted it)."""
+    name = _map_script(STATIC_DIR, settings.generated_dir)
+    if not (settings.generated_dir / name).exists():
+        _map_script.clear()
+        name = _map_script(STATIC_DIR, settings.generated_dir)
+    return f"{settings.generated_url}/{name}"
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

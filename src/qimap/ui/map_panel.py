@@ -54,7 +54,8 @@ _MAP_CSS = f"""
 def base_map(data: Dataset, settings: Settings, files: MapFiles) -> folium.Map:
     styles, _ = loaders.map_layers(data, settings)
     states_url = f"{settings.generated_url}/{files.states}"
-    return build_base_map(states_url, styles, local_assets(settings.static_url), settings.tiles)
+    assets = local_assets(settings.static_url, loaders.map_script_url(settings))
+    return build_base_map(states_url, styles, assets, settings.tiles)
 
 
 def show_map(

@@ -15,6 +15,9 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from qimap.map.script_bundle import write_bundle
+from qimap.settings import STATIC_DIR, SettingsError, load_settings
+
 # What the map page (views/explore.py, the default page) imports, heaviest first. Not
 # streamlit_folium, nor what imports it (qimap.ui.map_panel, qimap.ui.presentation): it declares
 # its component when imported, and a component declared before Streamlit's runtime exists is
@@ -42,9 +45,21 @@ def preload(modules: Sequence[str] = PRELOAD) -> None:
         importlib.import_module(name)
 
 
+def write_map_script() -> None:
+    """The map's scripts as one file (qimap.map.script_bundle), written before the health check
+    answers: a balancer may send the request for it to any process of the machine, even one
+    that has not drawn a map yet."""
+    try:
+        settings = load_settings()
+    except SettingsError:
+        return  # the first page says what is wrong with the settings
+    write_bundle(STATIC_DIR, settings.generated_dir)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """``argv`` as the ``streamlit`` command takes it (``run app.py --server.port 8501``)."""
     preload()
+    write_map_script()
     from streamlit.web import cli
 
     sys.argv = ["streamlit", *(sys.argv[1:] if argv is None else argv)]
