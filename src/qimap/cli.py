@@ -283,6 +283,34 @@ def _cmd_import_scorecards(args: argparse.Namespace, out: TextIO, err: TextIO) -
     return _report_and_publish(read.files, store, states, args, out, err)
 
 
+def _cmd_prepare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """After a deploy (new code makes new snapshot files) or on a new machine: seed the store
+    if it is empty, then write the current version's snapshot, its map files and the map's
+    script, so no app process validates the data or writes them during a visit."""
+    from qimap.map.script_bundle import write_bundle
+    from qimap.settings import STATIC_DIR
+
+    settings = load_settings()
+    store, _ = open_store(settings)
+    try:
+        version = store.version()
+    finally:
+        store.engine.dispose()
+    write_bundle(STATIC_DIR, settings.generated_dir)
+    if settings.snapshot_dir is None:
+        out.write(
+            f"Version {version}: the map's script is written; snapshots are off "
+            "(QIMAP_SNAPSHOT_DIR), so each app process reads and validates the data itself.\n"
+        )
+        return EXIT_OK
+    _prepare_for_visitors()
+    out.write(
+        f"Version {version} is ready for the app's processes: its data in "
+        f"{settings.snapshot_dir}, its map files and script in {settings.generated_dir}.\n"
+    )
+    return EXIT_OK
+
+
 def _cmd_history(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     settings = load_settings()
     store = Store.open_filled(settings.database_url, settings.busy_timeout)
@@ -584,6 +612,12 @@ def build_parser() -> argparse.ArgumentParser:
     hasher = commands.add_parser("hash-password", help="make an editor's password hash")
     hasher.add_argument("--stdin", action="store_true", help="read the password from stdin")
     hasher.set_defaults(handler=_cmd_hash_password)
+    prepare = commands.add_parser(
+        "prepare",
+        help="before starting the app's processes (after a deploy): validate the data once "
+        "and write what they load",
+    )
+    prepare.set_defaults(handler=_cmd_prepare)
     history = commands.add_parser("history", help="list import batches, newest first")
     history.set_defaults(handler=_cmd_history)
     undo = commands.add_parser("undo", help="put back what an import batch changed")

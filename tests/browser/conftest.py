@@ -131,7 +131,8 @@ def _wait_until_healthy(process: subprocess.Popen[bytes], base_url: str, log: Pa
 def running_app(
     log: Path, data_dir: Path | None = None, extra_env: dict[str, str] | None = None
 ) -> Iterator[str]:
-    """``streamlit run app.py`` on a free port; yields its base URL, and always stops it.
+    """The app (``python -m qimap.ui.serve run app.py``, as deployed) on a free port; yields its
+    base URL, and always stops it.
 
     ``extra_env`` adds variables (e.g. QIMAP_EDITORS); it cannot replace the server's own store.
     """
@@ -151,10 +152,10 @@ def running_app(
     env["QIMAP_DATABASE_URL"] = f"sqlite:///{log.parent / 'store.sqlite3'}"
     generated = STATIC_DIR / GENERATED / f"test-browser-{uuid.uuid4().hex[:12]}"
     env["QIMAP_GENERATED_DIR"] = str(generated)
-    command = [
+    command = [  # as deployed: qimap.ui.serve is `streamlit run` with the page's imports first
         sys.executable,
         "-m",
-        "streamlit",
+        "qimap.ui.serve",
         "run",
         "app.py",
         "--server.port",

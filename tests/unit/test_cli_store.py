@@ -181,3 +181,29 @@ def test_a_setting_outside_static_is_a_plain_message(monkeypatch: pytest.MonkeyP
     assert (code, out) == (1, "")
     assert err.startswith("qimap: generated_dir must be a folder inside ")
     assert "Streamlit serves only that folder" in err
+
+
+# --- issue 14: `qimap prepare` leaves the app's processes nothing to validate or write ---
+
+
+def test_prepare_seeds_an_empty_store_and_writes_what_the_app_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    snapshots = tmp_path / "snapshots"
+    monkeypatch.setenv("QIMAP_SNAPSHOT_DIR", str(snapshots))
+    code, out, err = run("prepare")
+    assert (code, err) == (0, "")
+    assert out.startswith("Version 1 is ready for the app's processes")
+    assert "bundled data" in run("history")[1]  # seeded, as the app would on its first visit
+    own = Path(os.environ["QIMAP_GENERATED_DIR"])
+    assert [p.name for p in snapshots.glob("dataset-*-1.pickle")]
+    assert [p.name for p in snapshots.glob("map-*-1.json")]  # the map files' note
+    assert [p.name for p in own.glob("cases-*.json")]
+    assert [p.name for p in own.glob("qimap-map-*.js")]
+
+
+def test_prepare_with_snapshots_off_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QIMAP_SNAPSHOT_DIR", "off")
+    code, out, _ = run("prepare")
+    assert code == 0
+    assert "snapshots are off" in out

@@ -232,21 +232,21 @@ class CaseRows(_Records):
         categories: frozenset[str],
         years: tuple[int, int] | None,
     ) -> CaseRows:
-        """The rows a filter keeps (qimap.model.cases.CaseFilter's rules; empty means any)."""
+        """The rows a filter keeps (qimap.model.cases.CaseFilter's rules; empty means any).
+        One pass per rule given, each a comprehension over what the previous kept: a state
+        click filters 100,000 rows on every rerun."""
         c = self.table.columns
-        tests: list[Callable[[int], bool]] = []
+        rows: Sequence[int] = self.row_numbers
         if states:
-            tests.append(lambda row: c.states[row] in states)
+            rows = [row for row in rows if c.states[row] in states]
         if outcomes:
-            tests.append(lambda row: c.outcomes[row] in outcomes)
+            rows = [row for row in rows if c.outcomes[row] in outcomes]
         if categories:
-            tests.append(lambda row: not categories.isdisjoint(c.categories[row]))
+            rows = [row for row in rows if not categories.isdisjoint(c.categories[row])]
         if years is not None:
             low, high = years
-            tests.append(lambda row: low <= c.years[row] <= high)
-        if not tests:
-            return self
-        return self.where(lambda row: all(test(row) for test in tests))
+            rows = [row for row in rows if low <= c.years[row] <= high]
+        return self if rows is self.row_numbers else CaseRows(self.table, array("i", rows))
 
     def with_any_category(self, categories: frozenset[str] | set[str]) -> CaseRows:
         own = self.table.columns.categories

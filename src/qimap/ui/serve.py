@@ -7,12 +7,20 @@ Streamlit imports a page's modules during the first visitor's first run: about a
 coldstart_breakdown.py). A load balancer sends nobody to a process before its health check
 answers, so importing them first moves that second from the first visitor to the start.
 ``python3 dev.py app`` and the deployment's commands (docs/deployment.md) start the app so.
+
+It also registers the map's component (st_folium) as soon as Streamlit's runtime exists.
+Streamlit registers a component only when its module is imported during a page's run, so a
+process that had not yet run the map page answered the component's files with 404: an embed on
+another site (no balancer cookie, so its frame's request may reach any process) then never drew
+its map after a start, a deploy or a failover (tests/browser/test_haproxy.py).
 """
 
 from __future__ import annotations
 
 import importlib
 import sys
+import threading
+import time
 from collections.abc import Sequence
 
 from qimap.map.script_bundle import write_bundle
@@ -21,7 +29,8 @@ from qimap.settings import STATIC_DIR, SettingsError, load_settings
 # What the map page (views/explore.py, the default page) imports, heaviest first. Not
 # streamlit_folium, nor what imports it (qimap.ui.map_panel, qimap.ui.presentation): it declares
 # its component when imported, and a component declared before Streamlit's runtime exists is
-# never served (the map's frame stays empty).
+# never served (the map's frame stays empty); register_components_when_the_runtime_starts
+# imports it once the runtime exists.
 PRELOAD = (
     "folium",
     # Streamlit imports these on a page's first component (the map), whatever its arguments
@@ -56,10 +65,32 @@ def write_map_script() -> None:
     write_bundle(STATIC_DIR, settings.generated_dir)
 
 
+def register_components_when_the_runtime_starts(timeout_s: float = 120.0) -> threading.Thread:
+    """Import streamlit_folium once the runtime exists and register its component there (its
+    import registers nothing outside a page's run). Streamlit creates the runtime before its
+    server listens, so this is done by the time a request can arrive."""
+
+    def register() -> None:
+        from streamlit.runtime import Runtime
+
+        deadline = time.monotonic() + timeout_s
+        while not Runtime.exists():
+            if time.monotonic() > deadline:
+                return  # the server never started: nothing to serve
+            time.sleep(0.005)
+        module = importlib.import_module("streamlit_folium")
+        Runtime.instance().component_registry.register_component(module._component_func)
+
+    thread = threading.Thread(target=register, name="qimap-components", daemon=True)
+    thread.start()
+    return thread
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """``argv`` as the ``streamlit`` command takes it (``run app.py --server.port 8501``)."""
     preload()
     write_map_script()
+    register_components_when_the_runtime_starts()
     from streamlit.web import cli
 
     sys.argv = ["streamlit", *(sys.argv[1:] if argv is None else argv)]
