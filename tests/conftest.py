@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import shutil
+import subprocess
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -127,3 +128,13 @@ def hostile_case(**overrides: str) -> dict[str, str]:
     }
     row.update(overrides)
     return row
+
+
+def stop_process(process: subprocess.Popen[bytes], timeout_s: float = 10) -> None:
+    """Terminate a server a test started, and kill it if it does not exit in time."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=timeout_s)

@@ -25,7 +25,7 @@ from types import ModuleType
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, stop_process
 
 HAPROXY = Path(os.environ.get("QIMAP_HAPROXY", shutil.which("haproxy") or "/usr/sbin/haproxy"))
 MISSING = f"{HAPROXY} is not installed; run `python3 dev.py test` as root or install haproxy"
@@ -95,12 +95,7 @@ def running_haproxy(directory: Path, servers: list[str]) -> Iterator[RunningHAPr
         _wait_until_listening(process, running)
         yield running
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop_process(process)
 
 
 def _wait_until_listening(process: subprocess.Popen[bytes], running: RunningHAProxy) -> None:

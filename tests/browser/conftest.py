@@ -28,7 +28,7 @@ from playwright.sync_api import Browser, Page, expect, sync_playwright
 from qimap.auth import hash_password
 from qimap.ingest.dataset import load_dataset
 from qimap.settings import GENERATED, STATIC_DIR
-from tests.conftest import SYNTHETIC_DIR
+from tests.conftest import SYNTHETIC_DIR, stop_process
 
 REPO = Path(__file__).resolve().parents[2]
 DATA_DIR = REPO / "data"
@@ -173,12 +173,7 @@ def running_app(
             _wait_until_healthy(process, base_url, log)
             yield base_url
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+            stop_process(process)
             shutil.rmtree(generated, ignore_errors=True)
 
 
