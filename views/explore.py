@@ -29,13 +29,15 @@ show_intro()
 for note in st.session_state[session.LINK_NOTES]:
     st.warning(note, icon="🔗")
 
-# The map shows every case the filters keep; a chosen state is outlined and zoomed to.
+# The map shows every case the filters keep; a chosen state is outlined and zoomed to. Near-me
+# looks past borders too: the filters apply to it, a chosen state does not.
 on_map = session.current_filter(session.current_view(data), with_state=False)
+kept = filter_cases(data.cases_in_list_order, on_map)
 search, more = st.columns(2)  # side by side on a wide screen, so the map starts higher
 with search:
-    place = controls.near_search(data)
+    place = controls.near_search(data, kept)
 with more:
-    controls.filters(data, len(filter_cases(data.cases_in_list_order, on_map)))
+    controls.filters(data, len(kept))
     show_how_scored(data, settings)
 controls.show_skip_link()
 previous = st.session_state.get(session.MAP_PREVIOUS)

@@ -291,21 +291,21 @@ def _cmd_prepare(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from qimap.settings import STATIC_DIR
 
     settings = load_settings()
-    store, _ = open_store(settings)
+    store, _ = open_store(settings)  # seeds an empty store, as the app's first visit would
     try:
-        version = store.version()
+        seeded = store.version()
     finally:
         store.engine.dispose()
     write_bundle(STATIC_DIR, settings.generated_dir)
     if settings.snapshot_dir is None:
         out.write(
-            f"Version {version}: the map's script is written; snapshots are off "
+            f"Version {seeded}: the map's script is written; snapshots are off "
             "(QIMAP_SNAPSHOT_DIR), so each app process reads and validates the data itself.\n"
         )
         return EXIT_OK
-    _prepare_for_visitors()
+    prepared = _prepare_for_visitors()
     out.write(
-        f"Version {version} is ready for the app's processes: its data in "
+        f"Version {prepared or seeded} is ready for the app's processes: its data in "
         f"{settings.snapshot_dir}, its map files and script in {settings.generated_dir}.\n"
     )
     return EXIT_OK
@@ -699,11 +699,11 @@ def main(
         return EXIT_PROBLEMS
 
 
-def _prepare_for_visitors() -> None:
+def _prepare_for_visitors() -> int | None:
     """After a command that may have published or undone a batch: validate the new version
     once, here, and write its map files, and leave both for the app's processes
     (qimap.ingest.snapshot_cache, qimap.map.casefile.map_files_once), so the first visitor
-    after an import waits for neither."""
+    after an import waits for neither. The version prepared (None: nothing to prepare)."""
     from qimap.ingest.dataset import load_states
     from qimap.ingest.snapshot_cache import load_dataset, prepare, version_file
     from qimap.map.casefile import map_files_once
@@ -712,8 +712,9 @@ def _prepare_for_visitors() -> None:
     settings = load_settings()
     store = Store.open_filled(settings.database_url, settings.busy_timeout)
     if store is None or settings.snapshot_dir is None:
-        return
+        return None
     try:
+        version = store.version()
         states = load_states(settings.geo_dir)
         prepare(store, states, settings.snapshot_dir)
         note = version_file(store, settings.snapshot_dir, "map")
@@ -723,6 +724,7 @@ def _prepare_for_visitors() -> None:
             map_files_once(data.cases, geojson, settings.generated_dir, store.last_undo(), note)
     finally:
         store.engine.dispose()
+    return version
 
 
 def os_message(error: OSError) -> str:

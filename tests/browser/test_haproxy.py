@@ -239,9 +239,10 @@ def test_the_embed_view_may_be_framed_by_anyone(balanced: Balanced, path: str) -
 
 
 def run_the_page_on_each_process(page: Page, balanced: Balanced) -> None:
-    """A visit to each process (by its cookie) until the map's frame is drawn: Streamlit serves a
-    component's files (/component/streamlit_folium.st_folium/…) only once a run of the page has
-    declared it, which a process does at its first visitor's first run."""
+    """A visit to each process (by its cookie) until the map's frame is drawn. Under plain
+    `streamlit run` a process serves the component's files (/component/streamlit_folium…) only
+    once a run of the page has declared it; qimap.ui.serve registers it at start (the cold test
+    below), so this only makes the warm case certain."""
     for server in SERVERS:
         page.context.add_cookies([{"name": COOKIE, "value": server, "url": balanced.url}])
         page.goto(f"{balanced.url}/")
@@ -277,7 +278,7 @@ def test_another_site_can_embed_the_map_but_not_the_main_page(
 ) -> None:
     """Framed by another site the embed gets no cookie (a third-party one), so its page, its
     websocket and the map's frame are balanced one by one, possibly to different processes: it
-    works once every process has run the page (deploy/README.md; see the cold test below)."""
+    works when every process serves the map's frame (deploy/README.md; the cold test below)."""
     run_the_page_on_each_process(page, balanced)
     console = framed_embed_drawn(page, balanced, outside_site)
     inner = page.frame_locator("#f").frame_locator(MAP_IFRAME).locator("body")

@@ -2,10 +2,18 @@
 by its content, written once, and older bundles removed."""
 
 import hashlib
+import os
 import re
+import time
 from pathlib import Path
 
-from qimap.map.script_bundle import PREFIX, SCRIPT_PARTS, bundle_script, write_bundle
+from qimap.map.script_bundle import (
+    KEEP_OTHERS_S,
+    PREFIX,
+    SCRIPT_PARTS,
+    bundle_script,
+    write_bundle,
+)
 from tests.conftest import REPO
 
 STATIC = REPO / "static"
@@ -24,7 +32,9 @@ def test_the_bundle_written_is_its_parts_named_by_its_content(tmp_path: Path) ->
     assert [p.name for p in tmp_path.iterdir()] == [name]
 
 
-def test_a_change_to_a_part_makes_a_new_bundle_and_the_old_one_goes(tmp_path: Path) -> None:
+def test_a_change_to_a_part_makes_a_new_bundle_and_the_old_one_goes_a_day_later(
+    tmp_path: Path,
+) -> None:
     static = tmp_path / "static"
     for path, text in parts():
         (static / path).parent.mkdir(parents=True, exist_ok=True)
@@ -36,8 +46,14 @@ def test_a_change_to_a_part_makes_a_new_bundle_and_the_old_one_goes(tmp_path: Pa
     script.write_text(script.read_text(encoding="utf-8") + "\n// changed\n", encoding="utf-8")
     after = write_bundle(static, folder)
     assert after != before
-    assert sorted(p.name for p in folder.iterdir()) == sorted([after, "cases-0123.json"])
+    # a process of the old code (a rolling deploy) still finds its own
+    assert sorted(p.name for p in folder.iterdir()) == sorted([after, before, "cases-0123.json"])
     assert "// changed" in (folder / after).read_text(encoding="utf-8")
+    day_old = time.time() - KEEP_OTHERS_S - 60
+    os.utime(folder / before, (day_old, day_old))
+    os.utime(folder / after, (day_old, day_old))  # its own, however old, stays
+    assert write_bundle(static, folder) == after
+    assert sorted(p.name for p in folder.iterdir()) == sorted([after, "cases-0123.json"])
 
 
 def test_the_bundle_names_every_part_with_its_hash_and_keeps_the_licence_notices() -> None:

@@ -106,6 +106,20 @@ def test_a_broken_file_is_rebuilt(store: Store, states: StateLayer, tmp_path: Pa
     assert list(snapshot_cache.load_dataset(store, states, folder).cases) == expected
 
 
+def test_a_file_cut_short_in_its_texts_is_rebuilt(
+    store: Store, states: StateLayer, tmp_path: Path
+) -> None:
+    """A header whole and texts cut (a crash before the disk had it all, a full disk) must not
+    load: its last stories would fail when shown, in front of a visitor."""
+    folder = tmp_path / "snapshots"
+    expected = list(snapshot_cache.load_dataset(store, states, folder).cases)
+    (path,) = folder.glob("dataset-*")
+    whole = path.read_bytes()
+    path.write_bytes(whole[:-200])
+    assert list(snapshot_cache.load_dataset(store, states, folder).cases) == expected
+    assert path.read_bytes() == whole  # rebuilt from the store
+
+
 def test_a_file_of_the_older_layout_is_rebuilt(
     store: Store, states: StateLayer, tmp_path: Path
 ) -> None:

@@ -42,7 +42,7 @@ from qimap import __version__
 from qimap.geo.states import StateLayer
 from qimap.ingest.dataset import Dataset
 from qimap.ingest.importer import load_from_store
-from qimap.model.case_table import TEXT_FIELDS, CaseTable, Columns
+from qimap.model.case_table import TEXT_FIELDS, CaseTable, Columns, list_key, newest_first_key
 from qimap.model.schema import Bill, Case, Contact, Criterion, Score
 from qimap.store import Store
 
@@ -58,7 +58,9 @@ def _fingerprint() -> str:
         (cls.__name__, [(f.name, str(f.type)) for f in dataclasses.fields(cls)])
         for cls in (Criterion, Bill, Score, Case, Contact, Columns)
     ]
-    layout = (MAGIC, TEXT_FIELDS)
+    # the file stores the list's and the newest-first orders: a change to either key is a new layout
+    orders = [(f.__code__.co_code, f.__code__.co_names) for f in (list_key, newest_first_key)]
+    layout = (MAGIC, TEXT_FIELDS, orders)
     return hashlib.sha256(repr((__version__, shapes, layout)).encode()).hexdigest()[:12]
 
 
@@ -122,29 +124,36 @@ def prepare(store: Store, states: StateLayer, folder: Path | None) -> bool:
     return True
 
 
+class NotASnapshot(ValueError):
+    """A file that is not a whole snapshot of this layout (cut short, or foreign)."""
+
+
 def _read(path: Path, states: StateLayer) -> Dataset | None:
+    """The file's data, or None when there is none; a file that is not a whole snapshot is
+    deleted (it is rebuilt from the store). The file is opened once: the header and the texts
+    come from the same file even if another process replaces it meanwhile."""
     try:
-        with path.open("rb") as handle, _no_gc():
-            if handle.read(len(MAGIC)) != MAGIC:
-                raise ValueError("not a qimap snapshot of this layout")
-            size = int.from_bytes(handle.read(8), "little")
-            saved = pickle.loads(handle.read(size))  # noqa: S301 (the deployment's own file: see above)
-        texts = FileTexts(path, len(MAGIC) + 8 + size, saved["text_offsets"])
-        dataset = Dataset(
-            rubric=saved["rubric"],
-            bills=saved["bills"],
-            scores=saved["scores"],
-            cases=CaseTable(saved["cases"], texts),
-            states=states,
-            contacts=saved["contacts"],
-        )
+        fd = os.open(path, os.O_RDONLY)
     except FileNotFoundError:
         return None
-    except Exception:  # cut short, or foreign: rebuild it from the store
+    try:
+        texts, saved = FileTexts.open(fd)
+    except NotASnapshot:
+        os.close(fd)
         with contextlib.suppress(OSError):
             path.unlink()
         return None
-    return dataset
+    except BaseException:
+        os.close(fd)
+        raise
+    return Dataset(
+        rubric=saved["rubric"],
+        bills=saved["bills"],
+        scores=saved["scores"],
+        cases=CaseTable(saved["cases"], texts),
+        states=states,
+        contacts=saved["contacts"],
+    )
 
 
 class FileTexts:
@@ -152,11 +161,35 @@ class FileTexts:
     shown (a few microseconds a row). The file stays open as long as its table lives: a publish
     may prune the file meanwhile, and an open file can still be read whole after its removal."""
 
-    def __init__(self, path: Path, start: int, offsets: array[int]) -> None:
-        self._fd = os.open(path, os.O_RDONLY)
-        weakref.finalize(self, os.close, self._fd)
+    def __init__(self, fd: int, start: int, offsets: array[int]) -> None:
+        self._fd = fd
+        weakref.finalize(self, os.close, fd)
         self._start = start
         self._offsets = offsets
+
+    @classmethod
+    def open(cls, fd: int) -> tuple[FileTexts, dict[str, Any]]:
+        """The texts of the snapshot open as ``fd`` (which they then own) and its header;
+        NotASnapshot unless the file is whole: its size is the header's and every text row's."""
+        head = len(MAGIC) + 8
+        prefix = os.pread(fd, head, 0)
+        if len(prefix) != head or not prefix.startswith(MAGIC):
+            raise NotASnapshot("not a qimap snapshot of this layout")
+        size = int.from_bytes(prefix[len(MAGIC) :], "little")
+        try:
+            with _no_gc():
+                saved = pickle.loads(os.pread(fd, size, head))  # noqa: S301 (our own file: see above)
+            offsets: array[int] = saved["text_offsets"]
+            columns = saved["cases"]
+            whole = len(offsets) == len(columns.ids) + 1
+        except Exception as error:  # cut short, or another layout
+            raise NotASnapshot(str(error)) from error
+        if not whole or os.fstat(fd).st_size != head + size + offsets[-1]:
+            raise NotASnapshot("the file is not whole")
+        return cls(fd, head + size, offsets), saved
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        raise TypeError("the texts of an open snapshot file cannot be copied")
 
     def row(self, index: int) -> tuple[Any, ...]:
         begin, end = self._offsets[index], self._offsets[index + 1]

@@ -5,13 +5,16 @@ for that script to run before asking for the next, and only then adds the style 
 map's own script, which asks for the data files. Leaflet, Supercluster and qimap-map.js as
 three files cost three round trips before the data is even requested; as one file, one
 (0.08–0.15 s shorter on loopback; docs/performance.md). The file is built from the parts in
-static/ when the app first draws a map, and named by its content: it always matches them, and
-nothing generated is committed.
+static/ when a server starts (qimap.ui.serve), by `qimap prepare`, and again by a page that
+finds it missing; it is named by its content, so it always matches them, and nothing generated
+is committed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,6 +28,7 @@ SCRIPT_PARTS = (
 )
 LICENCES = "static/vendor/leaflet/LICENSE (BSD-2-Clause), static/vendor/supercluster/LICENSE (ISC)"
 PREFIX = "qimap-map-"
+KEEP_OTHERS_S = 24 * 3600
 
 
 def bundle_script(parts: Sequence[tuple[str, str]]) -> str:
@@ -45,14 +49,17 @@ def bundle_script(parts: Sequence[tuple[str, str]]) -> str:
 
 
 def write_bundle(static_dir: Path, folder: Path) -> str:
-    """The bundle's file name in ``folder``, written there unless it already is. Older bundles
-    (from other code) go: no page of this code asks for them."""
+    """The bundle's file name in ``folder``, written there unless it already is. Bundles of
+    other code go once a day old: during a rolling deploy, processes of the old code and the
+    new share the folder, and each must keep finding its own."""
     parts = [(path, (static_dir / path).read_text(encoding="utf-8")) for path in SCRIPT_PARTS]
     data = bundle_script(parts).encode()
     name = f"{PREFIX}{hashlib.sha256(data).hexdigest()[:16]}.js"
     folder.mkdir(parents=True, exist_ok=True)
     write_once(folder / name, data)
+    stale = time.time() - KEEP_OTHERS_S
     for old in folder.glob(f"{PREFIX}*.js"):
-        if old.name != name:
-            old.unlink(missing_ok=True)
+        with contextlib.suppress(FileNotFoundError):  # another process pruned it a moment ago
+            if old.name != name and old.stat().st_mtime < stale:
+                old.unlink()
     return name

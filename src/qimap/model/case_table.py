@@ -1,7 +1,8 @@
 """Cases held as columns: what pages filter, count and sort by stays in memory, compactly; what
 only a shown story needs (its texts) may stay on disk.
 
-100,000 cases as :class:`Case` objects held about 95 MB in every app process, most of it texts
+100,000 cases as :class:`Case` objects held 135 MB with their indexes in every app process
+(benchmarks/coldstart_breakdown.py), most of it texts
 (title, summary, citation, source) of which a visit shows twenty cases at most (issue 14: an
 app process under 250 MB). A :class:`CaseTable` keeps ids, states, outcomes, categories and
 years as tuples of shared values (8 bytes a row each), the points as arrays of doubles, and two
@@ -158,6 +159,11 @@ class CaseTable(_Records):
     def _table_rows(self) -> tuple[CaseTable, Sequence[int]]:
         return self, range(len(self.columns.ids))
 
+    @cached_property
+    def all_rows(self) -> CaseRows:
+        """Every row, in the table's order: where a view's column fast paths start."""
+        return self.rows(range(len(self)))
+
     def __repr__(self) -> str:
         return f"<CaseTable of {len(self):,} cases>"
 
@@ -215,7 +221,9 @@ class CaseRows(_Records):
         return f"<CaseRows: {len(self):,} of {len(self.table):,} cases>"
 
     def __eq__(self, other: object) -> bool:
-        """Equal to a list or tuple of the same records in the same order, as a list is."""
+        """Equal to rows, a list or a tuple of the same records in the same order."""
+        if isinstance(other, CaseRows) and other.table is self.table:
+            return self.row_numbers == other.row_numbers
         if isinstance(other, CaseRows | list | tuple):
             return len(self) == len(other) and list(self) == list(other)
         return NotImplemented
@@ -237,7 +245,9 @@ class CaseRows(_Records):
         click filters 100,000 rows on every rerun."""
         c = self.table.columns
         rows: Sequence[int] = self.row_numbers
-        if states:
+        if states and rows is c.list_order:  # the list is by state first: its states' blocks
+            rows = [row for usps in sorted(states) for row in self.table.in_state(usps).row_numbers]
+        elif states:
             rows = [row for row in rows if c.states[row] in states]
         if outcomes:
             rows = [row for row in rows if c.outcomes[row] in outcomes]

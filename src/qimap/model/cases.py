@@ -71,7 +71,7 @@ def filter_cases(cases: Iterable[Case], case_filter: CaseFilter) -> Sequence[Cas
     """The cases the filter keeps, in their order. A table's rows are filtered on its columns,
     without building a record per case (100,000 on every rerun)."""
     if isinstance(cases, CaseTable):
-        cases = cases.rows(range(len(cases)))
+        cases = cases.all_rows
     if isinstance(cases, CaseRows):
         f = case_filter
         return cases.matching(f.states, f.outcomes, f.categories, f.years)
@@ -137,6 +137,8 @@ def nearest_cases(
     cases: Iterable[Case], latitude: float, longitude: float, limit: int = 5
 ) -> list[tuple[Case, float]]:
     """The ``limit`` closest cases with their distance in miles, closest first."""
+    if isinstance(cases, CaseTable):
+        cases = cases.all_rows
     if isinstance(cases, CaseRows):  # ranked on the table's columns: records for the few only
         return cases.nearest(lambda lat, lon: distance_miles(latitude, longitude, lat, lon), limit)
     ranked = sorted(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from qimap.model.case_table import CaseRows, newest_first_key
+from qimap.model.case_table import CaseRows, CaseTable, newest_first_key
 from qimap.model.schema import Case, CategoryLink, Criterion, Mark
 from qimap.model.scoring import Scorecard
 
@@ -49,6 +49,8 @@ def cases_for_criterion(
 ) -> Sequence[Case]:
     """The cases whose categories show why ``criterion_id`` matters, newest decision first."""
     categories = {link.category for link in links if link.criterion_id == criterion_id}
+    if isinstance(cases, CaseTable):
+        cases = cases.all_rows
     if isinstance(cases, CaseRows):  # on the columns: a state's thousands stay unbuilt
         return cases.with_any_category(categories).newest_first()
     chosen = [case for case in cases if categories.intersection(case.categories)]

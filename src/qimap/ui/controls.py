@@ -10,7 +10,7 @@ from qimap.geo.geocode import NotFound, geocode
 from qimap.geo.places import Place
 from qimap.ingest.dataset import Dataset
 from qimap.map.viewstate import MAX_NEAR_CHARS
-from qimap.model.cases import far_note, filter_cases, format_miles, nearest_cases
+from qimap.model.cases import far_note, format_miles, nearest_cases
 from qimap.model.labels import OUTCOME_LABELS
 from qimap.model.measures import bill_count_label
 from qimap.model.schema import CATEGORY_LABELS, Case, Outcome
@@ -22,9 +22,10 @@ from qimap.ui.take_action import show_near_officials
 NEAREST_COUNT = 5
 
 
-def near_search(data: Dataset) -> Place | None:
-    """The "find stories near you" box, and its answer right under it; returns the place
-    found, for the map to mark (None when nothing was typed or nothing was found)."""
+def near_search(data: Dataset, pool: Sequence[Case]) -> Place | None:
+    """The "find stories near you" box, and its answer right under it: the nearest of
+    ``pool`` (what the filters keep, across states); returns the place found, for the map to
+    mark (None when nothing was typed or nothing was found)."""
     st.text_input(
         "Find stories near you",
         key=session.NEAR,
@@ -36,9 +37,7 @@ def near_search(data: Dataset) -> Place | None:
     )
     query = st.session_state[session.NEAR].strip()
     place = geocode(query, loaders.geocode_index()) if query else None
-    # Across states: the filters apply, a chosen state does not (near-me looks past borders).
     view = session.current_view(data)
-    pool = filter_cases(data.cases_in_list_order, session.current_filter(view, with_state=False))
     if place is not None:  # (an empty container would still take a row's gap)
         with st.container(key=NEAR_KEY):
             show_nearest(data, place, pool, view.state)

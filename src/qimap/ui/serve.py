@@ -18,10 +18,10 @@ its map after a start, a deploy or a failover (tests/browser/test_haproxy.py).
 from __future__ import annotations
 
 import importlib
+import logging
 import sys
-import threading
-import time
 from collections.abc import Sequence
+from typing import Any
 
 from qimap.map.script_bundle import write_bundle
 from qimap.settings import STATIC_DIR, SettingsError, load_settings
@@ -29,8 +29,8 @@ from qimap.settings import STATIC_DIR, SettingsError, load_settings
 # What the map page (views/explore.py, the default page) imports, heaviest first. Not
 # streamlit_folium, nor what imports it (qimap.ui.map_panel, qimap.ui.presentation): it declares
 # its component when imported, and a component declared before Streamlit's runtime exists is
-# never served (the map's frame stays empty); register_components_when_the_runtime_starts
-# imports it once the runtime exists.
+# never served (the map's frame stays empty); register_components_with_the_runtime imports it
+# once the runtime exists.
 PRELOAD = (
     "folium",
     # Streamlit imports these on a page's first component (the map), whatever its arguments
@@ -65,32 +65,32 @@ def write_map_script() -> None:
     write_bundle(STATIC_DIR, settings.generated_dir)
 
 
-def register_components_when_the_runtime_starts(timeout_s: float = 120.0) -> threading.Thread:
-    """Import streamlit_folium once the runtime exists and register its component there (its
-    import registers nothing outside a page's run). Streamlit creates the runtime before its
-    server listens, so this is done by the time a request can arrive."""
+def register_components_with_the_runtime() -> None:
+    """Once Streamlit creates its runtime (before its server listens), import streamlit_folium
+    and register its component there: its import registers nothing outside a page's run. The
+    runtime's constructor is wrapped, so no request can arrive before the component is known."""
+    from streamlit.runtime import Runtime
 
-    def register() -> None:
-        from streamlit.runtime import Runtime
+    create = Runtime.__init__
 
-        deadline = time.monotonic() + timeout_s
-        while not Runtime.exists():
-            if time.monotonic() > deadline:
-                return  # the server never started: nothing to serve
-            time.sleep(0.005)
-        module = importlib.import_module("streamlit_folium")
-        Runtime.instance().component_registry.register_component(module._component_func)
+    def create_and_register(runtime: Runtime, config: Any) -> None:
+        create(runtime, config)
+        try:
+            module = importlib.import_module("streamlit_folium")
+            runtime.component_registry.register_component(module._component_func)
+        except Exception:  # the page's first run registers it still; an embed may 404 until then
+            logging.getLogger(__name__).warning(
+                "qimap: the map's component was not registered at start", exc_info=True
+            )
 
-    thread = threading.Thread(target=register, name="qimap-components", daemon=True)
-    thread.start()
-    return thread
+    Runtime.__init__ = create_and_register  # type: ignore[method-assign,assignment]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """``argv`` as the ``streamlit`` command takes it (``run app.py --server.port 8501``)."""
     preload()
     write_map_script()
-    register_components_when_the_runtime_starts()
+    register_components_with_the_runtime()
     from streamlit.web import cli
 
     sys.argv = ["streamlit", *(sys.argv[1:] if argv is None else argv)]
