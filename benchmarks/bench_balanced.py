@@ -66,7 +66,6 @@ sys.path.insert(0, str(REPO / "benchmarks"))
 import load_check  # noqa: E402
 from bench_common import free_port, print_machine, print_table  # noqa: E402
 from load_check import AppProcess, Disconnected, Run, Session  # noqa: E402
-from websockets.asyncio.client import connect  # noqa: E402
 from websockets.exceptions import WebSocketException  # noqa: E402
 
 HAPROXY = Path(os.environ.get("QIMAP_HAPROXY", shutil.which("haproxy") or "/usr/sbin/haproxy"))
@@ -455,27 +454,13 @@ class BalancedSession(Session):
         reply = request(self.proxy_port, "GET", f"/?state={usps}")
         self.cookie = server_cookie(reply.headers) or self.cookie
 
+    def open_headers(self) -> dict[str, str]:
+        return {"Cookie": f"{COOKIE}={self.cookie}"} if self.cookie else {}
+
     async def open(self) -> None:
-        headers = {"Cookie": f"{COOKIE}={self.cookie}"} if self.cookie else {}
-        self.ws = await connect(
-            self.url,
-            subprotocols=["streamlit"],  # type: ignore[list-item]
-            max_size=None,
-            ping_interval=None,
-            open_timeout=30,
-            additional_headers=headers,
-        )
-        response = self.ws.response
+        await super().open()
+        response = self.ws.response if self.ws is not None else None
         self.cookie = server_cookie(response.headers if response else None) or self.cookie
-        # the rest as Session.open: a new connection is a new Streamlit session
-        self.page_script_hash = ""
-        self.query_string = ""
-        self.select_id = None
-        self.select_options = []
-        self.widgets = {}
-        self.widgets_seen = set()
-        self.cached_hashes = set()
-        self.state = None
 
 
 @dataclass(frozen=True, slots=True)

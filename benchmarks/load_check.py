@@ -250,13 +250,19 @@ class Session:
         self.cached_hashes: set[str] = set()
         self.state: str | None = None
 
+    def open_headers(self) -> dict[str, str]:
+        """Extra headers of the websocket's opening request (a balancer's cookie, say)."""
+        return {}
+
     async def open(self) -> None:
+        """A new connection is a new Streamlit session: nothing of the last one is kept."""
         self.ws = await connect(
             self.url,
             subprotocols=["streamlit"],  # type: ignore[list-item]
             max_size=None,  # a map with 10,000 cases is several MB in one message
             ping_interval=None,  # browsers do not ping; they only answer the server's pings
             open_timeout=30,
+            additional_headers=self.open_headers(),
         )
         self.page_script_hash = ""
         self.query_string = ""

@@ -13,7 +13,12 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 from pathlib import Path
+
+# template_fill sits beside this file, however it is run or loaded (tests load it by path)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from template_fill import fill
 
 TEMPLATE = Path(__file__).resolve().parent / "qimap.haproxy.cfg.template"
 # host:port ([::1]:8501 for IPv6), or :port / *:port to listen on every address; nothing that
@@ -56,13 +61,7 @@ def render(bind: str, servers: list[str], stats_socket: str = DEFAULT_STATS_SOCK
         "app_servers": app_servers,
         "file_servers": file_servers,
     }
-    text = TEMPLATE.read_text()
-    for name, value in values.items():
-        text = text.replace("{{" + name + "}}", value)
-    leftover = re.findall(r"\{\{\w+\}\}", text)
-    if leftover:
-        raise ValueError(f"unfilled placeholders: {leftover}")
-    return text
+    return fill(TEMPLATE, values)
 
 
 def main() -> None:

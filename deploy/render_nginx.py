@@ -9,7 +9,12 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 from pathlib import Path
+
+# template_fill sits beside this file, however it is run or loaded (tests load it by path)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from template_fill import fill
 
 TEMPLATE = Path(__file__).resolve().parent / "qimap.nginx.conf.template"
 # host:port or unix:/path; nothing that could end the directive or open a block.
@@ -28,13 +33,7 @@ def render(listen: str, upstreams: list[str], server_name: str = "_") -> str:
         "server_name": server_name,
         "upstreams": "\n".join(f"    server {address};" for address in upstreams),
     }
-    text = TEMPLATE.read_text()
-    for name, value in values.items():
-        text = text.replace("{{" + name + "}}", value)
-    leftover = re.findall(r"\{\{\w+\}\}", text)
-    if leftover:
-        raise ValueError(f"unfilled placeholders: {leftover}")
-    return text
+    return fill(TEMPLATE, values)
 
 
 def main() -> None:

@@ -4,11 +4,13 @@ copies of both."""
 from __future__ import annotations
 
 import csv
+import importlib.util
 import shutil
 import subprocess
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
@@ -138,3 +140,13 @@ def stop_process(process: subprocess.Popen[bytes], timeout_s: float = 10) -> Non
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=timeout_s)
+
+
+def deploy_module(name: str) -> ModuleType:
+    """deploy/<name>.py as a module (deploy/ holds scripts, not a package)."""
+    spec = importlib.util.spec_from_file_location(name, REPO / "deploy" / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

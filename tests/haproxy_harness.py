@@ -1,15 +1,13 @@
 """deploy/'s HAProxy configuration, rendered and run on loopback for tests.
 
 Shared by the tests that put a real HAProxy in front of something: tests/browser/test_haproxy.py
-(the real app) and, if it moves here, tests/unit/test_deploy_haproxy.py (stand-in servers), whose
-``_renderer``/``rendered_for_here``/``balancer`` this repeats. Everything runs as the invoking
-user, in a folder the caller owns: no /etc/haproxy, no systemd.
+(the real app) and tests/unit/test_deploy_haproxy.py (stand-in servers). Everything runs as the
+invoking user, in a folder the caller owns: no /etc/haproxy, no systemd.
 """
 
 from __future__ import annotations
 
 import csv
-import importlib.util
 import io
 import os
 import re
@@ -25,7 +23,7 @@ from types import ModuleType
 
 import pytest
 
-from tests.conftest import REPO, stop_process
+from tests.conftest import deploy_module, stop_process
 
 HAPROXY = Path(os.environ.get("QIMAP_HAPROXY", shutil.which("haproxy") or "/usr/sbin/haproxy"))
 MISSING = f"{HAPROXY} is not installed; run `python3 dev.py test` as root or install haproxy"
@@ -40,15 +38,7 @@ def require_haproxy() -> None:
 
 
 def renderer() -> ModuleType:
-    """deploy/render_haproxy.py as a module (deploy/ is not a package)."""
-    spec = importlib.util.spec_from_file_location(
-        "render_haproxy", REPO / "deploy" / "render_haproxy.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return deploy_module("render_haproxy")
 
 
 def rendered_for_here(bind: str, servers: list[str], stats_socket: Path) -> str:

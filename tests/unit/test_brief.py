@@ -100,8 +100,8 @@ def test_the_headline_under_the_title_is_printed_whole(synthetic: Dataset, state
         assert len(sentence) > 100  # two lines at the headline's size
 
 
-def test_three_bills_of_a_state_fit_on_the_page(synthetic: Dataset, tmp_path: Path) -> None:
-    # a third MA bill (as many as the bundled data's busiest state has), marked like SB 9002
+def with_a_third_bill(synthetic: Dataset) -> Dataset:
+    """A third MA bill (as many as the bundled data's busiest state has), marked like SB 9002."""
     third = dataclasses.replace(
         synthetic.scorecards_by_key[SYNTHETIC_LATEST].bill, bill_key="MA-SB9003", bill_id="SB 9003"
     )
@@ -110,9 +110,13 @@ def test_three_bills_of_a_state_fit_on_the_page(synthetic: Dataset, tmp_path: Pa
         for score in synthetic.scores
         if score.bill_key == SYNTHETIC_LATEST
     ]
-    data = dataclasses.replace(
+    return dataclasses.replace(
         synthetic, bills=(*synthetic.bills, third), scores=(*synthetic.scores, *marks)
     )
+
+
+def test_three_bills_of_a_state_fit_on_the_page(synthetic: Dataset, tmp_path: Path) -> None:
+    data = with_a_third_bill(synthetic)
     assert len(data.scorecards("MA")) == 3
     out = tmp_path / "ma.pdf"
     render_brief(data, "MA", out)

@@ -40,8 +40,9 @@ from qimap.render.brief import (
     render_brief,
 )
 from qimap.store import Store
-from tests.conftest import SYNTHETIC_DIR, SYNTHETIC_LATEST
+from tests.conftest import SYNTHETIC_DIR
 from tests.unit.officials_support import sources_folder
+from tests.unit.test_brief import with_a_third_bill
 
 DAY = date(2026, 8, 7)
 WIDTH = PAGE_W - 2 * MARGIN
@@ -239,17 +240,7 @@ def test_three_bills_still_fit_above_the_officials(
     synthetic: Dataset, officials: OfficialsData
 ) -> None:
     """As many bills as the bundled data's busiest state has, and the officials' footer."""
-    third = dataclasses.replace(
-        synthetic.scorecards_by_key[SYNTHETIC_LATEST].bill, bill_key="MA-SB9003", bill_id="SB 9003"
-    )
-    marks = [
-        dataclasses.replace(score, bill_key=third.bill_key)
-        for score in synthetic.scores
-        if score.bill_key == SYNTHETIC_LATEST
-    ]
-    data = dataclasses.replace(
-        synthetic, bills=(*synthetic.bills, third), scores=(*synthetic.scores, *marks)
-    )
+    data = with_a_third_bill(synthetic)
     out = io.BytesIO()
     render_brief(data, "MA", out, officials=officials)
     text = pdf_text(out.getvalue())

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import tomllib
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
-from tests.conftest import REPO
+from tests.conftest import REPO, deploy_module
 
 RUNTIME_LOCK = REPO / "requirements.lock"
 TEST_LOCK = REPO / "requirements-test.lock"
@@ -67,13 +67,8 @@ def test_locks_hold_the_setuptools_that_builds_qimap() -> None:
         assert version >= minimum, pinned
 
 
-def _renderer():
-    spec = importlib.util.spec_from_file_location("render_nginx", REPO / "deploy/render_nginx.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def _renderer() -> ModuleType:
+    return deploy_module("render_nginx")
 
 
 def test_nginx_template_renders_listen_and_upstreams() -> None:
@@ -93,3 +88,14 @@ def test_nginx_template_refuses_values_that_are_not_addresses(
 ) -> None:
     with pytest.raises(ValueError, match=r"address|upstream"):
         _renderer().render(listen, upstreams)
+
+
+def test_a_placeholder_left_unfilled_is_refused(tmp_path: Path) -> None:
+    """deploy/template_fill.py, shared by both renderers: a renamed placeholder never reaches a
+    server as literal text."""
+    module = deploy_module("template_fill")
+    template = tmp_path / "site.template"
+    template.write_text("listen {{listen}};\nserver {{upstream}};\n")
+    assert module.fill(template, {"listen": "80", "upstream": "a:1"}) == "listen 80;\nserver a:1;\n"
+    with pytest.raises(ValueError, match="upstream"):
+        module.fill(template, {"listen": "80"})

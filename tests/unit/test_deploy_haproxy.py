@@ -10,47 +10,30 @@ from __future__ import annotations
 
 import gzip
 import http.client
-import importlib.util
 import json
-import os
 import re
-import shutil
 import socket
 import subprocess
 import threading
-import time
 from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
 from tests.conftest import REPO
+from tests.haproxy_harness import (
+    HAPROXY,
+    rendered_for_here,
+    renderer,
+    require_haproxy,
+    running_haproxy,
+)
 
-HAPROXY = Path(os.environ.get("QIMAP_HAPROXY", shutil.which("haproxy") or "/usr/sbin/haproxy"))
 NGINX_TEMPLATE = REPO / "deploy" / "qimap.nginx.conf.template"
 MB = 1024 * 1024
-MISSING = f"{HAPROXY} is not installed; run `python3 dev.py test` as root or install haproxy"
-
-
-def require_haproxy() -> None:
-    """dev.py installs HAProxy as it installs nginx: a missing one fails, never skips."""
-    if not HAPROXY.exists():
-        pytest.fail(MISSING)
-
-
-def _renderer() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "render_haproxy", REPO / "deploy/render_haproxy.py"
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 SERVERS = ["127.0.0.1:8501", "10.0.0.2:8501", "[::1]:8502"]
@@ -75,7 +58,7 @@ def sections(text: str) -> dict[str, list[str]]:
 
 @pytest.fixture(scope="module")
 def config() -> dict[str, list[str]]:
-    return sections(_renderer().render("127.0.0.1:8080", SERVERS, "/run/qimap/admin.sock"))
+    return sections(renderer().render("127.0.0.1:8080", SERVERS, "/run/qimap/admin.sock"))
 
 
 # --- rendering ------------------------------------------------------------------------------
@@ -101,7 +84,7 @@ def test_every_server_is_rendered_with_its_cookie_and_checked(
 
 
 def test_nothing_is_left_unfilled() -> None:
-    text = _renderer().render(":80", ["127.0.0.1:8501"])
+    text = renderer().render(":80", ["127.0.0.1:8501"])
     assert not re.search(r"\{\{\w+\}\}", text)
     assert "stats socket /run/haproxy/admin.sock " in text  # Debian's
 
@@ -123,7 +106,7 @@ def test_values_that_are_not_plain_addresses_are_refused(
     bind: str, servers: list[str], stats_socket: str
 ) -> None:
     with pytest.raises(ValueError, match=r"address|server|path"):
-        _renderer().render(bind, servers, stats_socket)
+        renderer().render(bind, servers, stats_socket)
 
 
 # --- what the configuration says ------------------------------------------------------------
@@ -258,14 +241,6 @@ def test_data_files_are_compressed_and_cached_five_minutes(config: dict[str, lis
 # --- HAProxy itself -------------------------------------------------------------------------
 
 
-def rendered_for_here(bind: str, servers: list[str], stats_socket: Path) -> str:
-    """The shipped text; without root, no chroot and no user switch (HAProxy would refuse)."""
-    text = _renderer().render(bind, servers, str(stats_socket))
-    if os.geteuid() != 0:
-        text = re.sub(r"(?m)^\s*(chroot|user|group) .*\n", "", text)
-    return text
-
-
 def test_haproxy_accepts_the_configuration(tmp_path: Path) -> None:
     require_haproxy()
     path = tmp_path / "haproxy.cfg"
@@ -350,39 +325,21 @@ class Balancer:
     stand_ins: list[StandInServer]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def balancer(tmp_path: Path) -> Iterator[Balancer]:
     """HAProxy with deploy/'s configuration in front of two stand-ins, on loopback."""
     require_haproxy()
     stand_ins = []
-    for number in (1, 2):
-        handler = type(f"StandIn{number}", (StandIn,), {"name": f"app{number}"})
-        server = StandInServer(handler)
-        threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-        stand_ins.append(server)
-    port = _free_port()
-    config = tmp_path / "haproxy.cfg"
-    addresses = [f"127.0.0.1:{server.server_address[1]}" for server in stand_ins]
-    config.write_text(rendered_for_here(f"127.0.0.1:{port}", addresses, tmp_path / "admin.sock"))
-    with (tmp_path / "haproxy.log").open("wb") as log:
-        process = subprocess.Popen([str(HAPROXY), "-db", "-f", str(config)], stdout=log, stderr=log)
     try:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            assert process.poll() is None, (tmp_path / "haproxy.log").read_text()
-            with suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-            time.sleep(0.05)
-        yield Balancer(port, stand_ins)
+        for number in (1, 2):
+            handler = type(f"StandIn{number}", (StandIn,), {"name": f"app{number}"})
+            server = StandInServer(handler)
+            threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+            stand_ins.append(server)
+        addresses = [f"127.0.0.1:{server.server_address[1]}" for server in stand_ins]
+        with running_haproxy(tmp_path, addresses) as haproxy:
+            yield Balancer(haproxy.port, stand_ins)
     finally:
-        process.terminate()
-        process.wait(timeout=10)
         for server in stand_ins:
             server.die()
 
