@@ -6,9 +6,10 @@ Run from the repository root (no server or browser needed)::
 
 A temporary data dir holds the bundled tables and a cases.csv of SYNTHETIC cases (benchmarks/synthetic.py, same header as data/cases.csv); QIMAP_DATA_DIR points
 at it. Streamlit's caches are cleared first, so the first run loads and validates the data
-(cold); the following runs are warm reruns of the same session. AppTest runs st_folium's
-Python side (it builds the map script and feature-group strings and the component message)
-but no browser draws anything, so these are server-side figures only.
+(cold); the following runs are warm reruns of the same session. AppTest runs the map
+component's Python side (qimap.ui.map_component: the map's data, qimap.map.mapview.map_data,
+serialized into the component's message) but no browser draws anything, so these are
+server-side figures only.
 """
 
 from __future__ import annotations
@@ -24,8 +25,11 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
+
 from bench_common import median, p95, print_machine, print_table, quiet_streamlit_warnings  # noqa: E402
 from synthetic import synthetic_cases, write_cases_csv  # noqa: E402
+
+from qimap.ui import map_component  # noqa: E402
 
 quiet_streamlit_warnings()
 import streamlit as st  # noqa: E402
@@ -45,13 +49,18 @@ def timed_run(app: AppTest) -> float:
     return seconds
 
 
+MAP_COMPONENT = map_component.NAME
+
+
 def component_args_bytes(app: AppTest) -> int:
-    """Size of the st_folium component's JSON arguments in the last run's message."""
+    """Size of the map component's data (its JSON) in the last run's message."""
     sizes = [
-        len(element.proto.json_args.encode())
-        for element in app.get("component_instance")
-        if "streamlit_folium" in element.proto.component_name
+        len(element.proto.json.encode())
+        for element in app.get("bidi_component")
+        if element.proto.component_name == MAP_COMPONENT
     ]
+    if not sizes:
+        raise RuntimeError(f"{PAGE} drew no map ({MAP_COMPONENT})")
     return sum(sizes)
 
 
@@ -64,7 +73,7 @@ def main(argv: Sequence[str] | None = None) -> None:
 
     print_machine(
         "qimap page benchmark (AppTest, synthetic cases)",
-        ("streamlit", "streamlit-folium", "folium"),
+        ("streamlit",),
     )
 
     os.chdir(REPO)
@@ -103,7 +112,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"\nfiltered view: {shown.strip('*')}")
     print_table(
         "views/explore.py under AppTest (server side only)",
-        ["run", "median s", "p95 s", "st_folium args bytes"],
+        ["run", "median s", "p95 s", "map data bytes"],
         [
             [
                 name,

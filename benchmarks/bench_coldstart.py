@@ -6,7 +6,8 @@
 
 Every figure is headless Chromium from navigation (a new page in a new browser context, so
 nothing is cached in the browser) until the page is ready: for qimap, the map's cases drawn
-(``window.qimap.status.ready``); for the floor, its one line of text visible. The floor is
+(``window.qimap.status.ready``, on the page's window: the map is drawn in the page itself); for
+the floor, its one line of text visible. The floor is
 ``benchmarks/floor_app.py``, a one-line Streamlit page. Every server is ``streamlit run`` with
 the same flags and the same .streamlit/config.toml, on a free port of 127.0.0.1, and is stopped
 after its visits. The browser and the servers share this machine's cores.
@@ -29,7 +30,9 @@ so a change in the machine's load falls on the floor and on qimap alike):
 The servers get their own store, snapshot folder and map-file folder (a ``bench-*`` folder in
 static/generated, deleted at the end). ``--root`` runs the app, the floor and the CLI of
 another checkout with this venv (PYTHONPATH=DIR/src), e.g. a ``git worktree`` of main, to
-compare code in one run. ``benchmarks/coldstart_breakdown.py`` shows where the time goes.
+compare code in one run (a checkout from before the map moved into the page is measured too:
+its map's status is read in st_folium's iframe). ``benchmarks/coldstart_breakdown.py`` shows
+where the time goes.
 """
 
 from __future__ import annotations
@@ -51,21 +54,28 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_common import free_port, median, print_machine, print_table, server_process
-from bench_scale import CHROMIUM, CHROMIUM_ARGS, MAP_IFRAME
+from bench_common import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    MAP_ERROR,
+    MAP_READY_OR_FAILED,
+    POLL_MS,
+    free_port,
+    map_frame,
+    median,
+    print_machine,
+    print_table,
+    server_process,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 FLOOR_TEXT = "Streamlit floor: one line of text."  # what benchmarks/floor_app.py writes
 VIEWPORT = {"width": 1400, "height": 1000}
-READY_OR_FAILED = (
-    "() => window.qimap !== undefined && (window.qimap.status.ready || !!window.qimap.status.error)"
-)
 STREAMLIT_FLAGS = [
     "--server.headless", "true", "--server.address", "127.0.0.1",
     "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
 ]  # fmt: skip
-POLL_MS = 20
 HEALTH_TIMEOUT_S = 120.0
 VISIT_TIMEOUT_S = 180.0  # a first visit at 100,000 cases took 27 s before issue 14
 SEED_TIMEOUT_S = 900.0  # the visit that seeds a store with N cases validates every row
@@ -212,16 +222,15 @@ Ready = Callable[[Any, float], int | None]  # (page, timeout in s) -> cases on t
 
 def qimap_ready(page: Any, timeout_s: float) -> int | None:
     """Until the map has drawn its cases; the number of cases in the map's file."""
-    handle = page.locator(MAP_IFRAME).element_handle(timeout=timeout_s * 1000)
-    frame = handle.content_frame()
+    frame = map_frame(page, timeout_s * 1000)
     try:
-        # polled every 20 ms: requestAnimationFrame (the default) once stalled in the map's
-        # frame for minutes while the map was ready (an iframe below the fold is throttled)
-        frame.wait_for_function(READY_OR_FAILED, polling=POLL_MS, timeout=timeout_s * 1000)
+        # polled every 20 ms: requestAnimationFrame (the default) once stalled for minutes
+        # while the map was ready (in st_folium's iframe, below the fold, it was throttled)
+        frame.wait_for_function(MAP_READY_OR_FAILED, polling=POLL_MS, timeout=timeout_s * 1000)
     except Exception:
         print(f"not ready: {page_state(page, frame)}", file=sys.stderr)
         raise
-    error = frame.evaluate("() => window.qimap.status.error")
+    error = frame.evaluate(MAP_ERROR)
     if error:
         raise RuntimeError(f"the map failed: {error}; {page_state(page, frame)}")
     return int(frame.evaluate("() => window.qimap.status.total"))
@@ -531,7 +540,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     checkout = Checkout(args.root.resolve())
     print_machine(
         "qimap cold start (issue 14): floor, bundled data, SYNTHETIC cases",
-        ["streamlit", "streamlit-folium", "folium", "playwright"],
+        ["streamlit", "playwright"],
     )
     print(f"code measured: {checkout.root} ({git_describe(checkout.root)})")
     started = time.perf_counter()

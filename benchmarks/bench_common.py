@@ -12,11 +12,15 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any
 
-# Expected outside `streamlit run`: "missing ScriptRunContext" (importing streamlit_folium,
-# AppTest's threads) and "No runtime found" (clearing st.cache_data before AppTest runs).
+from qimap.ui.map_component import BOX_CLASS
+
+# Expected outside `streamlit run`: "missing ScriptRunContext" (Streamlit calls outside a
+# script run, AppTest's threads) and "No runtime found" (clearing st.cache_data before AppTest
+# runs).
 _EXPECTED_LOGS = ("missing ScriptRunContext", "No runtime found")
 _NOISY_LOGGERS = (
     "streamlit.runtime.scriptrunner_utils.script_run_context",
@@ -25,7 +29,7 @@ _NOISY_LOGGERS = (
 
 
 def quiet_streamlit_warnings() -> None:
-    """Drop the two expected warnings; call before importing streamlit_folium or AppTest."""
+    """Drop the two expected warnings; call before importing AppTest or the page's modules."""
     for name in _NOISY_LOGGERS:
         logging.getLogger(name).addFilter(
             lambda record: not any(text in record.getMessage() for text in _EXPECTED_LOGS)
@@ -46,7 +50,15 @@ def print_machine(title: str, packages: Sequence[str]) -> None:
     print(f"python {platform.python_version()} on {platform.platform()}")
     print(f"cpus: {os.cpu_count()} ({cpu_model()})")
     print("load average (1, 5, 15 min): " + ", ".join(f"{v:.2f}" for v in os.getloadavg()))
-    print("  ".join(f"{name} {version(name)}" for name in packages))
+    print("  ".join(f"{name} {installed(name)}" for name in packages))
+
+
+def installed(package: str) -> str:
+    """The installed version of ``package``, or "not installed"."""
+    try:
+        return version(package)
+    except PackageNotFoundError:
+        return "not installed"
 
 
 def median(values: Sequence[float]) -> float:
@@ -115,3 +127,47 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(15)
+
+
+# --- the map in a browser (Playwright) -------------------------------------------------------
+
+CHROMIUM = os.environ.get("QIMAP_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--enable-precise-memory-info",
+]  # fmt: skip
+
+# The map is drawn in the page itself (qimap.ui.map_component): Leaflet's container is
+# div.qimap-map, and the map's script (static/qimap/qimap-map.js) puts window.qimap, with its
+# status, on the page's window. An older checkout (bench_coldstart.py --root) drew it in
+# st_folium's iframe, with window.qimap on the frame's window.
+MAP_BOX = f"div.{BOX_CLASS}"
+LEGACY_MAP_IFRAME = 'iframe[src*="/component/streamlit_folium.st_folium/"]'
+POLL_MS = 20  # how often a page is asked whether the map (or the floor's text) is ready
+# The cases drawn, or the map failed: its script reported an error, or the component could not
+# load the script at all (it then shows a problem in the box, and window.qimap never exists).
+MAP_READY_OR_FAILED = """() =>
+    (window.qimap !== undefined && (window.qimap.status.ready || !!window.qimap.status.error))
+    || !!document.querySelector(".qimap-map .qimap-problem")"""
+MAP_ERROR = """() => window.qimap !== undefined
+    ? window.qimap.status.error
+    : (document.querySelector(".qimap-map .qimap-problem") || {}).textContent || "no map script"
+"""
+
+
+def map_frame(page: Any, timeout_ms: float) -> Any:
+    """The frame whose window holds the map's script (``window.qimap``): the page itself, or
+    st_folium's iframe for a checkout from before the map moved into the page."""
+    # polled like the map's status (POLL_MS): a locator's own wait runs on animation frames,
+    # which a busy or hidden page delays, and that delay would be timed as the map's
+    either = f"{MAP_BOX}, {LEGACY_MAP_IFRAME}"
+    handle = page.wait_for_function(
+        "(selector) => document.querySelector(selector)",
+        arg=either,
+        polling=POLL_MS,
+        timeout=timeout_ms,
+    ).as_element()
+    if handle is not None and handle.evaluate("(element) => element.tagName") == "IFRAME":
+        return handle.content_frame()
+    return page.main_frame

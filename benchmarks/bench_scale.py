@@ -5,29 +5,36 @@
 
 All cases are SYNTHETIC (qimap.demo: ids "synthetic-…", titles "Synthetic case N").
 
-Server, per rerun (what st_folium does on every script run, without a Streamlit server):
-- qimap: the base map (``map_panel.base_map``'s parts: states as a file name, styles),
-  ``build_case_group(file_spec(...))``, and st_folium's own steps: ``render``, ``_get_html``,
-  ``_get_header``, ``_get_map_string``, ``generate_js_hash``, ``_get_feature_group_string``.
-  Once per data version (not per rerun) qimap also writes the static files: timed apart.
-- naive: the same st_folium steps on a map whose feature group holds a MarkerCluster with one
-  ``folium.Marker`` + ``folium.Popup`` + tooltip per case. Run in a forked child and given up
-  after NAIVE_TIMEOUT_S.
-Bytes are the strings st_folium puts in the component's arguments on every rerun. Memory is
+The map is drawn in the page by a Streamlit component (qimap.ui.map_component); on every script
+run the page gives it one JSON value, ``qimap.map.mapview.map_data``, which Streamlit serializes
+into the component's message.
+
+Server, per rerun (what the map costs on every script run, without a Streamlit server):
+- qimap: ``map_data`` with the published cases as a file name and the filter
+  (``file_spec(...)``), then Streamlit's own steps on it as ``st.components.v2`` takes it
+  (``serialize_mixed_data`` into the component's message, and the canonical JSON hash that
+  identifies the element). Once per data version (not per rerun) qimap also writes the static
+  files: timed apart.
+- naive: the same, with every case in the data itself (``inline_spec``: what an upload's preview
+  sends for its few cases, here for all of them). Run in a forked child and given up after
+  NAIVE_TIMEOUT_S.
+Bytes are the component's data (its JSON) in the message of every rerun. Memory is
 tracemalloc's peak over one rerun's building.
 
 Browser (headless Chromium, Playwright, ``/usr/bin/chromium``):
 - qimap: one ``streamlit run app.py`` per size on a fresh store seeded with the synthetic cases,
   writing its map files to its own ``bench-scale-*`` folder in static/generated (deleted after);
-  time from navigation to the cases drawn (``window.qimap.status``), the JS heap then, a click
-  on a state until its scorecards are in the sidebar, and a filter change (the "Filter case
-  studies" expander opened as a visitor would, then the year slider from the keyboard; the
-  clock starts at the key press) until the map and the filters' count agree.
-- naive: folium's own HTML page of the naive map (Leaflet.markercluster and jQuery from the npm
-  registry, sha512-checked), served locally by a plain file server, from navigation until the
-  first cluster is drawn. That page skips Streamlit entirely, so the comparable figure is the
-  naive rerun (server) plus this page load: what a visitor would wait for in the app. Only for
-  sizes whose naive server side finished.
+  time from navigation to the cases drawn (``window.qimap.status``, on the page's window), the
+  JS heap then, a click on a state until its scorecards are in the sidebar, and a filter change
+  (the "Filter case studies" expander opened as a visitor would, then the year slider from the
+  keyboard; the clock starts at the key press) until the map and the filters' count agree.
+- naive: a plain page that makes one Leaflet marker, popup and tooltip per case in a
+  Leaflet.markercluster group (what a folium MarkerCluster page does; markercluster from the
+  npm registry, sha512-checked), with the states drawn from their file by ``L.geoJSON``, served
+  locally by a plain file server, from navigation until the first cluster is drawn. That page
+  skips Streamlit entirely, so the comparable figure is the naive rerun (server) plus this page
+  load: what a visitor would wait for in the app. Only for sizes whose naive server side
+  finished.
 """
 
 from __future__ import annotations
@@ -36,7 +43,6 @@ import argparse
 import base64
 import contextlib
 import hashlib
-import html
 import http.server
 import itertools
 import json
@@ -53,17 +59,20 @@ import time
 import tracemalloc
 import urllib.request
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-import folium
-import folium.plugins
-
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_common import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    MAP_BOX,
+    MAP_ERROR,
+    MAP_READY_OR_FAILED,
     free_port,
+    map_frame,
     median,
     print_machine,
     print_table,
@@ -72,17 +81,21 @@ from bench_common import (
 )
 
 quiet_streamlit_warnings()
-import streamlit_folium  # noqa: E402
+from streamlit.components.v2.bidi_component.serialization import (  # noqa: E402
+    serialize_mixed_data,
+)
+from streamlit.proto.BidiComponent_pb2 import BidiComponent  # noqa: E402
+from streamlit.util import calc_hash  # noqa: E402
 
 from qimap.demo import synthetic_cases, write_cases_csv  # noqa: E402
 from qimap.ingest.dataset import Dataset, load_dataset  # noqa: E402
 from qimap.map.casefile import write_map_files  # noqa: E402
 from qimap.map.mapview import (  # noqa: E402
-    build_base_map,
-    build_case_group,
     display_geojson,
     file_spec,
+    inline_spec,
     local_assets,
+    map_data,
     state_styles,
 )
 from qimap.map.script_bundle import write_bundle  # noqa: E402
@@ -97,17 +110,7 @@ from qimap.settings import (  # noqa: E402
 
 NAIVE_TIMEOUT_S = 60.0
 SIZES = (1_000, 10_000, 50_000, 100_000)
-CHROMIUM = os.environ.get("QIMAP_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    "--enable-precise-memory-info",
-]  # fmt: skip
 MARKERCLUSTER = "leaflet.markercluster@1.5.3"
-MAP_IFRAME = 'iframe[src*="/component/streamlit_folium.st_folium/"]'
-READY_OR_FAILED = (
-    "() => window.qimap !== undefined && (window.qimap.status.ready || !!window.qimap.status.error)"
-)
 SEED_TIMEOUT_MS = 900_000  # the warm-up visit seeds the store: every row validated and written
 FILTERS = "Filter case studies"  # the map page's expander (qimap.ui.controls.filters)
 IDLE = (
@@ -133,45 +136,24 @@ class Rerun:
         self.files = write_map_files(data.cases, display_geojson(data.states.geojson), files_dir)
         self.write_seconds = time.perf_counter() - start
 
-    def base(self) -> folium.Map:
-        return build_base_map(f"{self.url}/{self.files.states}", self.styles, self.assets)
+    def data(self, cases: Mapping[str, Any]) -> dict[str, Any]:
+        return map_data(f"{self.url}/{self.files.states}", self.styles, self.assets, cases)
 
     def qimap(self) -> int:
-        fmap = self.base()
-        script = st_folium_steps(fmap)
-        group = build_case_group(file_spec(self.url, self.files, CaseFilter()))
-        return len(script) + len(streamlit_folium._get_feature_group_string(group, map=fmap))
+        return component_steps(self.data(file_spec(self.url, self.files, CaseFilter())))
 
 
-def st_folium_steps(fmap: folium.Map) -> str:
-    fmap.get_root().render()
-    fmap.render()
-    streamlit_folium._get_html(fmap)
-    streamlit_folium._get_header(fmap)
-    script = streamlit_folium._get_map_string(fmap)
-    streamlit_folium.generate_js_hash(script, "qimap_map", False)
-    return script
-
-
-def naive_map(cases: Sequence[Case], base: folium.Map) -> folium.FeatureGroup:
-    group = folium.FeatureGroup(name="Case studies", control=False)
-    cluster = folium.plugins.MarkerCluster().add_to(group)
-    for case in cases:
-        folium.Marker(
-            [case.latitude, case.longitude],
-            popup=folium.Popup(
-                f"<b>{html.escape(case.title)}</b><br>{html.escape(case.summary)}", max_width=320
-            ),
-            tooltip=html.escape(case.title),
-        ).add_to(cluster)
-    return group
+def component_steps(data: dict[str, Any]) -> int:
+    """What Streamlit does with the component's data on every run (components.v2,
+    ``_bidi_component``): the message's JSON and the element's identity hash. Its bytes."""
+    proto = BidiComponent()
+    serialize_mixed_data(data, proto)
+    calc_hash(json.dumps(data, sort_keys=True))
+    return len(proto.json.encode())
 
 
 def naive_rerun(cases: Sequence[Case], rerun: Rerun) -> int:
-    fmap = rerun.base()
-    script = st_folium_steps(fmap)
-    group = naive_map(cases, fmap)
-    return len(script) + len(streamlit_folium._get_feature_group_string(group, map=fmap))
+    return component_steps(rerun.data(inline_spec(cases)))
 
 
 def _naive_child(cases: Sequence[Case], rerun: Rerun, queue: mp.Queue) -> None:
@@ -210,11 +192,46 @@ def time_qimap(rerun: Rerun, repeat: int = 15) -> tuple[float, int, int]:
     return median(times), size, peak
 
 
-def naive_page(cases: Sequence[Case], rerun: Rerun) -> str:
-    """folium's whole HTML page of the naive map (what a browser would load)."""
-    fmap = rerun.base()
-    naive_map(cases, fmap).add_to(fmap)
-    return fmap.get_root().render()
+# The naive page: one marker, popup and tooltip per case in a markercluster group, as folium's
+# MarkerCluster page makes them; every text set as text (textContent), like qimap's own.
+NAIVE_PAGE = """<!DOCTYPE html>
+<html><head><meta charset="utf-8">
+<link rel="stylesheet" href="vendor/leaflet/leaflet.css">
+<link rel="stylesheet" href="MarkerCluster.css">
+<link rel="stylesheet" href="MarkerCluster.Default.css">
+<style>html, body, #map {{ height: 100%; margin: 0; }}</style>
+</head><body><div id="map"></div>
+<script src="vendor/leaflet/leaflet.js"></script>
+<script src="leaflet.markercluster.js"></script>
+<script>
+// markercluster needs the map's zoom limits (folium's maps had them from their tiles)
+const map = L.map("map", {{ minZoom: 2, maxZoom: 12 }}).setView([39.8, -98.6], 4);
+fetch("generated/{states}").then((r) => r.json()).then((states) => L.geoJSON(states).addTo(map));
+fetch("cases.json").then((r) => r.json()).then((cases) => {{
+    const cluster = L.markerClusterGroup();
+    for (const c of cases) {{
+        const popup = document.createElement("div");
+        const title = document.createElement("b");
+        title.textContent = c.title;
+        popup.append(title, document.createElement("br"), c.summary);
+        const tooltip = document.createElement("span");
+        tooltip.textContent = c.title;
+        L.marker([c.lat, c.lon]).bindPopup(popup, {{ maxWidth: 320 }})
+            .bindTooltip(tooltip).addTo(cluster);
+    }}
+    map.addLayer(cluster);
+}});
+</script></body></html>
+"""
+
+
+def naive_cases(cases: Sequence[Case]) -> str:
+    return json.dumps(
+        [
+            {"lat": c.latitude, "lon": c.longitude, "title": c.title, "summary": c.summary}
+            for c in cases
+        ]
+    )
 
 
 # --- browser -------------------------------------------------------------------------------
@@ -268,26 +285,23 @@ def rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def map_frame(page: Any) -> Any:
-    handle = page.locator(MAP_IFRAME).element_handle(timeout=120_000)
-    return handle.content_frame()
-
-
 # The filters' own count, "N of M case studies match; the map shows them." The list's "Showing N
 # of M" is no measure of the map: after the state click it counts that state's cases only.
 MATCHED = re.compile(r"([\d,]+) of [\d,]+ case studies match")
 
 
 def matched_count(page: Any) -> int:
-    text = page.get_by_text(MATCHED).inner_text()
-    return int(MATCHED.search(text).group(1).replace(",", ""))
+    found = MATCHED.search(page.get_by_text(MATCHED).inner_text())
+    if found is None:
+        raise RuntimeError("the filters' count is not on the page")
+    return int(found.group(1).replace(",", ""))
 
 
 def wait_ready(frame: Any, timeout_ms: float) -> None:
     """Until the map's cases are drawn; a map that reports an error fails at once, not after
     the timeout."""
-    frame.wait_for_function(READY_OR_FAILED, timeout=timeout_ms)
-    if error := frame.evaluate("() => window.qimap.status.error"):
+    frame.wait_for_function(MAP_READY_OR_FAILED, timeout=timeout_ms)
+    if error := frame.evaluate(MAP_ERROR):
         raise RuntimeError(f"the map reported an error: {error}")
 
 
@@ -300,13 +314,13 @@ def browser_qimap(url: str, pid: int, loads: int = 3) -> dict[str, float]:
         # first visit: the server builds its caches (dataset, files); not counted
         warm = browser.new_page()
         warm.goto(url)
-        wait_ready(map_frame(warm), SEED_TIMEOUT_MS)
+        wait_ready(map_frame(warm, SEED_TIMEOUT_MS), SEED_TIMEOUT_MS)
         warm.close()
         for _ in range(loads):
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
             start = time.time() * 1000
             page.goto(url)
-            frame = map_frame(page)
+            frame = map_frame(page, 120_000)
             wait_ready(frame, 120_000)
             drawn = frame.evaluate("() => window.qimap.status.times.drawn")
             found["load"].append((drawn - start) / 1000)
@@ -357,11 +371,12 @@ def change_filter(page: Any, frame: Any) -> float:
 
 
 FREE_POINT_IN_MA = """() => {
-    // a point of Massachusetts that no case marker or cluster covers
-    const box = window.map.getContainer().getBoundingClientRect();
+    // a point of Massachusetts that no case marker or cluster covers, in the page's coordinates
+    const map = window.qimap.map();
+    const box = map.getContainer().getBoundingClientRect();
     for (let lat = 42.05; lat < 42.7; lat += 0.05) {
         for (let lng = -73.4; lng < -70.9; lng += 0.05) {
-            const p = window.map.latLngToContainerPoint([lat, lng]);
+            const p = map.latLngToContainerPoint([lat, lng]);
             const hit = document.elementFromPoint(box.left + p.x, box.top + p.y);
             if (hit && (hit.getAttribute("class") || "").includes("qimap-state--MA")) {
                 return [box.left + p.x, box.top + p.y];
@@ -374,22 +389,20 @@ FREE_POINT_IN_MA = """() => {
 
 def click_state(page: Any, frame: Any) -> float:
     """Seconds from a click on Massachusetts until its scorecards are in the sidebar."""
-    page.locator(MAP_IFRAME).scroll_into_view_if_needed()
-    frame.evaluate("() => window.map.setView([42.2, -71.9], 7, {animate: false})")
+    page.locator(MAP_BOX).scroll_into_view_if_needed()
+    frame.evaluate("() => window.qimap.map().setView([42.2, -71.9], 7, {animate: false})")
     time.sleep(0.3)
-    box = page.locator(MAP_IFRAME).bounding_box()
     point = frame.evaluate(FREE_POINT_IN_MA)
     if point is None:
         raise RuntimeError("no free point of Massachusetts to click")
     start = time.perf_counter()
-    page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    page.mouse.click(point[0], point[1])
     page.get_by_role("heading", name="Massachusetts: bills").wait_for(timeout=60_000)
     return time.perf_counter() - start
 
 
-NAIVE_PACKAGES = {  # what folium's naive page needs besides Leaflet: npm spec -> dist files
+NAIVE_PACKAGES = {  # what the naive page needs besides Leaflet: npm spec -> dist files
     MARKERCLUSTER: ("leaflet.markercluster.js", "MarkerCluster.css", "MarkerCluster.Default.css"),
-    "jquery@3.7.1": ("jquery.min.js",),  # folium's popups call $(...)
 }
 
 
@@ -413,39 +426,20 @@ def npm_files(folder: Path) -> None:
                 (folder / name).write_bytes(member.read())
 
 
-def local_page(page_html: str) -> str:
-    """Point the page at files beside it: the app's static tree and markercluster's files."""
-    replaced = page_html.replace("../../app/static/", "")
-    replaced = re.sub(
-        r'https://[^"]*/leaflet\.markercluster\.js', "leaflet.markercluster.js", replaced
-    )
-    replaced = re.sub(r'https://[^"]*/(MarkerCluster(\.Default)?\.css)', r"\1", replaced)
-    # qimap's base map drops folium's jQuery; the naive popups need it back, after Leaflet (in
-    # the map's one script, qimap.map.script_bundle)
-    replaced = re.sub(
-        r'(<script src="generated/qimap-map-[0-9a-f]+\.js"></script>)',
-        r'\1<script src="jquery.min.js"></script>',
-        replaced,
-        count=1,
-    )
-    # anything else from a CDN (folium's jQuery, Bootstrap, Font Awesome) would not load
-    # offline anyway; drop it so the page does not wait for it
-    return re.sub(r"<(script|link)[^>]*https://[^>]*>(</script>)?", "", replaced)
-
-
-def browser_naive(page_html: str, states_file: Path) -> dict[str, float]:
+def browser_naive(cases: Sequence[Case], states_file: Path) -> dict[str, float]:
+    """The naive page (NAIVE_PAGE) with ``cases``: Leaflet from static/vendor, the states' file
+    the app wrote, markercluster from npm; from navigation to the first cluster drawn."""
     from playwright.sync_api import sync_playwright
 
     with tempfile.TemporaryDirectory(prefix="qimap-naive-") as tmp:
         folder = Path(tmp)
         npm_files(folder)
-        for part in ("vendor", "qimap"):
-            shutil.copytree(REPO_ROOT / "static" / part, folder / part)
+        shutil.copytree(REPO_ROOT / "static" / "vendor", folder / "vendor")
         (folder / "generated").mkdir()
         shutil.copy(states_file, folder / "generated" / states_file.name)
-        for script in states_file.parent.glob("qimap-map-*.js"):  # the map's one script
-            shutil.copy(script, folder / "generated" / script.name)
-        (folder / "index.html").write_text(local_page(page_html), encoding="utf-8")
+        (folder / "cases.json").write_text(naive_cases(cases), encoding="utf-8")
+        page_html = NAIVE_PAGE.format(states=states_file.name)
+        (folder / "index.html").write_text(page_html, encoding="utf-8")
         handler = partial(QuietHandler, directory=str(folder))
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -475,6 +469,8 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 def ms(seconds: float) -> str:
+    if seconds < 0.01:
+        return f"{seconds * 1000:.1f} ms"
     return f"{seconds * 1000:,.0f} ms" if seconds < 10 else f"{seconds:,.1f} s"
 
 
@@ -506,7 +502,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     print_machine(
         "qimap bench_scale: the map at scale, qimap against the naive way (SYNTHETIC cases)",
-        ["streamlit", "folium", "streamlit-folium", "playwright"],
+        ["streamlit", "playwright"],
     )
     server_rows, browser_rows, once_rows = [], [], []
     for size in sizes:
@@ -542,7 +538,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             naive_browser = None
             if naive and size <= args.naive_browser_max:
                 states = folder / "generated" / rerun.files.states
-                naive_browser = browser_naive(naive_page(cases, rerun), states)
+                naive_browser = browser_naive(cases, states)
             # The naive page alone skips Streamlit; in the app it would come after its rerun.
             naive_total = naive_browser["load"] + naive[0] if naive_browser and naive else None
             browser_rows.append([

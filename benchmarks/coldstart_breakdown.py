@@ -11,16 +11,18 @@ nothing changed in src/:
 - each script run (``ScriptRunner._run_script``): its start, its length, RSS before and after;
 - every module imported (``importlib._bootstrap._load_unlocked`` wrapped): when, how long with
   and without its own imports, who imported it;
-- calls from the page into qimap: every function of a ``qimap.ui`` module, every function a
-  ``qimap.ui`` module imported by name from the rest of qimap (the data store, the loaders'
-  underlying functions, the map files, the layers, folium's map), ``streamlit_folium.st_folium``,
-  the Dataset's derived indexes (its cached properties) and the Store's methods; each as a node
-  of a call tree (count, seconds, first start, RSS growth).
+- calls from the page into qimap: every function of a ``qimap.ui`` module (the map's component,
+  ``ui.map_component.draw_map``, among them), every function a ``qimap.ui`` module imported by
+  name from the rest of qimap (the data store, the loaders' underlying functions, the map files,
+  the map's data), the Dataset's derived indexes (its cached properties) and the Store's
+  methods; each as a node of a call tree (count, seconds, first start, RSS growth). (A checkout
+  from before the map moved into the page, ``--root``: ``streamlit_folium.st_folium`` too.)
 
 The browser side comes from Playwright: every request of the visit with its timing and size,
-grouped (Streamlit's own page and JS, the map component's assets, static/vendor and
-static/qimap, the generated data files), the websocket's opening and the map's own times
-(``window.qimap.status.times``). Server and browser share the machine's clock, so one timeline
+grouped (Streamlit's own page and JS, static/vendor and static/qimap, the generated data files
+and the map's script; an older checkout's st_folium assets), the websocket's opening and the
+map's own times (``window.qimap.status.times``, on the page's window: the map is drawn in the
+page). Server and browser share the machine's clock, so one timeline
 runs from navigation to the map drawn. The probe costs a little (a wrapper per call into
 qimap): these are shares and orders of magnitude, not the benchmark's figures.
 
@@ -47,6 +49,8 @@ from typing import Any
 # anything else is imported, so the modules the page imports are still imported by the page.
 
 RSS_DEPTH = 2  # call-tree levels whose RSS growth is recorded (a read of /proc per call)
+MAP_CALL = "ui.map_component.draw_map"  # the map's component, as the probe names it
+LEGACY_MAP_CALL = "streamlit_folium.st_folium"  # an older checkout's (the map in an iframe)
 
 
 # --- the probe, inside the server process ---------------------------------------------------
@@ -168,8 +172,8 @@ class Probe:
             self.patch_properties(module.Dataset, "Dataset")
         elif name == "qimap.store" and hasattr(module, "Store"):
             self.patch_methods(module.Store, "Store")
-        elif name == "streamlit_folium" and hasattr(module, "st_folium"):
-            module.st_folium = self.wrap("streamlit_folium.st_folium", module.st_folium)  # type: ignore[attr-defined]
+        elif name == "streamlit_folium" and hasattr(module, "st_folium"):  # an older checkout
+            module.st_folium = self.wrap(LEGACY_MAP_CALL, module.st_folium)  # type: ignore[attr-defined]
         elif name == "streamlit.runtime.scriptrunner.script_runner":
             self.patch_runner(module.ScriptRunner)
 
@@ -303,17 +307,18 @@ class Capture:
         return None if epoch is None else epoch - self.started
 
 
-COMPONENT = "map component's own assets"
+COMPONENT = "st_folium's assets (an older checkout)"
 VENDOR = "static/vendor, static/qimap"
-DATA = "data files (static/generated)"
+DATA = "map script and data files (static/generated)"
 GROUPS = (
     "Streamlit page, JS, CSS, fonts",
     "Streamlit JS, CSS, fonts after the websocket opened",
     "/_stcore (host config, health)",
-    "map component's own assets",
-    "static/vendor, static/qimap",
-    "data files (static/generated)",
+    COMPONENT,
+    VENDOR,
+    DATA,
     "data: URLs",
+    "blob: URLs (a component's module)",
 )
 
 
@@ -331,14 +336,16 @@ def group(url: str, start: float = 0.0, websocket: float | None = None) -> str:
         return "/_stcore (host config, health)"
     if url.startswith("data:"):
         return "data: URLs"
+    if url.startswith("blob:"):
+        return "blob: URLs (a component's module)"
     if websocket is not None and start > websocket:
         return "Streamlit JS, CSS, fonts after the websocket opened"
     return "Streamlit page, JS, CSS, fonts"
 
 
 # The page's own clock for its websocket (Playwright's events reach Python late: the sync API
-# delivers them while it waits): when it opened, and when the message carrying the map (the
-# component's name in its bytes) arrived.
+# delivers them while it waits): when it opened, and when the message carrying the map (its
+# component's name in its bytes, or st_folium's for an older checkout) arrived.
 WEBSOCKET_TIMES = """(() => {
     const Native = window.WebSocket;
     const latin1 = new TextDecoder("latin1");
@@ -347,7 +354,8 @@ WEBSOCKET_TIMES = """(() => {
         socket.addEventListener("open", () => { window.__benchSocketOpen ??= Date.now(); });
         socket.addEventListener("message", (event) => {
             if (window.__benchMapMessage || !(event.data instanceof ArrayBuffer)) return;
-            if (latin1.decode(event.data).includes("streamlit_folium.st_folium")) {
+            const text = latin1.decode(event.data);
+            if (text.includes("qimap_map") || text.includes("streamlit_folium.st_folium")) {
                 window.__benchMapMessage = Date.now();
             }
         });
@@ -389,7 +397,8 @@ def inspect(
         opened = page.evaluate("() => [window.__benchSocketOpen, window.__benchMapMessage]")
         capture.websocket = opened[0] / 1000 if opened[0] else None
         capture.map_message = opened[1] / 1000 if opened[1] else None
-        # the page's observer also sees the long tasks of its same-origin frames (the map's)
+        # the page's observer also sees the long tasks of its same-origin frames (an older
+        # checkout's map frame)
         tasks = page.evaluate("() => window.__benchLongTasks || []")
         capture.long_tasks = [(start / 1000, ms / 1000) for start, ms in tasks]
         for request in found:
@@ -400,11 +409,13 @@ def inspect(
             capture.requests.append({"url": request.url, "start": start, "end": end,
                                      "bytes": sizes["responseBodySize"],
                                      "group": group(request.url, start, capture.websocket)})  # fmt: skip
-        if is_qimap:
-            for candidate in page.frames:
-                if "streamlit_folium" in candidate.url:
-                    times = candidate.evaluate("() => window.qimap && window.qimap.status.times")
-                    capture.map_times = {k: v / 1000 for k, v in (times or {}).items()}
+        if is_qimap:  # the map's times: on the page, or in an older checkout's map frame
+            frames = [page.main_frame, *(f for f in page.frames if "streamlit_folium" in f.url)]
+            for candidate in frames:
+                times = candidate.evaluate("() => window.qimap && window.qimap.status.times")
+                if times:
+                    capture.map_times = {k: v / 1000 for k, v in times.items()}
+                    break
 
     return read
 
@@ -540,8 +551,8 @@ def phases(capture: Capture) -> list[tuple[str, float, float]]:
         ("page HTML, Streamlit's JS and CSS, websocket opened", capture.rel(capture.websocket)),
         ("websocket opened → script run starts", capture.rel(run["start"] if run else None)),
     ]
-    if capture.map_times:
-        folium = "streamlit_folium.st_folium"
+    if capture.map_times and call_start(run, LEGACY_MAP_CALL) is not None:  # an older checkout
+        folium = LEGACY_MAP_CALL
         component = [r["start"] for r in capture.requests if r["group"] == COMPONENT]
         data = [r["start"] for r in capture.requests if r["group"] == DATA]
         marks += [
@@ -551,6 +562,20 @@ def phases(capture: Capture) -> list[tuple[str, float, float]]:
             ("browser: Streamlit draws it, the map's iframe created",
              capture.rel(min(component, default=None))),
             ("map iframe: component assets, Leaflet, qimap JS", capture.rel(min(data, default=None))),
+            ("map: data files fetched", capture.rel(capture.map_times.get("fetched"))),
+            ("map: cases indexed and drawn", capture.rel(capture.map_times.get("drawn"))),
+        ]  # fmt: skip
+    elif capture.map_times:  # the map in the page (qimap.ui.map_component)
+        asked = [r["start"] for r in capture.requests if r["group"] in (VENDOR, DATA)]
+        marks += [
+            ("server: the page's script up to the map", capture.rel(call_start(run, MAP_CALL))),
+            ("server: the map's component (its data, Streamlit's message)",
+             capture.rel(call_end(run, MAP_CALL))),
+            ("the map's message reaches the browser", capture.rel(capture.map_message)),
+            ("browser: Streamlit mounts the map; it asks for its script, styles and data",
+             capture.rel(min(asked, default=None))),
+            ("map: its script loaded (Leaflet, qimap JS), the map made, cases asked for",
+             capture.rel(capture.map_times.get("start"))),
             ("map: data files fetched", capture.rel(capture.map_times.get("fetched"))),
             ("map: cases indexed and drawn", capture.rel(capture.map_times.get("drawn"))),
         ]  # fmt: skip
@@ -640,7 +665,7 @@ def tree_table(captures: Sequence[Capture], depth: int, floor_s: float) -> None:
 def steps_table(captures: Sequence[Capture], count: int) -> None:
     """The first run's steps below the page's own functions, wherever the page called them:
     the loaders' underlying functions, the Dataset's derived indexes, the Store's methods, the
-    map files and layers, folium, st_folium, imports and garbage collection."""
+    map files and the map's data, imports and garbage collection."""
     from bench_common import print_table
 
     runs = [(c, r) for c in captures if (r := first_run(c)) is not None]
@@ -649,7 +674,8 @@ def steps_table(captures: Sequence[Capture], count: int) -> None:
         for call in run["calls"]:
             path = call["path"]
             leaf = path[-1]
-            if leaf.startswith("ui.") or leaf in path[:-1]:  # the page's own, or recursion
+            own = leaf.startswith("ui.") and leaf != MAP_CALL  # the map's component is a step
+            if own or leaf in path[:-1]:  # the page's own, or recursion
                 continue
             cell = steps.setdefault(leaf, {}).setdefault(capture.name, [0.0, 0])
             cell[0] += call["seconds"]
@@ -860,7 +886,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--min-ms", type=float, default=20, help="smaller steps are not shown")
     parser.add_argument("--keep-events", type=Path, help="copy the probes' JSON lines here")
     args = parser.parse_args(argv)
-    from bench_scale import CHROMIUM, CHROMIUM_ARGS
+    from bench_common import CHROMIUM, CHROMIUM_ARGS
     from playwright.sync_api import sync_playwright
 
     print_machine("qimap cold start: where the time goes (issue 14)", ["streamlit", "playwright"])

@@ -3,6 +3,7 @@
 Run from the repository root::
 
     .venv/bin/python benchmarks/load_check.py [--sessions 20] [--seconds 60] [--cases N]
+    .venv/bin/python benchmarks/load_check.py --sessions 2 --seconds 10   # a short check
 
 It starts ONE ``streamlit run app.py`` on a free port with a fresh store
 (QIMAP_DATABASE_URL=sqlite:///<tmp>/load.sqlite3, seeded from the data dir on the first run);
@@ -18,12 +19,23 @@ messages it received and sends them with every rerun, as the browser does, so th
 references instead of repeating large unchanged elements.
 
 A session opens with a link, ``?state=XX`` (the explorer reads the URL only on a session's
-first run), then for the duration "clicks states": it picks another state with scorecards in
-the sidebar's "State scorecards" selectbox (a widget state for that selectbox's id, with the
-option label the server sent) and waits for ``script_finished``. Like the browser, it sends the
-value of every widget on the page with each rerun, not only the one changed: with the selectbox
-alone, every second selection came back with the previous state (the server set the selectbox
-back), which a browser never sees. One warm-up session runs first, alone, so the store is
+first run), then for the duration "clicks states", each time another state with scorecards,
+and waits for ``script_finished``. ``--clicks`` says how (by default both, at random):
+
+- ``map``: a click on the state on the map, as the map's component sends it. The map is a
+  Streamlit component (st.components.v2, qimap.ui.map_component) and a click is its one-run
+  trigger "pick": the browser sends it as the widget state of the component's trigger widget,
+  ``$$STREAMLIT_INTERNAL_KEY_<component id>__events`` (Streamlit's ``_make_trigger_id``; the
+  component's id is the one in the element the server sent), whose ``json_trigger_value`` is
+  the JSON list ``[{"event": "pick", "value": {"kind": "state", "usps": "XX"}}]`` (Streamlit's
+  frontend, ``WidgetStateManager.setTriggerValue``). Sent with that one rerun only: a trigger
+  lasts one run, and the browser does not send it again.
+- ``select``: the sidebar's "State scorecards" selectbox (a widget state for that selectbox's
+  id, with the option label the server sent).
+
+Like the browser, it sends the value of every widget on the page with each rerun, not only the
+one changed: with the selectbox alone, every second selection came back with the previous state
+(the server set the selectbox back), which a browser never sees. One warm-up session runs first, alone, so the store is
 seeded and the data loaded before the clock starts (its time is printed).
 
 Latency is measured from sending the BackMsg to receiving script_finished. A run is an ERROR
@@ -31,10 +43,10 @@ when it does not finish successfully, times out, loses the connection, carries a
 element or an error alert, or does not draw the sidebar header "<state name>: bills" of the
 state asked for. Exit code 1 if any run failed.
 
-What a real browser adds is not simulated: drawing, the st_folium iframe's own requests (the
-component's files, the map's data files under static/), and the reruns that st_folium's value
-changes (map moves, clicks) cause. The client runs on the same machine and competes with the
-server for CPU.
+What a real browser adds is not simulated: drawing, the map's own requests (its script, style
+sheets and data files under static/), and finding a state under the pointer (a map click is sent
+as the component would send it, with no map drawn). The client runs on the same machine and
+competes with the server for CPU.
 """
 
 from __future__ import annotations
@@ -60,9 +72,11 @@ import urllib.request
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "benchmarks"))
+
 from bench_common import free_port, print_machine  # noqa: E402
 from streamlit.proto.Alert_pb2 import Alert  # noqa: E402
 from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: E402
@@ -73,7 +87,14 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
 from websockets.asyncio.client import ClientConnection, connect  # noqa: E402
 from websockets.exceptions import ConnectionClosed  # noqa: E402
 
+from qimap.ui import map_component  # noqa: E402
+
 STATE_SELECT_LABEL = "State scorecards"  # qimap.ui.controls.state_select
+MAP_COMPONENT = map_component.NAME
+MAP_PICK = "pick"  # its trigger: what a click on the map picked
+# Streamlit's id of a component's trigger widget (components.v2.bidi_component.main)
+TRIGGER_ID = "$$STREAMLIT_INTERNAL_KEY_{component}__events"
+CLICKS = {"map": ("map",), "select": ("select",), "both": ("map", "select")}
 HEALTH_TIMEOUT_S = 120
 WARMUP_TIMEOUT_S = 600  # the first run seeds the store and loads the data
 PERCENTILES = (50, 90, 95, 99)
@@ -88,10 +109,10 @@ def streamlit_command() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "streamlit"]
 
 
-def synthetic_generator() -> tuple[str, Callable[..., object], Callable[..., object]]:
+def synthetic_generator() -> tuple[str, Callable[..., Any], Callable[..., Any]]:
     """The synthetic-case generator: qimap.demo if present, else benchmarks/synthetic.py."""
     try:
-        from qimap.demo import synthetic_cases, write_cases_csv  # type: ignore[import-not-found]
+        from qimap.demo import synthetic_cases, write_cases_csv
 
         return "qimap.demo", synthetic_cases, write_cases_csv
     except ImportError:
@@ -209,7 +230,9 @@ def proc_cpu_seconds(pid: int) -> float | None:
 @dataclass(frozen=True, slots=True)
 class Run:
     session: int
-    kind: str  # "link" (a session's first run, from ?state=XX) or "click" (selectbox)
+    # "link" (a session's first run, from ?state=XX), "map" (a pick on the map) or "select"
+    # (the selectbox; bench_balanced.py calls it "click")
+    kind: str
     state: str
     seconds: float
     error: str | None
@@ -245,6 +268,7 @@ class Session:
         self.query_string = ""
         self.select_id: str | None = None
         self.select_options: list[str] = []
+        self.map_id: str | None = None  # the map component's id, from its element
         self.widgets: dict[str, WidgetState] = {}  # what the browser would send back
         self.widgets_seen: set[str] = set()
         self.cached_hashes: set[str] = set()
@@ -268,6 +292,7 @@ class Session:
         self.query_string = ""
         self.select_id = None
         self.select_options = []
+        self.map_id = None
         self.widgets = {}
         self.widgets_seen = set()
         self.cached_hashes = set()
@@ -287,15 +312,22 @@ class Session:
         return None
 
     async def rerun(self, usps: str, kind: str, timeout_s: float) -> Run:
-        """Ask for one run showing ``usps`` and read messages until it finishes."""
+        """Ask for one run showing ``usps`` and read messages until it finishes: opened from
+        a link (``kind`` "link"), picked on the map ("map"), or chosen in the selectbox (any
+        other kind)."""
         if self.ws is None:
             raise Disconnected("not connected")
         back = BackMsg()
         client_state = back.rerun_script
         client_state.page_script_hash = self.page_script_hash
         client_state.cached_message_hashes.extend(sorted(self.cached_hashes))
+        trigger: list[WidgetState] = []  # sent with this run only
         if kind == "link":
             self.query_string = f"state={usps}"  # the address the browser opened
+        elif kind == "map":
+            if self.map_id is None:
+                return Run(self.index, kind, usps, 0.0, "no map on the page", 0)
+            trigger.append(map_pick(self.map_id, {"kind": "state", "usps": usps}))
         else:
             option = self.option_for(usps)
             if self.select_id is None or option is None:
@@ -303,7 +335,7 @@ class Session:
             self.widgets[self.select_id] = WidgetState(id=self.select_id, string_value=option)
         client_state.query_string = self.query_string
         # Like the browser, send the value of every widget on the page, not only the one changed.
-        client_state.widget_states.widgets.extend(self.widgets.values())
+        client_state.widget_states.widgets.extend([*self.widgets.values(), *trigger])
         self.widgets_seen = set()
         expected_header = f"{self.names[usps]}: bills"
         evidence = RunEvidence()
@@ -383,14 +415,18 @@ class Session:
         if kind == "selectbox" and element.selectbox.label == STATE_SELECT_LABEL:
             self.select_id = element.selectbox.id
             self.select_options = list(element.selectbox.options)
+        # (a rerun that leaves the map as it was may send a reference to the cached message
+        # instead: the id, made from the component's key, stays what it was)
+        if kind == "bidi_component" and element.bidi_component.component_name == MAP_COMPONENT:
+            self.map_id = element.bidi_component.id
         self.track_widget(element)
 
     def track_widget(self, element: Element) -> None:
         """Keep the value the browser would hold for the widgets this page uses.
 
         A value the server sets (``set_value``) replaces the one held; otherwise the held value
-        stays, or the widget's default on first sight. Buttons (triggers) and the map component
-        send nothing until they are used.
+        stays, or the widget's default on first sight. Buttons and the map (triggers: see
+        :func:`map_pick`) send nothing until they are used.
         """
         kind = element.WhichOneof("type")
         if kind not in {"selectbox", "text_input", "multiselect", "slider"}:
@@ -433,6 +469,15 @@ class Session:
         return None
 
 
+def map_pick(component_id: str, pick: dict[str, str]) -> WidgetState:
+    """A click on the map as the browser sends it: the value of the component's trigger
+    widget, a JSON list of the events since the last run (here the one pick)."""
+    return WidgetState(
+        id=TRIGGER_ID.format(component=component_id),
+        json_trigger_value=json.dumps([{"event": MAP_PICK, "value": pick}]),
+    )
+
+
 async def session_loop(
     index: int,
     url: str,
@@ -442,6 +487,7 @@ async def session_loop(
     timeout_s: float,
     seed: int,
     runs: list[Run],
+    clicks: Sequence[str] = CLICKS["both"],
 ) -> None:
     rng = random.Random(seed)
     session = Session(index, url, names)
@@ -457,7 +503,7 @@ async def session_loop(
                 kind = "link"
                 usps = rng.choice(states)
             else:
-                kind = "click"
+                kind = rng.choice(clicks)
                 usps = rng.choice([s for s in states if s != session.state])
             try:
                 run = await session.rerun(usps, kind, timeout_s)
@@ -500,6 +546,7 @@ async def load(
     seconds: float,
     timeout_s: float,
     publish: tuple[float, Path, str] | None = None,
+    clicks: Sequence[str] = CLICKS["both"],
 ) -> tuple[list[Run], float, list[int], list[float | None]]:
     """Session i talks to process i mod len(apps): sticky, as a load balancer would keep it."""
     runs: list[Run] = []
@@ -516,7 +563,15 @@ async def load(
     tasks = [
         asyncio.create_task(
             session_loop(
-                i, urls[i % len(urls)], names, states, stop_at, timeout_s, seed=1000 + i, runs=runs
+                i,
+                urls[i % len(urls)],
+                names,
+                states,
+                stop_at,
+                timeout_s,
+                seed=1000 + i,
+                runs=runs,
+                clicks=clicks,
             )
         )
         for i in range(sessions)
@@ -618,9 +673,9 @@ def report(
     print(f"\nsessions: {sessions}, duration: {seconds:.0f} s asked, {elapsed:.1f} s measured")
     print(f"runs: {len(runs)} ({len(ok)} ok), {len(ok) / elapsed:.1f} ok runs/s")
     print(latency_line("latency of the ok runs", [r.seconds for r in ok]))
-    for kind in ("link", "click"):
-        print(latency_line(f"  {kind}s", [r.seconds for r in ok if r.kind == kind]))
-    received = [r.bytes_received for r in ok if r.kind == "click"]
+    for kind, label in (("link", "links"), ("map", "map clicks"), ("select", "selections")):
+        print(latency_line(f"  {label}", [r.seconds for r in ok if r.kind == kind]))
+    received = [r.bytes_received for r in ok if r.kind != "link"]
     if received:
         print(f"received per click run: median {statistics.median(received) / 1024:.0f} KiB")
     print(f"errors: {len(errors)}")
@@ -652,6 +707,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--cases", type=int, help="synthetic cases instead of data/cases.csv")
     parser.add_argument("--timeout", type=float, default=30, help="seconds before a run fails")
     parser.add_argument(
+        "--clicks",
+        choices=sorted(CLICKS),
+        default="both",
+        help="how a session clicks states: on the map, in the selectbox, or both at random",
+    )
+    parser.add_argument(
         "--processes", type=int, default=1, help="app processes sharing one store (sticky)"
     )
     parser.add_argument(
@@ -669,7 +730,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     print_machine(
         "qimap load check (`streamlit run` processes, browser-less websocket sessions)",
-        ("streamlit", "streamlit-folium", "folium", "websockets"),
+        ("streamlit", "websockets"),
     )
     names = state_names()
     with tempfile.TemporaryDirectory(prefix="qimap-load-") as tmp_name:
@@ -706,12 +767,21 @@ def main(argv: Sequence[str] | None = None) -> int:
                         case_id=f"synthetic-editor-{n:06d}",
                         title=f"Synthetic editor case {n}",
                     )
-                    for n, case in enumerate(make_cases(args.publish_cases, 7), start=1)  # type: ignore[attr-defined]
+                    for n, case in enumerate(make_cases(args.publish_cases, 7), start=1)
                 ]
                 write_csv(extra, upload)
                 publish = (args.publish_after, upload, database_url)
             runs, elapsed, peaks, server_cpu = asyncio.run(
-                load(apps, names, states, args.sessions, args.seconds, args.timeout, publish)
+                load(
+                    apps,
+                    names,
+                    states,
+                    args.sessions,
+                    args.seconds,
+                    args.timeout,
+                    publish,
+                    CLICKS[args.clicks],
+                )
             )
             client_cpu = client_cpu_seconds() - client_before
             hwms = [proc_status_kib(app.pid, "VmHWM") for app in apps]

@@ -25,24 +25,30 @@ if flag("present"):  # ?present=1&state=MA: slides for a meeting room
     st.stop()
 
 show_layout_css()
-show_intro()
-for note in st.session_state[session.LINK_NOTES]:
-    st.warning(note, icon="🔗")
+# The map is drawn first, in its place under the intro and the controls: the browser starts
+# loading it while the rest of the page arrives (docs/performance.md, issue 14).
+intro, above_map = st.container(), st.container()
 
 # The map shows every case the filters keep; a chosen state is outlined and zoomed to. Near-me
 # looks past borders too: the filters apply to it, a chosen state does not.
 on_map = session.current_filter(session.current_view(data), with_state=False)
-kept = filter_cases(data.cases_in_list_order, on_map)
-search, more = st.columns(2)  # side by side on a wide screen, so the map starts higher
-with search:
-    place = controls.near_search(data, kept)
-with more:
-    controls.filters(data, len(kept))
-    show_how_scored(data, settings)
-controls.show_skip_link()
-previous = st.session_state.get(session.MAP_PREVIOUS)
-show_map(data, on_map, settings, st.session_state[session.STATE] or None, place=place)
-session.follow_map_pick(data, previous)
+place = controls.searched_place()
+picked = show_map(data, on_map, settings, st.session_state[session.STATE] or None, place=place)
+session.follow_map_pick(data, picked)
+
+with intro:
+    show_intro()
+    for note in st.session_state[session.LINK_NOTES]:
+        st.warning(note, icon="🔗")
+with above_map:
+    kept = filter_cases(data.cases_in_list_order, on_map)
+    search, more = st.columns(2)  # side by side on a wide screen, so the map starts higher
+    with search:
+        controls.near_search(data, kept, place)
+    with more:
+        controls.filters(data, len(kept))
+        show_how_scored(data, settings)
+    controls.show_skip_link()
 # After the map: a click on it may have chosen a state, which the list then follows.
 view = session.current_view(data)
 links = loaders.links(settings, data)

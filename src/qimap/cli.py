@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from qimap.ingest.pipeline import Prepared
 
 # The data pipeline (dataset, importer, states: shapely and numpy), brief (matplotlib), demo
-# and mapview (folium, pandas) are imported inside the commands that use them, so that
+# and mapview are imported inside the commands that use them, so that
 # `qimap --help` and a mistyped command answer at once.
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2

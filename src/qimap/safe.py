@@ -30,12 +30,12 @@ _JINJA_OPENER = re.compile(r"\{(?=[{%#])")
 
 
 def script_json(value: Any) -> str:
-    """JSON for a JavaScript expression in a folium template; decodes to exactly ``value``.
+    """JSON for a JavaScript expression inside a <script> (the announcer's frame); decodes to
+    exactly ``value``.
 
-    Safe inside a <script> and free of Jinja delimiters: branca compiles an element's rendered
-    script as a new template (branca.element.MacroElement.render), so a "{{ ... }}" in data
-    would otherwise run on the server. qimap's layers also skip that step (see
-    qimap.map.mapview.JsonLayer); this is the second lock on the door.
+    Safe inside a <script> ("</script>" and the like are escaped) and free of template
+    delimiters ("{{", "{%", "{#"), so no template engine that might ever see the text can run
+    anything in data.
     """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return _JINJA_OPENER.sub(r"\\u007b", text.translate(_SCRIPT_ESCAPES))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -15,9 +16,9 @@ from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
-# The map lives in st_folium's iframe at <base>/component/streamlit_folium.st_folium/index.html;
-# this relative path reaches <base>/app/static/ from there, with or without server.baseUrlPath.
-DEFAULT_STATIC_URL = "../../app/static"
+# The map is drawn in the page, at <base>/ or <base>/<page>; this relative path reaches
+# <base>/app/static/ from either, with or without server.baseUrlPath.
+DEFAULT_STATIC_URL = "./app/static"
 # Streamlit serves <app folder>/static (and nothing outside it, not even through a symlink);
 # the map's data files are written in a folder inside it, static/generated unless set.
 STATIC_DIR = REPO_ROOT / "static"
@@ -30,6 +31,27 @@ OFFICIALS_ZCCD_URL = (
     "https://raw.githubusercontent.com/OpenSourceActivismTech/us-zipcodes-congress/master/zccd.csv"
 )
 OPENSTATES_API_URL = "https://v3.openstates.org"
+
+
+# QIMAP_TILES by name; any other value must be an https URL template with {z}, {x} and {y}.
+# Tiles come from outside the site: off by default (docs/security.md).
+TILE_PROVIDERS: dict[str, dict[str, str]] = {
+    "OpenStreetMap": {
+        "url": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
+        "attribution": "© OpenStreetMap contributors",
+    },
+}
+
+
+TILE_NEEDED = frozenset({"{z}", "{x}", "{y}"})
+TILE_PLACEHOLDERS = TILE_NEEDED | {"{s}", "{r}"}
+
+
+def is_tile_template(text: str) -> bool:
+    """An https URL template with {z}, {x} and {y}, and no placeholder Leaflet cannot fill
+    (only {s}, a subdomain, and {r}, a retina suffix, besides them)."""
+    placeholders = set(re.findall(r"\{[^{}]*\}", text))
+    return text.startswith("https://") and TILE_NEEDED <= placeholders <= TILE_PLACEHOLDERS
 
 
 class SettingsError(ValueError):
@@ -113,7 +135,7 @@ def load_settings(
     return Settings(
         data_dir=Path(get("data_dir", str(REPO_ROOT / "data"))),
         geo_dir=Path(get("geo_dir", str(REPO_ROOT / "geo"))),
-        tiles=None if tiles.lower() in {"", "none", "off"} else tiles,
+        tiles=_tiles(tiles),
         static_url=get("static_url", DEFAULT_STATIC_URL),
         database_url=database_url,
         editors=_editors(env.get("QIMAP_EDITORS"), table.get("editors")),
@@ -155,6 +177,17 @@ def _inside_static(text: str) -> Path:
             f"Streamlit serves only that folder; not {text!r}"
         )
     return folder
+
+
+def _tiles(text: str) -> str | None:
+    if text.lower() in {"", "none", "off"}:
+        return None
+    if text in TILE_PROVIDERS or is_tile_template(text):
+        return text
+    names = ", ".join(TILE_PROVIDERS)
+    raise SettingsError(
+        f"tiles must be none, {names} or an https://…/{{z}}/{{x}}/{{y}}.png template, not {text!r}"
+    )
 
 
 def _positive(name: str, text: str, unit: str) -> float:

@@ -8,11 +8,12 @@
  * Cases are clustered with Supercluster: whatever their number, the map holds one DOM node per
  * cluster or case in view (a few hundred), not one per case.
  *
- * Clickable things report who they are through toGeoJSON(), which streamlit-folium calls on
- * click and returns to Python as `last_active_drawing` (see qimap/map/selection.py). Returning
- * a tiny feature instead of the real geometry keeps that round trip small. A state, a state's
- * inset (Alaska, Hawaii, Puerto Rico) and a cluster (the state under it) report
- * {kind: "state", usps, n}; a case marker reports {kind: "case", id, n}.
+ * The map is drawn in the page itself (static/qimap/qimap-mount.js makes it, a Streamlit
+ * component); one map lives at a time, and a new one (the page drawn again after another page)
+ * starts from a clean state. A click on something pickable is reported to Python through the
+ * reporter the mount sets (qimap/map/selection.py): a state, a state's inset (Alaska, Hawaii,
+ * Puerto Rico) and a cluster (the state under it) report {kind: "state", usps}; a case marker
+ * reports {kind: "case", id}.
  *
  * The map lives in a page that scrolls: it takes the wheel and one-finger swipes only when
  * asked (a click on the map, Ctrl + wheel, two fingers), and says so in a short hint.
@@ -21,15 +22,15 @@
   "use strict";
 
   var SVG = "http://www.w3.org/2000/svg";
-  var clicks = 0;
+  var helpCount = 0; // each map's keyboard help gets an id of its own
   var files = {}; // url -> Promise of parsed JSON
   var indexes = []; // the last few clustered sets: {key, index, shown}
   var KEEP_INDEXES = 3;
   var SPIDER_MAX = 60; // cases fanned out around a spot that cannot be zoomed apart
   var GAP = 8; // pixels kept free between the map's edge, its controls and what they frame
-  var states = { layer: null, byUsps: {}, chosen: null, styles: {}, halo: null, insets: {} };
+  var states = freshStates();
   var config = { words: {}, national: null, insets: [], fillOpacity: 1, noBillFill: "#F2F2F2" };
-  var national = { zoom: null, center: null, layout: null, fitting: false, wanted: true };
+  var national = freshNational();
   var theMap = null;
   var scaleControl = null;
   var placeShown = null; // the searched place the map last centred on (kept across reruns)
@@ -47,6 +48,14 @@
     statesReady: false,
     national: national,
   };
+
+  function freshStates() {
+    return { layer: null, byUsps: {}, chosen: null, styles: {}, halo: null, insets: {} };
+  }
+
+  function freshNational() {
+    return { zoom: null, center: null, layout: null, fitting: false, wanted: true };
+  }
 
   function node(tag, className, text) {
     var el = document.createElement(tag);
@@ -68,24 +77,21 @@
     return text;
   }
 
-  function identify(layer, properties) {
-    layer.on("click", function () {
-      clicks += 1;
-      layer._qimapClick = clicks;
-    });
-    layer.toGeoJSON = function () {
-      var props = { n: layer._qimapClick || 0 };
-      for (var key in properties) props[key] = properties[key];
-      return { type: "Feature", geometry: null, properties: props };
-    };
+  // A pick goes to Python through the reporter the mount gave this map (none: the map picks
+  // nothing, as an upload's preview); a copy, so nothing here can change it later.
+  function report(map, pick) {
+    var reporter = map && map.qimapReporter;
+    if (reporter) reporter(JSON.parse(JSON.stringify(pick)));
   }
 
-  // Not a pick (the searched place's marker): one constant feature asks Streamlit for nothing new.
-  var NOT_A_PICK = { type: "Feature", geometry: null, properties: { kind: "none" } };
+  function identify(layer, pick) {
+    layer.on("click", function () {
+      report(layer._map, pick);
+    });
+  }
 
   // Enter (and Space, as on any button) on a marker does what a click does: Leaflet's own
-  // keypress only opens the popup, and its click reaches nobody else (st_folium listens on the
-  // marker's group), so the case was never picked from the keyboard.
+  // keypress only opens the popup, so the case was never picked from the keyboard.
   function clickOnKeys(marker) {
     if (marker._onKeyPress) marker.off("keypress", marker._onKeyPress, marker);
     marker.on("keypress", function (e) {
@@ -218,6 +224,7 @@
   }
 
   function addStates(map, url, styles, options) {
+    if (theMap !== map) forgetMap();
     config = options || config;
     states.styles = styles;
     setUpMap(map);
@@ -246,6 +253,7 @@
     map.attributionControl.addAttribution(say("attribution"));
     fetchJson(url).then(
       function (geojson) {
+        if (map !== theMap) return; // a map made since replaced this one
         layer.addData(geojson);
         layer.bringToBack();
         // The shapes are for the pointer: keyboard and screen-reader users pick a state from
@@ -257,7 +265,7 @@
         drawInsets(geojson);
         highlight(states.chosen);
         status.statesReady = true;
-        document.body.setAttribute("data-qimap-states", "ready");
+        map.getContainer().setAttribute("data-qimap-states", "ready");
       },
       function () {
         showProblem(map, say("states_failed"));
@@ -451,7 +459,7 @@
       var zoom = map.getBoundsZoom(bounds, false, padding);
       if (best === null || zoom > best.zoom) best = { zoom: zoom, layout: layout };
     });
-    if (best === null) return map; // not laid out yet (a hidden frame): fitted on a resize
+    if (best === null) return map; // not laid out yet (a hidden box): fitted on a resize
     if (insetsBox) insetsBox.classList.toggle("qimap-insets--column", best.layout.name === "column");
     if (map.attributionControl && map.attributionControl.getPosition() !== best.layout.attribution) {
       map.attributionControl.setPosition(best.layout.attribution);
@@ -476,7 +484,7 @@
   }
 
   // Python asks for the national view as a centre and zoom (qimap.geo.states.NATIONAL_CENTER,
-  // NATIONAL_ZOOM), sized for no screen in particular; st_folium applies it with setView. Such a
+  // NATIONAL_ZOOM), sized for no screen in particular; the mount applies it with setView. Such a
   // request fits the lower 48 to this map instead, whatever its width. The national view stays
   // wanted (fitted again when the map's size changes) until anything else moves the map.
   function nationalRequests(map) {
@@ -499,12 +507,16 @@
     map.on("resize", function () {
       if (national.wanted) fitNation(map, false);
     });
-    // The frame's height is set by the page's CSS (qimap.ui.map_panel), which may arrive after
+    // The box's height is set by the page's CSS (qimap.ui.map_panel), which may arrive after
     // the map is made: follow the container's size, not only the window's.
     if (window.ResizeObserver) {
-      new ResizeObserver(function () {
+      var observer = new ResizeObserver(function () {
         map.invalidateSize();
-      }).observe(map.getContainer());
+      });
+      observer.observe(map.getContainer());
+      map.on("unload", function () {
+        observer.disconnect();
+      });
     }
   }
 
@@ -532,19 +544,15 @@
     }
 
     // Capture, on the document: decided before Leaflet's own wheel handler on the container.
-    document.addEventListener(
-      "wheel",
-      function (e) {
-        if (!container.contains(e.target)) return;
-        if (active || e.ctrlKey || e.metaKey) {
-          hint.classList.remove("qimap-hint--shown");
-          return; // Leaflet zooms (and stops the browser's own Ctrl + wheel page zoom)
-        }
-        e.stopPropagation(); // Leaflet never sees it; the page scrolls
-        showHint(say(mac ? "wheel_hint_mac" : "wheel_hint"));
-      },
-      { capture: true, passive: true }
-    );
+    listenWhileMapped(map, "wheel", function (e) {
+      if (!container.contains(e.target)) return;
+      if (active || e.ctrlKey || e.metaKey) {
+        hint.classList.remove("qimap-hint--shown");
+        return; // Leaflet zooms (and stops the browser's own Ctrl + wheel page zoom)
+      }
+      e.stopPropagation(); // Leaflet never sees it; the page scrolls
+      showHint(say(mac ? "wheel_hint_mac" : "wheel_hint"));
+    }, { capture: true, passive: true });
     container.addEventListener("mousedown", function () {
       active = true;
     });
@@ -601,37 +609,25 @@
     container.setAttribute("role", "region");
     container.setAttribute("aria-label", say("map_label"));
     var help = node("p", "qimap-sr-only", say("keyboard_help"));
-    help.id = "qimap-keyboard-help";
+    helpCount += 1;
+    help.id = "qimap-keyboard-help-" + helpCount;
     container.appendChild(help);
     container.setAttribute("aria-describedby", help.id);
-    try {
-      // The iframe is st_folium's, titled with the component's name; the map names it (same
-      // origin: Streamlit serves the component).
-      if (window.frameElement) window.frameElement.setAttribute("title", say("frame_title"));
-    } catch (err) {
-      /* another origin: the title stays as it was */
-    }
-    document.title = say("frame_title");
-    document.addEventListener(
-      "keydown",
-      function (e) {
-        keyboardUsed = true;
-        if (e.key !== "Escape" || !map._popup || !map.hasLayer(map._popup)) return;
-        var source = map._popup._source;
-        map.closePopup();
-        var icon = source && source.getElement && source.getElement();
-        if (icon && icon.focus) icon.focus();
-        e.preventDefault();
-      },
-      true
-    );
-    document.addEventListener(
-      "pointerdown",
-      function () {
-        keyboardUsed = false;
-      },
-      true
-    );
+    // On the document (a popup's Escape), removed with the map: the page outlives it. Only a key
+    // pressed in the map or its popup is the map's: elsewhere Escape belongs to the page.
+    listenWhileMapped(map, "keydown", function (e) {
+      keyboardUsed = true;
+      if (e.key !== "Escape" || !map._popup || !map.hasLayer(map._popup)) return;
+      if (!container.contains(e.target)) return; // (a popup is drawn inside the container)
+      var source = map._popup._source;
+      map.closePopup();
+      var icon = source && source.getElement && source.getElement();
+      if (icon && icon.focus) icon.focus();
+      e.preventDefault();
+    }, true);
+    listenWhileMapped(map, "pointerdown", function () {
+      keyboardUsed = false;
+    }, true);
     map.on("popupopen", function (e) {
       if (!keyboardUsed) return;
       var content = e.popup.getElement() && e.popup.getElement().querySelector(".qimap-popup");
@@ -640,6 +636,32 @@
         content.focus({ preventScroll: true });
       }
     });
+  }
+
+  function listenWhileMapped(map, type, listener, options) {
+    document.addEventListener(type, listener, options);
+    map.on("unload", function () {
+      document.removeEventListener(type, listener, options);
+    });
+  }
+
+  // A new map (the page drawn again): nothing of the one before it is kept but the files and
+  // clustered indexes, which depend on the data only.
+  function forgetMap() {
+    states = freshStates();
+    national = freshNational();
+    status.national = national;
+    status.ready = false;
+    status.statesReady = false;
+    status.error = null;
+    status.total = 0;
+    status.shown = 0;
+    status.drawn = 0;
+    status.loads = 0;
+    status.times = {};
+    insetsBox = null;
+    placeShown = null;
+    reopen = null;
   }
 
   function setUpMap(map) {
@@ -651,9 +673,10 @@
     keyboardAndNames(map);
     nationalRequests(map);
     fitNation(map, false);
-    // st_folium links the style sheets after the scripts have run: until they apply, the
-    // controls have no size, so the national view is fitted again once they do.
+    // The mount links the style sheets as the script loads: until they apply, the controls
+    // have no size, so the national view is fitted again once they do.
     whenStyled(function () {
+      if (!map._mapPane) return; // removed meanwhile
       map.invalidateSize();
       if (national.wanted) fitNation(map, false);
     });
@@ -912,10 +935,12 @@
       keyboard: true,
       riseOnHover: true,
     });
-    // Before bindPopup's own "remove" handler closes it: a pick reruns the page, and st_folium
+    // Before bindPopup's own "remove" handler closes it: a pick reruns the page, and the mount
     // then swaps the cases' group; the next group opens the same case's popup again.
+    var owner = theMap;
     marker.on("remove", function () {
-      if (marker.isPopupOpen()) reopen = table.id[i];
+      // (not when its map is removed: a map made since does not reopen that case)
+      if (marker.isPopupOpen() && owner === theMap) reopen = table.id[i];
     });
     marker.bindPopup(casePopup(spec, table, i));
     identify(marker, { kind: "case", id: table.id[i] });
@@ -940,7 +965,6 @@
     // state must stay a click away.
     // (Not when it fans out at the closest zoom: the state is large there, and a pick would
     // rerun the page and fold the fan away.)
-    var picked = null;
     marker.on("click", function (e) {
       var original = e.originalEvent;
       var pointer = original && typeof original.clientX === "number";
@@ -948,14 +972,10 @@
       var zooms = view.expand(feature);
       var usps = zooms ? stateAt(at) || view.mostCasesIn(feature) : null;
       if (usps && usps !== states.chosen) {
-        clicks += 1;
-        picked = { kind: "state", usps: usps, via: "cluster", n: clicks };
+        report(view.map, { kind: "state", usps: usps, via: "cluster" });
         highlight(usps);
       }
     });
-    marker.toGeoJSON = function () {
-      return picked ? { type: "Feature", geometry: null, properties: picked } : NOT_A_PICK;
-    };
     clickOnKeys(marker);
     return marker;
   }
@@ -978,19 +998,16 @@
       offset: [0, -34],
       className: "qimap-place__label",
     });
-    marker.toGeoJSON = function () {
-      return NOT_A_PICK;
-    };
     return marker;
   }
 
-  // One view per feature group: st_folium swaps the group (removing the old one) whenever the
+  // One view per feature group: the mount swaps the group (removing the old one) whenever the
   // filter, the chosen state or the searched place changes.
   function CaseView(group, spec) {
     this.group = group;
     this.spec = spec;
     this.drawn = {}; // key -> marker
-    this.spider = L.featureGroup(); // a feature group, so its cases' clicks reach st_folium
+    this.spider = L.featureGroup();
     this.entry = null;
     this.table = null;
   }
@@ -1016,7 +1033,8 @@
     var load = view.spec.inline ? Promise.resolve(view.spec.inline) : fetchJson(view.spec.cases);
     status.ready = false;
     status.times = { start: Date.now() };
-    document.body.setAttribute("data-qimap-cases", "loading");
+    var container = map.getContainer();
+    container.setAttribute("data-qimap-cases", "loading");
     load.then(
       function (table) {
         status.times.fetched = Date.now();
@@ -1036,13 +1054,13 @@
         view.reopenPopup();
         status.times.drawn = Date.now();
         status.ready = true;
-        // For tests and benchmarks that watch the page from outside the iframe.
-        document.body.setAttribute("data-qimap-shown", String(status.shown));
-        document.body.setAttribute("data-qimap-cases", "ready");
+        // For tests and benchmarks that watch the map from outside.
+        container.setAttribute("data-qimap-shown", String(status.shown));
+        container.setAttribute("data-qimap-cases", "ready");
       },
       function (error) {
         status.error = String(error);
-        document.body.setAttribute("data-qimap-cases", "error");
+        container.setAttribute("data-qimap-cases", "error");
         showProblem(map, say("cases_failed"));
       }
     );
@@ -1173,6 +1191,14 @@
     addStates: addStates,
     showCases: showCases,
     status: status,
+    // The map on the page (Leaflet's), read by the browser tests and benchmarks as status is.
+    map: function () {
+      return theMap;
+    },
+    // (pick) => void for picks on ``map``, or null: the map picks nothing.
+    setReporter: function (map, reporter) {
+      map.qimapReporter = reporter;
+    },
     fitNation: function () {
       return fitNation(theMap, false);
     },

@@ -1,48 +1,58 @@
-"""AppTest fixtures: fresh caches on the synthetic data, and a stand-in for st_folium that
-"clicks" on request."""
+"""AppTest fixtures: fresh caches on the synthetic data, and a stand-in for the map's component
+(qimap.ui.map_component.draw_map) that "clicks" on request."""
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
 import pytest
 import streamlit as st
-import streamlit_folium
 
+from qimap.ui import map_component
 from tests.conftest import DATA_DIR, REPO, SYNTHETIC_DIR
 
 
 class FakeMap:
-    """Records what the page sends to st_folium and returns a chosen value, like a click."""
+    """Records what the page sends to the map (each call's key and data) and answers a click
+    as the component does: :meth:`click` sets a pick that the next draw returns, once (a
+    trigger lasts one run); every other draw returns None."""
 
     def __init__(self) -> None:
-        self.value: dict[str, Any] | None = None
-        self.calls: list[dict[str, Any]] = []
+        self.pick: dict[str, Any] | None = None
+        self.calls: list[tuple[str, dict[str, Any]]] = []
 
-    def __call__(self, fig: Any, **kwargs: Any) -> dict[str, Any] | None:
-        self.calls.append({"fig": fig, **kwargs})
-        return self.value
+    def __call__(self, key: str, data: dict[str, Any]) -> dict[str, Any] | None:
+        self.calls.append((key, copy.deepcopy(dict(data))))
+        pick, self.pick = self.pick, None
+        return pick
 
     def click(self, **properties: Any) -> None:
-        n = len(self.calls) + 1
-        self.value = {
-            "last_active_drawing": {
-                "type": "Feature",
-                "geometry": None,
-                "properties": {**properties, "n": n},
-            }
-        }
+        """What the browser sends on a click: ``click(kind="state", usps="MA")``."""
+        self.pick = dict(properties)
 
     @property
     def last(self) -> dict[str, Any]:
-        return self.calls[-1]
+        """The data of the last draw (qimap.map.mapview.map_data)."""
+        return self.calls[-1][1]
+
+    @property
+    def last_key(self) -> str:
+        return self.calls[-1][0]
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        """What the last draw was told of the cases: which file (or inline cases), which filter,
+        the chosen state, the searched place."""
+        cases: dict[str, Any] = self.last["cases"]
+        return cases
 
 
 @pytest.fixture
 def fake_map(monkeypatch: pytest.MonkeyPatch) -> FakeMap:
     fake = FakeMap()
-    monkeypatch.setattr(streamlit_folium, "st_folium", fake)
+    monkeypatch.setattr(map_component, "draw_map", fake)
     return fake
 
 

@@ -199,14 +199,14 @@ def test_a_failed_search_says_so_and_does_not_leave_the_map_on_the_last_place(
 ) -> None:
     at = open_page()
     at.text_input(key="near").input("02108").run()
-    assert fake_map.last["center"][0] == pytest.approx(42.3576, abs=0.01)
+    assert fake_map.last["view"]["center"][0] == pytest.approx(42.3576, abs=0.01)
     assert map_spec(fake_map)["place"]["label"] == "02108 (Boston, MA)"  # marked on the map
     at.text_input(key="near").input("Xyzzyville").run()
     assert map_spec(fake_map)["place"] is None  # no mark left on the last place
     warning = at.warning[0].value
     assert "No place called" in warning
     assert "The map shows the whole country." in warning
-    assert fake_map.last["center"][0] == pytest.approx(NATIONAL_CENTER[0], abs=0.01)
+    assert fake_map.last["view"]["center"][0] == pytest.approx(NATIONAL_CENTER[0], abs=0.01)
 
 
 def test_opening_words_say_what_qualified_immunity_is_and_how_bills_are_scored(

@@ -66,8 +66,7 @@ def test_the_explorers_case_list_and_popup_data_show_a_county_point(
     (line,) = [md.value for md in at.main.markdown if md.value.startswith("4 May 2019 · Boston")]
     assert f"Map point: {COUNTY_WORDS}" in line
     # the popup's words travel in the map's data files (qimap-map.js shows "where" as given)
-    group = fake_map.last["feature_group_to_add"]
-    spec = json.loads(next(iter(group._children.values())).spec_json)
+    spec = fake_map.spec
     folder = REPO / "static" / "generated" / spec["cases"].rsplit("/generated/", 1)[1]
     index = json.loads(folder.read_text(encoding="utf-8"))
     details = json.loads(folder.with_name(folder.stem + "-0.json").read_text(encoding="utf-8"))

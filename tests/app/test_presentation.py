@@ -1,5 +1,5 @@
-"""The slide show (?present=1&state=MA) through AppTest, on the synthetic data, st_folium replaced:
-its title slide's headline, each bill's score in plain words, and the buttons both ways."""
+"""The slide show (?present=1&state=MA) through AppTest, on the synthetic data, the map's component
+replaced: its title slide's headline, each bill's score in plain words, and the buttons both ways."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from qimap.model.headline import headline_sentence
 from qimap.model.labels import GROUP_LABELS, MARK_LABELS
 from qimap.model.schema import Group
 from qimap.model.scoring import parts_phrase
+from qimap.ui import map_component
 from qimap.ui.markdown import escape_markdown
 from qimap.ui.presentation import KEYS_FRAME
 from tests.app.conftest import FakeMap
@@ -41,7 +42,10 @@ def test_title_slide_names_the_live_bill_not_the_best_failed_one(
     assert sentence == "SB 9002 is pending: it meets 3.5 of 9 criteria."
     assert f"**{escape_markdown(sentence)}**" in markdown(at)
     assert not any("Best bill" in text or "SB 9001" in text for text in markdown(at))
-    assert fake_map.calls  # the state's map is on the title slide
+    # the state's map is on the title slide, the state outlined and its cases only
+    assert fake_map.last_key == map_component.EXPLORER_KEY
+    assert fake_map.spec["state"] == SYNTHETIC_STATE
+    assert fake_map.spec["filter"]["states"] == [SYNTHETIC_STATE]
 
 
 def test_a_bill_slide_gives_the_score_out_of_nine_in_words(

@@ -1,6 +1,7 @@
-"""axe-core in the browser tier: inject it into a document (the page, or the map's iframe), run
-it, and keep the violations a person would meet (impact critical or serious) that are ours; and
-the contrast of text as it is drawn, opacity included, computed in the page.
+"""axe-core in the browser tier: inject it into the page (the map is drawn in the page itself, so
+it is checked with the rest), run it, and keep the violations a person would meet (impact
+critical or serious) that are ours; and the contrast of text as it is drawn, opacity included,
+computed in the page.
 
 axe-core comes from npm: ``python3 dev.py test`` installs ``axe-core@4`` into ``.cache/axe``
 (git-ignored); ``QIMAP_AXE`` points at another ``axe.min.js``.
@@ -14,14 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Frame, Page
+from playwright.sync_api import Page
 
 REPO = Path(__file__).resolve().parents[2]
 AXE_CACHE = REPO / ".cache" / "axe"  # dev.py installs axe-core here; keep the two in step
 AXE_JS = Path(os.environ.get("QIMAP_AXE", AXE_CACHE / "node_modules" / "axe-core" / "axe.min.js"))
 SERIOUS = ("critical", "serious")
 
-# Each document is checked on its own: the page with iframes left out, the map's iframe apart.
+# The page's own document; the page has no frame of ours (a frame Streamlit might add is left out).
 RUN = """async () => {
     const result = await axe.run(document, {iframes: false, resultTypes: ["violations"]});
     return result.violations.map((v) => ({
@@ -83,9 +84,9 @@ def is_allowed(violation: Violation, allowed: tuple[Allowed, ...] = ALLOWED) -> 
     )
 
 
-def run_axe(document: Page | Frame) -> list[Violation]:
-    """The serious and critical violations in ``document`` (a page's top document or one
-    frame), outside the allow-list."""
+def run_axe(document: Page) -> list[Violation]:
+    """The serious and critical violations in the page ``document``, the map included, outside
+    the allow-list."""
     if not document.evaluate("() => typeof window.axe !== 'undefined'"):
         document.add_script_tag(path=str(axe_script()))
     found = [
@@ -176,15 +177,7 @@ class Contrast:
         return f"{self.ratio:.2f}:1 {self.text!r} ({self.colour})"
 
 
-def text_contrasts(document: Page | Frame, selector: str) -> list[Contrast]:
+def text_contrasts(document: Page, selector: str) -> list[Contrast]:
     """The contrast of every drawn piece of text inside ``selector``."""
     rows = document.evaluate(TEXT_CONTRAST, selector)
     return [Contrast(row["text"], row["colour"], row["ratio"]) for row in rows]
-
-
-def map_frame(page: Page) -> Frame | None:
-    """The frame holding the Leaflet map, if the page has one."""
-    for frame in page.frames:
-        if frame is not page.main_frame and frame.locator(".leaflet-container").count():
-            return frame
-    return None

@@ -23,11 +23,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, expect, sync_playwright
 
 from qimap.auth import hash_password
 from qimap.ingest.dataset import load_dataset
 from qimap.settings import GENERATED, STATIC_DIR
+from qimap.ui.map_component import BOX_CLASS, EXPLORER_KEY, PREVIEW_KEY
 from tests.conftest import SYNTHETIC_DIR, stop_process
 
 REPO = Path(__file__).resolve().parents[2]
@@ -296,7 +297,7 @@ def hostile_app_url(
 
 @dataclass
 class NetworkLog:
-    """Every URL the page (and its iframes and websockets) asked for, in order."""
+    """Every URL the page (and its frames and websockets) asked for, in order."""
 
     urls: list[str] = field(default_factory=list)
 
@@ -371,3 +372,92 @@ def desktop(browser: Browser, network: NetworkLog) -> Iterator[Page]:
     """A fresh 1400×900 page (DESKTOP), recorded in ``network``."""
     with recorded_page(browser, network, **DESKTOP) as tab:
         yield tab
+
+
+# --- the map on a page -----------------------------------------------------------------------
+
+# The map is drawn in the page itself by its Streamlit component (qimap.ui.map_component):
+# Leaflet's container is div.qimap-map (role "region", named MAP_WORDS["map_label"]) inside the
+# component's element, keyed qimap_map in the explorer and preview_map on the upload page. It
+# carries data-qimap-states, data-qimap-cases and data-qimap-shown (static/qimap/qimap-map.js).
+MAP = f".st-key-{EXPLORER_KEY} .{BOX_CLASS}"
+PREVIEW_MAP = f".st-key-{PREVIEW_KEY} .{BOX_CLASS}"
+
+# Tests read and move the map through window.qimap.map() (Leaflet's map on the page: its box,
+# its view, its conversions), as they read window.qimap.status.
+
+# The map in ``selector`` is the page's map, loaded, and its script has drawn the states and
+# the cases.
+MAP_DRAWN = """(selector) => {
+    const box = document.querySelector(selector);
+    const map = window.qimap === undefined ? null : window.qimap.map();
+    return box !== null && map !== null && map._loaded && map.getContainer() === box
+        && window.qimap.status.ready
+        && window.qimap.status.statesReady
+        && box.getAttribute("data-qimap-cases") === "ready";
+}"""
+# No zoom or pan animation running (a setView made during one is undone when it ends).
+SETTLED = """() => {
+    const m = window.qimap.map();  // (called once the map is drawn)
+    return !(m._animatingZoom || (m._panAnim && m._panAnim._inProgress));
+}"""
+# Viewport coordinates of (lat, lng) on the map, and what a click there would land on.
+POINT_OF = """([lat, lng]) => {
+    const map = window.qimap.map();
+    const box = map.getContainer();
+    const rect = box.getBoundingClientRect();
+    const point = map.latLngToContainerPoint([lat, lng]);
+    const x = rect.left + box.clientLeft + point.x;
+    const y = rect.top + box.clientTop + point.y;
+    const hit = document.elementFromPoint(x, y);
+    return {x, y, hit: hit ? hit.getAttribute("class") || hit.tagName : null};
+}"""
+
+
+def the_map(page: Page, selector: str = MAP) -> Locator:
+    """The map's container (div.qimap-map, Leaflet's) on ``page``."""
+    return page.locator(selector)
+
+
+def wait_for_map(page: Page, selector: str = MAP, timeout: float | None = None) -> Locator:
+    """The map in ``selector``, once Leaflet has made it and it has drawn its states and cases.
+    ``timeout`` (ms) for the first draw: longer through a proxy or on a cold server."""
+    box = the_map(page, selector)
+    expect(box).to_have_attribute("data-qimap-cases", "ready", timeout=timeout)
+    expect(box).to_have_attribute("data-qimap-states", "ready")
+    page.wait_for_function(MAP_DRAWN, arg=selector)
+    return box
+
+
+def map_status(page: Page) -> dict[str, Any]:
+    """What the map's script says of itself (window.qimap.status: ready, shown, national...)."""
+    status: dict[str, Any] = page.evaluate("() => window.qimap.status")
+    return status
+
+
+def zoom_map(page: Page, lat: float, lng: float, zoom: int) -> None:
+    """Move the map to (lat, lng) at ``zoom`` at once (no animation)."""
+    page.evaluate(
+        "([lat, lng, zoom]) => window.qimap.map().setView([lat, lng], zoom, {animate: false})",
+        [lat, lng, zoom],
+    )
+
+
+def map_point(page: Page, lat: float, lng: float) -> dict[str, Any]:
+    """Viewport coordinates (x, y) of (lat, lng) on the map, scrolled into view and at rest, and
+    ``hit``: the class (or tag) of what a click there would land on."""
+    the_map(page).scroll_into_view_if_needed()
+    page.wait_for_function(SETTLED)
+    point: dict[str, Any] = page.evaluate(POINT_OF, [lat, lng])
+    return point
+
+
+def page_point(page: Page, x: float, y: float) -> tuple[float, float]:
+    """Viewport coordinates of the map's container point (x, y), the map scrolled into view."""
+    box = the_map(page)
+    box.scroll_into_view_if_needed()
+    left, top = box.evaluate(
+        "e => { const r = e.getBoundingClientRect();"
+        " return [r.left + e.clientLeft, r.top + e.clientTop]; }"
+    )
+    return left + x, top + y

@@ -10,33 +10,26 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from playwright.sync_api import Frame, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from qimap.ingest.dataset import load_dataset
-from tests.browser.conftest import GEO_DIR, NetworkLog, running_app
+from tests.browser.conftest import (
+    GEO_DIR,
+    NetworkLog,
+    map_point,
+    running_app,
+    the_map,
+    wait_for_map,
+    zoom_map,
+)
 from tests.conftest import SYNTHETIC_CASE, SYNTHETIC_DIR
 
 pytestmark = pytest.mark.browser
 
-MAP_IFRAME = 'iframe[src*="streamlit_folium.st_folium"]'  # whatever title the map gives it
 HERE = ".st-key-qimap_panel_here"  # the panel's copy in the main column
 ASIDE = '[data-testid="stSidebar"] .st-key-qimap_panel_aside'
 LIST = ".st-key-qimap_list"
 LIVE = "#qimap-live"
-
-# Page coordinates of a point on the map: the Leaflet container point inside the iframe, and
-# what a tap there would land on.
-POINT_OF = """([lat, lng]) => {
-    const point = window.map.latLngToContainerPoint([lat, lng]);
-    const box = window.map.getContainer().getBoundingClientRect();
-    const hit = document.elementFromPoint(box.left + point.x, box.top + point.y);
-    return {x: box.left + point.x, y: box.top + point.y,
-            hit: hit ? hit.getAttribute("class") || hit.tagName : null};
-}"""
-SETTLED = """() => {
-    const m = window.map;
-    return !(m._animatingZoom || (m._panAnim && m._panAnim._inProgress));
-}"""
 
 
 @pytest.fixture(scope="session")
@@ -50,29 +43,20 @@ def idle(page: Page) -> None:
     expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning")
 
 
-def open_map(page: Page, url: str) -> Frame:
+def open_map(page: Page, url: str) -> None:
+    """Open ``url`` and wait for its map (one, in the page) and for the run to end."""
     page.goto(url)
-    iframe = page.locator(MAP_IFRAME)
-    expect(iframe).to_have_count(1)
-    expect(iframe.content_frame.locator("path.qimap-state--MA")).to_be_attached()
-    frame = iframe.element_handle().content_frame()
-    assert frame is not None
-    frame.wait_for_function("() => window.map !== undefined && window.map._loaded")
+    expect(the_map(page)).to_have_count(1)
+    expect(the_map(page).locator("path.qimap-state--MA")).to_be_attached()
+    wait_for_map(page)
     idle(page)
-    return frame
 
 
-def tap_point(page: Page, frame: Frame, lat: float, lng: float, state: str) -> tuple[float, float]:
+def tap_point(page: Page, lat: float, lng: float, state: str) -> tuple[float, float]:
     """Page coordinates of (lat, lng) on the map, checked to land on ``state``'s shape."""
-    iframe = page.locator(MAP_IFRAME)
-    iframe.scroll_into_view_if_needed()
-    frame.wait_for_function(SETTLED)
-    target = frame.evaluate(POINT_OF, [lat, lng])
+    target = map_point(page, lat, lng)
     assert f"qimap-state--{state}" in (target["hit"] or ""), f"a tap would land on {target['hit']}"
-    box = iframe.bounding_box()
-    assert box is not None
-    left, top = iframe.evaluate("e => [e.clientLeft, e.clientTop]")
-    return box["x"] + left + target["x"], box["y"] + top + target["y"]
+    return target["x"], target["y"]
 
 
 def assert_shown_here(page: Page, heading: Locator) -> None:
@@ -90,11 +74,11 @@ def assert_shown_here(page: Page, heading: Locator) -> None:
 def test_tapping_a_state_shows_its_scorecards_under_the_map(
     phone: Page, synthetic_url: str, network: NetworkLog
 ) -> None:
-    frame = open_map(phone, synthetic_url)
+    open_map(phone, synthetic_url)
     # Western Massachusetts: no synthetic case marker there (they are in Boston, Worcester,
     # Springfield), so the tap lands on the state.
-    frame.evaluate("() => window.map.setView([42.3, -72.3], 7, {animate: false})")
-    x, y = tap_point(phone, frame, 42.45, -73.15, "MA")
+    zoom_map(phone, 42.3, -72.3, 7)
+    x, y = tap_point(phone, 42.45, -73.15, "MA")
 
     phone.touchscreen.tap(x, y)
 

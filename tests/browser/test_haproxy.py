@@ -21,14 +21,20 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, Response, WebSocket, expect
 
-from tests.browser.conftest import NetworkLog, running_app
+from tests.browser.conftest import (
+    MAP,
+    NetworkLog,
+    map_status,
+    running_app,
+    the_map,
+)
 from tests.browser.test_map import SIDEBAR, open_list, open_map, scorecard, wait_until_idle
 from tests.browser.test_proxy import (  # the same checks as for nginx
     FRAMEABLE,
-    MAP_IFRAME,
     NOT_FRAMEABLE,
     csp_violations,
     frame_ancestors,
+    map_drawn,
     outside_site,  # noqa: F401  (a fixture)
 )
 from tests.haproxy_harness import RunningHAProxy, require_haproxy, running_haproxy, server_stat
@@ -40,8 +46,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.proxy]
 SERVERS = ["app1", "app2"]
 COOKIE = "QIMAPSRV"
 STREAM = "/_stcore/stream"
-# The map's script says it has drawn its cases (static/qimap/qimap-map.js).
-CASES_DRAWN = "() => window.qimap !== undefined && window.qimap.status.ready"
 
 
 @dataclass
@@ -159,15 +163,10 @@ def test_map_draws_through_haproxy_under_its_content_security_policy(
     policy = response.headers.get("content-security-policy", "")
     assert "default-src 'self'" in policy
     assert policy.endswith("frame-ancestors 'self'")
-    iframe = page.locator(MAP_IFRAME)
-    expect(iframe.content_frame.locator("body")).to_have_attribute(
-        "data-qimap-cases", "ready", timeout=30_000
-    )
-    frame = iframe.element_handle().content_frame()
-    assert frame is not None
-    frame.wait_for_function(CASES_DRAWN)
-    assert frame.evaluate("() => window.qimap.status.shown") > 0
-    assert frame.locator(".qimap-case, .qimap-cluster").count() > 0
+    # The map's module is imported from a blob: URL, which the policy must allow.
+    box = map_drawn(page, console)
+    assert map_status(page)["shown"] > 0
+    assert box.locator(".qimap-case, .qimap-cluster").count() > 0
     expect(page).to_have_title("Map explorer · qimap")
     assert any(urlsplit(url).path == STREAM for url in network.urls)
     assert not csp_violations(console), csp_violations(console)
@@ -239,15 +238,21 @@ def test_the_embed_view_may_be_framed_by_anyone(balanced: Balanced, path: str) -
 
 
 def run_the_page_on_each_process(page: Page, balanced: Balanced) -> None:
-    """A visit to each process (by its cookie) until the map's frame is drawn. Under plain
-    `streamlit run` a process serves the component's files (/component/streamlit_folium…) only
-    once a run of the page has declared it; qimap.ui.serve registers it at start (the cold test
-    below), so this only makes the warm case certain."""
+    """A visit to each process (by its cookie) until its map is drawn: each has run the page
+    (written the map's files) before the embed's requests are balanced among them; the cold
+    test below checks processes that have not."""
     for server in SERVERS:
         page.context.add_cookies([{"name": COOKIE, "value": server, "url": balanced.url}])
         page.goto(f"{balanced.url}/")
-        expect(page.locator(MAP_IFRAME)).to_be_attached()
+        expect(the_map(page)).to_have_attribute("data-qimap-cases", "ready", timeout=30_000)
     page.context.clear_cookies()
+
+
+# A map that cannot draw says so: Streamlit, when the component's module cannot be imported or
+# run (in the console and on the page), and the map's script, when its scripts or files do not
+# load (static/qimap/qimap-mount.js, qimap-map.js).
+COMPONENT_FAILED = "BidiComponent Error"
+MAP_FAILED = f"{MAP}[data-qimap-cases='error'], .qimap-problem"
 
 
 def framed_embed_drawn(page: Page, balanced: Balanced, outside: str) -> list[str]:
@@ -256,19 +261,18 @@ def framed_embed_drawn(page: Page, balanced: Balanced, outside: str) -> list[str
     console: list[str] = []
     page.on("console", lambda message: console.append(message.text))
     page.goto(f"{outside}/frame?src={balanced.url}/%3Fembed%3Dtrue%26state%3DMA")
-    inner = page.frame_locator("#f").frame_locator(MAP_IFRAME).locator("body")
+    embed = page.frame_locator("#f")
+    inner = embed.locator(MAP)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and not any(COMPONENT_FAILED in text for text in console):
-        if page.frame_locator("#f").locator(MAP_IFRAME).count() == 1 and (
+        if embed.locator(MAP_FAILED).count():
+            break
+        if inner.count() == 1 and (
             inner.get_attribute("data-qimap-cases", timeout=1_000) == "ready"
         ):
             break
         page.wait_for_timeout(200)
     return console
-
-
-# What Streamlit's page says when a component's frame cannot load (e.g. its index.html is a 404).
-COMPONENT_FAILED = "Custom Component streamlit_folium.st_folium"
 
 
 def test_another_site_can_embed_the_map_but_not_the_main_page(
@@ -277,11 +281,12 @@ def test_another_site_can_embed_the_map_but_not_the_main_page(
     outside_site: str,  # noqa: F811
 ) -> None:
     """Framed by another site the embed gets no cookie (a third-party one), so its page, its
-    websocket and the map's frame are balanced one by one, possibly to different processes: it
-    works when every process serves the map's frame (deploy/README.md; the cold test below)."""
+    websocket and the map's files are balanced one by one, possibly to different processes: it
+    works because every process serves them and the map's code comes in the page's messages
+    (deploy/README.md; the cold test below)."""
     run_the_page_on_each_process(page, balanced)
     console = framed_embed_drawn(page, balanced, outside_site)
-    inner = page.frame_locator("#f").frame_locator(MAP_IFRAME).locator("body")
+    inner = page.frame_locator("#f").locator(MAP)
     expect(inner).to_have_attribute("data-qimap-cases", "ready", timeout=1_000)
     assert not csp_violations(console), csp_violations(console)
 
@@ -304,7 +309,8 @@ def test_a_framed_embed_draws_its_map_on_processes_fresh_from_a_start(
 ) -> None:
     console = framed_embed_drawn(page, fresh, outside_site)
     assert not [text for text in console if COMPONENT_FAILED in text]
-    inner = page.frame_locator("#f").frame_locator(MAP_IFRAME).locator("body")
+    expect(page.frame_locator("#f").locator(MAP_FAILED)).to_have_count(0)
+    inner = page.frame_locator("#f").locator(MAP)
     expect(inner).to_have_attribute("data-qimap-cases", "ready", timeout=1_000)
 
 
@@ -328,9 +334,7 @@ def test_map_data_files_are_cached_briefly_and_gzipped(
         ),
     )
     page.goto(f"{balanced.url}/")
-    expect(page.frame_locator(MAP_IFRAME).locator("body")).to_have_attribute(
-        "data-qimap-cases", "ready", timeout=30_000
-    )
+    expect(the_map(page)).to_have_attribute("data-qimap-cases", "ready", timeout=30_000)
     assert seen, network.urls
     # As the browser got them (with its cookie, from its own process).
     for response in seen:

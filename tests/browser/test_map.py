@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Frame, FrameLocator, Locator, Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from qimap.map.mapview import CASE_MARKERS
 from qimap.model.labels import OUTCOME_LABELS
@@ -19,41 +19,33 @@ from tests.browser.conftest import (
     HOSTILE_LNG,
     HOSTILE_SUMMARY,
     HOSTILE_TITLE,
+    MAP,
     REPO,
     NetworkLog,
+    map_point,
+    the_map,
+    wait_for_map,
+    zoom_map,
 )
 
 pytestmark = pytest.mark.browser
 
-# Found by its address: the map names its frame for people (MAP_WORDS["frame_title"]) once
-# its script runs.
-MAP_IFRAME = 'iframe[src*="/component/streamlit_folium.st_folium/"]'
 SIDEBAR = '[data-testid="stSidebar"]'
 # Written on every run for people (and CI artefacts) to look at; docs/screenshot.png, shown in
 # the README, is refreshed from it by hand when the page changes.
 SCREENSHOT = REPO / "test-results" / "screenshot.png"
 
-# Page coordinates of a point on the map: the Leaflet container point, offset by the map
-# container's box inside the iframe. ``hit`` is what a click there would land on.
-POINT_OF = """([lat, lng]) => {
-    const point = window.map.latLngToContainerPoint([lat, lng]);
-    const box = window.map.getContainer().getBoundingClientRect();
-    const x = box.left + point.x;
-    const y = box.top + point.y;
-    const hit = document.elementFromPoint(x, y);
-    return {x, y, hit: hit ? hit.getAttribute("class") || hit.tagName : null};
-}"""
-CENTER = "() => { const c = window.map.getCenter(); return [c.lat, c.lng]; }"
+CENTER = "() => { const c = window.qimap.map().getCenter(); return [c.lat, c.lng]; }"
 MOVED_FROM = """([lat, lng]) => {
-    const c = window.map.getCenter();
+    const c = window.qimap.map().getCenter();
     return Math.abs(c.lat - lat) + Math.abs(c.lng - lng) > 0.01;
 }"""
-MARKERS_DRAWN = """() => window.qimap !== undefined && window.qimap.status.ready
-    && document.querySelector('.qimap-case, .qimap-cluster') !== null"""
-# st_folium applies a requested centre and zoom with an animated setView after the first
-# render; a setView made during that animation is undone when it ends, so wait it out.
+MARKERS_DRAWN = """(selector) => window.qimap !== undefined && window.qimap.status.ready
+    && document.querySelector(`${selector} :is(.qimap-case, .qimap-cluster)`) !== null"""
+# The component applies a requested centre and zoom with an animated setView on a rerun (the
+# map is kept); a setView made during that animation is undone when it ends, so wait it out.
 VIEW_SETTLED = """([south, west, north, east, minZoom]) => {
-    const m = window.map;
+    const m = window.qimap.map();
     const c = m.getCenter();
     const moving = m._animatingZoom || (m._panAnim && m._panAnim._inProgress);
     return !moving && m.getZoom() >= minZoom
@@ -71,28 +63,22 @@ COLORADO = (37.0, -109.1, 41.0, -102.0)
 
 def open_map(
     page: Page, url: str, view: tuple[float, float, float, float] = USA, min_zoom: int = 2
-) -> Frame:
-    """Open ``url`` and wait for the map: its iframe, the states, Leaflet, the case markers, and
-    the map at rest, centred inside ``view`` (south, west, north, east) at ``min_zoom`` or more.
-    """
+) -> Locator:
+    """Open ``url`` and wait for the map in the page: its box, the states, Leaflet, the case
+    markers, and the map at rest, centred inside ``view`` (south, west, north, east) at
+    ``min_zoom`` or more. Returns the map's container."""
     page.goto(url)
-    iframe = page.locator(MAP_IFRAME)
-    expect(iframe).to_be_visible()
-    expect(iframe.content_frame.locator("path.qimap-state--MA")).to_be_visible()
-    frame = iframe.element_handle().content_frame()
-    assert frame is not None
-    frame.wait_for_function("() => window.map !== undefined && window.map._loaded")
-    frame.wait_for_function(MARKERS_DRAWN)
-    wait_for_view(frame, view, min_zoom)
-    return frame
+    box = the_map(page)
+    expect(box).to_be_visible()
+    expect(box.locator("path.qimap-state--MA")).to_be_visible()
+    wait_for_map(page)
+    page.wait_for_function(MARKERS_DRAWN, arg=MAP)
+    wait_for_view(page, view, min_zoom)
+    return box
 
 
-def wait_for_view(frame: Frame, view: tuple[float, float, float, float], min_zoom: int = 2) -> None:
-    frame.wait_for_function(VIEW_SETTLED, arg=[*view, min_zoom])
-
-
-def map_locator(page: Page) -> FrameLocator:
-    return page.frame_locator(MAP_IFRAME)
+def wait_for_view(page: Page, view: tuple[float, float, float, float], min_zoom: int = 2) -> None:
+    page.wait_for_function(VIEW_SETTLED, arg=[*view, min_zoom])
 
 
 def sidebar(page: Page) -> Locator:
@@ -141,58 +127,35 @@ def metric_value(card: Locator, label: str) -> Locator:
     return metric.get_by_test_id("stMetricValue")
 
 
-def page_point(page: Page, x: float, y: float) -> tuple[float, float]:
-    """Page (viewport) coordinates of the point (x, y) of the map iframe's viewport."""
-    iframe = page.locator(MAP_IFRAME)
-    iframe.scroll_into_view_if_needed()
-    box = iframe.bounding_box()
-    assert box is not None
-    # The iframe's own border and padding sit between its box and its content.
-    left, top = iframe.evaluate(
-        """element => {
-            const style = getComputedStyle(element);
-            return [
-                element.clientLeft + parseFloat(style.paddingLeft),
-                element.clientTop + parseFloat(style.paddingTop),
-            ];
-        }"""
-    )
-    return box["x"] + left + x, box["y"] + top + y
+# Same Leaflet map in the same box: the component kept the map across a rerun (a probe set on
+# the map object survives only if no new map was made).
+MARK_MAP = "() => { window.qimap.map().qimapProbe = true; window.probedMap = window.qimap.map(); }"
+SAME_MAP = f"""() => window.qimap.map() === window.probedMap && window.qimap.map().qimapProbe === true
+    && window.qimap.map().getContainer() === document.querySelector('{MAP}')"""
 
 
-def zoom_map(frame: Frame, lat: float, lng: float, zoom: int) -> None:
-    frame.evaluate(
-        "([lat, lng, zoom]) => window.map.setView([lat, lng], zoom, {animate: false})",
-        [lat, lng, zoom],
-    )
-
-
-def in_page_and_map(page: Page, frame: Frame, script: str) -> list[object]:
-    return [page.evaluate(script), frame.evaluate(script)]
-
-
-def assert_inert(page: Page, frame: Frame) -> None:
-    """No hostile markup became an element or a link, and none of its scripts ran."""
+def assert_inert(page: Page) -> None:
+    """No hostile markup became an element or a link, and none of its scripts ran: in the page,
+    the map (drawn in it) included."""
     for script in (
         "() => document.querySelectorAll('img[src=\"x\"]').length",
         "() => document.querySelectorAll('a[href^=\"javascript\" i]').length",
     ):
-        assert in_page_and_map(page, frame, script) == [0, 0], script
-    assert in_page_and_map(page, frame, "() => typeof window.__xss") == ["undefined"] * 2
+        assert page.evaluate(script) == 0, script
+    assert page.evaluate("() => typeof window.__xss") == "undefined"
 
 
 # --- tests -----------------------------------------------------------------------------------
 
 
 def test_state_click_shows_scorecards(page: Page, app_url: str, network: NetworkLog) -> None:
-    frame = open_map(page, app_url)
+    open_map(page, app_url)
     # Zoomed to Massachusetts, western MA lies far from every marker and cluster icon.
-    zoom_map(frame, 42.2, -71.9, 7)
-    target = frame.evaluate(POINT_OF, [42.25, -73.1])
+    zoom_map(page, 42.2, -71.9, 7)
+    target = map_point(page, 42.25, -73.1)
     assert "qimap-state--MA" in (target["hit"] or ""), f"a click would land on {target['hit']}"
-    x, y = page_point(page, target["x"], target["y"])
 
-    page.mouse.click(x, y)
+    page.mouse.click(target["x"], target["y"])
 
     bar = sidebar(page)
     expect(bar.get_by_role("heading", name="Massachusetts: bills")).to_be_visible()
@@ -205,21 +168,21 @@ def test_state_click_shows_scorecards(page: Page, app_url: str, network: Network
 
 
 def test_case_marker_click_shows_details(page: Page, app_url: str, network: NetworkLog) -> None:
-    frame = open_map(page, app_url)
-    kisela = map_locator(page).locator('.qimap-case[title^="Kisela v. Hughes"]')
+    box = open_map(page, app_url)
+    kisela = box.locator('.qimap-case[title^="Kisela v. Hughes"]')
     if kisela.count() == 0:  # clustered at this zoom: zoom in on Tucson
-        zoom_map(frame, 32.222, -110.975, 9)
+        zoom_map(page, 32.222, -110.975, 9)
     expect(kisela).to_have_count(1)
 
     kisela.click()
 
-    popup = map_locator(page).locator(".qimap-popup")
+    popup = box.locator(".qimap-popup")
     expect(popup.locator("h4")).to_have_text("Kisela v. Hughes")
     # the details come from the case's detail file, fetched when the popup opens
     expect(popup.get_by_role("link", name="Read the source")).to_be_visible()
     expect(popup).to_contain_text("Tucson")
-    # the popup's outcome words reach the script through the map's data file, from qimap.model.labels,
-    # so the map and the sidebar say it alike
+    # the popup's outcome words reach the script through the map's data file, from
+    # qimap.model.labels, so the map and the sidebar say it alike
     outcome = OUTCOME_LABELS[Outcome.REVERSED_DENIAL]
     expect(popup.locator(".qimap-popup__outcome")).to_have_text(outcome)
     bar = sidebar(page)
@@ -231,10 +194,10 @@ def test_case_marker_click_shows_details(page: Page, app_url: str, network: Netw
 
 
 def test_select_box_keeps_map_loaded(page: Page, app_url: str, network: NetworkLog) -> None:
-    frame = open_map(page, app_url)
+    box = open_map(page, app_url)
     wait_until_idle(page)
-    frame.evaluate("() => { window.__probe = 1; }")
-    before = frame.evaluate(CENTER)
+    page.evaluate(MARK_MAP)
+    before = page.evaluate(CENTER)
 
     bar = sidebar(page)
     bar.get_by_role("combobox", name="State scorecards").click()
@@ -242,16 +205,17 @@ def test_select_box_keeps_map_loaded(page: Page, app_url: str, network: NetworkL
 
     expect(bar.get_by_role("heading", name="Colorado: bills")).to_be_visible()
     expect(scorecard(page, "SB 20-217")).to_be_visible()
-    frame.wait_for_function(MOVED_FROM, arg=before)
-    wait_for_view(frame, COLORADO, min_zoom=5)
-    # Same iframe, same window: st_folium moved the map instead of reloading it.
-    expect(page.locator(MAP_IFRAME)).to_have_count(1)
-    assert frame.evaluate("() => window.__probe") == 1
+    page.wait_for_function(MOVED_FROM, arg=before)
+    wait_for_view(page, COLORADO, min_zoom=5)
+    # One map, the same one: the component moved the map instead of making a new one.
+    expect(page.locator(".leaflet-container")).to_have_count(1)
+    assert page.evaluate(SAME_MAP)
     # the chosen state is outlined on the map, and only it
-    frame.wait_for_function(
-        "() => document.querySelector('path.qimap-state--CO').getAttribute('stroke-width') === '3'"
+    page.wait_for_function(
+        f"() => document.querySelector('{MAP} path.qimap-state--CO')"
+        ".getAttribute('stroke-width') === '3'"
     )
-    assert frame.locator("path[stroke-width='3']").count() == 1
+    assert box.locator("path[stroke-width='3']").count() == 1
     network.assert_local(app_url)
 
 
@@ -262,10 +226,10 @@ VISIBLE_MARKERS = "() => window.qimap.status.ready ? window.qimap.status.shown :
 def test_filter_swaps_cases_without_reloading(
     page: Page, app_url: str, network: NetworkLog
 ) -> None:
-    frame = open_map(page, app_url)
+    open_map(page, app_url)
     wait_until_idle(page)
-    frame.evaluate("() => { window.__probe = 2; }")
-    assert frame.evaluate(VISIBLE_MARKERS) == 34
+    page.evaluate(MARK_MAP)
+    assert page.evaluate(VISIBLE_MARKERS) == 34
 
     page.get_by_text("Filter case studies").click()
     start = page.get_by_role("slider", name=re.compile("^Year.*start"))
@@ -276,14 +240,12 @@ def test_filter_swaps_cases_without_reloading(
     expect(page.get_by_text(re.compile(r"Showing \d+ of 34 case studies"))).not_to_have_text(
         re.compile("Showing 34 of")
     )
-    shown = int(
-        re.search(
-            r"Showing (\d+)", page.get_by_text(re.compile(r"Showing \d+")).inner_text()
-        ).group(1)
-    )
+    showing = re.search(r"Showing (\d+)", page.get_by_text(re.compile(r"Showing \d+")).inner_text())
+    assert showing is not None
+    shown = int(showing.group(1))
     assert 0 < shown < 34
-    frame.wait_for_function(f"() => ({VISIBLE_MARKERS})() === {shown}")
-    assert frame.evaluate("() => window.__probe") == 2  # same map, new cases
+    page.wait_for_function(f"() => ({VISIBLE_MARKERS})() === {shown}")
+    assert page.evaluate(SAME_MAP)  # same map, new cases
     expect(page).to_have_url(re.compile(r"[?&]years=(\d{4})-\1(&|$)"))
     network.assert_local(app_url)
 
@@ -305,11 +267,13 @@ def test_browser_filter_keeps_exactly_the_cases_the_server_counts(
     ]
     for query in links:
         page.goto(f"{app_url}/?{query}")
-        body = map_locator(page).locator("body")
-        expect(body).to_have_attribute("data-qimap-cases", "ready", timeout=30_000)
+        box = the_map(page)
+        expect(box).to_have_attribute("data-qimap-cases", "ready", timeout=30_000)
         text = page.get_by_text(SHOWN).inner_text()
-        counted = int(SHOWN.search(text).group(1).replace(",", ""))
-        expect(body, query).to_have_attribute("data-qimap-shown", str(counted))
+        match = SHOWN.search(text)
+        assert match is not None, text
+        counted = int(match.group(1).replace(",", ""))
+        expect(box, query).to_have_attribute("data-qimap-shown", str(counted))
     assert counted == 0  # the last link: a state with no cases
     network.assert_local(app_url)
 
@@ -319,14 +283,14 @@ def test_cases_at_one_spot_fan_out_and_each_can_be_picked(
 ) -> None:
     # Three Boston cases share one point: at the closest zoom they stay one cluster, and a
     # click lays them out around it.
-    frame = open_map(page, app_url)
-    zoom_map(frame, 42.3601, -71.0589, 12)
-    cluster = map_locator(page).locator(".qimap-cluster")
+    box = open_map(page, app_url)
+    zoom_map(page, 42.3601, -71.0589, 12)
+    cluster = box.locator(".qimap-cluster")
     expect(cluster.first).to_be_visible()
     count = int(cluster.first.inner_text())
     assert count >= 3
     cluster.first.click()
-    fanned = map_locator(page).locator(".qimap-case")
+    fanned = box.locator(".qimap-case")
     expect(fanned).to_have_count(count)
     title = fanned.first.get_attribute("title") or ""
     fanned.first.click()
@@ -347,7 +311,7 @@ def test_link_opens_view(page: Page, app_url: str, network: NetworkLog) -> None:
 
 
 def test_hostile_text_is_inert(page: Page, hostile_app_url: str, network: NetworkLog) -> None:
-    frame = open_map(
+    box = open_map(
         page, f"{hostile_app_url}/?state=MA&case={HOSTILE_CASE_ID}", MASSACHUSETTS, min_zoom=5
     )
 
@@ -357,28 +321,28 @@ def test_hostile_text_is_inert(page: Page, hostile_app_url: str, network: Networ
     expect(bar).to_contain_text("{{ 7*7 }}")
     expect(bar).to_contain_text(HOSTILE_SUMMARY)
     expect(bar).to_contain_text(HOSTILE_BILL_SUMMARY)
-    assert_inert(page, frame)
+    assert_inert(page)
 
     # The popup shows the same text, built as text.
-    zoom_map(frame, HOSTILE_LAT, HOSTILE_LNG, 11)
-    marker = map_locator(page).locator('.qimap-case[title^="<img src=x"]')
+    zoom_map(page, HOSTILE_LAT, HOSTILE_LNG, 11)
+    marker = box.locator('.qimap-case[title^="<img src=x"]')
     expect(marker).to_have_count(1)
     marker.click()
-    popup = map_locator(page).locator(".qimap-popup")
+    popup = box.locator(".qimap-popup")
     expect(popup.locator("h4")).to_have_text(HOSTILE_TITLE)
     expect(popup).to_contain_text("<img src=x")
     expect(popup).to_contain_text("{{ 7*7 }}")
     expect(popup).to_contain_text(HOSTILE_SUMMARY)
     wait_until_idle(page)
-    assert_inert(page, frame)
+    assert_inert(page)
     network.assert_local(hostile_app_url)
 
 
 def test_screenshot(page: Page, app_url: str, network: NetworkLog) -> None:
-    frame = open_map(page, f"{app_url}/?state=MA", MASSACHUSETTS, min_zoom=5)
+    open_map(page, f"{app_url}/?state=MA", MASSACHUSETTS, min_zoom=5)
     expect(sidebar(page).get_by_role("heading", name="Massachusetts: bills")).to_be_visible()
     expect(score_value(scorecard(page, "SB 1004"), "Criteria met")).to_have_text("4 of 9")
-    frame.wait_for_function("() => document.querySelectorAll('path.qimap-state').length > 48")
+    page.wait_for_function(f"() => document.querySelectorAll('{MAP} path.qimap-state').length > 48")
     wait_until_idle(page)
     page.evaluate("() => document.fonts.ready.then(() => true)")
 
@@ -414,7 +378,7 @@ def test_presentation_keyboard_navigation(page: Page, app_url: str, network: Net
     ).to_be_visible()
     expect(sidebar(page)).to_be_hidden()
     wait_until_idle(page)
-    # focus the page itself, not the map iframe (which keeps its own keys)
+    # focus the page's heading, not the map (which takes the arrow keys when focused)
     page.get_by_role("heading", name="Massachusetts: ending qualified immunity").click()
     page.keyboard.press("ArrowRight")
     expect(

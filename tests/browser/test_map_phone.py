@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Frame, Page, expect
+from playwright.sync_api import FloatRect, Page, expect
 
 from qimap.map.mapview import MAP_WORDS
-from tests.browser.conftest import NetworkLog
-from tests.browser.test_map import MAP_IFRAME, map_locator, open_map, page_point, wait_until_idle
+from tests.browser.conftest import MAP, SETTLED, NetworkLog, page_point, the_map, wait_for_map
+from tests.browser.test_map import open_map, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -32,18 +32,18 @@ COASTS = {
     "MN": (49.38, -95.15),
 }
 INSIDE_MAP = """([lat, lng]) => {
-    const p = window.map.latLngToContainerPoint([lat, lng]);
-    const s = window.map.getSize();
+    const p = window.qimap.map().latLngToContainerPoint([lat, lng]);
+    const s = window.qimap.map().getSize();
     return p.x >= 0 && p.y >= 0 && p.x <= s.x && p.y <= s.y;
 }"""
-VIEW = "() => [window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]"
-SETTLED = """() => {
-    const m = window.map;
-    return !(m._animatingZoom || (m._panAnim && m._panAnim._inProgress));
+VIEW = """() => {
+    const m = window.qimap.map();
+    return [m.getCenter().lat, m.getCenter().lng, m.getZoom()];
 }"""
-NATIONAL_READY = """() => window.qimap && window.qimap.status.national.zoom !== null
-    && document.body.getAttribute('data-qimap-states') === 'ready'"""
-# The box of an element in the map's frame, in the frame's coordinates.
+NATIONAL_READY = f"""() => window.qimap && window.qimap.status.national.zoom !== null
+    && document.querySelector('{MAP}').getAttribute('data-qimap-states') === 'ready'"""
+ZOOM = "() => window.qimap.map().getZoom()"
+# The box of an element on the page (the first that matches), in the viewport's coordinates.
 BOX = """(selector) => {
     const el = document.querySelector(selector);
     if (!el) return null;
@@ -52,11 +52,17 @@ BOX = """(selector) => {
 }"""
 
 
-def national(page: Page, url: str) -> Frame:
-    frame = open_map(page, url)
-    frame.wait_for_function(NATIONAL_READY)
-    frame.wait_for_function(SETTLED)
-    return frame
+def national(page: Page, url: str) -> None:
+    """Open ``url`` on the national view, the map drawn and at rest."""
+    open_map(page, url)
+    page.wait_for_function(NATIONAL_READY)
+    page.wait_for_function(SETTLED)
+
+
+def map_rect(page: Page) -> dict[str, float]:
+    """The map's box (its container), in the viewport's coordinates."""
+    rect: dict[str, float] = page.evaluate(BOX, MAP)
+    return rect
 
 
 def scrolled(page: Page) -> float:
@@ -74,8 +80,8 @@ def swipe(page: Page, x: float, y: float, dy: float, steps: int = 10) -> None:
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
 
 
-def map_box(page: Page) -> dict[str, float]:
-    box = page.locator(MAP_IFRAME).bounding_box()
+def map_box(page: Page) -> FloatRect:
+    box = the_map(page).bounding_box()
     assert box is not None
     return box
 
@@ -106,25 +112,26 @@ def test_national_view_shows_both_coasts_and_the_insets(
     size: str, request: pytest.FixtureRequest, app_url: str, network: NetworkLog
 ) -> None:
     page: Page = request.getfixturevalue(size)
-    frame = national(page, app_url)
+    national(page, app_url)
     for usps, point in COASTS.items():
-        assert frame.evaluate(INSIDE_MAP, list(point)), f"{usps} is off the map"
+        assert page.evaluate(INSIDE_MAP, list(point)), f"{usps} is off the map"
     # big enough to read: the lower 48 spans most of the map's width
-    west = frame.evaluate("() => window.map.latLngToContainerPoint([48.4, -124.7]).x")
-    east = frame.evaluate("() => window.map.latLngToContainerPoint([44.8, -66.95]).x")
-    width = frame.evaluate("() => window.map.getSize().x")
+    west = page.evaluate("() => window.qimap.map().latLngToContainerPoint([48.4, -124.7]).x")
+    east = page.evaluate("() => window.qimap.map().latLngToContainerPoint([44.8, -66.95]).x")
+    width = page.evaluate("() => window.qimap.map().getSize().x")
     assert east - west > 0.6 * width
-    # Alaska, Hawaii, Puerto Rico beside it, clear of the zoom buttons, the attribution and
-    # the lower 48's corners
-    frame_box = {"left": 0, "top": 0, "right": width, "bottom": frame.evaluate("() => innerHeight")}
-    controls = [frame.evaluate(BOX, ".leaflet-control-zoom")]
-    controls.append(frame.evaluate(BOX, ".leaflet-control-attribution"))
+    # Alaska, Hawaii, Puerto Rico beside it, inside the map's box, clear of the zoom buttons,
+    # the attribution and the lower 48's corners
+    whole = map_rect(page)
+    assert whole["right"] - whole["left"] == pytest.approx(width, abs=1)
+    controls = [page.evaluate(BOX, f"{MAP} .leaflet-control-zoom")]
+    controls.append(page.evaluate(BOX, f"{MAP} .leaflet-control-attribution"))
     for usps in ("AK", "HI", "PR"):
-        inset = frame.evaluate(BOX, f".qimap-inset--{usps}")
+        inset = page.evaluate(BOX, f"{MAP} .qimap-inset--{usps}")
         assert inset is not None, usps
-        assert inside(inset, frame_box), usps
+        assert inside(inset, whole), usps
         assert not any(overlap(inset, other) for other in controls), usps
-        expect(frame.locator(f".qimap-inset--{usps} path")).to_have_count(1)
+        expect(the_map(page).locator(f".qimap-inset--{usps} path")).to_have_count(1)
     # the phone's map is shorter than the screen, so the page scrolls past it
     if size == "phone":
         assert map_box(page)["height"] < 0.6 * 844
@@ -134,19 +141,19 @@ def test_national_view_shows_both_coasts_and_the_insets(
 def test_national_view_is_fitted_again_when_asked_for(
     desktop: Page, app_url: str, network: NetworkLog
 ) -> None:
-    """Python asks for the national view as a centre and zoom 4 (st_folium's setView); the map
+    """Python asks for the national view as a centre and zoom 4 (the component's setView); the map
     fits the lower 48 instead, at the map's own width."""
-    frame = national(desktop, app_url)
-    fitted = frame.evaluate(VIEW)
-    frame.evaluate("() => window.map.setView([42.3, -71.0], 9, {animate: false})")
-    frame.evaluate("() => window.map.setView([39.5 + 3e-9, -96.5], 4)")
-    frame.wait_for_function(SETTLED)
-    # (to a pixel: Leaflet keeps a centre to the pixel when the frame is resized)
-    assert frame.evaluate(VIEW) == pytest.approx(fitted, abs=0.1)
-    assert abs(frame.evaluate(VIEW)[0] - 39.5) > 0.5  # not the requested centre itself
+    national(desktop, app_url)
+    fitted = desktop.evaluate(VIEW)
+    desktop.evaluate("() => window.qimap.map().setView([42.3, -71.0], 9, {animate: false})")
+    desktop.evaluate("() => window.qimap.map().setView([39.5 + 3e-9, -96.5], 4)")
+    desktop.wait_for_function(SETTLED)
+    # (to a pixel: Leaflet keeps a centre to the pixel when the map is resized)
+    assert desktop.evaluate(VIEW) == pytest.approx(fitted, abs=0.1)
+    assert abs(desktop.evaluate(VIEW)[0] - 39.5) > 0.5  # not the requested centre itself
     # and zooming out stops well before the world fills the map
-    frame.evaluate("() => window.map.setZoom(0, {animate: false})")
-    assert frame.evaluate("() => window.map.getZoom()") >= fitted[2] - 1
+    desktop.evaluate("() => window.qimap.map().setZoom(0, {animate: false})")
+    assert desktop.evaluate(ZOOM) >= fitted[2] - 1
     network.assert_local(app_url)
 
 
@@ -154,16 +161,17 @@ def test_national_view_is_fitted_again_when_asked_for(
 def test_tapping_an_inset_picks_its_state(
     usps: str, phone: Page, app_url: str, network: NetworkLog
 ) -> None:
-    frame = national(phone, app_url)
+    national(phone, app_url)
     wait_until_idle(phone)
-    map_locator(phone).locator(f".qimap-inset--{usps}").tap()
+    the_map(phone).locator(f".qimap-inset--{usps}").tap()
     expect(phone).to_have_url(re.compile(rf"[?&]state={usps}(&|$)"))
-    expect(map_locator(phone).locator(f".qimap-inset--{usps}")).to_have_class(
+    expect(the_map(phone).locator(f".qimap-inset--{usps}")).to_have_class(
         re.compile("qimap-inset--chosen")
     )
     # the real shape is outlined too
-    frame.wait_for_function(
-        f"() => document.querySelector('path.qimap-state--{usps}').getAttribute('stroke-width') === '3'"
+    phone.wait_for_function(
+        f"() => document.querySelector('{MAP} path.qimap-state--{usps}')"
+        ".getAttribute('stroke-width') === '3'"
     )
     network.assert_local(app_url)
 
@@ -174,30 +182,30 @@ def test_tapping_an_inset_picks_its_state(
 def test_a_swipe_over_the_map_scrolls_the_page(
     phone: Page, app_url: str, network: NetworkLog
 ) -> None:
-    frame = national(phone, app_url)
+    national(phone, app_url)
     wait_until_idle(phone)
-    phone.locator(MAP_IFRAME).scroll_into_view_if_needed()
-    view, before = frame.evaluate(VIEW), scrolled(phone)
+    the_map(phone).scroll_into_view_if_needed()
+    view, before = phone.evaluate(VIEW), scrolled(phone)
     box = map_box(phone)
 
     swipe(phone, box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.7, -200)
 
-    expect(map_locator(phone).locator(".qimap-hint")).to_have_text(MAP_WORDS["touch_hint"])
+    expect(the_map(phone).locator(".qimap-hint")).to_have_text(MAP_WORDS["touch_hint"])
     phone.wait_for_function(f"() => document.querySelector('{MAIN}').scrollTop > {before + 100}")
-    assert frame.evaluate(VIEW) == pytest.approx(view)  # the map stayed put
+    assert phone.evaluate(VIEW) == pytest.approx(view)  # the map stayed put
     network.assert_local(app_url)
 
 
 def test_the_wheel_scrolls_the_page_until_the_map_is_clicked(
     desktop: Page, app_url: str, network: NetworkLog
 ) -> None:
-    frame = national(desktop, app_url)
+    national(desktop, app_url)
     wait_until_idle(desktop)
-    desktop.locator(MAP_IFRAME).scroll_into_view_if_needed()
-    zoom, before = frame.evaluate("() => window.map.getZoom()"), scrolled(desktop)
+    the_map(desktop).scroll_into_view_if_needed()
+    zoom, before = desktop.evaluate(ZOOM), scrolled(desktop)
     # over the Gulf of Mexico: water, no state to click
-    target = frame.evaluate(
-        """() => { const p = window.map.latLngToContainerPoint([26.0, -90.0]);
+    target = desktop.evaluate(
+        """() => { const p = window.qimap.map().latLngToContainerPoint([26.0, -90.0]);
                    return [p.x, p.y]; }"""
     )
     x, y = page_point(desktop, *target)
@@ -206,8 +214,8 @@ def test_the_wheel_scrolls_the_page_until_the_map_is_clicked(
     desktop.mouse.wheel(0, 240)
 
     desktop.wait_for_function(f"() => document.querySelector('{MAIN}').scrollTop > {before + 100}")
-    expect(map_locator(desktop).locator(".qimap-hint")).to_have_text(MAP_WORDS["wheel_hint"])
-    assert frame.evaluate("() => window.map.getZoom()") == zoom
+    expect(the_map(desktop).locator(".qimap-hint")).to_have_text(MAP_WORDS["wheel_hint"])
+    assert desktop.evaluate(ZOOM) == zoom
 
     # Ctrl + wheel zooms the map (and not the browser's page)
     x, y = page_point(desktop, *target)
@@ -215,15 +223,15 @@ def test_the_wheel_scrolls_the_page_until_the_map_is_clicked(
     desktop.keyboard.down("Control")
     desktop.mouse.wheel(0, -240)
     desktop.keyboard.up("Control")
-    frame.wait_for_function(f"() => window.map.getZoom() > {zoom}")
-    frame.wait_for_function(SETTLED)
+    desktop.wait_for_function(f"() => window.qimap.map().getZoom() > {zoom}")
+    desktop.wait_for_function(SETTLED)
 
     # a click on the map asks for it: then the wheel zooms without Ctrl
-    zoomed = frame.evaluate("() => window.map.getZoom()")
+    zoomed = desktop.evaluate(ZOOM)
     x, y = page_point(desktop, *target)
     desktop.mouse.click(x, y)
     desktop.mouse.wheel(0, -240)
-    frame.wait_for_function(f"() => window.map.getZoom() > {zoomed}")
+    desktop.wait_for_function(f"() => window.qimap.map().getZoom() > {zoomed}")
     network.assert_local(app_url)
 
 
@@ -233,33 +241,33 @@ def test_the_wheel_scrolls_the_page_until_the_map_is_clicked(
 def test_a_popup_on_a_phone_lies_inside_the_screen_with_its_close_button(
     phone: Page, app_url: str, network: NetworkLog
 ) -> None:
-    frame = national(phone, app_url)
+    national(phone, app_url)
     wait_until_idle(phone)
-    marker = map_locator(phone).locator('.qimap-case[title^="Kisela v. Hughes"]')
+    marker = the_map(phone).locator('.qimap-case[title^="Kisela v. Hughes"]')
     if marker.count() == 0:  # clustered: closer to Tucson
-        frame.evaluate("() => window.map.setView([32.2, -110.9], 7, {animate: false})")
+        phone.evaluate("() => window.qimap.map().setView([32.2, -110.9], 7, {animate: false})")
     marker.tap()
-    popup = map_locator(phone).locator(".leaflet-popup")
+    popup = the_map(phone).locator(".leaflet-popup")
     expect(popup.get_by_role("link", name=MAP_WORDS["read_source"])).to_be_visible()
     wait_until_idle(phone)  # the pick's rerun swaps the cases: the popup stays open
     expect(popup.locator("h4")).to_have_text("Kisela v. Hughes")
     expect(popup).to_have_count(1)  # the one closed by the swap has faded out
-    frame.wait_for_function(SETTLED)
+    phone.wait_for_function(SETTLED)
 
-    size = frame.evaluate("() => ({left: 0, top: 0, right: innerWidth, bottom: innerHeight})")
-    box = frame.evaluate(BOX, ".leaflet-popup")
-    close = frame.evaluate(BOX, ".leaflet-popup-close-button")
-    zoom = frame.evaluate(BOX, ".leaflet-control-zoom")
+    size = map_rect(phone)
+    box = phone.evaluate(BOX, f"{MAP} .leaflet-popup")
+    close = phone.evaluate(BOX, f"{MAP} .leaflet-popup-close-button")
+    zoom = phone.evaluate(BOX, f"{MAP} .leaflet-control-zoom")
     assert inside(box, size), (box, size)
     assert inside(close, size)
     assert close["right"] - close["left"] >= 30  # big enough for a finger
     assert not overlap(box, zoom), "the zoom buttons cover the popup"
-    # and the map's frame lies inside the phone's screen, so the popup does too
-    frame_box = map_box(phone)
-    assert frame_box["x"] >= 0
-    assert frame_box["x"] + frame_box["width"] <= 390
+    # and the map lies inside the phone's screen's width, so the popup does too
+    whole = map_box(phone)
+    assert whole["x"] >= 0
+    assert whole["x"] + whole["width"] <= 390
 
-    map_locator(phone).locator(".leaflet-popup-close-button").tap()
+    the_map(phone).locator(".leaflet-popup-close-button").tap()
     expect(popup).to_have_count(0)
     network.assert_local(app_url)
 
@@ -267,16 +275,16 @@ def test_a_popup_on_a_phone_lies_inside_the_screen_with_its_close_button(
 def test_a_state_tooltip_at_the_left_edge_stays_inside_the_map(
     desktop: Page, app_url: str, network: NetworkLog
 ) -> None:
-    frame = national(desktop, app_url)
-    target = frame.evaluate(
-        "() => { const p = window.map.latLngToContainerPoint([47.6, -123.6]); return [p.x, p.y]; }"
+    national(desktop, app_url)
+    target = desktop.evaluate(
+        "() => { const p = window.qimap.map().latLngToContainerPoint([47.6, -123.6]);"
+        " return [p.x, p.y]; }"
     )
     x, y = page_point(desktop, *target)
     desktop.mouse.move(x, y)
-    tip = map_locator(desktop).locator(".leaflet-tooltip")
+    tip = the_map(desktop).locator(".leaflet-tooltip")
     expect(tip).to_contain_text("Washington")
-    size = frame.evaluate("() => ({left: 0, top: 0, right: innerWidth, bottom: innerHeight})")
-    assert inside(frame.evaluate(BOX, ".leaflet-tooltip"), size)
+    assert inside(desktop.evaluate(BOX, f"{MAP} .leaflet-tooltip"), map_rect(desktop))
     network.assert_local(app_url)
 
 
@@ -286,37 +294,42 @@ def test_a_state_tooltip_at_the_left_edge_stays_inside_the_map(
 def test_keyboard_reaches_markers_not_shapes_and_enter_picks_the_case(
     desktop: Page, app_url: str, network: NetworkLog
 ) -> None:
-    frame = national(desktop, app_url)
+    national(desktop, app_url)
     wait_until_idle(desktop)
-    # the frame is named for people, and the shapes are out of the tab order
-    expect(desktop.locator(f'iframe[title="{MAP_WORDS["frame_title"]}"]')).to_have_count(1)
-    assert frame.evaluate(
-        "() => [...document.querySelectorAll('path.qimap-state')].every(p => p.tabIndex === -1)"
-    )
-    container = map_locator(desktop).locator(".leaflet-container")
+    # the map is a region named for people (there is no frame to name any more), and the
+    # shapes are out of the tab order
+    region = desktop.get_by_role("region", name=MAP_WORDS["map_label"], exact=True)
+    expect(region).to_have_count(1)
+    container = the_map(desktop)
+    expect(container).to_have_class(re.compile(r"\bleaflet-container\b"))
     expect(container).to_have_attribute("aria-label", MAP_WORDS["map_label"])
+    assert region.evaluate(f"r => r === document.querySelector('{MAP}')")
+    assert desktop.evaluate(
+        f"() => [...document.querySelectorAll('{MAP} path.qimap-state')]"
+        ".every(p => p.tabIndex === -1)"
+    )
     # Tab from the map itself lands on a marker (a case or a cluster), never a shape
     container.focus()
     desktop.keyboard.press("Tab")
-    focused = frame.evaluate("() => document.activeElement.getAttribute('class') || ''")
+    focused = desktop.evaluate("() => document.activeElement.getAttribute('class') || ''")
     assert "qimap-case" in focused or "qimap-cluster" in focused, focused
 
-    frame.evaluate("() => window.map.setView([32.2, -110.9], 8, {animate: false})")
-    kisela = map_locator(desktop).locator('.qimap-case[title^="Kisela v. Hughes"]')
+    desktop.evaluate("() => window.qimap.map().setView([32.2, -110.9], 8, {animate: false})")
+    kisela = container.locator('.qimap-case[title^="Kisela v. Hughes"]')
     expect(kisela).to_have_count(1)
     kisela.focus()
     desktop.keyboard.press("Enter")
 
     expect(desktop).to_have_url(re.compile(r"[?&]case=kisela-v-hughes(&|$)"))
-    popup = map_locator(desktop).locator(".qimap-popup")
+    popup = container.locator(".qimap-popup")
     expect(popup.locator("h4")).to_have_text("Kisela v. Hughes")
     wait_until_idle(desktop)
     expect(popup).to_be_visible()
     # (the page may have moved focus to the case it shows: come back to the popup)
-    map_locator(desktop).locator(".leaflet-popup-close-button").focus()
+    container.locator(".leaflet-popup-close-button").focus()
     desktop.keyboard.press("Escape")
     expect(popup).to_have_count(0)
-    focused = frame.evaluate("() => document.activeElement.getAttribute('title') || ''")
+    focused = desktop.evaluate("() => document.activeElement.getAttribute('title') || ''")
     assert focused.startswith("Kisela v. Hughes")
     network.assert_local(app_url)
 
@@ -327,28 +340,34 @@ def test_keyboard_reaches_markers_not_shapes_and_enter_picks_the_case(
 def test_a_cluster_zooms_in_and_picks_the_state_under_it(
     desktop: Page, app_url: str, network: NetworkLog
 ) -> None:
-    frame = national(desktop, app_url)
+    national(desktop, app_url)
     wait_until_idle(desktop)
-    zoom = frame.evaluate("() => window.map.getZoom()")
+    zoom = desktop.evaluate(ZOOM)
     # the Boston area's cases make one cluster over Massachusetts at the national view
-    cluster = frame.evaluate(
-        """() => {
-            const icons = [...document.querySelectorAll('.qimap-cluster')];
+    cluster = desktop.evaluate(
+        """(selector) => {
+            const map = window.qimap.map();
+            const box = map.getContainer();
+            const origin = box.getBoundingClientRect();
+            const icons = [...document.querySelectorAll(`${selector} .qimap-cluster`)];
             const over = icons.map(icon => {
                 const r = icon.getBoundingClientRect();
-                const x = r.left + r.width / 2, y = r.top + r.height / 2;
-                const latlng = window.map.containerPointToLatLng([x, y]);
+                // the icon's centre, in the map's container coordinates
+                const x = r.left + r.width / 2 - origin.left - box.clientLeft;
+                const y = r.top + r.height / 2 - origin.top - box.clientTop;
+                const latlng = map.containerPointToLatLng([x, y]);
                 return {x, y, lat: latlng.lat, lng: latlng.lng};
             });
             return over.find(o => o.lat > 41.2 && o.lat < 42.9 && o.lng > -73.5 && o.lng < -69.9);
-        }"""
+        }""",
+        MAP,
     )
     assert cluster is not None, "no cluster over Massachusetts"
     x, y = page_point(desktop, cluster["x"], cluster["y"])
 
     desktop.mouse.click(x, y)
 
-    frame.wait_for_function(f"() => window.map.getZoom() > {zoom}")
+    desktop.wait_for_function(f"() => window.qimap.map().getZoom() > {zoom}")
     expect(desktop).to_have_url(re.compile(r"[?&]state=MA(&|$)"))
     network.assert_local(app_url)
 
@@ -357,16 +376,13 @@ def test_the_searched_place_is_marked_with_its_name(
     desktop: Page, app_url: str, network: NetworkLog
 ) -> None:
     desktop.goto(f"{app_url}/?near=02108")
-    body = map_locator(desktop).locator("body")
-    expect(body).to_have_attribute("data-qimap-cases", "ready")
-    label = map_locator(desktop).locator(".qimap-place__label")
+    box = wait_for_map(desktop)
+    label = box.locator(".qimap-place__label")
     expect(label).to_have_text(re.compile(r"^You searched: .*Boston"))
-    pin = map_locator(desktop).locator(".qimap-place__pin")
+    pin = box.locator(".qimap-place__pin")
     expect(pin).to_have_attribute("aria-label", re.compile(r"^You searched: .*Boston"))
-    frame = desktop.locator(MAP_IFRAME).element_handle().content_frame()
-    assert frame is not None
-    frame.wait_for_function(SETTLED)
-    lat, lng, zoom = frame.evaluate(VIEW)
+    desktop.wait_for_function(SETTLED)
+    lat, lng, zoom = desktop.evaluate(VIEW)
     assert abs(lat - 42.36) < 0.2
     assert abs(lng + 71.06) < 0.2
     assert zoom >= 8

@@ -20,23 +20,26 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator, Page, expect
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from qimap.auth import hash_password
 from tests.browser.conftest import (
     EDITOR_NAME,
     EDITOR_PASSWORD,
+    MAP,
     REPO,
     NetworkLog,
     _free_port,
     running_app,
+    the_map,
+    wait_for_map,
 )
 
 pytestmark = [pytest.mark.browser, pytest.mark.proxy]
 
 NGINX = Path(os.environ.get("QIMAP_NGINX", "/usr/sbin/nginx"))
-MAP_IFRAME = 'iframe[src*="/component/streamlit_folium.st_folium/"]'
 MB = 1024 * 1024
 
 
@@ -200,15 +203,25 @@ def csp_violations(messages: list[str]) -> list[str]:
     return [text for text in messages if "Content Security Policy" in text]
 
 
+def map_drawn(page: Page, console: list[str], timeout: float = 30_000) -> Locator:
+    """The page's map once drawn (conftest.wait_for_map); if it is not, a failure that shows
+    why: the console's policy violations and component errors."""
+    try:
+        return wait_for_map(page, timeout=timeout)
+    except (AssertionError, PlaywrightError) as error:
+        why = [text for text in console if "Content Security Policy" in text or "Error" in text]
+        pytest.fail(f"the map was not drawn: {error}\n" + "\n".join(why))
+
+
 def test_map_works_through_the_proxy_under_its_content_security_policy(
     page: Page, proxied: Proxied, network: NetworkLog
 ) -> None:
     console: list[str] = []
     page.on("console", lambda message: console.append(message.text))
     page.goto(f"{proxied.proxy}/?state=MA")
-    # The map's cases arrive through the websocket (a rerun) and the data files.
-    body = page.frame_locator(MAP_IFRAME).locator("body")
-    expect(body).to_have_attribute("data-qimap-cases", "ready", timeout=30_000)
+    # The map's cases arrive through the websocket (a rerun) and the data files; the map's
+    # module is imported from a blob: URL, which the policy must allow.
+    map_drawn(page, console)
     expect(page).to_have_title("Map explorer · qimap")
     assert any(url.endswith("/_stcore/stream") for url in network.urls)
     assert not csp_violations(console)
@@ -249,8 +262,8 @@ def test_another_site_can_embed_the_map_but_not_the_editors_page(
     console: list[str] = []
     page.on("console", lambda message: console.append(message.text))
     page.goto(f"{outside_site}/frame?src={proxied.proxy}/%3Fembed%3Dtrue%26state%3DMA")
-    # The embed and the map's component iframe inside it both load under another site.
-    inner = page.frame_locator("#f").frame_locator(MAP_IFRAME).locator("body")
+    # The embed, and the map drawn in it, load under another site.
+    inner = page.frame_locator("#f").locator(MAP)
     expect(inner).to_have_attribute("data-qimap-cases", "ready", timeout=30_000)
     assert not csp_violations(console)
 
@@ -390,9 +403,7 @@ def test_map_data_files_are_cached_briefly_and_gzipped(
     page: Page, proxied: Proxied, network: NetworkLog
 ) -> None:
     page.goto(f"{proxied.proxy}/")
-    expect(page.frame_locator(MAP_IFRAME).locator("body")).to_have_attribute(
-        "data-qimap-cases", "ready", timeout=30_000
-    )
+    expect(the_map(page)).to_have_attribute("data-qimap-cases", "ready", timeout=30_000)
     files = sorted({urlsplit(url).path for url in network.urls if "/app/static/generated/" in url})
     assert files, network.urls
     for path in files:

@@ -80,7 +80,7 @@ def test_keys_run_the_deck_to_the_end_and_back(
     on_slide(page, headings, 0)
     # the title slide says which bill is live and how it scores, not the best failed one
     expect(page.get_by_text(sentence, exact=True)).to_be_visible()
-    # focus the page itself, not the map's iframe (which keeps its own keys)
+    # focus the page itself, not the map (which keeps its own keys)
     page.get_by_role("heading", name=headings[0]).click()
     for index in range(1, last + 1):
         press(page, "ArrowRight", headings, index)

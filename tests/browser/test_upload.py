@@ -6,19 +6,25 @@ import csv
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Frame, Page, expect
+from playwright.sync_api import Locator, Page, expect
 
-from tests.browser.conftest import DATA_DIR, NetworkLog
+from qimap.ui.map_panel import PREVIEW_HEIGHT
+from tests.browser.conftest import (
+    DATA_DIR,
+    MAP,
+    PREVIEW_MAP,
+    NetworkLog,
+    the_map,
+    wait_for_map,
+    zoom_map,
+)
 from tests.browser.editing import EDITORS_PATH, publish_checked, sign_in, undo_batch
 from tests.browser.test_map import (
-    MAP_IFRAME,
     MARKERS_DRAWN,
     USA,
-    map_locator,
     metric_value,
     wait_for_view,
     wait_until_idle,
-    zoom_map,
 )
 
 pytestmark = pytest.mark.browser
@@ -65,16 +71,13 @@ def write_upload(path: Path) -> Path:
     return path
 
 
-def map_frame(page: Page) -> Frame:
-    """The map's frame once Leaflet, its markers and its opening view have settled."""
-    iframe = page.locator(MAP_IFRAME)
-    expect(iframe).to_be_visible()
-    frame = iframe.element_handle().content_frame()
-    assert frame is not None
-    frame.wait_for_function("() => window.map !== undefined && window.map._loaded")
-    frame.wait_for_function(MARKERS_DRAWN)
-    wait_for_view(frame, USA)
-    return frame
+def explorer_map(page: Page) -> Locator:
+    """The explorer's map once Leaflet, its markers and its opening view have settled."""
+    expect(the_map(page)).to_be_visible()
+    box = wait_for_map(page)
+    page.wait_for_function(MARKERS_DRAWN, arg=MAP)
+    wait_for_view(page, USA)
+    return box
 
 
 def test_upload_publish_show_undo(
@@ -108,15 +111,20 @@ def test_upload_publish_show_undo(
     expect(metric_value(report, "Updated")).to_have_text("1")
     expect(metric_value(report, "Unchanged")).to_have_text("32")
     expect(metric_value(report, "Rejected")).to_have_text("1")
+    # The preview's map, in the page at its own height: the new and the changed case only.
+    preview = wait_for_map(page, PREVIEW_MAP)
+    expect(preview).to_have_attribute("data-qimap-shown", "2")
+    assert preview.evaluate("e => getComputedStyle(e).height") == PREVIEW_HEIGHT
 
     batch = publish_checked(page, new=1, updated=1)
 
     page.get_by_role("link", name="Map explorer").click()
     expect(page.get_by_text("Showing 35 of 35 case studies")).to_be_visible()
-    wait_until_idle(page)  # the upload preview's map is gone: one map iframe left
-    frame = map_frame(page)
-    zoom_map(frame, SYNTHETIC_LAT, SYNTHETIC_LNG, 12)
-    marker = map_locator(page).locator(f'.qimap-case[title^="{SYNTHETIC_TITLE}"]')
+    wait_until_idle(page)
+    box = explorer_map(page)
+    expect(page.locator(".leaflet-container")).to_have_count(1)  # the preview's map is gone
+    zoom_map(page, SYNTHETIC_LAT, SYNTHETIC_LNG, 12)
+    marker = box.locator(f'.qimap-case[title^="{SYNTHETIC_TITLE}"]')
     expect(marker).to_have_count(1)
 
     page.get_by_role("link", name="Upload (editors)").click()

@@ -66,7 +66,7 @@ def test_help_imports_no_plotting_or_array_libraries() -> None:
         "    main(['--help'])\n"
         "except SystemExit:\n"
         "    pass\n"
-        "heavy = ('matplotlib', 'numpy', 'geopandas', 'shapely', 'pandas', 'folium')\n"
+        "heavy = ('matplotlib', 'numpy', 'geopandas', 'shapely', 'pandas')\n"
         "print(sorted(name for name in heavy if name in sys.modules))\n"
     )
     result = subprocess.run(

@@ -92,7 +92,7 @@ def test_only_ui_imports_streamlit() -> None:
         f"{path.relative_to(REPO)} imports {name}"
         for path in outside_ui
         for name in imported(path)
-        if within(name, ("streamlit", "streamlit_folium"))
+        if within(name, ("streamlit",))
     ]
     assert not found
 

@@ -36,8 +36,6 @@ def test_the_arguments_reach_streamlit_after_the_page_modules(
         return 0
 
     monkeypatch.setattr(cli, "main", fake_main)
-    # Streamlit's runtime is left as it is in this process (tested apart, below)
-    monkeypatch.setattr(serve, "register_components_with_the_runtime", lambda: None)
     assert serve.main(["run", "app.py", "--server.port", "8599"]) == 0
     assert seen == {
         "argv": ["streamlit", "run", "app.py", "--server.port", "8599"],
@@ -46,17 +44,26 @@ def test_the_arguments_reach_streamlit_after_the_page_modules(
     }
 
 
-def test_the_map_component_is_not_imported_before_the_runtime() -> None:
-    """streamlit_folium declares its component on import; declared before Streamlit's runtime
-    exists, it is never served and the map stays empty (seen in a real browser)."""
+def test_the_map_pages_first_run_imports_no_library_of_its_own() -> None:
+    """What the first visitor's first run would import is imported at start: after preload()
+    the map page's run imports no third-party package. (Streamlit's map component, st.components
+    .v2, scans its data for data frames with pandas on the map's first draw.)"""
     code = (
-        "import sys\n"
+        "import sys, tempfile\n"
         "from qimap.ui import serve\n"
         "serve.preload()\n"
-        "print('LOADED', [m for m in serve.NEVER_BEFORE_THE_RUNTIME if m in sys.modules])\n"
+        "from streamlit.testing.v1 import AppTest\n"
+        "before = set(sys.modules)\n"
+        f"at = AppTest.from_file({str(REPO / 'views' / 'explore.py')!r}, default_timeout=120)\n"
+        "at.run()\n"
+        "assert not at.exception, at.exception\n"
+        "new = {m for m in set(sys.modules) - before if '.' not in m}\n"
+        "libraries = sorted(m for m in new if m not in sys.stdlib_module_names"
+        " and not m.startswith('_'))\n"
+        "print('FIRST IMPORTED BY THE PAGE', libraries)\n"
     )
-    done = python(code, timeout_s=120)
-    assert "LOADED []" in done.stdout, done.stdout + done.stderr
+    done = python(code, timeout_s=180)
+    assert "FIRST IMPORTED BY THE PAGE []" in done.stdout, done.stdout + done.stderr
 
 
 def test_every_preloaded_module_is_one_the_map_page_imports() -> None:
@@ -71,24 +78,3 @@ def test_every_preloaded_module_is_one_the_map_page_imports() -> None:
     )
     done = python(code, timeout_s=180)
     assert "MISSING []" in done.stdout, done.stdout + done.stderr
-
-
-def test_the_map_component_is_registered_when_the_runtime_is_created() -> None:
-    """A process serves the component's files from its start, before any page has run (an
-    embed's frame may reach it first: tests/browser/test_haproxy.py)."""
-    code = (
-        "from qimap.ui import serve\n"
-        "serve.register_components_with_the_runtime()\n"
-        "from streamlit.runtime import Runtime, RuntimeConfig\n"
-        "from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage\n"
-        "from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager\n"
-        "config = RuntimeConfig(script_path='app.py',\n"
-        "    media_file_storage=MemoryMediaFileStorage('/media'),\n"
-        "    uploaded_file_manager=MemoryUploadedFileManager('/upload'))\n"
-        "runtime = Runtime(config)\n"
-        "print('PATH', runtime.component_registry.get_component_path('streamlit_folium.st_folium'))\n"
-    )
-    done = python(code, timeout_s=120)
-    path = done.stdout.partition("PATH ")[2].strip()
-    assert path.endswith("frontend/build"), done.stdout + done.stderr
-    assert "streamlit_folium" in path

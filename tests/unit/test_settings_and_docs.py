@@ -9,6 +9,7 @@ from qimap.settings import (
     DEFAULT_STATIC_URL,
     REPO_ROOT,
     STATIC_DIR,
+    SettingsError,
     load_settings,
     read_secrets,
     secrets_files,
@@ -35,6 +36,24 @@ def test_environment_beats_secrets() -> None:
 @pytest.mark.parametrize("off", ["none", "", "OFF"])
 def test_tiles_off(off: str) -> None:
     assert load_settings(env={"QIMAP_TILES": off}).tiles is None
+
+
+def test_tiles_by_https_template() -> None:
+    template = "https://tiles.example.org/{z}/{x}/{y}.png"
+    assert load_settings(env={"QIMAP_TILES": template}, secrets={}).tiles == template
+
+
+@pytest.mark.parametrize(
+    "tiles",
+    [
+        "CartoDB positron",
+        "http://tiles.example.org/{z}/{x}/{y}.png",
+        "https://tiles.example.org/t.png",
+    ],
+)
+def test_tiles_the_map_cannot_draw_are_refused_by_name(tiles: str) -> None:
+    with pytest.raises(SettingsError, match=r"tiles must be none, OpenStreetMap or an https"):
+        load_settings(env={"QIMAP_TILES": tiles}, secrets={})
 
 
 @pytest.mark.parametrize("spec", TABLES, ids=lambda s: s.name)
@@ -123,13 +142,13 @@ def test_a_broken_secrets_file_is_named(home_and_project: tuple[Path, Path]) -> 
 @pytest.mark.parametrize(
     ("value", "folder", "url"),
     [
-        (None, STATIC_DIR / "generated", "../../app/static/generated"),
+        (None, STATIC_DIR / "generated", "./app/static/generated"),
         (
             "generated/server-a",
             STATIC_DIR / "generated/server-a",
-            "../../app/static/generated/server-a",
+            "./app/static/generated/server-a",
         ),
-        (str(STATIC_DIR / "maps"), STATIC_DIR / "maps", "../../app/static/maps"),
+        (str(STATIC_DIR / "maps"), STATIC_DIR / "maps", "./app/static/maps"),
     ],
 )
 def test_generated_dir(value: str | None, folder: Path, url: str) -> None:

@@ -1,1 +1,1 @@
-"""The map: folium builders, the static data files the browser clusters, clicks and links."""
+"""The map: what the page's map gets, the static data files the browser clusters, clicks and links."""

@@ -1,9 +1,9 @@
 """The cases and the states as static files for the map, so a rerun never re-sends them.
 
 At 100,000 cases the map's data is megabytes; put in the map's script it would travel with
-every rerun (st_folium sends its whole argument set each time). Instead the data is written
+every rerun (a component's data is sent whole each time). Instead the data is written
 once per data version as content-addressed JSON files under ``static/generated/`` and the
-browser fetches them once (then keeps them in the iframe). A rerun sends only their names and
+browser fetches them once (then keeps them for the page's life). A rerun sends only their names and
 the current filter, a few hundred bytes whatever the number of cases.
 
 Files:

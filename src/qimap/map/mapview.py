@@ -1,16 +1,14 @@
-"""Pure builders of the folium map: no Streamlit, no file reads.
+"""Pure builders of what the map in the page gets: one JSON value, no Streamlit, no file reads.
 
-Data reaches the browser only as JSON: static files (:mod:`qimap.map.casefile`) and small values in
-the map's script from :func:`qimap.safe.script_json`. It is drawn by
-static/qimap/qimap-map.js, which builds every popup and tooltip with ``textContent``. Jinja's
-``tojson`` is not enough: branca compiles each element's *rendered* script as a new template.
-qimap's layers skip that step (:class:`JsonLayer`) and ``script_json`` leaves no Jinja
-delimiter in data anyway, so a case summary holding ``{{ 7*7 }}`` stays that text instead of
-becoming 49 on the server.
+The map is drawn in the page by static/qimap/qimap-mount.js (a Streamlit component, see
+qimap.ui.map_component) with static/qimap/qimap-map.js, which builds every popup and tooltip
+with ``textContent``. Data reaches the browser only as JSON: static files
+(:mod:`qimap.map.casefile`) and :func:`map_data`, the component's ``data``. No template, no
+script text is ever built from data, so a case summary holding ``{{ 7*7 }}`` or ``</script>``
+stays that text.
 
-The base map (states) must not change between reruns, or st_folium reloads the iframe; the
-cases (and the searched place) go in a separate feature group that st_folium swaps in place when
-filters change.
+The map is made once and kept across reruns; a rerun swaps only the cases (the filter, the
+chosen state, the searched place) and moves the view when asked.
 
 The script fits the national view to the map's own size (the lower 48, :data:`CONTIGUOUS_BOUNDS`,
 with Alaska, Hawaii and Puerto Rico as insets, :data:`INSETS`), so a phone sees both coasts; a
@@ -23,17 +21,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import folium
-from branca.element import Element, Figure, MacroElement
-from jinja2 import Template
-
 from qimap.geo.states import NATIONAL_CENTER, NATIONAL_ZOOM
 from qimap.map.casefile import OUTCOME_MARKER, MapFiles, filter_spec, inline_cases
 from qimap.model.cases import CaseFilter
 from qimap.model.labels import OUTCOME_GROUP_LABELS
 from qimap.model.schema import Case, Outcome
 from qimap.model.standing import NO_BILL_FILL, StateStanding
-from qimap.safe import script_json
+from qimap.settings import TILE_PROVIDERS, is_tile_template
 
 MIN_ZOOM, MAX_ZOOM = 2, 12
 # Fractional zooms, so the national view fits any width (clusters are drawn at whole zooms).
@@ -51,7 +45,6 @@ FILL_OPACITY, FILL_OPACITY_OVER_TILES = 1.0, 0.8
 
 # Every word the map's script shows or says ({name}: filled in by the script, as text).
 MAP_WORDS: dict[str, str] = {
-    "frame_title": "Map of qualified immunity case studies and state bills",
     "map_label": "Map of US states and case studies",
     "keyboard_help": (
         "Arrow keys move the map, plus and minus zoom. Tab reaches the case markers; Enter "
@@ -72,6 +65,7 @@ MAP_WORDS: dict[str, str] = {
     "states_failed": "The state outlines could not be loaded. Reload the page.",
     "cases_failed": "The case studies could not be loaded. Reload the page.",
     "attribution": "State boundaries: US Census Bureau via us-atlas",
+    "script_failed": "The map could not be loaded. Reload the page.",
 }
 
 
@@ -97,9 +91,9 @@ def marker_style(outcome: Outcome) -> CaseMarkerStyle:
 
 @dataclass(frozen=True, slots=True)
 class MapAssets:
-    """Where the iframe finds Leaflet and friends (served locally, see .streamlit/config.toml)."""
+    """Where the page finds the map's script and style sheets (served by the app itself)."""
 
-    js: tuple[str, ...]
+    script: str
     css: tuple[str, ...]
 
 
@@ -108,66 +102,9 @@ def local_assets(static_prefix: str, script_url: str) -> MapAssets:
     the map's scripts as one file (qimap.map.script_bundle)."""
     base = static_prefix.rstrip("/")
     return MapAssets(
-        js=(script_url,),
-        css=(
-            f"{base}/vendor/leaflet/leaflet.css",
-            f"{base}/qimap/qimap-map.css",
-        ),
+        script=script_url,
+        css=(f"{base}/vendor/leaflet/leaflet.css", f"{base}/qimap/qimap-map.css"),
     )
-
-
-class _Verbatim(Element):
-    """Script text that goes into the page as it is, never compiled as a template."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
-
-    def render(self, **kwargs: Any) -> str:
-        return self.text
-
-
-class JsonLayer(MacroElement):
-    """An element whose script carries data: rendered once, never re-read as a template.
-
-    branca's MacroElement.render wraps the rendered script in Element(...), which compiles it
-    as a new Jinja template: data holding "{{ ... }}" would run on the server, and compiling a
-    5 MB script costs ~0.2 s per rerun at 10,000 cases (docs/performance.md).
-    """
-
-    def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # as MacroElement's
-        figure = self.get_root()
-        if not isinstance(figure, Figure):
-            raise TypeError(f"{type(self).__name__} must be added to a map before rendering")
-        script = self._template.module.__dict__["script"]
-        figure.script.add_child(_Verbatim(script(self, kwargs)), name=self.get_name())
-
-
-class StatesLayer(JsonLayer):
-    """The state polygons, coloured by standing; they are the basemap when there are no tiles.
-
-    The outlines come from a static file (``states_url``); only the styles and the map's
-    settings (:func:`map_settings`) are in the script."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = window.qimap.addStates(
-            {{ this._parent.get_name() }}, {{ this.url_json }}, {{ this.styles_json }},
-            {{ this.settings_json }}
-        );
-        {% endmacro %}
-        """
-    )
-
-    def __init__(
-        self, states_url: str, styles: Mapping[str, Any], settings: Mapping[str, Any]
-    ) -> None:
-        super().__init__()
-        self._name = "StatesLayer"
-        self.url_json = script_json(states_url)
-        self.styles_json = script_json(styles)
-        self.settings_json = script_json(settings)
 
 
 def map_settings(tiles: str | None = None) -> dict[str, Any]:
@@ -187,24 +124,6 @@ def map_settings(tiles: str | None = None) -> dict[str, Any]:
         "noBillFill": NO_BILL_FILL,
         "words": dict(MAP_WORDS),
     }
-
-
-class CaseLayer(JsonLayer):
-    """The cases, clustered in the browser (Supercluster): either named static files plus the
-    filter to apply (the explorer), or the cases themselves inline (an upload's preview)."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        window.qimap.showCases({{ this._parent.get_name() }}, {{ this.spec_json }});
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, spec: Mapping[str, Any]) -> None:
-        super().__init__()
-        self._name = "CaseLayer"
-        self.spec_json = script_json(spec)
 
 
 def place_spec(label: str, latitude: float, longitude: float, zoom: int) -> dict[str, Any]:
@@ -286,39 +205,63 @@ def _shift_west(polygon: list[list[list[float]]]) -> list[list[list[float]]]:
     return [[[round(x - 360, 4), y] for x, y, *_ in ring] for ring in polygon]
 
 
-def build_base_map(
+def map_options() -> dict[str, Any]:
+    """Leaflet's options for a new map: the national view until the script fits it to the map's
+    size, and the zoom limits the clusters are computed for (fractional zooms, so the national
+    view fits any width)."""
+    return {
+        "center": list(NATIONAL_CENTER),
+        "zoom": NATIONAL_ZOOM,
+        "minZoom": MIN_ZOOM,
+        "maxZoom": MAX_ZOOM,
+        "zoomSnap": ZOOM_SNAP,
+        "worldCopyJump": False,
+    }
+
+
+def tile_layer(tiles: str | None) -> dict[str, str] | None:
+    """The basemap's tiles for QIMAP_TILES: a known provider's name or an https URL template
+    with {z}, {x} and {y}; None (the default) draws the states on a plain background."""
+    if not tiles:
+        return None
+    if tiles in TILE_PROVIDERS:
+        return dict(TILE_PROVIDERS[tiles])
+    if is_tile_template(tiles):
+        return {"url": tiles, "attribution": ""}
+    return None  # the settings refuse it already
+
+
+def map_view(center: Sequence[float], zoom: float) -> dict[str, Any]:
+    """Where the map should move: applied once, when it differs from the last one applied."""
+    return {"center": [float(center[0]), float(center[1])], "zoom": zoom}
+
+
+def map_data(
     states_url: str,
     styles: Mapping[str, Any],
     assets: MapAssets,
+    cases: Mapping[str, Any],
+    view: Mapping[str, Any] | None = None,
     tiles: str | None = None,
-) -> folium.Map:
-    """The map without cases. Identical inputs give an identical script (no reload).
-
-    The script adds the scale (beside the attribution, clear of the insets) and fits the
-    national view to the map's size."""
-    fmap = folium.Map(
-        location=NATIONAL_CENTER,
-        zoom_start=NATIONAL_ZOOM,
-        tiles=None,
-        control_scale=False,
-        prefer_canvas=False,
-        world_copy_jump=False,
-    )
-    # folium gives zoom limits to tile layers only; with no tiles, the map itself needs them
-    # (the clusters are computed for zoom levels MIN_ZOOM..MAX_ZOOM; the script raises the
-    # least zoom to about half the national view's).
-    fmap.options.update(minZoom=MIN_ZOOM, maxZoom=MAX_ZOOM, zoomSnap=ZOOM_SNAP)
-    # Replace folium's CDN links (Leaflet, jQuery, Bootstrap, Font Awesome) with local files.
-    fmap.default_js = [(f"qimap_js_{i}", url) for i, url in enumerate(assets.js)]
-    fmap.default_css = [(f"qimap_css_{i}", url) for i, url in enumerate(assets.css)]
-    if tiles:
-        folium.TileLayer(tiles, name="Basemap").add_to(fmap)
-    StatesLayer(states_url, styles, map_settings(tiles)).add_to(fmap)
-    return fmap
-
-
-def build_case_group(spec: Mapping[str, Any]) -> folium.FeatureGroup:
-    """The cases as a feature group that st_folium can swap without reloading the map."""
-    group = folium.FeatureGroup(name="Case studies", control=False)
-    CaseLayer(spec).add_to(group)
-    return group
+    height: str | None = None,
+    pickable: bool = True,
+) -> dict[str, Any]:
+    """Everything the map's component gets (static/qimap/qimap-mount.js documents each key).
+    ``cases``: :func:`file_spec` or :func:`inline_spec`; ``view``: :func:`map_view`;
+    ``height``: a CSS height, or None when the page's CSS sets it; ``pickable``: whether a
+    click picks a state or a case (False: an upload's preview, where clicks do nothing)."""
+    files = [states_url] + ([cases["cases"]] if cases.get("cases") else [])
+    return {
+        "script": assets.script,
+        "css": list(assets.css),
+        "prefetch": files,
+        "states": states_url,
+        "styles": dict(styles),
+        "settings": map_settings(tiles),
+        "options": map_options(),
+        "tiles": tile_layer(tiles),
+        "cases": dict(cases),
+        "view": dict(view) if view is not None else None,
+        "height": height,
+        "pickable": pickable,
+    }

@@ -1,10 +1,8 @@
 """The map's scripts as one file, written once per process beside the map's data files.
 
-st_folium's frame loads its scripts one after another: it appends each script tag and waits
-for that script to run before asking for the next, and only then adds the style sheets and the
-map's own script, which asks for the data files. Leaflet, Supercluster and qimap-map.js as
-three files cost three round trips before the data is even requested; as one file, one
-(0.08–0.15 s shorter on loopback; docs/performance.md). The file is built from the parts in
+The map's mount (static/qimap/qimap-mount.js) loads Leaflet, Supercluster and qimap-map.js as
+this one file: one request (and one cache entry) instead of three, asked for while the data files
+are fetched (docs/performance.md). The file is built from the parts in
 static/ when a server starts (qimap.ui.serve), by `qimap prepare`, and again by a page that
 finds it missing; it is named by its content, so it always matches them, and nothing generated
 is committed.

@@ -22,10 +22,16 @@ from qimap.ui.take_action import show_near_officials
 NEAREST_COUNT = 5
 
 
-def near_search(data: Dataset, pool: Sequence[Case]) -> Place | None:
+def searched_place() -> Place | NotFound | None:
+    """What the "find stories near you" box holds, looked up offline (None when it is empty).
+    Read before the box is drawn, so the map can be drawn before the controls above it."""
+    query = st.session_state[session.NEAR].strip()
+    return geocode(query, loaders.geocode_index()) if query else None
+
+
+def near_search(data: Dataset, pool: Sequence[Case], place: Place | NotFound | None) -> None:
     """The "find stories near you" box, and its answer right under it: the nearest of
-    ``pool`` (what the filters keep, across states); returns the place found, for the map to
-    mark (None when nothing was typed or nothing was found)."""
+    ``pool`` (what the filters keep, across states) to ``place`` (:func:`searched_place`)."""
     st.text_input(
         "Find stories near you",
         key=session.NEAR,
@@ -35,19 +41,16 @@ def near_search(data: Dataset, pool: Sequence[Case]) -> Place | None:
         args=(data,),
         help="Looked up offline; nothing you type leaves this computer.",
     )
-    query = st.session_state[session.NEAR].strip()
-    place = geocode(query, loaders.geocode_index()) if query else None
     view = session.current_view(data)
     if place is not None:  # (an empty container would still take a row's gap)
         with st.container(key=NEAR_KEY):
             show_nearest(data, place, pool, view.state)
-            show_near_officials(data, query)  # a ZIP code the stories' places lack may be known
-    return place if isinstance(place, Place) else None
+            # a ZIP code the stories' places lack may be known
+            show_near_officials(data, st.session_state[session.NEAR].strip())
 
 
 def _focus_near(data: Dataset) -> None:
-    query = st.session_state[session.NEAR].strip()
-    place = geocode(query, loaders.geocode_index()) if query else None
+    place = searched_place()
     if isinstance(place, Place):
         session.focus_place(place)
         message = f"Stories nearest to {place.label} are listed under the search box."

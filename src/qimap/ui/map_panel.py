@@ -1,33 +1,34 @@
-"""The map: render it with st_folium and turn a click into a selection."""
+"""The map: draw it in the page (qimap.ui.map_component) and turn a click into a selection."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
-import folium
 import streamlit as st
-import streamlit_folium  # called as streamlit_folium.st_folium so tests can replace it
 
+from qimap.geo.geocode import NotFound
 from qimap.geo.places import Place
 from qimap.geo.states import view_for_bounds
 from qimap.ingest.dataset import Dataset
 from qimap.map.casefile import MapFiles
 from qimap.map.mapview import (
-    build_base_map,
-    build_case_group,
     file_spec,
     inline_spec,
     local_assets,
+    map_data,
+    map_view,
     place_spec,
 )
-from qimap.map.selection import RETURNED_OBJECTS, pick_from_map
+from qimap.map.selection import Pick, pick_from_map
 from qimap.model.cases import CaseFilter
 from qimap.model.schema import Case
 from qimap.safe import escape_markdown
 from qimap.settings import Settings
-from qimap.ui import loaders, session
+from qimap.ui import loaders, map_component, session
 from qimap.ui.chrome import hide_chrome
 from qimap.ui.legend import show_legend
+from qimap.ui.map_component import BOX_CLASS
 
 MAP_HEIGHT = 560
 # On a phone the map is about as tall as it is wide (the lower 48, and the insets under it),
@@ -41,21 +42,30 @@ EMBED_TITLE = "Qualified immunity{where}: court cases and bills to end it"
 
 _MAP_CSS = f"""
 <style>
-  .st-key-{MAP_KEY} iframe {{ height: min({MAP_HEIGHT}px, 80vh) !important; }}
+  .st-key-{MAP_KEY} .{BOX_CLASS} {{ height: min({MAP_HEIGHT}px, 80vh); }}
   @media (max-width: {PHONE_WIDTH}px) {{
-    .st-key-{MAP_KEY} iframe {{
-      height: clamp({PHONE_MAP_HEIGHT[0]}px, 96vw, {PHONE_MAP_HEIGHT[1]}px) !important;
+    .st-key-{MAP_KEY} .{BOX_CLASS} {{
+      height: clamp({PHONE_MAP_HEIGHT[0]}px, 96vw, {PHONE_MAP_HEIGHT[1]}px);
     }}
   }}
 </style>
 """
+PREVIEW_HEIGHT = "360px"
 
 
-def base_map(data: Dataset, settings: Settings, files: MapFiles) -> folium.Map:
+def _data(
+    data: Dataset,
+    settings: Settings,
+    files: MapFiles,
+    cases: dict[str, Any],
+    view: dict[str, Any] | None,
+    height: str | None = None,
+    pickable: bool = True,
+) -> dict[str, Any]:
     styles, _ = loaders.map_layers(data, settings)
     states_url = f"{settings.generated_url}/{files.states}"
     assets = local_assets(settings.static_url, loaders.map_script_url(settings))
-    return build_base_map(states_url, styles, assets, settings.tiles)
+    return map_data(states_url, styles, assets, cases, view, settings.tiles, height, pickable)
 
 
 def show_map(
@@ -63,57 +73,44 @@ def show_map(
     case_filter: CaseFilter,
     settings: Settings,
     state: str | None = None,
-    place: Place | None = None,
-) -> None:
+    place: Place | NotFound | None = None,
+) -> Pick | None:
     """The published cases that pass ``case_filter``; ``state`` is outlined; ``place`` (the
-    searched place) is marked with its name and centred on when it first appears."""
+    searched place) is marked with its name and centred on when it first appears (a place not
+    found marks nothing). Returns what a click picked (already made the chosen state and case)."""
     files = loaders.map_files(data, settings)
-    base = base_map(data, settings, files)
     searched = (
         place_spec(place.label, place.latitude, place.longitude, session.PLACE_ZOOM)
-        if place is not None
+        if isinstance(place, Place)
         else None
     )
     spec = file_spec(settings.generated_url, files, case_filter, state, searched)
     focus: session.MapFocus | None = st.session_state.get(session.FOCUS)
+    view = map_view(focus.nudged_center, focus.zoom) if focus else None
     st.html(_MAP_CSS)
     with st.container(key=MAP_KEY):
-        value = streamlit_folium.st_folium(
-            base,
-            key="qimap_map",
-            height=MAP_HEIGHT,
-            use_container_width=True,
-            returned_objects=RETURNED_OBJECTS,
-            feature_group_to_add=build_case_group(spec),
-            center=focus.nudged_center if focus else None,
-            zoom=focus.zoom if focus else None,
+        clicked = map_component.draw_map(
+            map_component.EXPLORER_KEY, _data(data, settings, files, spec, view)
         )
-    pick = pick_from_map(
-        st.session_state.get(session.MAP_PREVIOUS), value, data.state_names, data.case_states
-    )
-    st.session_state[session.MAP_PREVIOUS] = value
+    pick = pick_from_map(clicked, data.state_names, data.case_states)
     if pick is not None:
         st.session_state[session.STATE] = pick.state
         st.session_state[session.CASE] = pick.case_id
+    return pick
 
 
 def show_preview_map(cases: Sequence[Case], settings: Settings) -> None:
     """A small map of ``cases`` only (an upload's preview), framed on them; clicks do nothing."""
     data = loaders.dataset(settings)
-    base = base_map(data, settings, loaders.map_files(data, settings))
     lats = [case.latitude for case in cases]
     lons = [case.longitude for case in cases]
     center, zoom = view_for_bounds((min(lons), min(lats), max(lons), max(lats)))
-    streamlit_folium.st_folium(
-        base,
-        key="preview_map",
-        height=360,
-        use_container_width=True,
-        returned_objects=[],
-        feature_group_to_add=build_case_group(inline_spec(cases[:PREVIEW_CASES])),
-        center=center,
-        zoom=min(zoom, 7),  # a single case still shows its surroundings
-    )
+    # a single case still shows its surroundings
+    view = map_view(center, min(zoom, 7))
+    spec = inline_spec(cases[:PREVIEW_CASES])
+    files = loaders.map_files(data, settings)
+    preview = _data(data, settings, files, spec, view, PREVIEW_HEIGHT, pickable=False)
+    map_component.draw_map(map_component.PREVIEW_KEY, preview)
     if len(cases) > PREVIEW_CASES:
         st.caption(f"The map shows the first {PREVIEW_CASES:,} of {len(cases):,} cases.")
 

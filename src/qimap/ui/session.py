@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from typing import Any
 
 import streamlit as st
 
@@ -16,7 +15,7 @@ from qimap.geo.geocode import geocode
 from qimap.geo.places import Place
 from qimap.geo.states import NATIONAL_CENTER, NATIONAL_ZOOM, view_for_bounds
 from qimap.ingest.dataset import Dataset
-from qimap.map.selection import Pick, pick_from_map
+from qimap.map.selection import Pick
 from qimap.map.viewstate import View, case_filter, view_from_query, view_to_query
 from qimap.model.cases import CaseFilter
 from qimap.model.schema import Outcome
@@ -31,7 +30,6 @@ FILTER_CATEGORIES = "filter_categories"
 FILTER_YEARS = "filter_years"
 NEAR = "near"
 FOCUS = "focus"  # MapFocus the map should move to
-MAP_PREVIOUS = "map_previous"  # st_folium's value on the previous run
 LINK_NOTES = "link_notes"
 LAST_VIEW = "last_view"  # the view at the end of the last run, to restore after other pages
 ANNOUNCE = "announce"  # the latest Announcement: where focus goes, what a screen reader hears
@@ -56,8 +54,8 @@ class MapFocus:
 
     @property
     def nudged_center(self) -> tuple[float, float]:
-        # st_folium only moves the map when the centre differs from the last one it applied,
-        # so each request shifts it by a distance far below a pixel.
+        # The map only moves when the view differs from the last one it applied
+        # (static/qimap/qimap-mount.js), so each request shifts it by far below a pixel.
         return (self.center[0] + self.serial * 1e-9, self.center[1])
 
 
@@ -227,14 +225,10 @@ def show_all_states(data: Dataset) -> None:
     announce(f"Showing all states: {len(data.cases):,} case studies.", TARGET_LIST)
 
 
-def follow_map_pick(data: Dataset, previous: Any) -> Pick | None:
-    """After the map ran: announce what a click on it picked (st_folium's value before the
-    map, ``previous``, against the one it left), so focus moves to what it opened."""
-    pick = pick_from_map(
-        previous, st.session_state.get(MAP_PREVIOUS), data.state_names, data.case_states
-    )
+def follow_map_pick(data: Dataset, pick: Pick | None) -> None:
+    """After the map ran: announce what a click on it picked (qimap.ui.map_panel.show_map's
+    answer), so focus moves to what it opened."""
     if pick is not None and pick.case_id is not None:
         announce(case_message(data, pick.case_id), TARGET_CASE)
     elif pick is not None:
         announce(state_message(data, pick.state), TARGET_STATE)
-    return pick
