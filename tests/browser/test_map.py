@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import subprocess
+import sys
+import uuid
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
@@ -11,6 +16,7 @@ from qimap.map.mapview import CASE_MARKERS
 from qimap.model.labels import OUTCOME_LABELS
 from qimap.model.schema import Outcome
 from qimap.model.standing import STANDING_STYLES
+from qimap.settings import GENERATED, STATIC_DIR
 from qimap.ui.map_panel import EMBED_TITLE
 from tests.browser.conftest import (
     HOSTILE_BILL_SUMMARY,
@@ -23,10 +29,13 @@ from tests.browser.conftest import (
     REPO,
     NetworkLog,
     map_point,
+    map_status,
+    running_app,
     the_map,
     wait_for_map,
     zoom_map,
 )
+from tests.conftest import DATA_DIR
 
 pytestmark = pytest.mark.browser
 
@@ -392,3 +401,92 @@ def test_presentation_keyboard_navigation(page: Page, app_url: str, network: Net
     ).to_be_visible()
     page.screenshot(path=SCREENSHOT.parent / "presentation.png")
     network.assert_local(app_url)
+
+
+# The tooltip of a state's shape as text (its name, its bill's standing, its case count).
+STATE_TOOLTIP = """(usps) => {
+    let text = null;
+    window.qimap.map().eachLayer((layer) => {
+        const props = layer.feature && layer.feature.properties;
+        if (props && props.usps === usps && layer.getTooltip()) {
+            const content = layer.getTooltip()._content;
+            text = (typeof content === "function" ? content() : content).textContent;
+        }
+    });
+    return text;
+}"""
+
+
+def test_a_publish_reaches_the_map_of_a_tab_left_open(
+    page: Page, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """The map is kept across reruns, but not across data versions: after an import, the next
+    run of a tab opened before it draws the states' new words and fills (a new map), once."""
+    log = tmp_path_factory.mktemp("publish-app") / "streamlit.log"
+    generated = STATIC_DIR / GENERATED / f"test-browser-cli-{uuid.uuid4().hex[:12]}"
+    with running_app(log) as base_url:
+        page.goto(base_url)
+        wait_for_map(page)
+        assert "No case studies yet" in page.evaluate(STATE_TOOLTIP, "WY")
+        page.evaluate("() => { window.mapBefore = window.qimap.map(); }")
+        new_case = log.parent / "new.csv"
+        with (DATA_DIR / "cases.csv").open(encoding="utf-8") as bundled:
+            header = bundled.readline()
+        new_case.write_text(
+            header + "synthetic-wy-1,SYNTHETIC Doe v. Example,2020-01-01,Cheyenne,WY,41.14,"
+            '-104.82,SYNTHETIC court,SYNTHETIC 1,2021,granted,unlawful_search,"SYNTHETIC: made '
+            'up for a test.",https://synthetic.example/case,city\n',
+            encoding="utf-8",
+        )
+        env = {k: v for k, v in os.environ.items() if not k.startswith("QIMAP_")}
+        env["QIMAP_DATABASE_URL"] = f"sqlite:///{log.parent / 'store.sqlite3'}"
+        env["QIMAP_GENERATED_DIR"] = str(generated)
+        try:
+            done = subprocess.run(
+                [sys.executable, "-m", "qimap.cli", "import", str(new_case)],
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=300,
+                check=False,
+            )
+        finally:
+            shutil.rmtree(generated, ignore_errors=True)
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert "new 1," in done.stdout, done.stdout
+        sidebar = page.locator(SIDEBAR)
+        sidebar.get_by_label("State scorecards").click()
+        page.keyboard.type("Wyoming")
+        page.keyboard.press("Enter")
+        expect(sidebar.get_by_role("heading", name="Wyoming: bills")).to_be_visible()
+        page.wait_for_function(
+            "() => window.qimap.map() !== window.mapBefore && window.qimap.status.ready"
+        )
+        wait_for_map(page)
+        assert "1 case study" in page.evaluate(STATE_TOOLTIP, "WY")
+        expect(page.locator(".leaflet-container")).to_have_count(1)
+        assert map_status(page)["total"] == 35
+
+
+def test_escape_outside_the_map_belongs_to_the_page(page: Page, app_url: str) -> None:
+    """The map's Escape (close the popup, back to its marker) listens on the whole page: it
+    must act only on keys pressed in the map, not take Escape from the page's own widgets."""
+    page.goto(app_url)
+    wait_for_map(page)
+    marker = page.locator(f"{MAP} .leaflet-marker-icon.qimap-case").first
+    marker.focus()
+    page.keyboard.press("Enter")  # the popup, and the story in the sidebar
+    popup = page.locator(f"{MAP} .leaflet-popup")
+    # the pick's rerun is over once the story has taken focus (its heading), popup reopened
+    expect(page.locator(f"{SIDEBAR} h2").first).to_be_focused()
+    expect(popup).to_have_count(1)
+    search = page.get_by_role("textbox", name="Find stories near you")
+    search.focus()
+    page.keyboard.press("Escape")
+    expect(search).to_be_focused()
+    expect(popup).to_have_count(1)
+    # in the popup, Escape is the map's: it closes, and focus goes back to the marker
+    page.locator(f"{MAP} .qimap-popup").focus()
+    page.keyboard.press("Escape")
+    expect(popup).to_have_count(0)
+    expect(page.locator(f"{MAP} .leaflet-marker-icon:focus")).to_have_count(1)
