@@ -171,22 +171,30 @@ NOT_FRAMEABLE = [
 FRAMEABLE = ["/?embed=true", "/?state=MA&embed=true", "/?embed=true&state=MA"]
 
 
-@pytest.mark.parametrize("path", NOT_FRAMEABLE)
-def test_only_the_site_itself_may_frame_a_page(proxied: Proxied, path: str) -> None:
-    response = request(proxied.port, "GET", path)
+def assert_only_the_site_may_frame(response: http.client.HTTPResponse, path: str) -> None:
+    """The framing and other headers of a page no other site may frame (nginx and HAProxy)."""
     assert frame_ancestors(response) == "'self'", path
     assert response.getheader("X-Frame-Options") == "SAMEORIGIN", path
     assert response.getheader("X-Content-Type-Options") == "nosniff"
     assert response.getheader("Referrer-Policy") == "strict-origin-when-cross-origin"
 
 
-@pytest.mark.parametrize("path", FRAMEABLE)
-def test_the_embed_view_may_be_framed_by_anyone(proxied: Proxied, path: str) -> None:
-    response = request(proxied.port, "GET", path)
+def assert_anyone_may_frame(response: http.client.HTTPResponse) -> None:
+    """The headers of the embed view, which any site may frame (nginx and HAProxy)."""
     assert response.status == 200
     assert frame_ancestors(response) == "*"
     assert response.getheader("X-Frame-Options") is None
     assert response.getheader("X-Content-Type-Options") == "nosniff"
+
+
+@pytest.mark.parametrize("path", NOT_FRAMEABLE)
+def test_only_the_site_itself_may_frame_a_page(proxied: Proxied, path: str) -> None:
+    assert_only_the_site_may_frame(request(proxied.port, "GET", path), path)
+
+
+@pytest.mark.parametrize("path", FRAMEABLE)
+def test_the_embed_view_may_be_framed_by_anyone(proxied: Proxied, path: str) -> None:
+    assert_anyone_may_frame(request(proxied.port, "GET", path))
 
 
 def test_health_check_passes_through(proxied: Proxied) -> None:

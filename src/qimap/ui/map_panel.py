@@ -28,7 +28,7 @@ from qimap.settings import Settings
 from qimap.ui import loaders, map_component, session
 from qimap.ui.chrome import hide_chrome
 from qimap.ui.legend import show_legend
-from qimap.ui.map_component import BOX_CLASS
+from qimap.ui.map_component import BOX_CLASS, EXPLORER_KEY
 
 MAP_HEIGHT = 560
 # On a phone the map is about as tall as it is wide (the lower 48, and the insets under it),
@@ -36,15 +36,14 @@ MAP_HEIGHT = 560
 # the window. The map's script fits the national view to whatever height it gets.
 PHONE_WIDTH = 640
 PHONE_MAP_HEIGHT = (300, 460)  # least and most, in CSS pixels
-MAP_KEY = "qimap-map"  # the map's container: st-key-qimap-map in the page's CSS
 PREVIEW_CASES = 5_000  # an upload's preview map is inline (unpublished data): keep it small
 EMBED_TITLE = "Qualified immunity{where}: court cases and bills to end it"
 
 _MAP_CSS = f"""
 <style>
-  .st-key-{MAP_KEY} .{BOX_CLASS} {{ height: min({MAP_HEIGHT}px, 80vh); }}
+  .st-key-{EXPLORER_KEY} .{BOX_CLASS} {{ height: min({MAP_HEIGHT}px, 80vh); }}
   @media (max-width: {PHONE_WIDTH}px) {{
-    .st-key-{MAP_KEY} .{BOX_CLASS} {{
+    .st-key-{EXPLORER_KEY} .{BOX_CLASS} {{
       height: clamp({PHONE_MAP_HEIGHT[0]}px, 96vw, {PHONE_MAP_HEIGHT[1]}px);
     }}
   }}
@@ -88,10 +87,7 @@ def show_map(
     focus: session.MapFocus | None = st.session_state.get(session.FOCUS)
     view = map_view(focus.nudged_center, focus.zoom) if focus else None
     st.html(_MAP_CSS)
-    with st.container(key=MAP_KEY):
-        clicked = map_component.draw_map(
-            map_component.EXPLORER_KEY, _data(data, settings, files, spec, view)
-        )
+    clicked = map_component.draw_map(EXPLORER_KEY, _data(data, settings, files, spec, view))
     pick = pick_from_map(clicked, data.state_names, data.case_states)
     if pick is not None:
         st.session_state[session.STATE] = pick.state
