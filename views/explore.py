@@ -55,8 +55,7 @@ links = loaders.links(settings, data)
 show_here(data, links)
 show_legend()
 show_sidebar(data, links)
-show_case_list(
-    data, filter_cases(data.cases_in_list_order, session.current_filter(view)), view.state
-)
+listed = session.current_filter(view)
+show_case_list(data, filter_cases(data.cases_in_list_order, listed), view.state, scope=listed)
 session.sync_link(view)
 show_announcer()

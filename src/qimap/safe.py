@@ -2,43 +2,20 @@
 
 Case summaries, bill text and uploaded CSV cells are all untrusted. Python-side output (the
 sidebar, captions, lists) goes through :func:`escape_markdown` or :func:`escape_html`; the map's
-JavaScript builds its DOM with ``textContent`` and receives data only as JSON
-(:func:`qimap.map.mapview`), so no data string is ever parsed as HTML or as a Jinja template.
+JavaScript (the map's, the case list's, the announcer's) builds its DOM with ``textContent`` and
+receives data only as JSON (a component's ``data``), so no data string is ever parsed as HTML.
 """
 
 from __future__ import annotations
 
 import html
-import json
 import re
-from typing import Any
 from urllib.parse import urlsplit
 
 # Every character that CommonMark or Streamlit's markdown extensions give a meaning to:
 # emphasis, links, images, code, headings, lists, tables, LaTeX ($), emoji shortcodes (:)
 # and Streamlit's colour directives (:red[...]).
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=&\"'])")
-
-
-# Characters that could end a <script> (< > &), break out of a single-quoted attribute (') or
-# end a JavaScript line (U+2028/9) become \u escapes. JSON's own syntax never uses them outside
-# strings, so escaping them everywhere is safe.
-_SCRIPT_ESCAPES = str.maketrans({c: f"\\u{ord(c):04x}" for c in "<>&'\u2028\u2029"})
-# A Jinja block opens with {{, {% or {#. JSON's syntax never writes those (an object opens with
-# {" or {}), so any of them lies inside a string, where its { may be written \u007b.
-_JINJA_OPENER = re.compile(r"\{(?=[{%#])")
-
-
-def script_json(value: Any) -> str:
-    """JSON for a JavaScript expression inside a <script> (the announcer's frame); decodes to
-    exactly ``value``.
-
-    Safe inside a <script> ("</script>" and the like are escaped) and free of template
-    delimiters ("{{", "{%", "{#"), so no template engine that might ever see the text can run
-    anything in data.
-    """
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    return _JINJA_OPENER.sub(r"\\u007b", text.translate(_SCRIPT_ESCAPES))
 
 
 def escape_html(text: object) -> str:

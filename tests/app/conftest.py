@@ -1,14 +1,19 @@
-"""AppTest fixtures: fresh caches on the synthetic data, and a stand-in for the map's component
-(qimap.ui.map_component.draw_map) that "clicks" on request."""
+"""AppTest fixtures: fresh caches on the synthetic data, a stand-in for the map's component
+(qimap.ui.map_component.draw_map) that "clicks" on request, and clicks on the page's other
+components (the case list) as the browser sends them."""
 
 from __future__ import annotations
 
 import copy
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 import streamlit as st
+from streamlit.proto.BidiComponent_pb2 import BidiComponent
+from streamlit.proto.WidgetStates_pb2 import WidgetStates
+from streamlit.testing.v1 import AppTest
 
 from qimap.ui import map_component
 from tests.conftest import DATA_DIR, REPO, SYNTHETIC_DIR
@@ -54,6 +59,29 @@ def fake_map(monkeypatch: pytest.MonkeyPatch) -> FakeMap:
     fake = FakeMap()
     monkeypatch.setattr(map_component, "draw_map", fake)
     return fake
+
+
+def component(at: AppTest, name: str) -> BidiComponent:
+    """The one component called ``name`` the last run drew (its element, as sent)."""
+    (proto,) = [el.proto for el in at.get("bidi_component") if el.proto.component_name == name]
+    return proto
+
+
+def component_data(at: AppTest, name: str) -> Any:
+    return json.loads(component(at, name).json)
+
+
+def trigger(at: AppTest, name: str, event: str, value: Any) -> AppTest:
+    """Run the page as after a click in the component ``name`` that sets trigger ``event`` to
+    ``value``: the widget state the browser sends (benchmarks/load_check.py sends the same).
+    AppTest has no way to click a custom component, so this adds the trigger to its widget
+    states and runs through its internal ``_run``."""
+    states = WidgetStates()
+    states.CopyFrom(at._tree.get_widget_states())
+    sent = states.widgets.add()
+    sent.id = f"$$STREAMLIT_INTERNAL_KEY_{component(at, name).id}__events"
+    sent.json_trigger_value = json.dumps([{"event": event, "value": value}])
+    return at._run(states)
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ from qimap.ingest.dataset import Dataset
 from qimap.model.labels import MARK_LABELS
 from qimap.model.schema import Mark, Outcome
 from qimap.model.scoring import parts_phrase
-from qimap.ui import map_component
+from qimap.ui import map_component, session
 from qimap.ui.scorecard import ABOUT_LABEL, SCORE_LABEL
 from tests.app.conftest import FakeMap
 from tests.conftest import (
@@ -33,6 +33,12 @@ def open_page(**params: str) -> AppTest:
     at = AppTest.from_file(PAGE, default_timeout=60)
     for key, value in params.items():
         at.query_params[key] = value
+    return at.run()
+
+
+def open_filters(at: AppTest) -> AppTest:
+    """Open the filters' expander, as a click on it does (its widgets are drawn only then)."""
+    at.session_state[session.FILTERS_OPEN] = True
     return at.run()
 
 
@@ -154,7 +160,7 @@ def test_bad_link_warns_and_shows_the_country(fake_map: FakeMap) -> None:
 
 
 def test_filters_update_map_and_count_together(fake_map: FakeMap, synthetic: Dataset) -> None:
-    at = open_page()
+    at = open_filters(open_page())
     at.multiselect(key="filter_outcomes").select("denied").run()
     denied = sum(case.outcome == Outcome.DENIED for case in synthetic.cases)
     assert 0 < denied < len(synthetic.cases)  # the filter has something to keep and to drop
@@ -165,6 +171,26 @@ def test_filters_update_map_and_count_together(fake_map: FakeMap, synthetic: Dat
     assert map_spec(fake_map)["filter"]["states"] == ["MA"]
     assert map_spec(fake_map)["filter"]["outcomes"] == ["denied"]
     # the browser test checks that the map draws exactly the counted cases
+
+
+def test_filters_are_drawn_only_while_open_and_kept_when_closed(
+    fake_map: FakeMap, synthetic: Dataset
+) -> None:
+    at = open_page()
+    assert not at.multiselect
+    assert not at.slider
+    assert "Filter case studies" in [expander.label for expander in at.expander]
+    open_filters(at).multiselect(key="filter_outcomes").select("denied").run()
+    denied = sum(case.outcome == Outcome.DENIED for case in synthetic.cases)
+    at.session_state[session.FILTERS_OPEN] = False  # closed again
+    at.run()
+    assert not at.multiselect
+    at.text_input(key="near").input("02108").run()  # two more runs without the widgets
+    at.text_input(key="near").input("").run()
+    assert f"Showing {denied} of {len(synthetic.cases)}" in count_text(at)
+    assert map_spec(fake_map)["filter"]["outcomes"] == ["denied"]
+    assert at.query_params["outcome"] == "denied"
+    assert open_filters(at).multiselect(key="filter_outcomes").value == ["denied"]
 
 
 def test_state_without_cases_is_an_empty_answer(fake_map: FakeMap, synthetic: Dataset) -> None:
@@ -292,13 +318,6 @@ def test_unknown_place_is_a_message_not_an_error(fake_map: FakeMap) -> None:
     at = open_page(near="Xyzzyville")
     assert not at.exception
     assert "No place called" in at.warning[0].value
-
-
-def test_case_list_details_button(fake_map: FakeMap, synthetic: Dataset) -> None:
-    at = open_page()
-    at.button(key=f"open_{SYNTHETIC_CASE}").click().run()
-    assert at.sidebar.selectbox[0].value == SYNTHETIC_STATE
-    assert synthetic.cases_by_id[SYNTHETIC_CASE].title in [h.value for h in at.sidebar.header]
 
 
 def test_hostile_data_is_escaped_everywhere(

@@ -14,10 +14,12 @@ from streamlit.testing.v1 import AppTest
 from qimap.geo.states import NATIONAL_CENTER
 from qimap.ingest.dataset import Dataset
 from qimap.model.case_table import list_key as list_order
+from qimap.render.case_list import PAGE_SIZE
 from qimap.ui import session
-from qimap.ui.announce import request_json, target_classes
-from tests.app.conftest import FakeMap
-from tests.app.test_explore import map_spec, open_page
+from qimap.ui.announce import ANNOUNCER_SCRIPT, request_data, target_classes
+from qimap.ui.case_list import CARDS_NAME, CARDS_SCRIPT, OPEN, TURN
+from tests.app.conftest import FakeMap, component_data, trigger
+from tests.app.test_explore import map_spec, open_filters, open_page
 from tests.conftest import SYNTHETIC_CASE, SYNTHETIC_STATE, hostile_case
 from tests.html_scorecards import parse_html
 
@@ -61,8 +63,8 @@ def keys_after(at: AppTest, key: str) -> list[str | None]:
 
 
 def list_titles(at: AppTest) -> list[str]:
-    """The case list's item headings (h3), in order."""
-    return [h.value for h in block(at, "qimap_list").subheader]
+    """The titles of the case list's page (its component's data), in order."""
+    return [card["title"] for card in component_data(at, CARDS_NAME)["cases"]]
 
 
 def announced(at: AppTest) -> session.Announcement:
@@ -85,7 +87,7 @@ def test_a_chosen_state_narrows_the_list_and_its_count(
     assert map_spec(fake_map)["filter"]["states"] == []
     assert map_spec(fake_map)["state"] == SYNTHETIC_STATE
     total = len(synthetic.cases)
-    on_map = next(c.value for c in at.caption if "the map shows them" in c.value)
+    on_map = next(c.value for c in open_filters(at).caption if "the map shows them" in c.value)
     assert on_map.startswith(f"{total} of {total} case studies match")
     assert at.query_params["state"] == SYNTHETIC_STATE
 
@@ -150,15 +152,66 @@ def test_the_list_is_complete_and_each_button_names_its_case(
     fake_map: FakeMap, synthetic: Dataset
 ) -> None:
     at = open_page()
-    texts = "\n".join(md.value for md in at.main.markdown)
+    cards = {card["id"]: card for card in component_data(at, CARDS_NAME)["cases"]}
+    assert len(synthetic.cases) <= PAGE_SIZE  # one page holds them all
     for case in synthetic.cases:
-        button = at.button(key=f"open_{case.case_id}")
-        assert button.label == f"Details: {case.title}"  # synthetic titles: nothing to escape
-        assert case.summary.split(":")[0] in texts
-        assert f"(<{case.source_url}>)" in texts or f"({case.source_url})" in texts
-    at.button(key=f"open_{SYNTHETIC_CASE}").click().run()
+        card = cards[case.case_id]
+        assert card["details"] == f"Details: {case.title}"
+        assert card["summary"] == case.summary
+        assert card["source"] == case.source_url
+    trigger(at, CARDS_NAME, OPEN, SYNTHETIC_CASE)
+    assert not at.exception
     assert announced(at).target == session.TARGET_CASE
     assert synthetic.cases_by_id[SYNTHETIC_CASE].title in announced(at).message
+    assert at.sidebar.selectbox[0].value == SYNTHETIC_STATE
+    assert synthetic.cases_by_id[SYNTHETIC_CASE].title in [h.value for h in at.sidebar.header]
+
+
+def test_an_unknown_case_or_page_from_the_browser_changes_nothing(fake_map: FakeMap) -> None:
+    """The triggers come from the browser: anything but a known case or a whole page number is
+    ignored, with no error."""
+    at = open_page()
+    before = list_titles(at)
+    for event, value in [
+        (OPEN, "no-such-case"),
+        (OPEN, ["synthetic-boston"]),
+        (OPEN, None),
+        (TURN, "2"),
+        (TURN, True),
+        (TURN, 1.5),
+        (TURN, {"page": 2}),
+    ]:
+        trigger(at, CARDS_NAME, event, value)
+        assert not at.exception
+        assert session.ANNOUNCE not in at.session_state
+        assert list_titles(at) == before
+        assert component_data(at, CARDS_NAME)["page"] == 1
+
+
+def test_the_list_pages_and_starts_again_for_another_list(
+    fake_map: FakeMap, synthetic_copy: Path, edit_csv, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def more(rows: list[dict[str, str]]) -> None:
+        for n in range(PAGE_SIZE + 5):  # SYNTHETIC rows: two pages and a bit
+            rows.append(hostile_case(id=f"synthetic-page-{n:02d}", title=f"Synthetic {n:02d}"))
+
+    edit_csv(synthetic_copy / "cases.csv", more)
+    monkeypatch.setenv("QIMAP_DATA_DIR", str(synthetic_copy))
+    at = open_page()
+    first = component_data(at, CARDS_NAME)
+    total = first["total"]
+    assert (first["page"], first["pages"], first["first"], first["last"]) == (1, 2, 1, 20)
+    trigger(at, CARDS_NAME, TURN, 2)
+    second = component_data(at, CARDS_NAME)
+    assert (second["page"], second["first"], second["last"]) == (2, 21, total)
+    assert len(second["cases"]) == total - PAGE_SIZE
+    assert not {c["id"] for c in first["cases"]} & {c["id"] for c in second["cases"]}
+    trigger(at, CARDS_NAME, TURN, 99)  # past the end: the last page
+    assert component_data(at, CARDS_NAME)["page"] == 2
+    at.text_input(key="near").input("02108").run()  # the same list: the same page
+    assert component_data(at, CARDS_NAME)["page"] == 2
+    at.sidebar.selectbox[0].select("CO").run()  # another list: its first page
+    assert component_data(at, CARDS_NAME)["page"] == 1
 
 
 def test_a_shared_link_asks_for_its_story_to_be_shown(fake_map: FakeMap) -> None:
@@ -259,11 +312,15 @@ def test_headings_do_not_skip_levels(fake_map: FakeMap, synthetic: Dataset) -> N
         assert [h.split(" · ")[0] for _, h in names] == bills
     assert [h.value for h in block(at, "qimap_list").header] == ["Case studies in Massachusetts"]
     assert title in list_titles(at)
-    # the only other h3s: the model policy's groups, under its h2 in "How bills are scored",
-    # and the two panel copies' "What to say"
+    # the list's titles are its component's h3s (static/qimap/qimap-list.js); the only other
+    # h3s: the model policy's groups, under its h2 in "How bills are scored", and the two
+    # panel copies' "What to say"
+    assert '.append(element("h3", "qimap-case-title", card.title))' in CARDS_SCRIPT.read_text(
+        encoding="utf-8"
+    )
     (how,) = [e for e in at.expander if e.label == "How bills are scored"]
     assert [h.value for h in how.header] == ["What a strong bill does"]
-    assert len(at.subheader) == len(how.subheader) + len(list_titles(at)) + 2
+    assert len(at.subheader) == len(how.subheader) + 2
     # and in HTML, only the bills' names, once in each copy of the panel
     every = [level for element in at.html for level, _ in html_headings(element.value)]
     assert every == [3] * 2 * len(bills)
@@ -281,16 +338,26 @@ def test_hostile_titles_are_escaped_in_button_labels(
     assert not any(re.search(r"(?<!\\)<(img|script)", label) for label in labels)
 
 
-def test_the_announcement_reaches_the_frame_as_inert_json() -> None:
+def test_the_announcement_reaches_the_page_as_plain_json() -> None:
+    """The announcer's data as the browser receives it (Streamlit's own serializer): the
+    message is a JSON string, which qimap-announce.js only ever sets as textContent."""
+    from streamlit.components.v2.bidi_component.serialization import serialize_mixed_data
+    from streamlit.proto.BidiComponent_pb2 import BidiComponent
+
     hostile = session.Announcement("</script><script>alert(1)</script> & more", "case", "ab:3")
-    text = request_json(hostile)
-    assert not {"<", ">", "&"} & set(text)
-    assert json.loads(text) == {
+    proto = BidiComponent()
+    serialize_mixed_data(request_data(hostile), proto)
+    assert proto.WhichOneof("data") == "json"
+    assert json.loads(proto.json) == {
         "message": hostile.message,
         "token": "ab:3",
         "classes": ["st-key-qimap_case_here", "st-key-qimap_case_aside"],
         "focus": True,
     }
+    assert request_data(None)["token"] == ""  # nothing to carry out
+    script = ANNOUNCER_SCRIPT.read_text(encoding="utf-8")
+    assert "textContent" in script
+    assert "innerHTML" not in script
     assert target_classes(None) == []
     assert target_classes(session.TARGET_LIST) == ["st-key-qimap_list"]
     assert target_classes(session.TARGET_NEAR) == ["st-key-qimap_near"]

@@ -15,10 +15,11 @@ from streamlit.testing.v1 import AppTest
 from qimap.auth import hash_password
 from qimap.model.labels import PRECISION_LABELS
 from qimap.model.schema import CASES, Precision
+from qimap.render.case_list import map_point
 from qimap.render.exports import write_csv
-from qimap.ui.case_list import map_point
+from qimap.ui.case_list import CARDS_NAME
 from qimap.ui.upload import preview_row
-from tests.app.conftest import FakeMap
+from tests.app.conftest import FakeMap, component_data
 from tests.app.test_upload import PASSWORD, open_page, seeded_cases, sign_in
 from tests.conftest import REPO, SYNTHETIC_CASE, hostile_case
 from tests.html_tables import problem_tables
@@ -62,9 +63,9 @@ def test_the_explorers_case_list_and_popup_data_show_a_county_point(
     monkeypatch.setenv("QIMAP_DATA_DIR", str(synthetic_copy))
     at = AppTest.from_file(str(REPO / "views" / "explore.py"), default_timeout=60).run()
     assert not at.exception
-    assert any("Synthetic case Boston" in h.value for h in at.main.subheader)  # its title
-    (line,) = [md.value for md in at.main.markdown if md.value.startswith("4 May 2019 · Boston")]
-    assert f"Map point: {COUNTY_WORDS}" in line
+    (card,) = [c for c in component_data(at, CARDS_NAME)["cases"] if c["id"] == SYNTHETIC_CASE]
+    assert card["when"] == "4 May 2019"
+    assert card["point"] == f"Map point: {COUNTY_WORDS}."
     # the popup's words travel in the map's data files (qimap-map.js shows "where" as given)
     spec = fake_map.spec
     folder = REPO / "static" / "generated" / spec["cases"].rsplit("/generated/", 1)[1]

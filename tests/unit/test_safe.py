@@ -1,6 +1,3 @@
-import json
-
-import jinja2
 import pytest
 
 from qimap.safe import (
@@ -8,7 +5,6 @@ from qimap.safe import (
     escape_markdown,
     markdown_link,
     safe_url,
-    script_json,
     spreadsheet_safe,
 )
 from tests.conftest import HOSTILE_HTML
@@ -93,24 +89,3 @@ def test_spreadsheet_safe_defuses_formulas(cell: str) -> None:
 @pytest.mark.parametrize("cell", ["Boston, MA", "-71.06", "+42", "2021", ""])
 def test_spreadsheet_safe_keeps_ordinary_text_and_numbers(cell: str) -> None:
     assert spreadsheet_safe(cell) == cell
-
-
-@pytest.mark.parametrize(
-    "value",
-    [
-        {"a": "{{ 7*7 }}", "b": "{% for x in y %}", "c": "{# note #}", "d": "{{{x}}}"},
-        ["<script>alert(1)</script>", "it's & \u2028 \u2029", {"": {}}, [], "{", "}{", "a{"],
-        {"nested": [{"k": "{{'alert'}}"}, 1.5, None, True]},
-    ],
-)
-def test_script_json_decodes_to_the_value_and_holds_no_jinja_or_markup(value: object) -> None:
-    text = script_json(value)
-    assert json.loads(text) == value
-    for forbidden in ("{{", "{%", "{#", "<", ">", "&", "'", "\u2028", "\u2029"):
-        assert forbidden not in text
-
-
-def test_script_json_output_survives_being_rendered_as_a_template() -> None:
-    """What branca does to a rendered script: compile and render it again."""
-    text = script_json({"summary": "{{ 7*7 }} {% if true %}x{% endif %}"})
-    assert jinja2.Template(text).render() == text

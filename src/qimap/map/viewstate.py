@@ -29,6 +29,11 @@ class View:
     years: tuple[int, int] | None = None
     near: str = ""
 
+    @property
+    def filtered(self) -> bool:
+        """Whether any case filter is set (the chosen state and the searched place are not)."""
+        return bool(self.states or self.outcomes or self.categories or self.years)
+
 
 def _values(params: Mapping[str, str | list[str]], name: str) -> list[str]:
     raw = params.get(name, [])

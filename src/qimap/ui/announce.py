@@ -6,20 +6,25 @@ CSS shows the one the reader can see: the sidebar's while it is open, the main c
 it is closed (phones: Streamlit closes it below 768 px). Widgets in the two copies have keys of
 their own.
 
-After a pick (a map click, a list button, a shared link), a tiny same-origin frame moves focus
-to the panel that is shown, scrolls it into view, and says what changed in a live region. The
-frame's only input is the Announcement, as JSON; the message reaches the page as text.
+After a pick (a map click, a list button, a shared link), a small component in the page
+(static/qimap/qimap-announce.js) moves focus to the panel that is shown, scrolls it into view,
+and says what changed in a live region. Its only input is the Announcement, as JSON; the
+message reaches the page as text.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import streamlit as st
 
-from qimap.safe import script_json
 from qimap.ui import session
+from qimap.ui.page_component import SCRIPTS, page_component
 
 HERE, ASIDE = "here", "aside"
-FRAME_KEY = "qimap_announcer"
+ANNOUNCER_KEY = "qimap_announcer"
+ANNOUNCER_NAME = "qimap_announcer"
+ANNOUNCER_SCRIPT = SCRIPTS / "qimap-announce.js"
 LIST_KEY = "qimap_list"  # the case list's heading: focus goes there after "Show all states"
 LIST_ANCHOR = "case-studies"  # its id, for the link that skips the map
 NEAR_KEY = "qimap_near"  # the near-me answer, right under its box
@@ -68,65 +73,6 @@ _LAYOUT_CSS = f"""
 </style>
 """
 
-# Runs in the frame; acts on the parent page (same origin). It waits for the script run to end
-# and the target to be drawn, then focuses the target's first heading and fills the live region.
-_SCRIPT = """
-(() => {
-  const request = JSON.parse(document.getElementById("qimap-request").textContent);
-  const host = window.parent;
-  const doc = host.document;
-  let live = doc.getElementById("qimap-live");
-  if (!live) {
-    live = doc.createElement("div");
-    live.id = "qimap-live";
-    live.setAttribute("role", "status");
-    live.setAttribute("aria-live", "polite");
-    live.setAttribute("aria-atomic", "true");
-    live.style.cssText = "position:absolute;width:1px;height:1px;margin:-1px;padding:0;" +
-      "overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;border:0;";
-    doc.body.appendChild(live);
-  }
-  if (!request || !request.token || host.__qimapAnnounced === request.token) return;
-  host.__qimapAnnounced = request.token;
-  const visible = (el) => el.checkVisibility ? el.checkVisibility() : el.offsetParent !== null;
-  const target = () => {
-    for (const name of request.classes) {
-      for (const el of doc.getElementsByClassName(name)) if (visible(el)) return el;
-    }
-    return null;
-  };
-  const idle = () => {
-    const app = doc.querySelector('[data-testid="stApp"]');
-    return !app || app.getAttribute("data-test-script-state") !== "running";
-  };
-  const inView = (el) => {
-    const box = el.getBoundingClientRect();
-    return box.top >= 0 && box.bottom <= host.innerHeight;
-  };
-  const started = Date.now();
-  const act = () => {
-    const el = request.classes.length ? target() : null;
-    if ((!idle() || (request.classes.length && !el)) && Date.now() - started < 8000) {
-      host.setTimeout(act, 100);
-      return;
-    }
-    if (el && request.focus) {
-      const heading = el.querySelector("h1, h2, h3") || el;
-      if (!heading.hasAttribute("tabindex")) heading.setAttribute("tabindex", "-1");
-      heading.focus({preventScroll: true});
-      heading.scrollIntoView({block: "start"});
-      // the map or an image above may still change height: look again once it has settled
-      host.setTimeout(() => { if (!inView(heading)) heading.scrollIntoView({block: "start"}); }, 600);
-    } else if (el && !inView(el)) {
-      el.scrollIntoView({block: "nearest"});
-    }
-    live.textContent = "";
-    host.setTimeout(() => { live.textContent = request.message; }, 150);
-  };
-  act();
-})();
-"""
-
 
 def target_classes(target: str | None) -> list[str]:
     """The CSS classes (Streamlit's st-key-<key>) a target's copies carry, shown one first."""
@@ -139,26 +85,16 @@ def target_classes(target: str | None) -> list[str]:
     return [f"st-key-qimap_{target}_{HERE}", f"st-key-qimap_{target}_{ASIDE}"]
 
 
-def request_json(request: session.Announcement | None) -> str:
-    """The request as JSON that is safe inside a <script> element (no "<", ">" or "&")."""
-    payload = (
-        {"message": "", "token": "", "classes": [], "focus": False}
-        if request is None
-        else {
-            "message": request.message,
-            "token": request.token,
-            "classes": target_classes(request.target),
-            "focus": request.focus,
-        }
-    )
-    return script_json(payload)
-
-
-def frame_html(request: session.Announcement | None) -> str:
-    return (
-        f'<script type="application/json" id="qimap-request">{request_json(request)}</script>'
-        f"<script>{_SCRIPT}</script>"
-    )
+def request_data(request: session.Announcement | None) -> dict[str, Any]:
+    """What the announcer is given: plain JSON, so the message is text wherever it goes."""
+    if request is None:
+        return {"message": "", "token": "", "classes": [], "focus": False}
+    return {
+        "message": request.message,
+        "token": request.token,
+        "classes": target_classes(request.target),
+        "focus": request.focus,
+    }
 
 
 def show_layout_css() -> None:
@@ -166,12 +102,6 @@ def show_layout_css() -> None:
 
 
 def show_announcer() -> None:
-    """The frame that carries out the latest announcement; drawn on every run (hidden), so its
-    live region exists before the first message."""
-    with st.container(key=FRAME_KEY):
-        st.iframe(
-            frame_html(st.session_state.get(session.ANNOUNCE)),
-            height=1,
-            tab_index=-1,
-            alt="Focus and announcements helper",
-        )
+    """Drawn on every run (hidden), so its live region exists before the first message."""
+    draw = page_component(ANNOUNCER_NAME, ANNOUNCER_SCRIPT)
+    draw(key=ANNOUNCER_KEY, data=request_data(st.session_state.get(session.ANNOUNCE)))

@@ -1,35 +1,47 @@
-"""The visible cases as a plain, paged list: for screen readers and people who prefer reading."""
+"""The visible cases as a plain, paged list: for screen readers and people who prefer reading.
+
+The cases themselves are one component (static/qimap/qimap-list.js) with real buttons and
+links, not some 120 Streamlit elements; its data is qimap.render.case_list.list_page.
+"""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 
 import streamlit as st
 
 from qimap.ingest.dataset import Dataset
-from qimap.model.cases import count_line, format_incident_date, outcome_with_year
-from qimap.model.labels import PRECISION_LABELS
-from qimap.model.schema import Case, Precision
+from qimap.model.cases import count_line
+from qimap.model.schema import Case
+from qimap.render.case_list import list_page, page_count
 from qimap.ui import session
 from qimap.ui.announce import LIST_ANCHOR, LIST_KEY
-from qimap.ui.markdown import escape_markdown, markdown_link
+from qimap.ui.markdown import escape_markdown
+from qimap.ui.page_component import SCRIPTS, page_component
 
-PAGE_SIZE = 20
+CARDS_NAME = "qimap_case_list"
+CARDS_KEY = "qimap_cases"
+CARDS_SCRIPT = SCRIPTS / "qimap-list.js"
+CARDS_HTML = '<div class="qimap-cases"></div>'
+OPEN, TURN = "open", "page"  # the triggers: a story's "Details" button, the pager
+PAGE = "case_page"  # (the list it is a page of, the page number from 1): session state
 
 
-def show_case_list(data: Dataset, ordered: Sequence[Case], state: str | None = None) -> None:
+def show_case_list(
+    data: Dataset, ordered: Sequence[Case], state: str | None = None, scope: Hashable = None
+) -> None:
     """``ordered``: the visible cases in list order (filtered from Dataset.cases_in_list_order,
-    so 100,000 cases are not sorted on every rerun); ``state``: the chosen state, if any.
+    so 100,000 cases are not sorted on every rerun); ``state``: the chosen state, if any;
+    ``scope``: what chose them (the filter): another list starts again at its first page.
 
     Everything the map and its popups say about a case is here too (title, date, place,
     outcome, summary, source), so the list is a whole way in without the map."""
     name = data.state_names.get(state or "")
     with st.container(key=LIST_KEY):
-        _show_list(data, ordered, name)
+        _show_list(data, ordered, name, scope)
 
 
-def _show_list(data: Dataset, ordered: Sequence[Case], name: str | None) -> None:
+def _show_list(data: Dataset, ordered: Sequence[Case], name: str | None, scope: Hashable) -> None:
     title = f"Case studies in {escape_markdown(name)}" if name else "Case studies"
     st.header(title, anchor=LIST_ANCHOR)
     st.markdown(f"**{escape_markdown(count_line(len(ordered), len(data.cases), name))}**")
@@ -44,39 +56,29 @@ def _show_list(data: Dataset, ordered: Sequence[Case], name: str | None) -> None
     if not ordered:
         st.info("No case studies match these filters. Remove a filter to see more.")
         return
-    pages = math.ceil(len(ordered) / PAGE_SIZE)
-    page = 1
-    if pages > 1:
-        narrow, _ = st.columns([1, 4])
-        page = int(narrow.number_input(f"Page (of {pages})", 1, pages, 1, key="case_page"))
-    for case in ordered[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]:
-        with st.container(border=True):
-            st.subheader(escape_markdown(case.title), anchor=False)
-            st.markdown(case_line(case))
-            st.markdown(escape_markdown(case.summary))
-            st.markdown(markdown_link("Read the source ↗", case.source_url))
-            st.button(
-                f"Details: {escape_markdown(case.title)}",
-                key=f"open_{case.case_id}",
-                on_click=session.select_case,
-                args=(data, case.case_id),
-                help=f"Open this story with {escape_markdown(data.state_names[case.state])}'s "
-                "bills: what each would change",
-            )
+    paged, page = st.session_state.get(PAGE, (scope, 1))
+    draw = page_component(CARDS_NAME, CARDS_SCRIPT, CARDS_HTML)
+    draw(
+        key=CARDS_KEY,
+        data=list_page(ordered, page if paged == scope else 1, data.state_names),
+        on_open_change=lambda: _open(data),
+        on_page_change=lambda: _turn(scope, page_count(len(ordered))),
+    )
 
 
-def case_line(case: Case) -> str:
-    """ "1 Oct 2007 · Boston, MA · **Immunity denied (2011)**. Map point: …" (markdown)."""
-    return (
-        f"{escape_markdown(format_incident_date(case.incident_date))} · "
-        f"{escape_markdown(case.place)} · "
-        f"**{escape_markdown(outcome_with_year(case))}**. "
-        f"{map_point(case)}"
-    ).rstrip()
+def _picked(trigger: str) -> object:
+    """What the list's trigger holds in this run (sent by the browser: untrusted)."""
+    state = st.session_state.get(CARDS_KEY)
+    return state.get(trigger) if state is not None else None
 
 
-def map_point(case: Case) -> str:
-    """ "Map point: approximate: city centre. " (as on the case card), or "" for an exact point."""
-    if case.location_precision == Precision.EXACT:
-        return ""
-    return f"Map point: {PRECISION_LABELS[case.location_precision]}. "
+def _open(data: Dataset) -> None:
+    case_id = _picked(OPEN)
+    if isinstance(case_id, str) and case_id in data.cases_by_id:
+        session.select_case(data, case_id)
+
+
+def _turn(scope: Hashable, pages: int) -> None:
+    page = _picked(TURN)
+    if isinstance(page, int) and not isinstance(page, bool):
+        st.session_state[PAGE] = (scope, min(max(page, 1), pages))

@@ -100,7 +100,13 @@ def show_skip_link() -> None:
 def filters(data: Dataset, on_map: int) -> None:
     """``on_map``: how many cases the filters keep (the map shows them all)."""
     low, high = data.year_range
-    with st.expander("Filter case studies", expanded=False):
+    # Drawn only while open: the page's first screen then needs no multiselect or slider
+    # code from the server (docs/performance.md, issue 14).
+    with st.expander(
+        "Filter case studies", key=session.FILTERS_OPEN, on_change="rerun"
+    ) as expander:
+        if not expander.open:
+            return
         st.caption(f"{on_map:,} of {len(data.cases):,} case studies match; the map shows them.")
         st.multiselect(
             "States",

@@ -28,6 +28,8 @@ FILTER_STATES = "filter_states"
 FILTER_OUTCOMES = "filter_outcomes"
 FILTER_CATEGORIES = "filter_categories"
 FILTER_YEARS = "filter_years"
+FILTERS_OPEN = "filters_open"  # the filters' expander: their widgets are drawn only while open
+_FILTER_KEYS = (FILTER_STATES, FILTER_OUTCOMES, FILTER_CATEGORIES, FILTER_YEARS)
 NEAR = "near"
 FOCUS = "focus"  # MapFocus the map should move to
 LINK_NOTES = "link_notes"
@@ -87,6 +89,7 @@ def init_from_link(data: Dataset) -> None:
     if st.session_state.get(_INITIALISED) and LAST_VIEW in st.session_state:
         if any(key not in st.session_state for key in _WIDGET_KEYS):
             _apply(data, st.session_state[LAST_VIEW])
+        _keep_filters()
         return
     params = {key: st.query_params.get_all(key) for key in st.query_params}
     view, notes = view_from_query(params, data.state_names, data.case_states, data.year_range)
@@ -118,6 +121,17 @@ def _apply(data: Dataset, view: View) -> None:
     st.session_state[FILTER_CATEGORIES] = list(view.categories)
     st.session_state[FILTER_YEARS] = view.years or data.year_range
     st.session_state[NEAR] = view.near
+    # Filters in force are shown: a shared link's reader sees what narrows the list.
+    st.session_state[FILTERS_OPEN] = view.filtered
+
+
+def _keep_filters() -> None:
+    """The filters' widgets are not drawn while their expander is closed, and Streamlit drops
+    the value of a widget that is not drawn in a run; set again, the value is the page's own
+    and outlives the widget."""
+    for key in _FILTER_KEYS:
+        if key in st.session_state:
+            st.session_state[key] = st.session_state[key]
 
 
 def current_view(data: Dataset) -> View:
