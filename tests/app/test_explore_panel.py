@@ -18,6 +18,7 @@ from qimap.render.case_list import PAGE_SIZE
 from qimap.ui import session
 from qimap.ui.announce import ANNOUNCER_SCRIPT, request_data, target_classes
 from qimap.ui.case_list import CARDS_NAME, CARDS_SCRIPT, OPEN, TURN
+from qimap.ui.intro import HOW_SCORED_OPEN
 from tests.app.conftest import FakeMap, component_data, trigger
 from tests.app.test_explore import map_spec, open_filters, open_page
 from tests.conftest import SYNTHETIC_CASE, SYNTHETIC_STATE, hostile_case
@@ -271,6 +272,9 @@ def test_opening_words_say_what_qualified_immunity_is_and_how_bills_are_scored(
     assert "legal doctrine created by courts" in words
     assert "local stories" in at.caption[0].value  # not "court cases" only
     (how,) = [e for e in at.expander if e.label == "How bills are scored"]
+    assert not how.children  # closed: its words are drawn when it is opened
+    at.session_state[HOW_SCORED_OPEN] = True
+    (how,) = [e for e in at.run().expander if e.label == "How bills are scored"]
     assert "nine criteria" in how.markdown[0].value
     assert [h.value for h in how.header] == ["What a strong bill does"]  # Get involved's words
 
@@ -291,6 +295,8 @@ def html_headings(markup: str) -> list[tuple[int, str]]:
 
 def test_headings_do_not_skip_levels(fake_map: FakeMap, synthetic: Dataset) -> None:
     at = open_page(case=SYNTHETIC_CASE)
+    at.session_state[HOW_SCORED_OPEN] = True  # its headings too
+    at.run()
     title = synthetic.cases_by_id[SYNTHETIC_CASE].title
     bills = [card.bill.bill_id for card in synthetic.scorecards(SYNTHETIC_STATE)]
     # under the page's h1: the story's title, "<State>: bills" and the list are h2, the list's
