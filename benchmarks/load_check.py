@@ -30,12 +30,13 @@ and waits for ``script_finished``. ``--clicks`` says how (by default both, at ra
   the JSON list ``[{"event": "pick", "value": {"kind": "state", "usps": "XX"}}]`` (Streamlit's
   frontend, ``WidgetStateManager.setTriggerValue``). Sent with that one rerun only: a trigger
   lasts one run, and the browser does not send it again.
-- ``select``: the sidebar's "State scorecards" selectbox (a widget state for that selectbox's
-  id, with the option label the server sent).
+- ``select``: the sidebar's "State scorecards" picker. It is a native select in a component
+  (qimap.ui.fields) whose one-run trigger "change" carries the state's code: sent as the
+  map's pick is, ``[{"event": "change", "value": "XX"}]``, for the picker's component id.
 
 Like the browser, it sends the value of every widget on the page with each rerun, not only the
-one changed: with the selectbox alone, every second selection came back with the previous state
-(the server set the selectbox back), which a browser never sees. One warm-up session runs first, alone, so the store is
+one changed: when the picker was Streamlit's selectbox, sending it alone made every second
+selection come back with the previous state, which a browser never sees. One warm-up session runs first, alone, so the store is
 seeded and the data loaded before the clock starts (its time is printed).
 
 Latency is measured from sending the BackMsg to receiving script_finished. A run is an ERROR
@@ -87,9 +88,11 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState  # noqa: E402
 from websockets.asyncio.client import ClientConnection, connect  # noqa: E402
 from websockets.exceptions import ConnectionClosed  # noqa: E402
 
-from qimap.ui import map_component  # noqa: E402
+from qimap.ui import controls, fields, map_component  # noqa: E402
+from qimap.ui.announce import ASIDE  # noqa: E402
 
-STATE_SELECT_LABEL = "State scorecards"  # qimap.ui.controls.state_select
+FIELD_COMPONENT = fields.NAME  # the state picker's component (qimap.ui.controls.state_select)
+STATE_PICKER = controls.STATE_PICKERS[ASIDE]  # the sidebar's picker's key
 MAP_COMPONENT = map_component.NAME
 MAP_PICK = "pick"  # its trigger: what a click on the map picked
 # Streamlit's id of a component's trigger widget (components.v2.bidi_component.main)
@@ -267,7 +270,6 @@ class Session:
         self.page_script_hash = ""
         self.query_string = ""
         self.select_id: str | None = None
-        self.select_options: list[str] = []
         self.map_id: str | None = None  # the map component's id, from its element
         self.widgets: dict[str, WidgetState] = {}  # what the browser would send back
         self.widgets_seen: set[str] = set()
@@ -291,7 +293,6 @@ class Session:
         self.page_script_hash = ""
         self.query_string = ""
         self.select_id = None
-        self.select_options = []
         self.map_id = None
         self.widgets = {}
         self.widgets_seen = set()
@@ -304,17 +305,10 @@ class Session:
                 await asyncio.wait_for(self.ws.close(), 5)
             self.ws = None
 
-    def option_for(self, usps: str) -> str | None:
-        name = self.names[usps]
-        for option in self.select_options:
-            if option == name or option.startswith(name + " ("):
-                return option
-        return None
-
     async def rerun(self, usps: str, kind: str, timeout_s: float) -> Run:
         """Ask for one run showing ``usps`` and read messages until it finishes: opened from
-        a link (``kind`` "link"), picked on the map ("map"), or chosen in the selectbox (any
-        other kind)."""
+        a link (``kind`` "link"), picked on the map ("map"), or chosen in the state picker
+        (any other kind)."""
         if self.ws is None:
             raise Disconnected("not connected")
         back = BackMsg()
@@ -327,12 +321,13 @@ class Session:
         elif kind == "map":
             if self.map_id is None:
                 return Run(self.index, kind, usps, 0.0, "no map on the page", 0)
-            trigger.append(map_pick(self.map_id, {"kind": "state", "usps": usps}))
+            trigger.append(
+                component_trigger(self.map_id, MAP_PICK, {"kind": "state", "usps": usps})
+            )
         else:
-            option = self.option_for(usps)
-            if self.select_id is None or option is None:
-                return Run(self.index, kind, usps, 0.0, "no 'State scorecards' option", 0)
-            self.widgets[self.select_id] = WidgetState(id=self.select_id, string_value=option)
+            if self.select_id is None:
+                return Run(self.index, kind, usps, 0.0, "no 'State scorecards' picker", 0)
+            trigger.append(component_trigger(self.select_id, fields.CHANGE, usps))
         client_state.query_string = self.query_string
         # Like the browser, send the value of every widget on the page, not only the one changed.
         client_state.widget_states.widgets.extend([*self.widgets.values(), *trigger])
@@ -380,6 +375,11 @@ class Session:
         kind = msg.WhichOneof("type")
         if kind == "new_session":
             self.page_script_hash = msg.new_session.page_script_hash
+        elif kind == "navigation" and msg.navigation.page_script_hash:
+            # The page st.navigation ran: the browser names it in its next reruns. (Named as
+            # the app's script instead, Streamlit keeps no state for the page's components
+            # between runs, and a component's callback sees none.)
+            self.page_script_hash = msg.navigation.page_script_hash
         elif kind == "page_info_changed":
             self.query_string = msg.page_info_changed.query_string
         elif kind == "session_event":
@@ -412,13 +412,16 @@ class Session:
             )
             if in_sidebar and element.heading.body == expected_header:
                 evidence.header_seen = True
-        if kind == "selectbox" and element.selectbox.label == STATE_SELECT_LABEL:
-            self.select_id = element.selectbox.id
-            self.select_options = list(element.selectbox.options)
         # (a rerun that leaves the map as it was may send a reference to the cached message
         # instead: the id, made from the component's key, stays what it was)
         if kind == "bidi_component" and element.bidi_component.component_name == MAP_COMPONENT:
             self.map_id = element.bidi_component.id
+        if (
+            kind == "bidi_component"
+            and element.bidi_component.component_name == FIELD_COMPONENT
+            and element.bidi_component.id.endswith(f"-{STATE_PICKER}")
+        ):
+            self.select_id = element.bidi_component.id
         self.track_widget(element)
 
     def track_widget(self, element: Element) -> None:
@@ -426,7 +429,7 @@ class Session:
 
         A value the server sets (``set_value``) replaces the one held; otherwise the held value
         stays, or the widget's default on first sight. Buttons and the map (triggers: see
-        :func:`map_pick`) send nothing until they are used.
+        :func:`component_trigger`) send nothing until they are used.
         """
         kind = element.WhichOneof("type")
         if kind not in {"selectbox", "text_input", "multiselect", "slider"}:
@@ -469,12 +472,13 @@ class Session:
         return None
 
 
-def map_pick(component_id: str, pick: dict[str, str]) -> WidgetState:
-    """A click on the map as the browser sends it: the value of the component's trigger
-    widget, a JSON list of the events since the last run (here the one pick)."""
+def component_trigger(component_id: str, event: str, value: object) -> WidgetState:
+    """A click in a component as the browser sends it (the map's pick, the picker's change):
+    the value of the component's trigger widget, a JSON list of the events since the last run
+    (here the one)."""
     return WidgetState(
         id=TRIGGER_ID.format(component=component_id),
-        json_trigger_value=json.dumps([{"event": MAP_PICK, "value": pick}]),
+        json_trigger_value=json.dumps([{"event": event, "value": value}]),
     )
 
 
@@ -710,7 +714,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--clicks",
         choices=sorted(CLICKS),
         default="both",
-        help="how a session clicks states: on the map, in the selectbox, or both at random",
+        help="how a session clicks states: on the map, in the state picker, or both at random",
     )
     parser.add_argument(
         "--processes", type=int, default=1, help="app processes sharing one store (sticky)"

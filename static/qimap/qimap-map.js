@@ -712,11 +712,14 @@
       var at = map.layerPointToContainerPoint(pos);
       var w = this._container.offsetWidth;
       var h = this._container.offsetHeight;
+      // the gap to the pointer: the offset below (8 px), Leaflet's margin for the tooltip's
+      // arrow (6 px, leaflet.css) and 2 px to spare
+      var gap = 16;
       var room = {
-        top: Math.min(at.y - h - 10, at.x - w / 2, size.x - at.x - w / 2),
-        right: Math.min(size.x - at.x - w - 10, at.y - h / 2, size.y - at.y - h / 2),
-        left: Math.min(at.x - w - 10, at.y - h / 2, size.y - at.y - h / 2),
-        bottom: Math.min(size.y - at.y - h - 10, at.x - w / 2, size.x - at.x - w / 2),
+        top: Math.min(at.y - h - gap, at.x - w / 2, size.x - at.x - w / 2),
+        right: Math.min(size.x - at.x - w - gap, at.y - h / 2, size.y - at.y - h / 2),
+        left: Math.min(at.x - w - gap, at.y - h / 2, size.y - at.y - h / 2),
+        bottom: Math.min(size.y - at.y - h - gap, at.x - w / 2, size.x - at.x - w / 2),
       };
       var offsets = { top: [0, -8], right: [8, 0], left: [-8, 0], bottom: [0, 8] };
       var chosen = "top";

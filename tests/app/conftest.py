@@ -15,7 +15,8 @@ from streamlit.proto.BidiComponent_pb2 import BidiComponent
 from streamlit.proto.WidgetStates_pb2 import WidgetStates
 from streamlit.testing.v1 import AppTest
 
-from qimap.ui import map_component
+from qimap.ui import controls, fields, map_component
+from qimap.ui.announce import ASIDE
 from tests.conftest import DATA_DIR, REPO, SYNTHETIC_DIR
 
 
@@ -61,27 +62,56 @@ def fake_map(monkeypatch: pytest.MonkeyPatch) -> FakeMap:
     return fake
 
 
-def component(at: AppTest, name: str) -> BidiComponent:
-    """The one component called ``name`` the last run drew (its element, as sent)."""
-    (proto,) = [el.proto for el in at.get("bidi_component") if el.proto.component_name == name]
+def component(at: AppTest, name: str, key: str | None = None) -> BidiComponent:
+    """The one component called ``name`` (with ``key``, if given) the last run drew."""
+    (proto,) = [
+        el.proto
+        for el in at.get("bidi_component")
+        if el.proto.component_name == name and (key is None or el.key == key)
+    ]
     return proto
 
 
-def component_data(at: AppTest, name: str) -> Any:
-    return json.loads(component(at, name).json)
+def component_data(at: AppTest, name: str, key: str | None = None) -> Any:
+    return json.loads(component(at, name, key).json)
 
 
-def trigger(at: AppTest, name: str, event: str, value: Any) -> AppTest:
-    """Run the page as after a click in the component ``name`` that sets trigger ``event`` to
-    ``value``: the widget state the browser sends (benchmarks/load_check.py sends the same).
-    AppTest has no way to click a custom component, so this adds the trigger to its widget
-    states and runs through its internal ``_run``."""
+def trigger(at: AppTest, name: str, event: str, value: Any, key: str | None = None) -> AppTest:
+    """Run the page as after a click in the component ``name`` (``key``) that sets trigger
+    ``event`` to ``value``: the widget state the browser sends (benchmarks/load_check.py sends
+    the same). AppTest has no way to click a custom component, so this adds the trigger to its
+    widget states and runs through its internal ``_run``."""
     states = WidgetStates()
     states.CopyFrom(at._tree.get_widget_states())
     sent = states.widgets.add()
-    sent.id = f"$$STREAMLIT_INTERNAL_KEY_{component(at, name).id}__events"
+    sent.id = f"$$STREAMLIT_INTERNAL_KEY_{component(at, name, key).id}__events"
     sent.json_trigger_value = json.dumps([{"event": event, "value": value}])
     return at._run(states)
+
+
+# The explorer's native fields (qimap.ui.fields): the state pickers and the search box.
+
+
+def choose_state(at: AppTest, usps: str, where: str = ASIDE) -> AppTest:
+    """Choose ``usps`` ("" for none) in the sidebar's state picker (``where=HERE``: the main
+    column's)."""
+    return trigger(at, fields.NAME, fields.CHANGE, usps, controls.STATE_PICKERS[where])
+
+
+def chosen_state(at: AppTest, where: str = ASIDE) -> str:
+    """What a state picker shows."""
+    value: str = component_data(at, fields.NAME, controls.STATE_PICKERS[where])["value"]
+    return value
+
+
+def picker_labels(at: AppTest, where: str = ASIDE) -> list[str]:
+    data = component_data(at, fields.NAME, controls.STATE_PICKERS[where])
+    return [label for _, label in data["options"]]
+
+
+def search_near(at: AppTest, text: str) -> AppTest:
+    """Type ``text`` in "Find stories near you" and press Enter."""
+    return trigger(at, fields.NAME, fields.CHANGE, text, controls.NEAR_BOX)
 
 
 @pytest.fixture(autouse=True)

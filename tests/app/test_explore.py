@@ -15,7 +15,7 @@ from qimap.model.schema import Mark, Outcome
 from qimap.model.scoring import parts_phrase
 from qimap.ui import map_component, session
 from qimap.ui.scorecard import ABOUT_LABEL, SCORE_LABEL
-from tests.app.conftest import FakeMap
+from tests.app.conftest import FakeMap, choose_state, chosen_state, picker_labels, search_near
 from tests.conftest import (
     REPO,
     SYNTHETIC_CASE,
@@ -69,7 +69,7 @@ def test_renders_all_cases_without_a_selection(fake_map: FakeMap, synthetic: Dat
     assert at.title[0].value == "Qualified immunity where you live"
     total = len(synthetic.cases)
     assert f"Showing {total} of {total}" in count_text(at)
-    assert at.sidebar.selectbox[0].value == ""
+    assert chosen_state(at) == ""
     spec = map_spec(fake_map)
     assert spec["filter"] == {"states": [], "outcomes": [], "categories": [], "years": None}
     assert spec["state"] is None
@@ -83,7 +83,7 @@ def test_renders_all_cases_without_a_selection(fake_map: FakeMap, synthetic: Dat
 
 def test_select_box_shows_scorecards_newest_first(fake_map: FakeMap, synthetic: Dataset) -> None:
     at = open_page()
-    at.sidebar.selectbox[0].select(SYNTHETIC_STATE).run()
+    choose_state(at, SYNTHETIC_STATE)
     assert "Massachusetts: bills" in sidebar_text(at)
     assert map_spec(fake_map)["state"] == SYNTHETIC_STATE  # the map outlines the chosen state
     cards = shown_scorecards(at.sidebar)
@@ -109,16 +109,16 @@ def test_map_click_on_a_state_selects_it_and_syncs_the_select_box(fake_map: Fake
     at = open_page()
     fake_map.click(kind="state", usps="CO")
     at.run()
-    assert at.sidebar.selectbox[0].value == "CO"
+    assert chosen_state(at) == "CO"
     assert "Colorado: bills" in sidebar_text(at)
     assert at.query_params["state"] == "CO"
     # a click lasts one run (the component's trigger): on the next rerun the select box wins
-    at.sidebar.selectbox[0].select("MA").run()
-    assert at.sidebar.selectbox[0].value == "MA"
+    choose_state(at, "MA")
+    assert chosen_state(at) == "MA"
     # and the same state clicked again is a new pick (no click counter to compare)
     fake_map.click(kind="state", usps="CO")
     at.run()
-    assert at.sidebar.selectbox[0].value == "CO"
+    assert chosen_state(at) == "CO"
 
 
 def test_map_click_on_a_case_shows_it_and_its_state(fake_map: FakeMap, synthetic: Dataset) -> None:
@@ -141,12 +141,12 @@ def test_untrusted_click_values_are_ignored(fake_map: FakeMap) -> None:
     fake_map.click(kind="state", usps="<img src=x>")
     at.run()
     assert not at.exception
-    assert at.sidebar.selectbox[0].value == ""
+    assert chosen_state(at) == ""
 
 
 def test_link_opens_state_and_case(fake_map: FakeMap, synthetic: Dataset) -> None:
     at = open_page(state=SYNTHETIC_STATE, case=SYNTHETIC_CASE)
-    assert at.sidebar.selectbox[0].value == SYNTHETIC_STATE
+    assert chosen_state(at) == SYNTHETIC_STATE
     assert synthetic.cases_by_id[SYNTHETIC_CASE].title in [h.value for h in at.sidebar.header]
 
 
@@ -185,8 +185,8 @@ def test_filters_are_drawn_only_while_open_and_kept_when_closed(
     at.session_state[session.FILTERS_OPEN] = False  # closed again
     at.run()
     assert not at.multiselect
-    at.text_input(key="near").input("02108").run()  # two more runs without the widgets
-    at.text_input(key="near").input("").run()
+    search_near(at, "02108")  # two more runs without the widgets
+    search_near(at, "")
     assert f"Showing {denied} of {len(synthetic.cases)}" in count_text(at)
     assert map_spec(fake_map)["filter"]["outcomes"] == ["denied"]
     assert at.query_params["outcome"] == "denied"
@@ -223,7 +223,7 @@ def test_view_survives_a_visit_to_another_page(fake_map: FakeMap) -> None:
     at.switch_page("views/upload.py").run()
     at.switch_page("views/explore.py").run()
     assert not at.exception
-    assert at.sidebar.selectbox[0].value == "MA"
+    assert chosen_state(at) == "MA"
     assert at.multiselect(key="filter_outcomes").value == ["denied"]
 
 
@@ -236,7 +236,7 @@ def test_filters_from_link(fake_map: FakeMap) -> None:
 
 def test_near_search_lists_nearest_with_distances(fake_map: FakeMap) -> None:
     at = open_page()
-    at.text_input(key="near").input("02108").run()
+    search_near(at, "02108")
     nearest = next(md.value for md in at.main.markdown if md.value.startswith("**Nearest to"))
     assert "02108 \\(Boston, MA\\)" in nearest
     # each of the five nearest is a button that opens its story, with its distance
@@ -305,8 +305,8 @@ def test_the_state_select_counts_a_local_measure_apart_from_the_bills(
     at = open_page()
     assert not at.exception
     assert not at.error
-    assert "Massachusetts (2 bills · 1 local measure)" in at.sidebar.selectbox[0].options
-    assert "Colorado (1 bill)" in at.sidebar.selectbox[0].options
+    assert "Massachusetts (2 bills · 1 local measure)" in picker_labels(at)
+    assert "Colorado (1 bill)" in picker_labels(at)
 
 
 def test_link_with_a_place_opens_on_the_place(fake_map: FakeMap) -> None:

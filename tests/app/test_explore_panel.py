@@ -15,11 +15,19 @@ from qimap.geo.states import NATIONAL_CENTER
 from qimap.ingest.dataset import Dataset
 from qimap.model.case_table import list_key as list_order
 from qimap.render.case_list import PAGE_SIZE
-from qimap.ui import session
-from qimap.ui.announce import ANNOUNCER_SCRIPT, request_data, target_classes
+from qimap.ui import fields, session
+from qimap.ui.announce import ANNOUNCER_SCRIPT, ASIDE, HERE, request_data, target_classes
 from qimap.ui.case_list import CARDS_NAME, CARDS_SCRIPT, OPEN, TURN
+from qimap.ui.controls import NEAR_BOX, STATE_PICKERS
 from qimap.ui.intro import HOW_SCORED_OPEN
-from tests.app.conftest import FakeMap, component_data, trigger
+from tests.app.conftest import (
+    FakeMap,
+    choose_state,
+    chosen_state,
+    component_data,
+    search_near,
+    trigger,
+)
 from tests.app.test_explore import map_spec, open_filters, open_page
 from tests.conftest import SYNTHETIC_CASE, SYNTHETIC_STATE, hostile_case
 from tests.html_scorecards import parse_html
@@ -130,7 +138,7 @@ def test_the_panel_is_drawn_under_the_map_too_with_widgets_of_its_own(
     assert not at.exception
     here = block(at, "qimap_panel_here")  # the main column's copy
     assert [h.value for h in here.header] == [title, "Massachusetts: bills"]
-    assert at.selectbox(key=session.STATE_HERE).value == SYNTHETIC_STATE
+    assert chosen_state(at, HERE) == SYNTHETIC_STATE
     at.button(key="close_case_here").click().run()
     assert "case" not in at.query_params
     assert [h.value for h in block(at, "qimap_panel_here").header] == ["Massachusetts: bills"]
@@ -139,14 +147,14 @@ def test_the_panel_is_drawn_under_the_map_too_with_widgets_of_its_own(
 
 def test_the_main_columns_picker_chooses_the_one_state(fake_map: FakeMap) -> None:
     at = open_page(case=SYNTHETIC_CASE)
-    at.selectbox(key=session.STATE_HERE).select("CO").run()
-    assert at.sidebar.selectbox[0].value == "CO"
+    choose_state(at, "CO", HERE)
+    assert chosen_state(at) == "CO"
     assert at.query_params["state"] == "CO"
     assert "case" not in at.query_params  # a story from another state closes
     assert "Colorado: bills" in [h.value for h in at.sidebar.header]
     assert announced(at).target == session.TARGET_STATE
-    at.sidebar.selectbox[0].select("GA").run()  # and the sidebar's picker moves it too
-    assert at.selectbox(key=session.STATE_HERE).value == "GA"
+    choose_state(at, "GA")  # and the sidebar's picker moves it too
+    assert chosen_state(at, HERE) == "GA"
 
 
 def test_the_list_is_complete_and_each_button_names_its_case(
@@ -164,7 +172,7 @@ def test_the_list_is_complete_and_each_button_names_its_case(
     assert not at.exception
     assert announced(at).target == session.TARGET_CASE
     assert synthetic.cases_by_id[SYNTHETIC_CASE].title in announced(at).message
-    assert at.sidebar.selectbox[0].value == SYNTHETIC_STATE
+    assert chosen_state(at) == SYNTHETIC_STATE
     assert synthetic.cases_by_id[SYNTHETIC_CASE].title in [h.value for h in at.sidebar.header]
 
 
@@ -189,6 +197,20 @@ def test_an_unknown_case_or_page_from_the_browser_changes_nothing(fake_map: Fake
         assert component_data(at, CARDS_NAME)["page"] == 1
 
 
+def test_a_state_picker_takes_only_a_state_it_offers(fake_map: FakeMap) -> None:
+    """The picker's value comes from the browser: anything but one of its options is ignored."""
+    at = open_page()
+    for sent in ("ZZ", "<img src=x onerror=alert(1)>", ["MA"], None, 7):
+        trigger(at, fields.NAME, fields.CHANGE, sent, STATE_PICKERS[ASIDE])
+        assert not at.exception
+        assert chosen_state(at) == ""
+        assert "state" not in at.query_params
+    choose_state(at, "MA", HERE)
+    assert (chosen_state(at), chosen_state(at, HERE)) == ("MA", "MA")
+    choose_state(at, "")  # "Choose a state…": none
+    assert (chosen_state(at), chosen_state(at, HERE)) == ("", "")
+
+
 def test_the_list_pages_and_starts_again_for_another_list(
     fake_map: FakeMap, synthetic_copy: Path, edit_csv, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -209,9 +231,9 @@ def test_the_list_pages_and_starts_again_for_another_list(
     assert not {c["id"] for c in first["cases"]} & {c["id"] for c in second["cases"]}
     trigger(at, CARDS_NAME, TURN, 99)  # past the end: the last page
     assert component_data(at, CARDS_NAME)["page"] == 2
-    at.text_input(key="near").input("02108").run()  # the same list: the same page
+    search_near(at, "02108")  # the same list: the same page
     assert component_data(at, CARDS_NAME)["page"] == 2
-    at.sidebar.selectbox[0].select("CO").run()  # another list: its first page
+    choose_state(at, "CO")  # another list: its first page
     assert component_data(at, CARDS_NAME)["page"] == 1
 
 
@@ -227,9 +249,9 @@ def test_near_me_answers_under_the_box_and_each_story_opens(
     fake_map: FakeMap, synthetic: Dataset
 ) -> None:
     at = open_page()
-    at.text_input(key="near").input("02108").run()
+    search_near(at, "02108")
     # the answer sits in its own container right after the box (before the filters)
-    assert keys_after(at, "near") == ["qimap_near"]
+    assert keys_after(at, NEAR_BOX) == ["qimap_near"]
     # told, and scrolled into view, while focus stays in the box
     assert announced(at).target == session.TARGET_NEAR
     assert not announced(at).focus
@@ -238,7 +260,7 @@ def test_near_me_answers_under_the_box_and_each_story_opens(
     assert not at.info  # Boston has stories close by: no "far away" note
     opens[0].click().run()
     assert at.query_params["case"] == SYNTHETIC_CASE
-    assert at.sidebar.selectbox[0].value == SYNTHETIC_STATE
+    assert chosen_state(at) == SYNTHETIC_STATE
     assert announced(at).target == session.TARGET_CASE
 
 
@@ -252,10 +274,10 @@ def test_a_failed_search_says_so_and_does_not_leave_the_map_on_the_last_place(
     fake_map: FakeMap,
 ) -> None:
     at = open_page()
-    at.text_input(key="near").input("02108").run()
+    search_near(at, "02108")
     assert fake_map.last["view"]["center"][0] == pytest.approx(42.3576, abs=0.01)
     assert map_spec(fake_map)["place"]["label"] == "02108 (Boston, MA)"  # marked on the map
-    at.text_input(key="near").input("Xyzzyville").run()
+    search_near(at, "Xyzzyville")
     assert map_spec(fake_map)["place"] is None  # no mark left on the last place
     warning = at.warning[0].value
     assert "No place called" in warning

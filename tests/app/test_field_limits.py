@@ -4,19 +4,33 @@ server's memory. The server-side cap on a client message is in .streamlit/config
 
 from __future__ import annotations
 
+import json
 import tomllib
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from qimap.map.viewstate import MAX_NEAR_CHARS
+from qimap.ui import session
+from qimap.ui.controls import NEAR_BOX
+from qimap.ui.fields import NAME
+from tests.app.conftest import component_data, search_near
 from tests.conftest import REPO
 
 PAGES = ["evaluate.py", "explore.py", "upload.py"]
 
 
 def free_text_fields(at: AppTest) -> list[tuple[str, int]]:
+    """Streamlit's text fields and qimap's native search boxes (qimap.ui.fields)."""
     fields = [*at.text_input, *at.text_area]
-    return [(field.label, field.proto.max_chars) for field in fields]
+    searches = [
+        json.loads(el.proto.json)
+        for el in at.get("bidi_component")
+        if el.proto.component_name == NAME
+    ]
+    return [(field.label, field.proto.max_chars) for field in fields] + [
+        (data["label"], data["maxLength"]) for data in searches if data["kind"] == "search"
+    ]
 
 
 @pytest.mark.usefixtures("fake_map")
@@ -37,9 +51,18 @@ def test_near_from_a_link_is_cut_to_the_box_limit(
     at = AppTest.from_file(str(REPO / "views" / "explore.py"), default_timeout=60)
     at.query_params["near"] = "Boston, MA " * 500
     at.run()
-    assert not at.exception  # a value longer than max_chars would raise in the widget
-    (box,) = [field for field in at.text_input if field.label == "Find stories near you"]
-    assert 0 < len(box.value) <= box.proto.max_chars
+    assert not at.exception
+    box = component_data(at, NAME, NEAR_BOX)
+    assert 0 < len(box["value"]) <= box["maxLength"] == MAX_NEAR_CHARS
+
+
+def test_a_search_longer_than_the_box_is_cut_on_the_server(fake_map: object) -> None:
+    """The box's maxlength is the browser's; a message can send anything."""
+    at = AppTest.from_file(str(REPO / "views" / "explore.py"), default_timeout=60).run()
+    search_near(at, "Boston, MA " * 500)
+    assert not at.exception
+    assert 0 < len(at.session_state[session.NEAR]) <= MAX_NEAR_CHARS
+    assert len(at.query_params["near"]) <= MAX_NEAR_CHARS
 
 
 def test_server_caps_client_messages() -> None:

@@ -13,7 +13,7 @@ from qimap.ingest.dataset import Dataset
 from qimap.map.mapview import MAP_WORDS
 from qimap.ui import map_component
 from qimap.ui.map_panel import embed_title
-from tests.app.conftest import FakeMap
+from tests.app.conftest import FakeMap, search_near
 from tests.conftest import REPO, SYNTHETIC_CASE
 
 PAGE = str(REPO / "views" / "explore.py")
@@ -26,14 +26,14 @@ def map_spec(fake: FakeMap) -> dict:
 def test_the_searched_place_is_sent_to_the_map(fake_map: FakeMap) -> None:
     at = AppTest.from_file(PAGE, default_timeout=60).run()
     assert map_spec(fake_map)["place"] is None
-    at.text_input(key="near").input("02108").run()
+    search_near(at, "02108")
     place = map_spec(fake_map)["place"]
     assert place["label"].startswith("02108")
     assert abs(place["lat"] - 42.36) < 0.05
     assert abs(place["lon"] + 71.06) < 0.05
     assert place["zoom"] >= 8
     # and it goes when the box is emptied
-    at.text_input(key="near").input("").run()
+    search_near(at, "")
     assert map_spec(fake_map)["place"] is None
 
 

@@ -22,7 +22,7 @@ from qimap.model.officials import FIND_REPRESENTATIVE
 from qimap.ui import controls, session
 from qimap.ui.markdown import escape_markdown
 from qimap.ui.take_action import NO_LIVE_BILL, NO_OFFICIALS, NOBODY
-from tests.app.conftest import FakeMap, import_officials
+from tests.app.conftest import FakeMap, import_officials, search_near
 from tests.app.test_explore import open_page
 from tests.conftest import REPO, SYNTHETIC_LATEST
 
@@ -358,13 +358,13 @@ def test_a_link_with_a_near_zip_code_opens_the_panel_filled_in(fake_map: FakeMap
 @pytest.mark.usefixtures("officials")
 def test_the_near_me_box_fills_the_panels_zip_code(fake_map: FakeMap) -> None:
     at = open_page(state="MA")
-    at.text_input(key=session.NEAR).input("00101").run()
+    search_near(at, "00101")
     assert not at.exception
     assert all(e.proto.expanded for e in action_expanders(at))
     assert cards(at.main)["U.S. senators"] == SENATORS  # looked up (this holds already)
     for where in ("aside", "here"):
         assert at.text_input(key=f"action_zip_{where}").value == "00101"
-    at.text_input(key=session.NEAR).input("00102").run()
+    search_near(at, "00102")
     assert "U.S. House, Massachusetts's district 8 (MA-8)" in cards(at.main)
     for where in ("aside", "here"):
         assert at.text_input(key=f"action_zip_{where}").value == "00102"
@@ -389,7 +389,7 @@ def test_the_near_me_answer_names_the_members_of_congress_and_opens_take_action(
     fake_map: FakeMap,
 ) -> None:
     at = open_page(state="CO")
-    at.text_input(key=session.NEAR).input("00102").run()
+    search_near(at, "00102")
     assert not at.exception
     said = [md.value for md in at.main.markdown if md.value.startswith("In Congress")]
     assert said == [

@@ -209,8 +209,7 @@ def test_select_box_keeps_map_loaded(page: Page, app_url: str, network: NetworkL
     before = page.evaluate(CENTER)
 
     bar = sidebar(page)
-    bar.get_by_role("combobox", name="State scorecards").click()
-    page.get_by_role("option", name=re.compile(r"^Colorado\b")).click()
+    bar.get_by_role("combobox", name="State scorecards").select_option("CO")
 
     expect(bar.get_by_role("heading", name="Colorado: bills")).to_be_visible()
     expect(scorecard(page, "SB 20-217")).to_be_visible()
@@ -480,7 +479,7 @@ def test_escape_outside_the_map_belongs_to_the_page(page: Page, app_url: str) ->
     # the pick's rerun is over once the story has taken focus (its heading), popup reopened
     expect(page.locator(f"{SIDEBAR} h2").first).to_be_focused()
     expect(popup).to_have_count(1)
-    search = page.get_by_role("textbox", name="Find stories near you")
+    search = page.get_by_role("searchbox", name="Find stories near you")
     search.focus()
     page.keyboard.press("Escape")
     expect(search).to_be_focused()

@@ -198,7 +198,7 @@ def test_split_zip_from_near_me_on_a_phone(
     page = phone
     page.goto(f"{action_url}/")
     idle(page)
-    near = page.get_by_role("textbox", name="Find stories near you")
+    near = page.get_by_role("searchbox", name="Find stories near you")
     near.fill("00102")
     near.press("Enter")
     idle(page)

@@ -15,11 +15,14 @@ from qimap.model.labels import OUTCOME_LABELS
 from qimap.model.measures import bill_count_label
 from qimap.model.schema import CATEGORY_LABELS, Case, Outcome
 from qimap.ui import loaders, session
-from qimap.ui.announce import LIST_ANCHOR, NEAR_KEY, SKIP_KEY
+from qimap.ui.announce import ASIDE, HERE, LIST_ANCHOR, NEAR_KEY, SKIP_KEY
+from qimap.ui.fields import search_field, select_field
 from qimap.ui.markdown import escape_markdown
 from qimap.ui.take_action import show_near_officials
 
 NEAREST_COUNT = 5
+NEAR_BOX = "near_box"  # the search box's key
+STATE_PICKERS = {HERE: "state_picker_here", ASIDE: "state_picker"}  # the pickers' keys
 
 
 def searched_place() -> Place | NotFound | None:
@@ -32,14 +35,14 @@ def searched_place() -> Place | NotFound | None:
 def near_search(data: Dataset, pool: Sequence[Case], place: Place | NotFound | None) -> None:
     """The "find stories near you" box, and its answer right under it: the nearest of
     ``pool`` (what the filters keep, across states) to ``place`` (:func:`searched_place`)."""
-    st.text_input(
+    search_field(
+        NEAR_BOX,
         "Find stories near you",
-        key=session.NEAR,
+        st.session_state[session.NEAR],
+        lambda text: _search(data, text),
         placeholder="ZIP code or city, e.g. 02108 or Boston, MA",
         max_chars=MAX_NEAR_CHARS,  # the link's near= is cut to the same length
-        on_change=_focus_near,
-        args=(data,),
-        help="Looked up offline; nothing you type leaves this computer.",
+        note="Press Enter to search. Looked up offline: nothing you type leaves this computer.",
     )
     view = session.current_view(data)
     if place is not None:  # (an empty container would still take a row's gap)
@@ -49,7 +52,8 @@ def near_search(data: Dataset, pool: Sequence[Case], place: Place | NotFound | N
             show_near_officials(data, st.session_state[session.NEAR].strip())
 
 
-def _focus_near(data: Dataset) -> None:
+def _search(data: Dataset, text: str) -> None:
+    st.session_state[session.NEAR] = text
     place = searched_place()
     if isinstance(place, Place):
         session.focus_place(place)
@@ -140,27 +144,22 @@ def filters(data: Dataset, on_map: int) -> None:
             )
 
 
-def state_select(data: Dataset, key: str = session.STATE) -> None:
-    """The state picker. Each copy of the panel (sidebar, main column) has its own, by ``key``;
+def state_select(data: Dataset, where: str = ASIDE) -> None:
+    """The state picker. Each copy of the panel (``where``: sidebar, main column) has its own;
     both show and set the one chosen state (session.STATE)."""
     with_bills = set(data.scorecards_by_state)
-    options = ["", *sorted(data.state_names, key=lambda usps: data.state_names[usps])]
 
     def label(usps: str) -> str:
-        if not usps:
-            return "Choose a state…"
         if usps not in with_bills:
             return data.state_names[usps]
         count = bill_count_label(card.bill.bill_id for card in data.scorecards(usps))
         return f"{data.state_names[usps]} ({count})"
 
-    if key != session.STATE:
-        session.sync_picker(key)
-    st.selectbox(
+    by_name = sorted(data.state_names, key=data.state_names.__getitem__)
+    select_field(
+        STATE_PICKERS[where],
         "State scorecards",
-        options,
-        key=key,
-        format_func=label,
-        on_change=session.select_state,
-        args=(data, key),
+        [("", "Choose a state…"), *((usps, label(usps)) for usps in by_name)],
+        st.session_state[session.STATE],
+        lambda usps: session.select_state(data, usps),
     )

@@ -21,8 +21,7 @@ from qimap.model.cases import CaseFilter
 from qimap.model.schema import Outcome
 from qimap.ui import loaders
 
-STATE = "state"  # selectbox: USPS code or "" for none
-STATE_HERE = "state_here"  # the same choice, in the main column where the sidebar is closed
+STATE = "state"  # the chosen state: USPS code or "" for none (both pickers show it)
 CASE = "case"  # selected case id or None
 FILTER_STATES = "filter_states"
 FILTER_OUTCOMES = "filter_outcomes"
@@ -36,7 +35,9 @@ LINK_NOTES = "link_notes"
 LAST_VIEW = "last_view"  # the view at the end of the last run, to restore after other pages
 ANNOUNCE = "announce"  # the latest Announcement: where focus goes, what a screen reader hears
 _INITIALISED = "initialised"
-_WIDGET_KEYS = (STATE, FILTER_STATES, FILTER_OUTCOMES, FILTER_CATEGORIES, FILTER_YEARS, NEAR)
+# What a view is made of; the filters' are widget keys, which Streamlit drops while another
+# page is shown.
+_VIEW_KEYS = (STATE, FILTER_STATES, FILTER_OUTCOMES, FILTER_CATEGORIES, FILTER_YEARS, NEAR)
 
 PLACE_ZOOM = 9
 
@@ -87,7 +88,7 @@ def init_from_link(data: Dataset) -> None:
     the view is restored from the copy kept at the end of every run (see sync_link).
     """
     if st.session_state.get(_INITIALISED) and LAST_VIEW in st.session_state:
-        if any(key not in st.session_state for key in _WIDGET_KEYS):
+        if any(key not in st.session_state for key in _VIEW_KEYS):
             _apply(data, st.session_state[LAST_VIEW])
         _keep_filters()
         return
@@ -194,9 +195,8 @@ def case_message(data: Dataset, case_id: str) -> str:
     )
 
 
-def select_state(data: Dataset, key: str = STATE) -> None:
-    """State picker callback (either picker): show that state, and drop a case from another."""
-    state = st.session_state[key]
+def select_state(data: Dataset, state: str) -> None:
+    """A state picker's choice (either copy): show that state, and drop a case from another."""
     st.session_state[STATE] = state
     case = data.cases_by_id.get(st.session_state[CASE] or "")
     if case is not None and case.state != state:
@@ -206,11 +206,6 @@ def select_state(data: Dataset, key: str = STATE) -> None:
         announce(state_message(data, state), TARGET_STATE)
     else:
         announce(f"All states: {len(data.cases):,} case studies.", None)
-
-
-def sync_picker(key: str) -> None:
-    """Before a second state picker (``key``) is drawn: it shows the one chosen state."""
-    st.session_state[key] = st.session_state[STATE]
 
 
 def select_case(data: Dataset, case_id: str) -> None:

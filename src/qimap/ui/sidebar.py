@@ -40,7 +40,7 @@ def show_sidebar(data: Dataset, links: Sequence[CategoryLink]) -> None:
 def show_here(data: Dataset, links: Sequence[CategoryLink]) -> None:
     """The same panel in the main column, for where the sidebar is closed (phones)."""
     with st.container(key=f"qimap_panel_{HERE}"):
-        state_select(data, key=session.STATE_HERE)
+        state_select(data, HERE)
         show_panel(data, links, HERE)
 
 
