@@ -17,7 +17,7 @@ from qimap.render.case_list import list_page, page_count
 from qimap.ui import session
 from qimap.ui.announce import LIST_ANCHOR, LIST_KEY
 from qimap.ui.markdown import escape_markdown
-from qimap.ui.page_component import SCRIPTS, page_component
+from qimap.ui.page_component import SCRIPTS, page_component, trigger_value
 
 CARDS_NAME = "qimap_case_list"
 CARDS_KEY = "qimap_cases"
@@ -66,19 +66,13 @@ def _show_list(data: Dataset, ordered: Sequence[Case], name: str | None, scope: 
     )
 
 
-def _picked(trigger: str) -> object:
-    """What the list's trigger holds in this run (sent by the browser: untrusted)."""
-    state = st.session_state.get(CARDS_KEY)
-    return state.get(trigger) if state is not None else None
-
-
 def _open(data: Dataset) -> None:
-    case_id = _picked(OPEN)
+    case_id = trigger_value(CARDS_KEY, OPEN)
     if isinstance(case_id, str) and case_id in data.cases_by_id:
         session.select_case(data, case_id)
 
 
 def _turn(scope: Hashable, pages: int) -> None:
-    page = _picked(TURN)
+    page = trigger_value(CARDS_KEY, TURN)
     if isinstance(page, int) and not isinstance(page, bool):
         st.session_state[PAGE] = (scope, min(max(page, 1), pages))

@@ -11,9 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import streamlit as st
-
-from qimap.ui.page_component import SCRIPTS, page_component
+from qimap.ui.page_component import SCRIPTS, page_component, trigger_value
 
 NAME = "qimap_field"
 SCRIPT = SCRIPTS / "qimap-field.js"
@@ -28,8 +26,7 @@ def _draw(
     on_change: Callable[[str], None],
 ) -> None:
     def changed() -> None:
-        state = st.session_state.get(key)
-        value = accept(state.get(CHANGE) if state is not None else None)
+        value = accept(trigger_value(key, CHANGE))
         if value is not None:
             on_change(value)
 

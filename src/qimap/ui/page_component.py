@@ -35,5 +35,12 @@ def page_component(name: str, script: Path, html: str = "") -> Callable[..., Any
     )
 
 
+def trigger_value(key: str, trigger: str) -> object:
+    """In a change callback: what the browser sent for ``trigger`` of the component drawn
+    under ``key`` (untrusted: the caller checks it)."""
+    state = st.session_state.get(key)
+    return state.get(trigger) if state is not None else None
+
+
 def no_callback() -> None:
     """A trigger is only kept when its change has a callback; the page reads the value itself."""
