@@ -16,41 +16,56 @@
  * picker. A choice, or a search sent with Enter (or by leaving the box), sets the trigger
  * "change" to the value; qimap.ui.fields checks it. Everything is set as text.
  */
-const fields = new WeakMap(); // box -> {control, sent, shown, options}
+const fields = new WeakMap(); // box -> {control, label, note, shown, options}
 
-function make(root, data, send) {
+// A value is sent as the trigger "change" when the reader is still at the field (Enter, a
+// click, a touch, the open list's choice) and as "leave" when it was taken because the reader
+// left it (Tab, a click elsewhere): the page then moves nothing, focus least of all.
+function send(field, value, trigger) {
+  if (value === field.shown) return; // what the page shows already (or was just sent)
+  field.shown = value;
+  field.setTriggerValue(trigger, value);
+}
+
+function make(root, data) {
   const label = document.createElement("label");
   label.className = "qimap-field-label";
   const control = document.createElement(data.kind === "select" ? "select" : "input");
   control.className = "qimap-field-control";
   const note = document.createElement("p");
   note.className = "qimap-field-note";
-  const field = { control, label, note, sent: null, shown: null, options: "" };
+  const field = { control, label, note, shown: null, options: "", setTriggerValue: null };
+  const now = () => send(field, control.value, "change");
+  const left = () => send(field, control.value, "leave");
   if (data.kind === "select") {
     // A choice made with the mouse, a touch or in the open list is sent at once. Arrow keys and
     // letters on the closed select change its value as they go: that value is sent with Enter
     // or on leaving the select, so a keyboard can pass states by without each one opening
     // (and taking focus to) its scorecards (WCAG 3.2.2, on input).
     let keyed = false;
+    control.addEventListener("focus", () => (keyed = false));
     control.addEventListener("pointerdown", () => (keyed = false));
     control.addEventListener("keydown", (event) => {
-      const opens = event.key === " " || event.key === "F4" || (event.altKey && event.key.startsWith("Arrow"));
-      if (event.key === "Enter") send(field, control.value);
-      else if (event.key !== "Tab") keyed = !opens;
+      const opens =
+        event.key === " " || event.key === "F4" || (event.altKey && event.key.startsWith("Arrow"));
+      if (event.key === "Enter") {
+        keyed = false;
+        now();
+      } else if (event.key !== "Tab") keyed = !opens;
     });
     control.addEventListener("change", () => {
-      if (!keyed) send(field, control.value);
+      if (!keyed) now();
     });
-    control.addEventListener("blur", () => send(field, control.value));
+    control.addEventListener("blur", left);
   } else {
     control.type = "search";
     control.autocomplete = "off";
     control.enterKeyHint = "search";
     control.addEventListener("keydown", (event) => {
-      if (event.key === "Enter") send(field, control.value);
+      if (event.key === "Enter") now();
     });
-    control.addEventListener("change", () => send(field, control.value)); // on leaving the box
-    control.addEventListener("search", () => send(field, control.value)); // its clear button
+    control.addEventListener("search", now); // Enter, or its clear button
+    control.addEventListener("change", left); // text left in the box
   }
   root.replaceChildren(label, control, note);
   return field;
@@ -59,16 +74,12 @@ function make(root, data, send) {
 export default function field({ data, parentElement, setTriggerValue }) {
   const root = parentElement.querySelector(".qimap-field");
   if (!root || !data) return;
-  const send = (state, value) => {
-    if (value === state.sent) return;
-    state.sent = value;
-    setTriggerValue("change", value);
-  };
   let state = fields.get(root);
   if (!state) {
-    state = make(root, data, send);
+    state = make(root, data);
     fields.set(root, state);
   }
+  state.setTriggerValue = setTriggerValue;
   const { control, label, note } = state;
   const id = String(data.id);
   control.id = id;
@@ -92,15 +103,15 @@ export default function field({ data, parentElement, setTriggerValue }) {
           return option;
         })
       );
+      control.value = value;
     }
-    control.value = value;
   } else {
     control.placeholder = String(data.placeholder ?? "");
     if (Number.isInteger(data.maxLength)) control.maxLength = data.maxLength;
-    // The page's value replaces the box's text only when the page changed it (a link, a
-    // reset): a rerun from elsewhere does not wipe what someone is typing.
-    if (value !== state.shown) control.value = value;
   }
+  // The page's value replaces the field's only when the page changed it (a link, a map click,
+  // the other picker): a rerun from elsewhere, or the answer to what was just sent, leaves
+  // what someone is typing or arrowing through alone.
+  if (value !== state.shown) control.value = value;
   state.shown = value;
-  state.sent = value;
 }

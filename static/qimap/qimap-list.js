@@ -74,11 +74,16 @@ function makePager(box, turn) {
   nav.append(previous, label, next, status);
   previous.addEventListener("click", () => turn(box.page - 1));
   next.addEventListener("click", () => turn(box.page + 1));
-  input.addEventListener("change", () => {
+  // A typed page is taken with Enter or on leaving the box, not on each arrow or spin step
+  // (each turn moves focus to the new page's first story).
+  const jump = () => {
     const wanted = Number.parseInt(input.value, 10);
-    if (Number.isInteger(wanted)) turn(wanted);
-    else input.value = String(box.page);
+    if (!Number.isInteger(wanted) || !turn(wanted)) input.value = String(box.page);
+  };
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter") jump();
   });
+  input.addEventListener("blur", jump);
   return { nav, previous, next, input, of, status };
 }
 
@@ -88,11 +93,13 @@ export default function caseList({ data, parentElement, setTriggerValue }) {
   let box = boxes.get(root);
   if (!box) {
     box = { list: element("ol", "qimap-case-list"), page: 1, wanted: 0 };
+    box.list.setAttribute("role", "list"); // kept a list without its bullets (VoiceOver)
     const turn = (page) => {
       const wanted = Math.min(Math.max(page, 1), box.pages);
-      if (wanted === box.page) return;
+      if (wanted === box.page) return false;
       box.wanted = wanted; // that page's first story gets focus when it arrives
       setTriggerValue("page", wanted);
+      return true;
     };
     box.pager = makePager(box, turn);
     box.open = (id) => setTriggerValue("open", id);
@@ -111,6 +118,7 @@ export default function caseList({ data, parentElement, setTriggerValue }) {
   input.setAttribute("aria-label", `Page number, 1 to ${box.pages}`);
   input.value = String(box.page);
   of.textContent = ` of ${box.pages}`;
+  status.textContent = ""; // said after a turn only, and never left stale
   if (box.wanted && box.wanted === box.page && cards.length) {
     box.wanted = 0;
     status.textContent = `Case studies ${data.first}–${data.last} of ${data.total}.`;

@@ -92,10 +92,11 @@ def trigger(at: AppTest, name: str, event: str, value: Any, key: str | None = No
 # The explorer's native fields (qimap.ui.fields): the state pickers and the search box.
 
 
-def choose_state(at: AppTest, usps: str, where: str = ASIDE) -> AppTest:
+def choose_state(at: AppTest, usps: str, where: str = ASIDE, *, leave: bool = False) -> AppTest:
     """Choose ``usps`` ("" for none) in the sidebar's state picker (``where=HERE``: the main
-    column's)."""
-    return trigger(at, fields.NAME, fields.CHANGE, usps, controls.STATE_PICKERS[where])
+    column's); ``leave``: taken as the reader left the picker (Tab), not with Enter."""
+    event = fields.LEAVE if leave else fields.CHANGE
+    return trigger(at, fields.NAME, event, usps, controls.STATE_PICKERS[where])
 
 
 def chosen_state(at: AppTest, where: str = ASIDE) -> str:

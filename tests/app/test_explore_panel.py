@@ -211,6 +211,22 @@ def test_a_state_picker_takes_only_a_state_it_offers(fake_map: FakeMap) -> None:
     assert (chosen_state(at), chosen_state(at, HERE)) == ("", "")
 
 
+def test_a_choice_left_in_a_field_is_taken(fake_map: FakeMap) -> None:
+    """A state left in the picker (Tab) is taken, and focus goes to its scorecards, the next
+    stop after the picker; text left in the search box is searched, and only said (the answer
+    is not scrolled to: the reader has moved on)."""
+    at = open_page()
+    choose_state(at, "CO", leave=True)
+    assert chosen_state(at) == "CO"
+    assert announced(at).target == session.TARGET_STATE
+    assert announced(at).message.startswith("Colorado: ")
+    search_near(at, "02108")
+    assert announced(at).target == session.TARGET_NEAR
+    trigger(at, fields.NAME, fields.LEAVE, "Denver, CO", NEAR_BOX)  # text left in the box
+    assert at.session_state[session.NEAR] == "Denver, CO"
+    assert announced(at).target is None
+
+
 def test_the_list_pages_and_starts_again_for_another_list(
     fake_map: FakeMap, synthetic_copy: Path, edit_csv, monkeypatch: pytest.MonkeyPatch
 ) -> None:

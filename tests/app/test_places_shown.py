@@ -39,7 +39,7 @@ def test_the_case_list_line_says_how_approximate_the_point_is(synthetic) -> None
         if precision == Precision.EXACT:
             assert text == ""
         else:
-            assert text == f"Map point: {PRECISION_LABELS[precision]}. "
+            assert text == f"Map point: {PRECISION_LABELS[precision]}."
 
 
 def test_the_upload_preview_row_says_it_in_words() -> None:

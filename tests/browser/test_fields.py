@@ -3,6 +3,8 @@ with the keyboard alone, as a screen reader meets them, and with hostile text ty
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -37,11 +39,14 @@ def test_arrow_keys_pass_states_by_and_enter_takes_one(
     heading = desktop.locator(SIDEBAR).get_by_role("heading", name="Arizona: bills")
     expect(heading).to_be_focused()
     assert "state=AZ" in desktop.url
-    # leaving the picker takes what it shows, too
+    # leaving the picker takes what it shows, too; focus goes on to the new scorecards (the
+    # next stop after the picker), not back to the page's start
     picker.focus()
     desktop.keyboard.type("Colorado")
     desktop.keyboard.press("Tab")
-    expect(desktop.locator(SIDEBAR).get_by_role("heading", name="Colorado: bills")).to_be_visible()
+    colorado = desktop.locator(SIDEBAR).get_by_role("heading", name="Colorado: bills")
+    expect(colorado).to_be_focused()
+    expect(desktop.locator("#qimap-live")).to_have_text(re.compile(r"^Colorado: "))
     expect(picker).to_have_value("CO")
     # the main column's copy (hidden while the sidebar is open) follows
     expect(desktop.locator(".st-key-state_picker_here select")).to_have_value("CO")
@@ -73,4 +78,25 @@ def test_the_search_box_is_labelled_described_and_takes_text_as_text(
     box.press("Enter")
     expect(desktop.get_by_text("Nearest to 02108 (Boston, MA)", exact=True)).to_have_count(0)
     assert "near=" not in desktop.url
+    network.assert_local(app_url)
+
+
+def test_the_page_number_is_taken_with_enter_not_at_each_step(
+    desktop: Page, app_url: str, network: NetworkLog
+) -> None:
+    """Arrow keys on the case list's page number step it without turning the page (each turn
+    moves focus to the new page's first story); Enter turns it."""
+    desktop.goto(app_url)
+    wait_for_map(desktop)
+    number = desktop.get_by_role("spinbutton", name="Page number, 1 to 2")
+    number.focus()
+    desktop.keyboard.press("ArrowUp")
+    expect(number).to_have_value("2")
+    desktop.wait_for_timeout(600)
+    idle(desktop)
+    expect(number).to_be_focused()  # not turned: the first page's stories are still listed
+    expect(desktop.locator(".st-key-qimap_list li.qimap-case")).to_have_count(20)
+    desktop.keyboard.press("Enter")
+    expect(desktop.locator(".st-key-qimap_list li.qimap-case")).to_have_count(14)
+    expect(desktop.locator(".st-key-qimap_list li.qimap-case h3").first).to_be_focused()
     network.assert_local(app_url)

@@ -28,10 +28,10 @@ def page_of(ordered: Sequence[Case], page: int) -> Sequence[Case]:
 
 
 def map_point(case: Case) -> str:
-    """ "Map point: approximate: city centre. " (as on the case card), or "" for an exact point."""
+    """ "Map point: approximate: city centre." (as on the case card), or "" for an exact point."""
     if case.location_precision == Precision.EXACT:
         return ""
-    return f"Map point: {PRECISION_LABELS[case.location_precision]}. "
+    return f"Map point: {PRECISION_LABELS[case.location_precision]}."
 
 
 def list_item(case: Case, state_name: str) -> dict[str, Any]:
@@ -42,7 +42,7 @@ def list_item(case: Case, state_name: str) -> dict[str, Any]:
         "when": format_incident_date(case.incident_date),
         "place": case.place,
         "outcome": outcome_with_year(case),
-        "point": map_point(case).strip(),
+        "point": map_point(case),
         "summary": case.summary,
         "source": safe_url(case.source_url),  # None: no link (not http(s))
         "details": f"Details: {case.title}",

@@ -22,8 +22,7 @@ from qimap.ui import session
 from qimap.ui.page_component import SCRIPTS, page_component
 
 HERE, ASIDE = "here", "aside"
-ANNOUNCER_KEY = "qimap_announcer"
-ANNOUNCER_NAME = "qimap_announcer"
+ANNOUNCER = "qimap_announcer"  # the announcer component's name and key
 ANNOUNCER_SCRIPT = SCRIPTS / "qimap-announce.js"
 LIST_KEY = "qimap_list"  # the case list's heading: focus goes there after "Show all states"
 LIST_ANCHOR = "case-studies"  # its id, for the link that skips the map
@@ -56,8 +55,8 @@ _LAYOUT_CSS = f"""
     }}
   }}
   body:has([data-testid="stSidebar"][data-collapsed="true"]) {_ASIDE},
-  .st-key-qimap_announcer,
-  [data-testid="stLayoutWrapper"]:has(> .st-key-qimap_announcer) {{
+  .st-key-{ANNOUNCER},
+  [data-testid="stLayoutWrapper"]:has(> .st-key-{ANNOUNCER}) {{
     display: none !important;
   }}
   /* The link past the map: out of sight, and out of the layout, until a keyboard reaches it. */
@@ -103,5 +102,5 @@ def show_layout_css() -> None:
 
 def show_announcer() -> None:
     """Drawn on every run (hidden), so its live region exists before the first message."""
-    draw = page_component(ANNOUNCER_NAME, ANNOUNCER_SCRIPT)
-    draw(key=ANNOUNCER_KEY, data=request_data(st.session_state.get(session.ANNOUNCE)))
+    draw = page_component(ANNOUNCER, ANNOUNCER_SCRIPT)
+    draw(key=ANNOUNCER, data=request_data(st.session_state.get(session.ANNOUNCE)))

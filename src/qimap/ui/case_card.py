@@ -13,9 +13,10 @@ from qimap.model.cases import (
     format_incident_date,
     outcome_label,
 )
-from qimap.model.labels import MARK_LABELS, PRECISION_LABELS
+from qimap.model.labels import MARK_LABELS
 from qimap.model.relevance import Addressed
-from qimap.model.schema import Case, Precision
+from qimap.model.schema import Case
+from qimap.render.case_list import map_point
 from qimap.ui.markdown import escape_markdown, markdown_link
 
 
@@ -30,8 +31,8 @@ def show_case(case: Case, addressed: Sequence[Addressed] = ()) -> None:
         f"{escape_markdown(case.place)}  \n"
         f"**{escape_markdown(outcome_label(case.outcome))}**{cited}"
     )
-    if case.location_precision != Precision.EXACT:
-        st.caption(f"Map point: {PRECISION_LABELS[case.location_precision]}.")
+    if point := map_point(case):
+        st.caption(point)
     st.markdown(escape_markdown(case.summary))
     if case.categories:
         st.caption(f"Categories: {escape_markdown(', '.join(category_labels(case)))}")

@@ -57,12 +57,16 @@ def _show_list(data: Dataset, ordered: Sequence[Case], name: str | None, scope: 
         st.info("No case studies match these filters. Remove a filter to see more.")
         return
     paged, page = st.session_state.get(PAGE, (scope, 1))
+    if paged != scope:  # another list: its first page (and coming back starts there too)
+        page = 1
+        st.session_state[PAGE] = (scope, page)
+    pages = page_count(len(ordered))
     draw = page_component(CARDS_NAME, CARDS_SCRIPT, CARDS_HTML)
     draw(
         key=CARDS_KEY,
-        data=list_page(ordered, page if paged == scope else 1, data.state_names),
+        data=list_page(ordered, page, data.state_names),
         on_open_change=lambda: _open(data),
-        on_page_change=lambda: _turn(scope, page_count(len(ordered))),
+        on_page_change=lambda: _turn(scope, pages),
     )
 
 

@@ -39,7 +39,7 @@ def near_search(data: Dataset, pool: Sequence[Case], place: Place | NotFound | N
         NEAR_BOX,
         "Find stories near you",
         st.session_state[session.NEAR],
-        lambda text: _search(data, text),
+        lambda text, here: _search(data, text, here),
         placeholder="ZIP code or city, e.g. 02108 or Boston, MA",
         max_chars=MAX_NEAR_CHARS,  # the link's near= is cut to the same length
         note="Press Enter to search. Looked up offline: nothing you type leaves this computer.",
@@ -52,17 +52,20 @@ def near_search(data: Dataset, pool: Sequence[Case], place: Place | NotFound | N
             show_near_officials(data, st.session_state[session.NEAR].strip())
 
 
-def _search(data: Dataset, text: str) -> None:
+def _search(data: Dataset, text: str, here: bool) -> None:
+    """``here``: the reader is still in the box (Enter), so the answer is scrolled into view;
+    otherwise (text left in the box) it is only said."""
     st.session_state[session.NEAR] = text
     place = searched_place()
+    target = session.TARGET_NEAR if here else None
     if isinstance(place, Place):
         session.focus_place(place)
         message = f"Stories nearest to {place.label} are listed under the search box."
-        session.announce(message, session.TARGET_NEAR, focus=False)
+        session.announce(message, target, focus=False)
     else:  # nothing found or the box emptied: the map goes back to what is chosen, if anything
         session.focus_state(data, st.session_state[session.STATE] or None)
         if place is not None:
-            session.announce(place.message, session.TARGET_NEAR, focus=False)
+            session.announce(place.message, target, focus=False)
 
 
 def show_nearest(
@@ -161,5 +164,8 @@ def state_select(data: Dataset, where: str = ASIDE) -> None:
         "State scorecards",
         [("", "Choose a state…"), *((usps, label(usps)) for usps in by_name)],
         st.session_state[session.STATE],
-        lambda usps: session.select_state(data, usps),
+        # Taken on leaving the picker too, focus goes to the scorecards' heading: the next stop
+        # after the picker is the panel that the choice replaces.
+        lambda usps, _here: session.select_state(data, usps),
+        note="With the keyboard: arrow keys, then Enter.",
     )
