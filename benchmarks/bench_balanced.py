@@ -642,7 +642,7 @@ class Recovery:
     session: int
     new_server: str | None  # None: never ran successfully again
     reopened_at: float | None  # when its next websocket opened (through HAProxy)
-    recovered_at: float | None  # end of the first successful run after the kill
+    recovered_at: float | None  # end of the first successful run on another process
     failed_attempts: int  # failed runs and connection attempts in the window
     runs_after: int
     errors_after: int
@@ -669,7 +669,10 @@ def recoveries(
         mine = sorted(
             (t for t in runs if t.run.session == session and t.at >= kill.at), key=lambda t: t.at
         )
-        first_ok = next((t for t in mine if t.run.error is None), None)
+        # The first ok run on another process: a run that ends just after the kill may still
+        # have been served by the killed process (it answered before it died), and the
+        # session's failures after it belong to the failover all the same.
+        first_ok = next((t for t in mine if t.run.error is None and t.server != kill.server), None)
         window = [t for t in mine if first_ok is None or t.at < first_ok.at]
         in_window.update(id(t) for t in window if t.run.error is not None)
         after = [t for t in mine if first_ok is not None and t.at > first_ok.at]

@@ -234,7 +234,7 @@ def proc_cpu_seconds(pid: int) -> float | None:
 class Run:
     session: int
     # "link" (a session's first run, from ?state=XX), "map" (a pick on the map) or "select"
-    # (the selectbox; bench_balanced.py calls it "click")
+    # (the state picker; bench_balanced.py calls it "click")
     kind: str
     state: str
     seconds: float
