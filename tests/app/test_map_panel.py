@@ -13,7 +13,7 @@ from qimap.ingest.dataset import Dataset
 from qimap.map.mapview import MAP_WORDS
 from qimap.ui import map_component
 from qimap.ui.map_panel import embed_title
-from tests.app.conftest import FakeMap, search_near
+from tests.app.conftest import FakeMap, component, search_near
 from tests.conftest import REPO, SYNTHETIC_CASE
 
 PAGE = str(REPO / "views" / "explore.py")
@@ -51,11 +51,7 @@ def test_the_map_travels_in_the_pages_own_message() -> None:
     not yet run the map page); its data is the map's JSON."""
     at = AppTest.from_file(PAGE, default_timeout=60).run()
     assert not at.exception
-    (proto,) = [
-        element.proto
-        for element in at.get("bidi_component")
-        if element.proto.component_name == map_component.NAME
-    ]
+    proto = component(at, map_component.NAME)
     assert proto.id.endswith(
         map_component.EXPLORER_KEY
     )  # the key the page's CSS and the browser tests use

@@ -35,10 +35,11 @@ def searched_place() -> Place | NotFound | None:
 def near_search(data: Dataset, pool: Sequence[Case], place: Place | NotFound | None) -> None:
     """The "find stories near you" box, and its answer right under it: the nearest of
     ``pool`` (what the filters keep, across states) to ``place`` (:func:`searched_place`)."""
+    query = st.session_state[session.NEAR]
     search_field(
         NEAR_BOX,
         "Find stories near you",
-        st.session_state[session.NEAR],
+        query,
         lambda text, here: _search(data, text, here),
         placeholder="ZIP code or city, e.g. 02108 or Boston, MA",
         max_chars=MAX_NEAR_CHARS,  # the link's near= is cut to the same length
@@ -49,7 +50,7 @@ def near_search(data: Dataset, pool: Sequence[Case], place: Place | NotFound | N
         with st.container(key=NEAR_KEY):
             show_nearest(data, place, pool, view.state)
             # a ZIP code the stories' places lack may be known
-            show_near_officials(data, st.session_state[session.NEAR].strip())
+            show_near_officials(data, query.strip())
 
 
 def _search(data: Dataset, text: str, here: bool) -> None:
